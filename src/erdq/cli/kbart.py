@@ -1,0 +1,202 @@
+"""``erdq kbart validate`` and ``erdq kbart diff``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from erdq import api
+from erdq.cli import ToolFailure, byte_progress, handle_errors, parse_today
+from erdq.config import FAIL_ON_CHOICES, load_settings
+from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreadsheet_safe
+
+
+@click.group("kbart")
+def kbart_group() -> None:
+    """KBART holdings files: validate them and compare deliveries."""
+
+
+def _selectors(values: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+@kbart_group.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="json: JSON Lines, one finding per line; csv: a worklist.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    help="Rule codes, prefixes or names to run "
+    "(comma-separated or repeated). Replaces the configured selection.",
+)
+@click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default=None,
+    help="Exit 1 when a finding is at or above this severity [default: error].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="An erdq.toml (default: the nearest erdq.toml or pyproject.toml).",
+)
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Accept and normalise lower-case embargoes "
+    "(reported as warnings) instead of reporting them as errors.",
+)
+@click.option("--today", help="Evaluate dates and embargoes as of this day (YYYY-MM-DD).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write findings to this file instead of standard output.",
+)
+@click.option(
+    "--max-per-rule",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Text format: examples shown per rule and file.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@handle_errors
+def validate_command(
+    files: tuple[str, ...],
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: str | None,
+    lenient: bool,
+    today: str | None,
+    output: str | None,
+    max_per_rule: int,
+    quiet: bool,
+) -> None:
+    """Validate KBART files against every selected rule.
+
+    Every problem is reported with its file, line (header = 1), column and value, and
+    reading goes on: a broken row never stops the run.
+
+    \b
+    Example:
+      erdq kbart validate Provider_Global_AllTitles_2024-06-01.txt
+      erdq kbart validate *.txt --format csv -o worklist.csv --fail-on warning
+      erdq kbart validate file.txt --select KB2,KB3 --ignore KB901
+    """
+    settings = load_settings(config_path).with_overrides(
+        select=_selectors(select) or None,
+        ignore=_selectors(ignore),
+        fail_on=fail_on,
+        strict=False if lenient else None,
+    )
+    day = parse_today(today)
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
+    writer = {"json": JsonLinesWriter, "csv": CsvWriter}.get(fmt)
+    sink = writer(out) if writer else TextReport(out, per_rule=max_per_rule)
+    severities: set = set()
+    total_rows = 0
+    missing = [f for f in files if not Path(f).is_file()]
+    try:
+        for name in files:
+            if name in missing:
+                raise ToolFailure(f"{name}: no such file")
+            size = Path(name).stat().st_size
+            with byte_progress(size, Path(name).name, enabled=not quiet) as progress:
+                check = api.check_kbart(name, settings, today=day, progress=progress)
+                for finding in check.findings():
+                    severities.add(finding.severity)
+                    sink.write(finding)
+            total_rows += check.summary.rows
+            if isinstance(sink, TextReport):
+                s = check.summary
+                sink.file_done(name, s.rows, s.encoding.upper(), s.line_ending)
+        if isinstance(sink, TextReport):
+            out.write(sink.summary(len(files), total_rows) + "\n")
+        sink.close()
+    finally:
+        if output:
+            out.close()
+    if api.exceeds(severities, settings.fail_on):
+        sys.exit(1)
+
+
+@kbart_group.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="json: JSON Lines, one change per line.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the changes to this file instead of standard output.",
+)
+@handle_errors
+def diff_command(old: str, new: str, fmt: str, output: str | None) -> None:
+    """Compare two deliveries of a KBART file: what was added, removed or changed.
+
+    Titles are paired by title_id when it is trustworthy, else by ISSN/ISBN, else by
+    normalised title; every change says which key matched.
+
+    \b
+    Example:
+      erdq kbart diff Provider_Global_AllTitles_2024-05-01.txt \\
+                      Provider_Global_AllTitles_2024-06-01.txt
+      erdq kbart diff old.txt new.txt --format csv -o changes.csv
+    """
+    result = api.diff_kbart(old, new)
+    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
+    try:
+        rows = [c.to_dict() for c in result.changes]
+        if fmt == "json":
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            fields = (
+                list(rows[0])
+                if rows
+                else ["change", "match_key", "title_id", "title", "old", "new"]
+            )
+            writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+        else:
+            for change in result.changes:
+                label = change.change.replace("_", " ")
+                who = change.title + (f" [{change.title_id}]" if change.title_id else "")
+                if change.old is None or change.new is None:
+                    shown = change.new if change.old is None else change.old
+                    what = f": {shown}" if shown else ""
+                else:
+                    what = f": {change.old or '(empty)'} → {change.new or '(empty)'}"
+                out.write(f"{label:<20} {who}{what}  (matched by {change.match_key})\n")
+            out.write(result.summary_line() + "\n")
+    finally:
+        if output:
+            out.close()

@@ -1,0 +1,185 @@
+"""Settings from ``erdq.toml`` or ``[tool.erdq]`` in ``pyproject.toml``, plus CLI overrides.
+
+```toml
+[tool.erdq]
+select = ["KB"]                 # codes, prefixes or rule names
+ignore = ["KB901", "title-url-http"]
+fail-on = "error"
+strict = true                   # strict KBART reading (lowercase embargo is an error)
+[tool.erdq.severity]            # re-grade without renaming
+KB504 = "info"
+[tool.erdq.per-source-ignores]
+"vendors/acme/*.txt" = ["KB901"]
+```
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from erdq.errors import ConfigError
+from erdq.findings import Severity
+
+FAIL_ON_CHOICES = ("error", "warning", "info", "never")
+_KNOWN_KEYS = {"select", "ignore", "fail-on", "strict", "severity", "per-source-ignores"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "error"
+    strict: bool = True
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    per_source_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    source: str | None = None  # the file the settings came from, for messages
+
+    def codes(self) -> set[str]:
+        from erdq.registry import select_codes
+
+        return select_codes(self.select, self.ignore)
+
+    def severity_overrides(self) -> dict[str, Severity]:
+        """Overrides keyed by code (names and prefixes resolved)."""
+        from erdq.registry import resolve_selector, selector_specificity
+
+        out: dict[str, tuple[int, Severity]] = {}
+        for sel, sev in self.severity.items():
+            spec = selector_specificity(sel)
+            for code in resolve_selector(sel):
+                if code not in out or spec >= out[code][0]:
+                    out[code] = (spec, sev)
+        return {code: sev for code, (_, sev) in out.items()}
+
+    def ignored_for(self, source: str) -> set[str]:
+        from erdq.registry import resolve_selector
+
+        ignored: set[str] = set()
+        posix = Path(source).as_posix()
+        for pattern, selectors in self.per_source_ignores.items():
+            if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(Path(source).name, pattern):
+                for sel in selectors:
+                    ignored |= resolve_selector(sel)
+        return ignored
+
+    def with_overrides(
+        self,
+        *,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        fail_on: str | None = None,
+        strict: bool | None = None,
+    ) -> Settings:
+        """CLI options: --select replaces the selection, --ignore adds to it."""
+        return Settings(
+            select=tuple(select) if select else self.select,
+            ignore=self.ignore + tuple(ignore or ()),
+            fail_on=_check_fail_on(fail_on) if fail_on else self.fail_on,
+            strict=self.strict if strict is None else strict,
+            severity=self.severity,
+            per_source_ignores=self.per_source_ignores,
+            source=self.source,
+        )
+
+
+def _check_fail_on(value: str) -> str:
+    low = value.strip().lower()
+    if low not in FAIL_ON_CHOICES:
+        raise ConfigError(
+            f"fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {value!r}",
+            hint='for example: fail-on = "warning"',
+        )
+    return low
+
+
+def _as_list(value: object, key: str, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise ConfigError(f"{where}: `{key}` must be a list of strings", hint=f'{key} = ["KB2"]')
+
+
+def settings_from_mapping(data: Mapping[str, object], where: str = "configuration") -> Settings:
+    unknown = set(data) - _KNOWN_KEYS
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
+            hint=f"known keys: {', '.join(sorted(_KNOWN_KEYS))}",
+        )
+    severity_raw = data.get("severity", {})
+    if not isinstance(severity_raw, Mapping):
+        raise ConfigError(f"{where}: [severity] must be a table", hint='KB504 = "info"')
+    severity: dict[str, Severity] = {}
+    for key, val in severity_raw.items():
+        try:
+            severity[str(key)] = Severity.parse(str(val))
+        except ValueError as exc:
+            raise ConfigError(f"{where}: severity for {key}: {exc}") from None
+    psi_raw = data.get("per-source-ignores", {})
+    if not isinstance(psi_raw, Mapping):
+        raise ConfigError(f"{where}: [per-source-ignores] must be a table")
+    strict = data.get("strict", True)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{where}: `strict` must be true or false")
+    settings = Settings(
+        select=_as_list(data.get("select", ["ALL"]), "select", where),
+        ignore=_as_list(data.get("ignore", []), "ignore", where),
+        fail_on=_check_fail_on(str(data.get("fail-on", "error"))),
+        strict=strict,
+        severity=severity,
+        per_source_ignores={
+            str(k): _as_list(v, f"per-source-ignores.{k}", where) for k, v in psi_raw.items()
+        },
+        source=where,
+    )
+    # Resolve every selector now so a typo fails at start-up, not after an hour's run.
+    settings.codes()
+    settings.severity_overrides()
+    for selectors in settings.per_source_ignores.values():
+        from erdq.registry import resolve_selector
+
+        for sel in selectors:
+            resolve_selector(sel)
+    return settings
+
+
+def load_settings(path: str | Path | None = None, start: str | Path = ".") -> Settings:
+    """Read an explicit config file, else the nearest ``erdq.toml`` or ``pyproject.toml``."""
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError(f"config file {p} not found", hint="check the --config path")
+        return _read(p)
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "erdq.toml"
+        if candidate.is_file():
+            return _read(candidate)
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            data = _toml(pyproject)
+            if "erdq" in data.get("tool", {}):
+                return settings_from_mapping(data["tool"]["erdq"], str(pyproject))
+    return Settings()
+
+
+def _toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _read(path: Path) -> Settings:
+    data = _toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("erdq", {})
+    elif "tool" in data and "erdq" in data["tool"]:
+        data = data["tool"]["erdq"]
+    return settings_from_mapping(data, str(path))

@@ -1,0 +1,164 @@
+"""Runs the selected rules over a KBART file and streams findings.
+
+Reader problems, row checks and cross-row checks all report through one function
+that drops unselected codes, applies the site's severity re-grading and builds a
+``Finding``. Rows and findings come out interleaved (``events``) so an import can
+store both in one pass; ``findings`` gives just the findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from erdq.config import Settings
+from erdq.findings import Finding, Location, Severity, clip
+from erdq.readers.kbart import KbartReader, KbartRow
+from erdq.registry import all_rules
+from erdq.rules.kbart.base import CROSS_CHECKERS, ROW_CHECKERS, RowContext
+from erdq.scratch import Scratch
+
+Progress = Callable[[int], None]  # called with bytes read so far
+
+
+def today_default() -> dt.date:
+    return dt.date.today()
+
+
+@dataclass
+class InputSummary:
+    """What was read from one input: for summaries, reports and the store."""
+
+    path: str
+    kind: str = "kbart"
+    sha256: str = ""
+    rows: int = 0
+    lines: int = 0
+    encoding: str = ""
+    line_ending: str = ""
+    columns: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+
+
+class KbartCheck:
+    """Validate one KBART file. Iterate ``events()`` or ``findings()`` once."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        settings: Settings | None = None,
+        *,
+        today: dt.date | Callable[[], dt.date] | None = None,
+        progress: Progress | None = None,
+        display_path: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.source = display_path or str(path)
+        self.settings = settings or Settings()
+        if callable(today):
+            self.today = today()
+        else:
+            self.today = today or today_default()
+        self.progress = progress
+        self.summary = InputSummary(path=self.source)
+        active = self.settings.codes() - self.settings.ignored_for(self.source)
+        self.active = frozenset(active)
+        overrides = self.settings.severity_overrides()
+        self._severity: dict[str, Severity] = {
+            r.code: overrides.get(r.code, r.severity) for r in all_rules()
+        }
+        self._pending: list[Finding] = []
+        self._record_id: str | None = None
+
+    def _report(
+        self,
+        code: str,
+        line: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+        record_id: str | None = None,
+        **params: object,
+    ) -> None:
+        if code not in self.active:
+            return
+        location = Location(
+            source=self.source,
+            line=line,
+            column=column,
+            record_id=record_id if record_id is not None else self._record_id,
+        )
+        self._pending.append(Finding(code, self._severity[code], location, params, clip(value)))
+
+    def events(self) -> Iterator[KbartRow | Finding]:
+        reader = KbartReader(self.path, self._report)
+        ctx = RowContext(
+            source=self.source,
+            report=self._report,
+            today=self.today,
+            strict=self.settings.strict,
+            active=self.active,
+        )
+        row_checks = [c.func for c in ROW_CHECKERS if c.codes & self.active]
+        scratch = Scratch()
+        cross = [spec.factory(scratch) for spec in CROSS_CHECKERS if spec.codes & self.active]
+        pending = self._pending
+        progress = self.progress
+        try:
+            for row in reader:
+                self._record_id = row.title_id or None
+                for check in row_checks:
+                    check(row, ctx)
+                for checker in cross:
+                    checker.row(row, ctx)
+                self._record_id = None
+                yield row
+                if pending:
+                    yield from pending
+                    pending.clear()
+                if progress is not None and reader.rows % 2000 == 0:
+                    progress(reader.stats.bytes_read)
+            for checker in cross:
+                checker.end(ctx)
+        finally:
+            scratch.close()
+        self._file_end(ctx)
+        yield from pending
+        pending.clear()
+        if progress is not None:
+            progress(reader.stats.bytes_read)
+        self._summarise(reader)
+
+    def findings(self) -> Iterator[Finding]:
+        for event in self.events():
+            if isinstance(event, Finding):
+                yield event
+
+    def _file_end(self, ctx: RowContext) -> None:
+        from erdq.rules.kbart.naming import check_file_name
+
+        check_file_name(self.path.name, ctx)
+
+    def _summarise(self, reader: KbartReader) -> None:
+        s = self.summary
+        s.rows = reader.rows
+        s.lines = reader.lines
+        s.encoding = reader.stats.encoding
+        s.line_ending = reader.stats.line_ending
+        if reader.header is not None:
+            s.columns = list(reader.header.columns)
+            s.extra_columns = list(reader.header.extras)
+        s.sha256 = reader.stats.digest.hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()

@@ -1,0 +1,143 @@
+"""Findings are data: what a rule found, where, and the values its message needs.
+
+A finding carries its rule code and the template parameters; the human message is
+rendered from the rule's template only when a finding is shown, so a run of a
+million rows does not build a million strings it may never print.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a finding is. Ordered: ERROR > WARNING > INFO."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"unknown severity {text!r}; use one of: {choices}") from None
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Level(StrEnum):
+    """The level of the e-resource data a rule belongs to."""
+
+    COLLECTION = "collection"
+    PORTFOLIO = "portfolio"
+    BIBLIOGRAPHIC = "bibliographic"
+    DISCOVERY = "discovery"
+    CENTRAL_INDEX = "central-index"
+    ACCESS = "access"
+
+
+class Confidence(StrEnum):
+    """How sure the rule is; kept apart from severity (a likely error is still an error)."""
+
+    CERTAIN = "certain"
+    LIKELY = "likely"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding is. ``line`` is the 1-based physical line (KBART header = 1)."""
+
+    source: str
+    line: int | None = None
+    column: str | None = None
+    record_id: str | None = None
+    offset: int | None = None
+    tag: str | None = None
+    subfield: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    severity: Severity
+    location: Location
+    params: Mapping[str, object] = field(default_factory=dict)
+    value: str | None = None
+    confidence: Confidence = Confidence.CERTAIN
+
+    @property
+    def message(self) -> str:
+        from erdq.registry import get_rule
+
+        loc = self.location
+        context = {
+            "column": loc.column,
+            "line": loc.line,
+            "record_id": loc.record_id,
+            "tag": loc.tag,
+            "source": loc.source,
+        }
+        return get_rule(self.code).render({**context, **self.params}, self.value)
+
+    @property
+    def name(self) -> str:
+        from erdq.registry import get_rule
+
+        return get_rule(self.code).name
+
+    @property
+    def level(self) -> Level:
+        from erdq.registry import get_rule
+
+        return get_rule(self.code).level
+
+    def fingerprint(self) -> str:
+        """A stable identity across runs: rule, file name, record key, column and value.
+
+        The line number is left out on purpose: inserting one row at the top of a
+        file must not turn every later finding into "new".
+        """
+        loc = self.location
+        key = loc.record_id if loc.record_id else f"line:{loc.line}"
+        source = loc.source.replace("\\", "/").rsplit("/", 1)[-1]
+        parts = (self.code, source, key, loc.column or "", loc.tag or "", self.value or "")
+        return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, object]:
+        """The documented finding schema (JSON Lines output, the store, reports)."""
+        loc = self.location
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "level": self.level.value,
+            "source": loc.source,
+            "line": loc.line,
+            "record_id": loc.record_id,
+            "field": loc.column if loc.column is not None else loc.tag,
+            "value": self.value,
+            "message": self.message,
+            "confidence": self.confidence.value,
+            "fingerprint": self.fingerprint(),
+        }
+
+
+MAX_VALUE_CHARS = 200
+
+
+def clip(value: str | None) -> str | None:
+    """Keep findings small: an offending value is shown, not a whole record."""
+    if value is None or len(value) <= MAX_VALUE_CHARS:
+        return value
+    return value[: MAX_VALUE_CHARS - 1] + "…"

@@ -1,0 +1,1 @@
+"""Streaming readers: each yields items with their location and never raises on bad data."""

@@ -1,0 +1,284 @@
+"""Streaming KBART reader.
+
+Reads one line at a time (see ``erdq.readers.text``), maps the header once, and
+yields ``KbartRow``s carrying their 1-based physical line number (header = 1).
+Everything odd about the file becomes a call to ``report`` with a rule code, and
+reading goes on: nothing the file holds is dropped without a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from erdq.kbart_fields import aliases, mandatory_columns, phase1_count, standard_columns
+from erdq.readers.text import TextStats, iter_lines
+
+Report = Callable[..., None]  # report(code, line, column=None, value=None, **params)
+
+STANDARD = standard_columns()
+_STANDARD_SET = frozenset(STANDARD)
+_ALIASES = aliases()
+_NORMALISE_RE = re.compile(r"[\s\-]+")
+
+
+@dataclass(slots=True)
+class KbartRow:
+    line: int
+    values: dict[str, str]
+    # Facts several checkers need (parsed identifiers, title key), computed once per row.
+    memo: dict[str, object] = field(default_factory=dict)
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+    @property
+    def title_id(self) -> str:
+        return self.values.get("title_id", "").strip()
+
+
+@dataclass
+class KbartHeader:
+    raw: list[str]
+    columns: list[str]  # one name per physical column: standard name or the vendor's own
+    standard: set[str] = field(default_factory=set)
+    extras: list[str] = field(default_factory=list)
+    assumed: bool = False  # True when no header was found and standard order was assumed
+
+
+def normalise_header(name: str) -> str:
+    cleaned = name.replace("\ufeff", "").strip().strip('"').strip()
+    return _NORMALISE_RE.sub("_", cleaned.lower())
+
+
+def map_header(raw: list[str], line: int, report: Report) -> KbartHeader:
+    columns: list[str] = []
+    seen: set[str] = set()
+    extras: list[str] = []
+    for index, name in enumerate(raw, start=1):
+        norm = normalise_header(name)
+        mapped = norm if norm in _STANDARD_SET else _ALIASES.get(norm)
+        if not norm:
+            column = f"column_{index}"
+            report("KB111", line, column=column, position=index)
+        elif mapped is None:
+            column = name.replace("\ufeff", "").strip()
+            if column != name:
+                # A vendor column is kept under its own name, minus stray spaces.
+                report("KB109", line, column=column, value=name, standard=column, position=index)
+        else:
+            column = mapped
+            if name != mapped:
+                report("KB109", line, column=mapped, value=name, standard=mapped, position=index)
+        if column in seen:
+            report("KB110", line, column=column, value=name, position=index)
+            column = f"{column}_{index}"
+        seen.add(column)
+        columns.append(column)
+        if column not in _STANDARD_SET and norm:
+            extras.append(column)
+    header = KbartHeader(raw=raw, columns=columns, extras=extras)
+    header.standard = {c for c in columns if c in _STANDARD_SET}
+    return header
+
+
+def check_header(header: KbartHeader, line: int, report: Report) -> None:
+    for column in mandatory_columns():
+        if column not in header.standard:
+            report("KB106", line, column=column)
+    missing = [c for c in STANDARD if c not in header.standard and c not in mandatory_columns()]
+    if missing:
+        phase1 = set(STANDARD[: phase1_count()])
+        only_phase2 = all(c not in phase1 for c in missing)
+        report(
+            "KB107",
+            line,
+            column=missing[0],
+            value=", ".join(missing),
+            count=len(missing),
+            phase="Phase II" if only_phase2 else "KBART",
+        )
+    present = [c for c in header.columns if c in _STANDARD_SET]
+    expected = [c for c in STANDARD if c in header.standard]
+    if present != expected:
+        first_bad = next(
+            i for i, (a, b) in enumerate(zip(present, expected, strict=True)) if a != b
+        )
+        report(
+            "KB108",
+            line,
+            column=present[first_bad],
+            value=present[first_bad],
+            expected=expected[first_bad],
+            position=header.columns.index(present[first_bad]) + 1,
+        )
+
+
+def _unquote(value: str) -> str:
+    return value[1:-1].replace('""', '"')
+
+
+def _rejoin_quoted(fields: list[str]) -> list[str]:
+    """Rejoin cells a CSV-style quoted value with a TAB inside had split."""
+    out: list[str] = []
+    buffer: list[str] | None = None
+    for cell in fields:
+        if buffer is not None:
+            buffer.append(cell)
+            if cell.endswith('"'):
+                out.append("\t".join(buffer))
+                buffer = None
+        elif cell.startswith('"') and not (len(cell) > 1 and cell.endswith('"')):
+            buffer = [cell]
+        else:
+            out.append(cell)
+    if buffer is not None:
+        out.extend(buffer)
+    return out
+
+
+class KbartReader:
+    """Iterate over the data rows of one KBART file.
+
+    ``report(code, line, column=None, value=None, **params)`` receives every input
+    problem. After iteration, ``stats``, ``header`` and ``rows`` describe the file.
+    """
+
+    def __init__(self, path: str | Path, report: Report) -> None:
+        self.path = Path(path)
+        self.report = report
+        self.stats = TextStats()
+        self.header: KbartHeader | None = None
+        self.rows = 0
+        self.lines = 0
+
+    def __iter__(self) -> Iterator[KbartRow]:
+        report = self.report
+        try:
+            fh = self.path.open("rb")
+        except OSError as exc:
+            report("KB100", None, value=str(self.path), reason=exc.strerror or str(exc))
+            return
+        with fh:
+            yield from self._rows(iter_lines(fh, self.stats), report)
+        self._file_findings(report)
+
+    def _rows(self, lines: Iterator[tuple[int, str]], report: Report) -> Iterator[KbartRow]:
+        header: KbartHeader | None = None
+        ncols = 0
+        quoted_cells = 0
+        quoted_first: tuple[int, str] | None = None
+        blank_start: int | None = None
+        blank_count = 0
+        number = 0
+        for number, text in lines:
+            if header is None:
+                raw = text.split("\t")
+                known = sum(
+                    1
+                    for c in raw
+                    if normalise_header(c) in _STANDARD_SET or normalise_header(c) in _ALIASES
+                )
+                if known == 0:
+                    report("KB105", number, value=text[:80])
+                    header = KbartHeader(raw=list(STANDARD), columns=list(STANDARD), assumed=True)
+                    header.standard = set(STANDARD)
+                    self.header, ncols = header, len(STANDARD)
+                else:
+                    header = map_header(raw, number, report)
+                    check_header(header, number, report)
+                    self.header, ncols = header, len(header.columns)
+                    continue
+            fields = text.split("\t")
+            if not text.strip("\t \u00a0"):
+                if blank_start is None:
+                    blank_start = number
+                blank_count += 1
+                continue
+            if blank_start is not None:
+                report("KB115", blank_start, last=number - 1, count=blank_count)
+                blank_start, blank_count = None, 0
+            if '"' in text:
+                if len(fields) > ncols:
+                    fields = _rejoin_quoted(fields)
+                for i, cell in enumerate(fields):
+                    if len(cell) > 1 and cell[0] == '"' and cell[-1] == '"':
+                        quoted_cells += 1
+                        if quoted_first is None:
+                            quoted_first = (number, header.columns[i] if i < ncols else "")
+                        fields[i] = _unquote(cell)
+            n = len(fields)
+            if n != ncols:
+                if n > ncols:
+                    surplus = fields[ncols:]
+                    if any(s.strip() for s in surplus):
+                        report(
+                            "KB114", number, value="\t".join(surplus)[:200], found=n, expected=ncols
+                        )
+                        values = dict(zip(header.columns, fields, strict=False))
+                        # Keep the surplus under visible names: nothing is dropped.
+                        for j, cell in enumerate(surplus, start=ncols + 1):
+                            values[f"column_{j}"] = cell
+                        self.rows += 1
+                        yield KbartRow(number, values)
+                        continue
+                    report("KB112", number, found=n, expected=ncols)
+                    fields = fields[:ncols]
+                else:
+                    report(
+                        "KB113",
+                        number,
+                        column=header.columns[n] if n < ncols else None,
+                        found=n,
+                        expected=ncols,
+                    )
+                    fields.extend([""] * (ncols - n))  # the missing cells read as empty
+            self.rows += 1
+            yield KbartRow(number, dict(zip(header.columns, fields, strict=False)))
+        if blank_start is not None:
+            report("KB115", blank_start, last=number, count=blank_count)
+        self.lines = number
+        if header is None:
+            report("KB118", None, reason="the file is empty")
+        elif self.rows == 0:
+            report("KB118", None, reason="the file has a header but no data rows")
+        if quoted_first is not None:
+            report(
+                "KB116",
+                quoted_first[0],
+                column=quoted_first[1] or None,
+                count=quoted_cells,
+            )
+
+    def _file_findings(self, report: Report) -> None:
+        stats = self.stats
+        if stats.bom == "utf-8":
+            report("KB102", 1)
+        if stats.encoding.startswith("utf-16"):
+            report("KB101", None, value=stats.encoding.upper(), encoding=stats.encoding.upper())
+        elif stats.fallback_lines:
+            if stats.utf8_non_ascii_lines == 0:
+                report(
+                    "KB101",
+                    stats.fallback_lines[0],
+                    value="Windows-1252",
+                    encoding="Windows-1252",
+                    count=len(stats.fallback_lines),
+                )
+            else:
+                for line in stats.fallback_lines:
+                    report("KB103", line, utf8=stats.utf8_non_ascii_lines)
+        if stats.crlf or stats.cr:
+            report(
+                "KB104",
+                None,
+                value=stats.line_ending,
+                ending=stats.line_ending,
+                crlf=stats.crlf,
+                cr=stats.cr,
+                lf=stats.lf,
+            )
+        for line in stats.nul_lines[:100]:
+            report("KB119", line)

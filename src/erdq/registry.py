@@ -1,0 +1,221 @@
+"""The rule registry: every quality rule's stable code, name, level, severity and doc.
+
+Codes are never reused; a renamed or merged code goes into ``REDIRECTS``. The docs
+have fixed sections (what it checks, why it matters, example, how to fix) and every
+rule carries a bad and a good example that the test suite runs through the engine.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from erdq.errors import ConfigError
+from erdq.findings import Level, Severity
+
+CODE_RE = re.compile(r"^[A-Z]{2}\d{3}$")
+NAME_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DOC_SECTIONS = ("## What it checks", "## Why it matters", "## Example", "## How to fix")
+
+
+class Status(StrEnum):
+    STABLE = "stable"
+    PREVIEW = "preview"
+    DEPRECATED = "deprecated"
+
+
+class Scope(StrEnum):
+    FILE = "file"  # the file as a whole: encoding, header, naming
+    ROW = "row"  # one row or record at a time
+    CROSS = "cross"  # across rows of a file (duplicates, overlaps)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A small input for a rule's doc and its tests.
+
+    ``rows`` are KBART rows given as overrides of a valid baseline row (see
+    ``erdq.rules.kbart.examples``); ``raw`` is a whole file as bytes, for rules about
+    encoding, line ends or the header. ``file_name`` lets file-name rules be shown.
+    """
+
+    rows: tuple[Mapping[str, str], ...] = ()
+    raw: bytes | None = None
+    file_name: str | None = None
+    strict: bool = True  # False: the example shows lenient-mode behaviour
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    level: Level
+    severity: Severity
+    scope: Scope
+    message: str  # str.format template over the finding's params; {value} is the value found
+    doc: str
+    bad: Example
+    good: Example
+    status: Status = Status.STABLE
+    family: str = field(default="")
+
+    def render(self, params: Mapping[str, object], value: str | None = None) -> str:
+        values = _Defaulting(params)
+        values.setdefault("value", "" if value is None else value)
+        return string.Formatter().vformat(self.message, (), values)
+
+    @property
+    def title(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class _Defaulting(dict):
+    """Missing template parameters render as '?' instead of raising at display time."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+_RULES: dict[str, Rule] = {}
+_BY_NAME: dict[str, str] = {}
+
+# Retired or renamed codes → their successor. Never reuse a code listed here.
+REDIRECTS: dict[str, str] = {}
+
+
+def register(rule: Rule) -> Rule:
+    """Add a rule; a duplicate code or name is a programming error caught at import."""
+    if not CODE_RE.match(rule.code):
+        raise ValueError(f"rule code {rule.code!r} must look like KB302")
+    if not NAME_RE.match(rule.name):
+        raise ValueError(f"rule name {rule.name!r} must be kebab-case")
+    if rule.code in _RULES or rule.code in REDIRECTS:
+        raise ValueError(f"rule code {rule.code} registered twice or redirected")
+    if rule.name in _BY_NAME:
+        raise ValueError(f"rule name {rule.name} registered twice")
+    object.__setattr__(rule, "family", rule.code[:2])
+    _RULES[rule.code] = rule
+    _BY_NAME[rule.name] = rule.code
+    return rule
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    level: Level,
+    severity: Severity,
+    scope: Scope,
+    message: str,
+    doc: str,
+    bad: Example,
+    good: Example,
+    status: Status = Status.STABLE,
+) -> Rule:
+    """Declare and register a rule; returns it so checkers can refer to it."""
+    return register(
+        Rule(
+            code=code,
+            name=name,
+            level=level,
+            severity=severity,
+            scope=scope,
+            message=message,
+            doc=_dedent(doc),
+            bad=bad,
+            good=good,
+            status=status,
+        )
+    )
+
+
+def _dedent(text: str) -> str:
+    import textwrap
+
+    return textwrap.dedent(text).strip() + "\n"
+
+
+def _load_rules() -> None:
+    # Importing the rule packages registers their rules.
+    import erdq.rules  # noqa: F401
+
+
+def all_rules() -> list[Rule]:
+    _load_rules()
+    return sorted(_RULES.values(), key=lambda r: r.code)
+
+
+def get_rule(code_or_name: str) -> Rule:
+    _load_rules()
+    key = code_or_name.strip()
+    upper = key.upper()
+    upper = REDIRECTS.get(upper, upper)
+    if upper in _RULES:
+        return _RULES[upper]
+    if key in _BY_NAME:
+        return _RULES[_BY_NAME[key]]
+    raise KeyError(code_or_name)
+
+
+def resolve_selector(selector: str) -> set[str]:
+    """Codes matched by a code, a code prefix (``KB``, ``KB3``) or a rule name."""
+    _load_rules()
+    sel = selector.strip()
+    if not sel:
+        return set()
+    if sel.upper() == "ALL":
+        return set(_RULES)
+    if sel in _BY_NAME:
+        return {_BY_NAME[sel]}
+    upper = REDIRECTS.get(sel.upper(), sel.upper())
+    matched = {code for code in _RULES if code.startswith(upper)}
+    if not matched:
+        raise ConfigError(
+            f"unknown rule selector {selector!r}",
+            hint="use a rule code (KB201), a prefix (KB, KB2) or a name; `erdq rules` lists them",
+        )
+    return matched
+
+
+def selector_specificity(selector: str) -> int:
+    """Longer prefixes are more specific; a name or full code is the most specific."""
+    sel = selector.strip()
+    if sel.upper() == "ALL":
+        return 0
+    if sel in _BY_NAME or CODE_RE.match(sel.upper()):
+        return 10
+    return len(sel)
+
+
+def select_codes(select: Iterable[str], ignore: Iterable[str]) -> set[str]:
+    """Apply select/ignore selectors: the most specific selector wins, ``ignore`` on ties."""
+    _load_rules()
+    decisions: dict[str, tuple[int, bool]] = {}
+    for selectors, keep in ((list(select), True), (list(ignore), False)):
+        for sel in selectors:
+            spec = selector_specificity(sel)
+            for code in resolve_selector(sel):
+                previous = decisions.get(code)
+                if previous is None or spec > previous[0] or (spec == previous[0] and not keep):
+                    decisions[code] = (spec, keep)
+    chosen = {code for code, (_, keep) in decisions.items() if keep}
+    return {c for c in chosen if _RULES[c].status is not Status.DEPRECATED}
+
+
+def sections(*, what: str, why: str, example: str, fix: str, references: str = "") -> str:
+    """Build a rule doc with the fixed sections every rule must have."""
+    import textwrap
+
+    parts = [
+        ("## What it checks", what),
+        ("## Why it matters", why),
+        ("## Example", example),
+        ("## How to fix", fix),
+    ]
+    if references:
+        parts.append(("## References", references))
+    return "\n\n".join(f"{head}\n{textwrap.dedent(body).strip()}" for head, body in parts)

@@ -1,0 +1,1 @@
+"""Renderers: findings and changes as text, JSON Lines and CSV."""

@@ -1,0 +1,117 @@
+"""Finding writers. JSON Lines and CSV stream; the text report keeps only counts and a
+few examples per rule, so its memory does not grow with the number of findings."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from erdq.findings import Finding, Severity
+from erdq.registry import get_rule
+
+FIELDS = (
+    "code",
+    "name",
+    "severity",
+    "level",
+    "source",
+    "line",
+    "record_id",
+    "field",
+    "value",
+    "message",
+    "confidence",
+    "fingerprint",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Neutralise cells a spreadsheet would run as a formula (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class JsonLinesWriter:
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, finding: Finding) -> None:
+        self.out.write(json.dumps(finding.to_dict(), ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+class CsvWriter:
+    def __init__(self, out: TextIO) -> None:
+        self.writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        self.writer.writeheader()
+        self.out = out
+
+    def write(self, finding: Finding) -> None:
+        row = finding.to_dict()
+        self.writer.writerow({k: spreadsheet_safe(row.get(k)) for k in FIELDS})
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+@dataclass
+class _FileReport:
+    counts: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
+
+
+class TextReport:
+    """Groups findings by file and rule; prints ``per_rule`` examples of each rule."""
+
+    def __init__(self, out: TextIO, per_rule: int = 10, color: bool = False) -> None:
+        self.out = out
+        self.per_rule = per_rule
+        self.files: dict[str, _FileReport] = {}
+        self.by_severity: Counter[str] = Counter()
+
+    def write(self, finding: Finding) -> None:
+        report = self.files.setdefault(finding.location.source, _FileReport())
+        report.counts[finding.code] += 1
+        self.by_severity[finding.severity.value] += 1
+        examples = report.examples[finding.code]
+        if len(examples) < self.per_rule:
+            examples.append(finding)
+
+    def file_done(self, source: str, rows: int, encoding: str, line_ending: str) -> None:
+        report = self.files.pop(source, _FileReport())
+        w = self.out.write
+        total = sum(report.counts.values())
+        w(f"{source}: {rows} row(s), {encoding}, {line_ending} line ends — {total} finding(s)\n")
+        for code in sorted(report.counts, key=lambda c: (-_rank(c), c)):
+            rule = get_rule(code)
+            examples = report.examples[code]
+            w(f"  {rule.code} {rule.name} [{examples[0].severity.value}] × {report.counts[code]}\n")
+            for f in examples:
+                where = f"line {f.location.line}" if f.location.line else "file"
+                column = f" {f.location.column}" if f.location.column else ""
+                w(f"    {where}{column}: {f.message}\n")
+            more = report.counts[code] - len(examples)
+            if more > 0:
+                w(f"    … and {more} more (use --format csv or json for all)\n")
+        w("\n")
+
+    def summary(self, files: int, rows: int) -> str:
+        parts = [
+            f"{self.by_severity.get(s.value, 0)} {s.value}(s)"
+            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        ]
+        return f"Checked {files} file(s), {rows} row(s): " + ", ".join(parts) + "."
+
+    def close(self) -> None:
+        self.out.flush()
+
+
+def _rank(code: str) -> int:
+    return get_rule(code).severity.rank

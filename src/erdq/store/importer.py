@@ -1,0 +1,227 @@
+"""Importing a KBART file: one transaction that stores a snapshot, its portfolios and findings.
+
+The file is checked and stored in one streaming pass (``KbartCheck.events``), in
+``executemany`` batches of plain dicts, so a million-row file never sits in memory. Any
+exception, Ctrl-C included, rolls the whole import back. A file whose sha256 equals that
+of the collection's latest snapshot is not imported again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from erdq.config import Settings
+from erdq.engine import KbartCheck, Progress, sha256_file
+from erdq.errors import InputError
+from erdq.findings import Finding, Severity
+from erdq.model.portfolio import Portfolio, row_to_portfolio
+from erdq.readers.kbart import KbartRow
+from erdq.store.db import db_errors, write_transaction
+from erdq.store.schema import collections, findings, portfolios, snapshots
+
+BATCH_SIZE = 1000  # rows per executemany; read at each flush so tests can shrink it
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    snapshot_id: int
+    collection: str
+    rows: int
+    portfolios: int
+    findings: int
+    by_severity: dict[str, int] = field(default_factory=dict)  # error/warning/info → count
+    unchanged: bool = False  # True: same file as the latest snapshot, nothing written
+
+
+def import_kbart(
+    engine: Engine,
+    path: str | Path,
+    *,
+    collection: str,
+    vendor: str | None = None,
+    settings: Settings | None = None,
+    today: dt.date | Callable[[], dt.date] | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    path = Path(path)
+    name = collection.strip()
+    if not name:
+        raise InputError("the collection name is empty", hint="erdq import kbart --collection NAME")
+    # Checked up front: the reader would turn a missing file into a finding, and an
+    # "import" of it would replace the collection's portfolios with nothing.
+    if not path.is_file():
+        raise InputError(f"{path} is not a file", hint="check the path of the KBART file")
+    sha = sha256_file(path)
+    if not sha:
+        raise InputError(f"cannot read {path}", hint="check the file's permissions")
+    with db_errors(f"importing {path.name}", engine), write_transaction(engine) as conn:
+        collection_id = _lock_collection(conn, name)
+        latest = conn.execute(
+            select(snapshots)
+            .where(snapshots.c.collection_id == collection_id)
+            .order_by(snapshots.c.id.desc())
+            .limit(1)
+        ).first()
+        if latest is not None and latest.sha256 == sha:
+            return ImportResult(
+                snapshot_id=latest.id,
+                collection=name,
+                rows=latest.rows,
+                portfolios=latest.rows,
+                findings=latest.findings,
+                by_severity=_severities(latest.errors, latest.warnings, latest.infos),
+                unchanged=True,
+            )
+        if vendor is not None:
+            conn.execute(
+                update(collections).where(collections.c.id == collection_id).values(vendor=vendor)
+            )
+        check = KbartCheck(path, settings, today=today, progress=progress)
+        return _load(conn, check, path, name, collection_id, sha)
+
+
+def _lock_collection(conn: Connection, name: str) -> int:
+    """The collection's id, creating it if new; on PostgreSQL the row stays locked until
+    commit, so two imports into one collection run one after the other."""
+    values = {"name": name, "kind": "package", "status": "active", "created_at": _now()}
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(collections).values(values).on_conflict_do_nothing())
+    query = select(collections.c.id).where(collections.c.name == name)
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return conn.execute(query).scalar_one()
+
+
+def _load(
+    conn: Connection, check: KbartCheck, path: Path, collection: str, collection_id: int, sha: str
+) -> ImportResult:
+    snapshot_id = conn.execute(
+        snapshots.insert().values(
+            collection_id=collection_id,
+            imported_at=_now(),
+            checked_on=check.today,
+            source=str(path),
+            file_name=path.name,
+            sha256=sha,
+            erdq_version=erdq_version(),
+            status="importing",
+        )
+    ).inserted_primary_key[0]
+    portfolio_rows: list[Row] = []
+    finding_rows: list[Row] = []
+    counts = dict.fromkeys(Severity, 0)
+    stored = 0
+    for event in check.events():
+        if isinstance(event, KbartRow):
+            portfolio = row_to_portfolio(event.values, collection, event.line)
+            portfolio_rows.append(portfolio_values(portfolio, snapshot_id, collection_id))
+            stored += 1
+            if len(portfolio_rows) >= BATCH_SIZE:
+                _flush(conn, portfolios, portfolio_rows)
+                portfolio_rows = []
+        else:
+            finding_rows.append(finding_values(event, snapshot_id))
+            counts[event.severity] += 1
+            if len(finding_rows) >= BATCH_SIZE:
+                _flush(conn, findings, finding_rows)
+                finding_rows = []
+    _flush(conn, portfolios, portfolio_rows)
+    _flush(conn, findings, finding_rows)
+    summary = check.summary
+    total = sum(counts.values())
+    conn.execute(
+        update(snapshots)
+        .where(snapshots.c.id == snapshot_id)
+        .values(
+            # The digest of the bytes actually read, should the file have changed meanwhile.
+            sha256=summary.sha256 or sha,
+            rows=summary.rows,
+            encoding=summary.encoding or None,
+            line_ending=summary.line_ending or None,
+            findings=total,
+            errors=counts[Severity.ERROR],
+            warnings=counts[Severity.WARNING],
+            infos=counts[Severity.INFO],
+            status="complete",
+        )
+    )
+    return ImportResult(
+        snapshot_id=snapshot_id,
+        collection=collection,
+        rows=summary.rows,
+        portfolios=stored,
+        findings=total,
+        by_severity=_severities(
+            counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO]
+        ),
+    )
+
+
+def _flush(conn: Connection, table: Table, rows: list[Row]) -> None:
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def portfolio_values(p: Portfolio, snapshot_id: int, collection_id: int) -> Row:
+    cov = p.coverage[0] if p.coverage else None
+    return {
+        "snapshot_id": snapshot_id,
+        "collection_id": collection_id,
+        "line": p.line,
+        "title": p.title,
+        "title_id": p.title_id,
+        "publication_type": p.publication_type,
+        "print_identifier": p.print_identifier,
+        "online_identifier": p.online_identifier,
+        "start_date": _text(cov.start_date) if cov else None,
+        "start_volume": cov.start_volume if cov else None,
+        "start_issue": cov.start_issue if cov else None,
+        "end_date": _text(cov.end_date) if cov else None,
+        "end_volume": cov.end_volume if cov else None,
+        "end_issue": cov.end_issue if cov else None,
+        "embargo": _text(cov.embargo) if cov else None,
+        "coverage_depth": p.coverage_depth,
+        "title_url": p.title_url,
+        "publisher": p.publisher,
+        "access_type": p.access_type,
+        "key": p.key,
+        "raw": dict(p.raw),
+    }
+
+
+def finding_values(f: Finding, snapshot_id: int) -> Row:
+    row: Row = f.to_dict()
+    row["snapshot_id"] = snapshot_id
+    row["params"] = dict(f.params)
+    return row
+
+
+def _text(value: object | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _severities(errors: int, warnings: int, infos: int) -> dict[str, int]:
+    return {"error": errors, "warning": warnings, "info": infos}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@cache
+def erdq_version() -> str:
+    try:
+        return importlib_metadata.version("erdq")
+    except importlib_metadata.PackageNotFoundError:
+        return "unknown"

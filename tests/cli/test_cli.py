@@ -1,0 +1,184 @@
+"""The command line: help everywhere, formats, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import click
+import pytest
+from click.testing import CliRunner
+from tests.conftest import shared_file
+
+from erdq.cli import main
+from erdq.rules.kbart.base import BASELINE
+
+HEADER = "\t".join(BASELINE)
+ROW = "\t".join(BASELINE.values())
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _commands(main)], ids=" ".join)
+def test_every_command_has_help_with_an_example(path) -> None:
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0
+    command = dict(_commands(main))[path]
+    if not isinstance(command, click.Group):
+        assert "Example:" in result.output, f"`erdq {' '.join(path)}` help lacks an example"
+
+
+def _file(tmp_path, rows: list[str], name="ExamplePress_Global_AllTitles_2024-01-01.txt"):
+    path = tmp_path / name
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def test_validate_clean_file_exits_0(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["kbart", "validate", _file(tmp_path, [ROW])])
+    assert result.exit_code == 0, result.output
+    assert "0 error(s), 0 warning(s)" in result.output
+
+
+def test_validate_json_lines_schema_and_exit_1(tmp_path) -> None:
+    bad = ROW.replace("1234-5679", "1234-5678")
+    path = _file(tmp_path, [ROW, bad])
+    result = CliRunner().invoke(main, ["kbart", "validate", path, "--format", "json"])
+    assert result.exit_code == 1
+    lines = [json.loads(x) for x in result.output.splitlines()]
+    issn = [x for x in lines if x["code"] == "KB201"]
+    assert len(issn) == 1
+    keys = {
+        "code",
+        "name",
+        "severity",
+        "level",
+        "source",
+        "line",
+        "record_id",
+        "field",
+        "value",
+        "message",
+    }
+    assert keys <= set(issn[0])
+    assert (issn[0]["line"], issn[0]["field"], issn[0]["value"], issn[0]["record_id"]) == (
+        3,
+        "print_identifier",
+        "1234-5678",
+        "jis",
+    )
+    assert issn[0]["severity"] == "error" and issn[0]["level"] == "portfolio"
+    assert issn[0]["source"] == path
+
+
+def test_fail_on_thresholds(tmp_path) -> None:
+    warn_only = _file(tmp_path, [ROW.replace("\tP", "\t").rstrip("\t") + "\t"])
+    runner = CliRunner()
+    assert runner.invoke(main, ["kbart", "validate", warn_only]).exit_code == 0
+    assert (
+        runner.invoke(main, ["kbart", "validate", warn_only, "--fail-on", "warning"]).exit_code == 1
+    )
+    bad = _file(tmp_path, [ROW.replace("1234-5679", "1234-5678")], name="B_G_P_2024-01-01.txt")
+    assert runner.invoke(main, ["kbart", "validate", bad, "--fail-on", "never"]).exit_code == 0
+
+
+def test_select_and_ignore(tmp_path) -> None:
+    path = _file(tmp_path, [ROW.replace("1234-5679", "1234-5678").replace("\tP", "\tPaid")])
+    runner = CliRunner()
+    out = runner.invoke(
+        main, ["kbart", "validate", path, "--format", "json", "--select", "KB5"]
+    ).output
+    assert {json.loads(x)["code"] for x in out.splitlines()} == {"KB503"}
+    out = runner.invoke(
+        main, ["kbart", "validate", path, "--format", "json", "--ignore", "issn-invalid,KB5"]
+    ).output
+    assert not out.strip()
+
+
+def test_usage_and_config_errors_exit_2(tmp_path) -> None:
+    runner = CliRunner()
+    path = _file(tmp_path, [ROW])
+    assert runner.invoke(main, ["kbart", "validate", path, "--select", "KB999"]).exit_code == 2
+    assert runner.invoke(main, ["kbart", "validate", str(tmp_path / "none.txt")]).exit_code == 2
+    assert runner.invoke(main, ["kbart", "validate", path, "--fail-on", "bad"]).exit_code == 2
+    config = tmp_path / "erdq.toml"
+    config.write_text("[tool.erdq]\nselekt = ['KB']\n")
+    result = runner.invoke(main, ["kbart", "validate", path, "--config", str(config)])
+    assert result.exit_code == 2 and "unknown key" in result.output
+
+
+def test_config_file_regrades_and_ignores(tmp_path) -> None:
+    path = _file(tmp_path, [ROW.replace("1234-5679", "1234-5678")])
+    config = tmp_path / "erdq.toml"
+    config.write_text('ignore = ["KB9"]\n[severity]\nKB201 = "warning"\n')
+    result = CliRunner().invoke(
+        main, ["kbart", "validate", path, "--config", str(config), "--format", "json"]
+    )
+    rows = [json.loads(x) for x in result.output.splitlines()]
+    assert [(r["code"], r["severity"]) for r in rows] == [("KB201", "warning")]
+    assert result.exit_code == 0
+
+
+def test_csv_worklist_neutralises_formulas(tmp_path) -> None:
+    path = _file(
+        tmp_path,
+        [
+            ROW.replace("Journal of Invented Studies", "=HYPERLINK(1)").replace(
+                "1234-5679", "1234-5678"
+            )
+        ],
+    )
+    result = CliRunner().invoke(
+        main, ["kbart", "validate", path, "--format", "csv", "--select", "KB201"]
+    )
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and rows[0]["code"] == "KB201"
+    result = CliRunner().invoke(main, ["kbart", "validate", path, "--format", "csv"])
+    values = [r["value"] for r in csv.DictReader(io.StringIO(result.output))]
+    assert not any(v.startswith("=") for v in values)
+
+
+def test_rules_and_rule(tmp_path) -> None:
+    runner = CliRunner()
+    rules = json.loads(runner.invoke(main, ["rules", "--format", "json"]).output)
+    assert {"KB201", "KB302", "KB309"} <= {r["code"] for r in rules}
+    assert all(r["doc"] and r["severity"] in ("error", "warning", "info") for r in rules)
+    text = runner.invoke(main, ["rule", "embargo-invalid"]).output
+    assert text.startswith("# KB309 embargo-invalid") and "## How to fix" in text
+    assert runner.invoke(main, ["rule", "KB999"]).exit_code == 2
+
+
+def test_validate_every_shared_kbart_file_without_traceback() -> None:
+    folder = shared_file("data", "kbart")
+    files = sorted(str(p) for p in folder.glob("*/*") if p.is_file())
+    result = CliRunner().invoke(main, ["kbart", "validate", *files, "--today", "2026-12-03"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1  # these files do have errors
+    assert f"Checked {len(files)} file(s)" in result.output
+
+
+def test_diff_text_and_json() -> None:
+    old = shared_file("cases", "inputs", "BR-008-old.kbart.txt")
+    new = shared_file("cases", "inputs", "BR-008-new.kbart.txt")
+    runner = CliRunner()
+    text = runner.invoke(main, ["kbart", "diff", str(old), str(new)])
+    assert text.exit_code == 0
+    assert text.output.strip().splitlines()[-1] == "1 added, 1 coverage cut (0 titles unchanged)"
+    rows = [
+        json.loads(x)
+        for x in runner.invoke(
+            main, ["kbart", "diff", str(old), str(new), "--format", "json"]
+        ).output.splitlines()
+    ]
+    assert [(r["change"], r["title_id"], r["match_key"]) for r in rows] == [
+        ("added", "ujihcs", "title_id"),
+        ("coverage_cut", "ujih", "title_id"),
+    ]
+    assert {"change", "match_key", "title_id", "title", "old", "new"} <= set(rows[0])
+    assert runner.invoke(main, ["kbart", "diff", str(old), "nope.txt"]).exit_code == 2

@@ -1,0 +1,122 @@
+"""The streaming KBART reader: header mapping, row shapes, line numbers, reported problems."""
+
+from __future__ import annotations
+
+from erdq.readers.kbart import KbartReader, normalise_header
+from erdq.rules.kbart.base import BASELINE
+
+HEADER = "\t".join(BASELINE)
+ROW = "\t".join(BASELINE.values())
+
+
+def _read(tmp_path, data: bytes, name: str = "f.txt"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    problems: list[tuple] = []
+
+    def report(code, line, column=None, value=None, **params):
+        problems.append((code, line, column, value, params))
+
+    rows = list(KbartReader(path, report))
+    return rows, problems
+
+
+def _codes(problems) -> list[tuple[str, int | None]]:
+    return [(p[0], p[1]) for p in problems]
+
+
+def test_header_normalisation() -> None:
+    assert normalise_header("\ufeffPublication Title ") == "publication_title"
+    assert normalise_header('"print-identifier"') == "print_identifier"
+
+
+def test_clean_file_has_no_problems(tmp_path) -> None:
+    rows, problems = _read(tmp_path, f"{HEADER}\n{ROW}\n".encode())
+    assert problems == []
+    assert rows[0].line == 2 and rows[0].values == dict(BASELINE)
+
+
+def test_line_numbers_are_physical(tmp_path) -> None:
+    rows, problems = _read(tmp_path, f"{HEADER}\n{ROW}\n\n\t\t\n{ROW}\n".encode())
+    assert [r.line for r in rows] == [2, 5]
+    assert ("KB115", 3) in _codes(problems)
+    blank = next(p for p in problems if p[0] == "KB115")
+    assert blank[4] == {"last": 4, "count": 2}
+
+
+def test_aliases_and_extra_columns_are_kept(tmp_path) -> None:
+    header = (
+        HEADER.replace("notes", "coverage_notes").replace(
+            "parent_publication_title_id", "Parent_Publication_ID "
+        )
+        + "\tzdb_id"
+    )
+    rows, problems = _read(tmp_path, f"{header}\n{ROW}\t1234567-8\n".encode())
+    assert rows[0].values["notes"] == ""
+    assert rows[0].values["zdb_id"] == "1234567-8"
+    assert [p[3] for p in problems if p[0] == "KB109"] == [
+        "coverage_notes",
+        "Parent_Publication_ID ",
+    ]
+
+
+def test_ragged_rows(tmp_path) -> None:
+    short = ROW.rsplit("\t", 2)[0]
+    long_empty = ROW + "\t\t"
+    long_data = ROW + "\tsurplus"
+    rows, problems = _read(tmp_path, f"{HEADER}\n{short}\n{long_empty}\n{long_data}\n".encode())
+    assert _codes(problems) == [("KB113", 2), ("KB112", 3), ("KB114", 4)]
+    assert rows[0].values["access_type"] == ""  # padded, not shifted
+    assert rows[1].values["access_type"] == "P"
+    assert rows[2].values["column_26"] == "surplus"  # nothing dropped
+
+
+def test_quoted_cells_are_unwrapped_and_reported_once(tmp_path) -> None:
+    row = ROW.replace("Journal of Invented Studies", '"""Raw Data"" Is an Oxymoron"')
+    row = row.replace("Example Press", '"Example\tPress"')  # a TAB inside quotes
+    rows, problems = _read(tmp_path, f"{HEADER}\n{row}\n".encode())
+    assert rows[0].values["publication_title"] == '"Raw Data" Is an Oxymoron'
+    assert rows[0].values["publisher_name"] == "Example\tPress"
+    assert rows[0].values["access_type"] == "P"
+    assert _codes(problems) == [("KB116", 2)] and problems[0][4]["count"] == 2
+
+
+def test_no_header_assumes_standard_order(tmp_path) -> None:
+    rows, problems = _read(tmp_path, f"{ROW}\n".encode())
+    assert _codes(problems)[0] == ("KB105", 1)
+    assert rows[0].values["publication_title"] == "Journal of Invented Studies"
+
+
+def test_missing_mandatory_column_and_order(tmp_path) -> None:
+    cols = list(BASELINE)
+    cols[1], cols[2] = cols[2], cols[1]
+    _rows, problems = _read(tmp_path, ("\t".join(cols) + "\n" + ROW + "\n").encode())
+    order = next(p for p in problems if p[0] == "KB108")
+    assert order[3] == "online_identifier" and order[4]["expected"] == "print_identifier"
+    _, problems = _read(tmp_path, b"print_identifier\n1234-5679\n", name="g.txt")
+    assert ("KB106", 1) in _codes(problems)
+
+
+def test_unreadable_and_empty_files(tmp_path) -> None:
+    problems: list = []
+    rows = list(KbartReader(tmp_path / "nope.txt", lambda *a, **k: problems.append(a)))
+    assert rows == [] and problems[0][0] == "KB100"
+    rows, problems = _read(tmp_path, b"")
+    assert rows == [] and _codes(problems) == [("KB118", None)]
+    rows, problems = _read(tmp_path, f"{HEADER}\n".encode(), name="h.txt")
+    assert _codes(problems) == [("KB118", None)]
+
+
+def test_utf16_and_mixed_encodings_are_reported(tmp_path) -> None:
+    data = b"\xff\xfe" + f"{HEADER}\n{ROW}\n".encode("utf-16-le")
+    rows, problems = _read(tmp_path, data)
+    assert rows[0].values == dict(BASELINE)
+    assert ("KB101", None) in _codes(problems)
+    mixed = (
+        f"{HEADER}\n{ROW.replace('Example', 'Éxample')}\n".encode()
+        + ROW.replace("Example", "Caf\xe9").encode("cp1252")
+        + b"\n"
+    )
+    rows, problems = _read(tmp_path, mixed, name="m.txt")
+    assert rows[1].values["publisher_name"] == "Café Press"
+    assert _codes(problems) == [("KB103", 3)]

@@ -1,0 +1,14 @@
+"""Generated documentation stays in step with the code."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from tests.conftest import REPO
+
+from erdq.cli import main
+
+
+def test_rule_catalogue_is_up_to_date() -> None:
+    generated = CliRunner().invoke(main, ["rules", "--format", "markdown"]).output
+    on_disk = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert generated == on_disk, "run: erdq rules --format markdown > docs/rules.md"
