@@ -30,33 +30,9 @@ from pathlib import Path
 
 from stdnum import ean, issn
 
-COLUMNS = [
-    "publication_title",
-    "print_identifier",
-    "online_identifier",
-    "date_first_issue_online",
-    "num_first_vol_online",
-    "num_first_issue_online",
-    "date_last_issue_online",
-    "num_last_vol_online",
-    "num_last_issue_online",
-    "title_url",
-    "first_author",
-    "title_id",
-    "embargo_info",
-    "coverage_depth",
-    "notes",
-    "publisher_name",
-    "publication_type",
-    "date_monograph_published_print",
-    "date_monograph_published_online",
-    "monograph_volume",
-    "monograph_edition",
-    "first_editor",
-    "parent_publication_title_id",
-    "preceding_publication_title_id",
-    "access_type",
-]
+from erdq.kbart_fields import standard_columns
+
+COLUMNS = list(standard_columns())
 WORDS = [
     "Journal",
     "Review",

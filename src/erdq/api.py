@@ -21,12 +21,18 @@ def check_kbart(
     *,
     today: Today = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> KbartCheck:
-    """Validate one KBART file; iterate ``.findings()`` (or ``.events()``) once."""
+    """Validate one KBART file; iterate ``.findings()`` (or ``.events()``) once.
+
+    ``jobs`` > 1 lets ``.findings()`` use that many processes on a large file.
+    """
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{p} is a folder, not a KBART file", hint="name the files inside it")
-    return KbartCheck(p, settings, today=today, progress=progress, display_path=str(path))
+    return KbartCheck(
+        p, settings, today=today, progress=progress, display_path=str(path), jobs=jobs
+    )
 
 
 def list_rules(family: str | None = None) -> list[Rule]:

@@ -18,7 +18,13 @@ from erdq.config import Settings
 from erdq.findings import Finding, Location, Severity, clip
 from erdq.readers.kbart import KbartReader, KbartRow
 from erdq.registry import all_rules
-from erdq.rules.kbart.base import CROSS_CHECKERS, ROW_CHECKERS, RowContext
+from erdq.rules.kbart.base import (
+    CROSS_CHECKERS,
+    ROW_CHECKERS,
+    CrossChecker,
+    RowCheck,
+    RowContext,
+)
 from erdq.scratch import Scratch
 
 Progress = Callable[[int], None]  # called with bytes read so far
@@ -54,8 +60,10 @@ class KbartCheck:
         today: dt.date | Callable[[], dt.date] | None = None,
         progress: Progress | None = None,
         display_path: str | None = None,
+        jobs: int = 1,
     ) -> None:
         self.path = Path(path)
+        self.jobs = jobs
         self.source = display_path or str(path)
         self.settings = settings or Settings()
         if callable(today):
@@ -92,28 +100,44 @@ class KbartCheck:
         )
         self._pending.append(Finding(code, self._severity[code], location, params, clip(value)))
 
-    def events(self) -> Iterator[KbartRow | Finding]:
-        reader = KbartReader(self.path, self._report)
-        ctx = RowContext(
+    def context(self) -> RowContext:
+        return RowContext(
             source=self.source,
             report=self._report,
             today=self.today,
             strict=self.settings.strict,
             active=self.active,
         )
-        row_checks = [c.func for c in ROW_CHECKERS if c.codes & self.active]
+
+    def row_checks(self) -> list[RowCheck]:
+        """The row checks some selected rule needs."""
+        return [c.func for c in ROW_CHECKERS if c.codes & self.active]
+
+    def cross_checkers(self, scratch: Scratch) -> list[CrossChecker]:
+        return [spec.factory(scratch) for spec in CROSS_CHECKERS if spec.codes & self.active]
+
+    def check_row(
+        self, row: KbartRow, ctx: RowContext, checks: list[RowCheck], cross: list[CrossChecker]
+    ) -> None:
+        self._record_id = row.title_id or None
+        for check in checks:
+            check(row, ctx)
+        for checker in cross:
+            checker.row(row, ctx)
+        self._record_id = None
+
+    def events(self) -> Iterator[KbartRow | Finding]:
+        reader = KbartReader(self.path, self._report)
+        ctx = self.context()
+        row_checks = self.row_checks()
         scratch = Scratch()
-        cross = [spec.factory(scratch) for spec in CROSS_CHECKERS if spec.codes & self.active]
+        cross = self.cross_checkers(scratch)
         pending = self._pending
         progress = self.progress
+        check_row = self.check_row
         try:
             for row in reader:
-                self._record_id = row.title_id or None
-                for check in row_checks:
-                    check(row, ctx)
-                for checker in cross:
-                    checker.row(row, ctx)
-                self._record_id = None
+                check_row(row, ctx, row_checks, cross)
                 yield row
                 if pending:
                     yield from pending
@@ -132,6 +156,14 @@ class KbartCheck:
         self._summarise(reader)
 
     def findings(self) -> Iterator[Finding]:
+        """The findings alone; on several processes when ``jobs`` > 1 and the file is big."""
+        if self.jobs > 1:
+            from erdq.parallel import parallel_findings
+
+            parallel = parallel_findings(self, self.jobs)
+            if parallel is not None:
+                yield from parallel
+                return
         for event in self.events():
             if isinstance(event, Finding):
                 yield event

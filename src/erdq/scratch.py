@@ -66,6 +66,24 @@ class Scratch:
         self.flush()
         yield from self._db().execute(sql, params)
 
+    @property
+    def path(self) -> str | None:
+        """The file behind this table space (None until something was written)."""
+        return self._path
+
+    def copy_from(self, path: str) -> None:
+        """Append the rows of another table space with the same tables (a worker's)."""
+        self.flush()
+        conn = self._db()
+        conn.execute("ATTACH DATABASE ? AS other", (path,))
+        try:
+            conn.execute("BEGIN")
+            for name in self._inserts:
+                conn.execute(f"INSERT INTO main.{name} SELECT * FROM other.{name}")
+            conn.execute("COMMIT")
+        finally:
+            conn.execute("DETACH DATABASE other")
+
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()

@@ -182,3 +182,26 @@ def test_diff_text_and_json() -> None:
     ]
     assert {"change", "match_key", "title_id", "title", "old", "new"} <= set(rows[0])
     assert runner.invoke(main, ["kbart", "diff", str(old), "nope.txt"]).exit_code == 2
+
+
+def test_import_kbart_twice_then_empty(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ERDQ_DB", raising=False)
+    path = _file(tmp_path, [ROW, ROW.replace("jis", "jis2").replace("Journal", "Annals")])
+    runner = CliRunner()
+    args = ["import", "kbart", "--collection", "Example Journals", "--vendor", "Example", path]
+    first = runner.invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert "Imported 2 row(s)" in first.output and "2 portfolio(s)" in first.output
+    assert (tmp_path / "erdq.sqlite").is_file()  # the default store, in the working folder
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and "unchanged" in again.output
+    empty = tmp_path / "Example_Global_AllTitles_2024-02-01.txt"
+    empty.write_text(HEADER + "\n")
+    refused = runner.invoke(main, [*args[:-1], str(empty)])
+    assert refused.exit_code == 2 and "keeps its current snapshot" in refused.output
+    from erdq.store import open_store
+
+    store = open_store("sqlite:///" + str(tmp_path / "erdq.sqlite"))
+    assert [s["rows"] for s in store.snapshots("Example Journals")] == [2]
+    store.close()

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 import click
 
 from erdq import api
 from erdq.cli import ToolFailure, byte_progress, handle_errors, parse_today
 from erdq.config import FAIL_ON_CHOICES, load_settings
+from erdq.diff import Change
+from erdq.parallel import default_jobs
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreadsheet_safe
 
 
@@ -76,6 +82,13 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
     show_default=True,
     help="Text format: examples shown per rule and file.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for large files [default: the number of CPUs].",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @handle_errors
 def validate_command(
@@ -89,6 +102,7 @@ def validate_command(
     today: str | None,
     output: str | None,
     max_per_rule: int,
+    jobs: int | None,
     quiet: bool,
 ) -> None:
     """Validate KBART files against every selected rule.
@@ -109,19 +123,20 @@ def validate_command(
         strict=False if lenient else None,
     )
     day = parse_today(today)
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
-    writer = {"json": JsonLinesWriter, "csv": CsvWriter}.get(fmt)
-    sink = writer(out) if writer else TextReport(out, per_rule=max_per_rule)
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        raise ToolFailure(f"no such file: {', '.join(missing)}")
     severities: set = set()
     total_rows = 0
-    missing = [f for f in files if not Path(f).is_file()]
-    try:
+    with _output(output) as out:
+        writer = {"json": JsonLinesWriter, "csv": CsvWriter}.get(fmt)
+        sink = writer(out) if writer else TextReport(out, per_rule=max_per_rule)
         for name in files:
-            if name in missing:
-                raise ToolFailure(f"{name}: no such file")
             size = Path(name).stat().st_size
             with byte_progress(size, Path(name).name, enabled=not quiet) as progress:
-                check = api.check_kbart(name, settings, today=day, progress=progress)
+                check = api.check_kbart(
+                    name, settings, today=day, progress=progress, jobs=jobs or default_jobs()
+                )
                 for finding in check.findings():
                     severities.add(finding.severity)
                     sink.write(finding)
@@ -132,9 +147,6 @@ def validate_command(
         if isinstance(sink, TextReport):
             out.write(sink.summary(len(files), total_rows) + "\n")
         sink.close()
-    finally:
-        if output:
-            out.close()
     if api.exceeds(severities, settings.fail_on):
         sys.exit(1)
 
@@ -170,18 +182,13 @@ def diff_command(old: str, new: str, fmt: str, output: str | None) -> None:
       erdq kbart diff old.txt new.txt --format csv -o changes.csv
     """
     result = api.diff_kbart(old, new)
-    out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
-    try:
+    with _output(output) as out:
         rows = [c.to_dict() for c in result.changes]
         if fmt == "json":
             for row in rows:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
         elif fmt == "csv":
-            fields = (
-                list(rows[0])
-                if rows
-                else ["change", "match_key", "title_id", "title", "old", "new"]
-            )
+            fields = [f.name for f in dataclasses.fields(Change)]
             writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
             writer.writeheader()
             for row in rows:
@@ -197,6 +204,17 @@ def diff_command(old: str, new: str, fmt: str, output: str | None) -> None:
                     what = f": {change.old or '(empty)'} → {change.new or '(empty)'}"
                 out.write(f"{label:<20} {who}{what}  (matched by {change.match_key})\n")
             out.write(result.summary_line() + "\n")
-    finally:
-        if output:
-            out.close()
+
+
+@contextmanager
+def _output(path: str | None) -> Iterator[TextIO]:
+    """The named file (UTF-8), or standard output."""
+    if not path:
+        yield sys.stdout
+        return
+    try:
+        fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise ToolFailure(f"cannot write {path}: {exc.strerror}") from None
+    with fh:
+        yield fh

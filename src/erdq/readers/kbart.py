@@ -139,6 +139,130 @@ def _rejoin_quoted(fields: list[str]) -> list[str]:
     return out
 
 
+def read_header(text: str, number: int, report: Report) -> KbartHeader:
+    """Map the first line. With no known column name it is data: standard order assumed."""
+    raw = text.split("\t")
+    known = sum(
+        1 for c in raw if normalise_header(c) in _STANDARD_SET or normalise_header(c) in _ALIASES
+    )
+    if known == 0:
+        report("KB105", number, value=text[:80])
+        header = KbartHeader(raw=list(STANDARD), columns=list(STANDARD), assumed=True)
+        header.standard = set(STANDARD)
+        return header
+    header = map_header(raw, number, report)
+    check_header(header, number, report)
+    return header
+
+
+class RowShaper:
+    """Turns data lines into rows of the header's shape, reporting what had to be done.
+
+    Blank-line runs and quoted cells are collected rather than reported at once, so that
+    a file read in pieces (``erdq.parallel``) can merge them before reporting.
+    """
+
+    def __init__(self, header: KbartHeader, report: Report) -> None:
+        self.header = header
+        self.columns = header.columns
+        self.ncols = len(header.columns)
+        self.report = report
+        self.rows = 0
+        self.quoted_cells = 0
+        self.quoted_first: tuple[int, str] | None = None
+        self.blank_runs: list[list[int]] = []  # [first line, last line]
+
+    def shape(self, number: int, text: str) -> KbartRow | None:
+        if not text.strip("\t \u00a0"):
+            runs = self.blank_runs
+            if runs and runs[-1][1] == number - 1:
+                runs[-1][1] = number
+            else:
+                runs.append([number, number])
+            return None
+        fields = text.split("\t")
+        ncols = self.ncols
+        report = self.report
+        if '"' in text:
+            if len(fields) > ncols:
+                fields = _rejoin_quoted(fields)
+            for i, cell in enumerate(fields):
+                if len(cell) > 1 and cell[0] == '"' and cell[-1] == '"':
+                    self.quoted_cells += 1
+                    if self.quoted_first is None:
+                        self.quoted_first = (number, self.columns[i] if i < ncols else "")
+                    fields[i] = _unquote(cell)
+        n = len(fields)
+        if n != ncols:
+            if n > ncols:
+                surplus = fields[ncols:]
+                if any(s.strip() for s in surplus):
+                    report("KB114", number, value="\t".join(surplus)[:200], found=n, expected=ncols)
+                    values = dict(zip(self.columns, fields, strict=False))
+                    # Keep the surplus under visible names: nothing is dropped.
+                    for j, cell in enumerate(surplus, start=ncols + 1):
+                        values[f"column_{j}"] = cell
+                    self.rows += 1
+                    return KbartRow(number, values)
+                report("KB112", number, found=n, expected=ncols)
+                fields = fields[:ncols]
+            else:
+                report(
+                    "KB113",
+                    number,
+                    column=self.columns[n] if n < ncols else None,
+                    found=n,
+                    expected=ncols,
+                )
+                fields.extend([""] * (ncols - n))  # the missing cells read as empty
+        self.rows += 1
+        return KbartRow(number, dict(zip(self.columns, fields, strict=False)))
+
+
+def report_collected(
+    report: Report,
+    blank_runs: list[list[int]],
+    quoted_cells: int,
+    quoted_first: tuple[int, str] | None,
+) -> None:
+    for first, last in blank_runs:
+        report("KB115", first, last=last, count=last - first + 1)
+    if quoted_first is not None:
+        report("KB116", quoted_first[0], column=quoted_first[1] or None, count=quoted_cells)
+
+
+def report_text_stats(stats: TextStats, report: Report) -> None:
+    """Encoding, line-end and NUL findings, once the whole file has been read."""
+    if stats.bom == "utf-8":
+        report("KB102", 1)
+    if stats.encoding.startswith("utf-16"):
+        report("KB101", None, value=stats.encoding.upper(), encoding=stats.encoding.upper())
+    elif stats.fallback_lines:
+        if stats.utf8_non_ascii_lines == 0:
+            report(
+                "KB101",
+                stats.fallback_lines[0],
+                value="Windows-1252",
+                encoding="Windows-1252",
+                count=len(stats.fallback_lines),
+            )
+        else:
+            for line in stats.fallback_lines:
+                report("KB103", line, utf8=stats.utf8_non_ascii_lines)
+    if stats.crlf or stats.cr:
+        report(
+            "KB104",
+            None,
+            value=stats.line_ending,
+            ending=stats.line_ending,
+            crlf=stats.crlf,
+            cr=stats.cr,
+            lf=stats.lf,
+        )
+    for line in stats.nul_lines[:100]:
+        report("KB119", line)
+
+
 class KbartReader:
     """Iterate over the data rows of one KBART file.
 
@@ -163,122 +287,26 @@ class KbartReader:
             return
         with fh:
             yield from self._rows(iter_lines(fh, self.stats), report)
-        self._file_findings(report)
+        report_text_stats(self.stats, report)
 
     def _rows(self, lines: Iterator[tuple[int, str]], report: Report) -> Iterator[KbartRow]:
-        header: KbartHeader | None = None
-        ncols = 0
-        quoted_cells = 0
-        quoted_first: tuple[int, str] | None = None
-        blank_start: int | None = None
-        blank_count = 0
+        shaper: RowShaper | None = None
         number = 0
         for number, text in lines:
-            if header is None:
-                raw = text.split("\t")
-                known = sum(
-                    1
-                    for c in raw
-                    if normalise_header(c) in _STANDARD_SET or normalise_header(c) in _ALIASES
-                )
-                if known == 0:
-                    report("KB105", number, value=text[:80])
-                    header = KbartHeader(raw=list(STANDARD), columns=list(STANDARD), assumed=True)
-                    header.standard = set(STANDARD)
-                    self.header, ncols = header, len(STANDARD)
-                else:
-                    header = map_header(raw, number, report)
-                    check_header(header, number, report)
-                    self.header, ncols = header, len(header.columns)
+            if shaper is None:
+                self.header = read_header(text, number, report)
+                shaper = RowShaper(self.header, report)
+                if not self.header.assumed:
                     continue
-            fields = text.split("\t")
-            if not text.strip("\t \u00a0"):
-                if blank_start is None:
-                    blank_start = number
-                blank_count += 1
-                continue
-            if blank_start is not None:
-                report("KB115", blank_start, last=number - 1, count=blank_count)
-                blank_start, blank_count = None, 0
-            if '"' in text:
-                if len(fields) > ncols:
-                    fields = _rejoin_quoted(fields)
-                for i, cell in enumerate(fields):
-                    if len(cell) > 1 and cell[0] == '"' and cell[-1] == '"':
-                        quoted_cells += 1
-                        if quoted_first is None:
-                            quoted_first = (number, header.columns[i] if i < ncols else "")
-                        fields[i] = _unquote(cell)
-            n = len(fields)
-            if n != ncols:
-                if n > ncols:
-                    surplus = fields[ncols:]
-                    if any(s.strip() for s in surplus):
-                        report(
-                            "KB114", number, value="\t".join(surplus)[:200], found=n, expected=ncols
-                        )
-                        values = dict(zip(header.columns, fields, strict=False))
-                        # Keep the surplus under visible names: nothing is dropped.
-                        for j, cell in enumerate(surplus, start=ncols + 1):
-                            values[f"column_{j}"] = cell
-                        self.rows += 1
-                        yield KbartRow(number, values)
-                        continue
-                    report("KB112", number, found=n, expected=ncols)
-                    fields = fields[:ncols]
-                else:
-                    report(
-                        "KB113",
-                        number,
-                        column=header.columns[n] if n < ncols else None,
-                        found=n,
-                        expected=ncols,
-                    )
-                    fields.extend([""] * (ncols - n))  # the missing cells read as empty
-            self.rows += 1
-            yield KbartRow(number, dict(zip(header.columns, fields, strict=False)))
-        if blank_start is not None:
-            report("KB115", blank_start, last=number, count=blank_count)
+            row = shaper.shape(number, text)
+            if row is not None:
+                self.rows = shaper.rows
+                yield row
         self.lines = number
-        if header is None:
+        if shaper is None:
             report("KB118", None, reason="the file is empty")
-        elif self.rows == 0:
+            return
+        self.rows = shaper.rows
+        report_collected(report, shaper.blank_runs, shaper.quoted_cells, shaper.quoted_first)
+        if shaper.rows == 0:
             report("KB118", None, reason="the file has a header but no data rows")
-        if quoted_first is not None:
-            report(
-                "KB116",
-                quoted_first[0],
-                column=quoted_first[1] or None,
-                count=quoted_cells,
-            )
-
-    def _file_findings(self, report: Report) -> None:
-        stats = self.stats
-        if stats.bom == "utf-8":
-            report("KB102", 1)
-        if stats.encoding.startswith("utf-16"):
-            report("KB101", None, value=stats.encoding.upper(), encoding=stats.encoding.upper())
-        elif stats.fallback_lines:
-            if stats.utf8_non_ascii_lines == 0:
-                report(
-                    "KB101",
-                    stats.fallback_lines[0],
-                    value="Windows-1252",
-                    encoding="Windows-1252",
-                    count=len(stats.fallback_lines),
-                )
-            else:
-                for line in stats.fallback_lines:
-                    report("KB103", line, utf8=stats.utf8_non_ascii_lines)
-        if stats.crlf or stats.cr:
-            report(
-                "KB104",
-                None,
-                value=stats.line_ending,
-                ending=stats.line_ending,
-                crlf=stats.crlf,
-                cr=stats.cr,
-                lf=stats.lf,
-            )
-        for line in stats.nul_lines[:100]:
-            report("KB119", line)

@@ -89,7 +89,7 @@ def decode_line(raw: bytes) -> tuple[str, bool, bool]:
         return text, True, non_ascii_chars < non_ascii_bytes
 
 
-def _split_bytes(fh: BinaryIO, stats: TextStats) -> Iterator[bytes]:
+def _split_bytes(fh: BinaryIO | _Limited, stats: TextStats) -> Iterator[bytes]:
     """Yield lines without their ending, counting each kind of ending."""
     carry = b""
     while True:
@@ -157,8 +157,43 @@ def iter_lines(fh: BinaryIO, stats: TextStats) -> Iterator[tuple[int, str]]:
         return
     if bom == "utf-8":
         body.skip(len(codecs.BOM_UTF8))
+    yield from _decode_lines(_split_bytes(body, stats), 1, stats)  # type: ignore[arg-type]
+
+
+def iter_range(
+    fh: BinaryIO, start: int, end: int, first_number: int, stats: TextStats
+) -> Iterator[tuple[int, str]]:
+    """Lines of the byte range [start, end) of an ASCII-compatible file.
+
+    For reading a file in pieces: ``start`` and ``end`` must fall just after a line end,
+    and ``first_number`` is the physical line number of the first line in the range.
+    """
+    fh.seek(start)
+    yield from _decode_lines(_split_bytes(_Limited(fh, end - start), stats), first_number, stats)
+
+
+class _Limited:
+    """At most ``size`` bytes of a binary stream."""
+
+    def __init__(self, fh: BinaryIO, size: int) -> None:
+        self._fh = fh
+        self._left = size
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        n = self._left if size < 0 else min(size, self._left)
+        data = self._fh.read(n)
+        self._left -= len(data)
+        return data
+
+
+def _decode_lines(
+    raw_lines: Iterator[bytes], first_number: int, stats: TextStats
+) -> Iterator[tuple[int, str]]:
+    """Decode each line as UTF-8, falling back to Windows-1252 for bytes that are not."""
     fallback = stats.fallback_lines
-    for number, raw in enumerate(_split_bytes(body, stats), start=1):  # type: ignore[arg-type]
+    for number, raw in enumerate(raw_lines, start=first_number):
         if raw.isascii():
             line = raw.decode("ascii")
         else:

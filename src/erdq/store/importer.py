@@ -138,6 +138,13 @@ def _load(
                 finding_rows = []
     _flush(conn, portfolios, portfolio_rows)
     _flush(conn, findings, finding_rows)
+    if stored == 0:
+        # An empty delivery would become the "current" list and retire every title.
+        raise InputError(
+            f"no titles could be read from {path.name}; nothing was imported and "
+            f"{collection} keeps its current snapshot",
+            hint=f"run `erdq kbart validate {path}` to see why",
+        )
     summary = check.summary
     total = sum(counts.values())
     conn.execute(
