@@ -140,13 +140,13 @@ def _csv_read(path: str) -> dict:
     return {"seconds": time.perf_counter() - start, "rows": n - 1}
 
 
-def _validate(path: str) -> dict:
+def _validate(path: str, jobs: int = 1) -> dict:
     import datetime as dt
 
     from erdq.engine import KbartCheck
 
     start = time.perf_counter()
-    check = KbartCheck(path, today=dt.date(2024, 6, 15))
+    check = KbartCheck(path, today=dt.date(2024, 6, 15), jobs=jobs)
     findings = sum(1 for _ in check.findings())
     return {
         "seconds": time.perf_counter() - start,
@@ -155,12 +155,16 @@ def _validate(path: str) -> dict:
     }
 
 
-def _child(task: str, path: str) -> dict:
-    """Run one measurement in a fresh process; report its time and peak RSS."""
+def _child(task: str, path: str, *args: object) -> dict:
+    """Run one measurement in a fresh process; report its time and peak RSS (the larger
+    of the process's own and its largest worker's)."""
+    extra = "".join(f", {a!r}" for a in args)
     code = (
         f"import json,resource,sys;sys.path.insert(0,{str(Path(__file__).parent)!r});"
         "from kbart_validate import _csv_read,_validate;"
-        f"r={task}({path!r});r['peak_rss_mb']=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024;"
+        f"r={task}({path!r}{extra});"
+        "r['peak_rss_mb']=max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)/1024;"
         "print(json.dumps(r))"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
@@ -185,7 +189,9 @@ def main() -> None:
             file=sys.stderr,
         )
     read = _child("_csv_read", str(path))
-    val = _child("_validate", str(path))
+    val = _child("_validate", str(path), 1)
+    jobs = max(2, os.cpu_count() or 1)
+    par = _child("_validate", str(path), jobs)
     result = {
         "rows": val["rows"],
         "file_mb": round(path.stat().st_size / 1e6, 1),
@@ -197,6 +203,11 @@ def main() -> None:
         "validate_peak_rss_mb": round(val["peak_rss_mb"]),
         "findings": val["findings"],
         "ratio": round(val["seconds"] / read["seconds"], 2),
+        f"validate_{jobs}_processes_s": round(par["seconds"], 2),
+        f"validate_{jobs}_processes_rows_per_s": round(par["rows"] / par["seconds"]),
+        f"validate_{jobs}_processes_peak_rss_mb": round(par["peak_rss_mb"]),
+        f"ratio_{jobs}_processes": round(par["seconds"] / read["seconds"], 2),
+        "same_findings": par["findings"] == val["findings"],
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
     }

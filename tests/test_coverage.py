@@ -9,19 +9,18 @@ from __future__ import annotations
 import csv
 import datetime
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.conftest import CASES
 
 from erdq.coverage import CoverageResult, Status, evaluate
 from erdq.model.coverage import CoverageRange, format_statements
 from erdq.model.dates import PartialDate, parse_partial_date
 from erdq.model.embargo import parse_embargo
 
-CASES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "inputs"
 needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason=f"case inputs not found at {CASES}")
 
 D = datetime.date

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from stdnum import isbn, issn
+from tests.conftest import CASES
 
 from erdq.identifiers import (
     FORMAT_PROBLEMS,
@@ -27,7 +28,6 @@ from erdq.identifiers import (
     same_identifier,
 )
 
-CASES = Path(__file__).resolve().parents[1].parent / "shared" / "cases" / "inputs"
 needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason=f"{CASES} not present")
 
 # The expectations stated in CASES.md, hard-coded so that an edited input file fails

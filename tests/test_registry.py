@@ -36,6 +36,10 @@ def test_rule_is_well_formed(rule) -> None:
     # Every rule has a bad and a good example (tests/rules/kbart runs them).
     assert rule.bad is not None and rule.good is not None
     assert rule.good.rows or rule.good.raw is not None, f"{rule.code} has no good example"
+    bad = rule.bad
+    assert bad.rows or bad.raw is not None or bad.factory or rule.code == "KB100", (
+        f"{rule.code} has no bad example"
+    )
 
 
 def test_codes_and_names_unique() -> None:
@@ -81,3 +85,18 @@ def test_per_source_ignores() -> None:
     assert "KB901" in settings.ignored_for("vendors/acme.txt")
     assert "KB901" not in settings.ignored_for("other/acme.txt")
     assert Settings().ignored_for("x.txt") == set()
+
+
+def test_per_source_ignores_are_relative_to_the_config_file(tmp_path, monkeypatch) -> None:
+    from erdq.config import load_settings
+
+    (tmp_path / "vendors" / "acme").mkdir(parents=True)
+    target = tmp_path / "vendors" / "acme" / "a.txt"
+    target.write_text("x")
+    config = tmp_path / "erdq.toml"
+    config.write_text('[per-source-ignores]\n"vendors/acme/*.txt" = ["KB901"]\n')
+    settings = load_settings(config)
+    monkeypatch.chdir(tmp_path / "vendors")
+    assert "KB901" in settings.ignored_for("acme/a.txt")
+    assert "KB901" in settings.ignored_for(str(target))
+    assert "KB901" not in settings.ignored_for(str(tmp_path / "other.txt"))

@@ -1,4 +1,4 @@
-from erdq.cli import main
+from erdq.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -56,12 +56,25 @@ class Settings:
         return {code: sev for code, (_, sev) in out.items()}
 
     def ignored_for(self, source: str) -> set[str]:
+        """Codes ignored for ``source`` by ``per-source-ignores``.
+
+        Patterns are relative to the folder of the configuration file, whatever the
+        working folder and however the path was typed; a pattern without a slash also
+        matches the bare file name.
+        """
         from erdq.registry import resolve_selector
 
+        if not self.per_source_ignores:
+            return set()
+        path = Path(source)
+        names = {path.as_posix(), path.name}
+        root = Path(self.source).resolve().parent if self.source else Path.cwd()
+        resolved = path.resolve()
+        if resolved.is_relative_to(root):  # else only the other forms can match
+            names.add(resolved.relative_to(root).as_posix())
         ignored: set[str] = set()
-        posix = Path(source).as_posix()
         for pattern, selectors in self.per_source_ignores.items():
-            if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(Path(source).name, pattern):
+            if any(fnmatch.fnmatch(name, pattern) for name in names):
                 for sel in selectors:
                     ignored |= resolve_selector(sel)
         return ignored
@@ -138,13 +151,16 @@ def settings_from_mapping(data: Mapping[str, object], where: str = "configuratio
         source=where,
     )
     # Resolve every selector now so a typo fails at start-up, not after an hour's run.
-    settings.codes()
-    settings.severity_overrides()
-    for selectors in settings.per_source_ignores.values():
-        from erdq.registry import resolve_selector
+    from erdq.registry import resolve_selector
 
-        for sel in selectors:
-            resolve_selector(sel)
+    try:
+        settings.codes()
+        settings.severity_overrides()
+        for selectors in settings.per_source_ignores.values():
+            for sel in selectors:
+                resolve_selector(sel)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc.args[0]}", hint=exc.hint) from None
     return settings
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from erdq.config import Settings
@@ -28,6 +28,10 @@ from erdq.rules.kbart.base import (
 from erdq.scratch import Scratch
 
 Progress = Callable[[int], None]  # called with bytes read so far
+
+
+def by_line(finding: Finding) -> int:
+    return finding.location.line or 0
 
 
 def today_default() -> dt.date:
@@ -79,6 +83,7 @@ class KbartCheck:
             r.code: overrides.get(r.code, r.severity) for r in all_rules()
         }
         self._pending: list[Finding] = []
+        self._fingerprints: dict[str, int] = {}
         self._record_id: str | None = None
 
     def _report(
@@ -126,7 +131,20 @@ class KbartCheck:
             checker.row(row, ctx)
         self._record_id = None
 
+    def _number(self, finding: Finding) -> Finding:
+        """Give findings that would share a fingerprint their occurrence number."""
+        base = finding.fingerprint()
+        seen = self._fingerprints.get(base, 0)
+        self._fingerprints[base] = seen + 1
+        return replace(finding, occurrence=seen) if seen else finding
+
     def events(self) -> Iterator[KbartRow | Finding]:
+        """Rows and findings, interleaved, in one pass (an import stores both)."""
+        number = self._number
+        for event in self._events():
+            yield number(event) if isinstance(event, Finding) else event
+
+    def _events(self) -> Iterator[KbartRow | Finding]:
         reader = KbartReader(self.path, self._report)
         ctx = self.context()
         row_checks = self.row_checks()
@@ -146,6 +164,7 @@ class KbartCheck:
                     progress(reader.stats.bytes_read)
             for checker in cross:
                 checker.end(ctx)
+            pending.sort(key=by_line)  # cross-row checks report by key; show them by line
         finally:
             scratch.close()
         self._file_end(ctx)
@@ -162,7 +181,7 @@ class KbartCheck:
 
             parallel = parallel_findings(self, self.jobs)
             if parallel is not None:
-                yield from parallel
+                yield from map(self._number, parallel)
                 return
         for event in self.events():
             if isinstance(event, Finding):
@@ -177,7 +196,7 @@ class KbartCheck:
         s = self.summary
         s.rows = reader.rows
         s.lines = reader.lines
-        s.encoding = reader.stats.encoding
+        s.encoding = reader.stats.label
         s.line_ending = reader.stats.line_ending
         if reader.header is not None:
             s.columns = list(reader.header.columns)

@@ -8,6 +8,7 @@ million rows does not build a million strings it may never print.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -75,6 +76,9 @@ class Finding:
     params: Mapping[str, object] = field(default_factory=dict)
     value: str | None = None
     confidence: Confidence = Confidence.CERTAIN
+    # Several findings alike in everything the fingerprint uses (one title_id on three
+    # rows) are told apart by their order: the second is occurrence 1, and so on.
+    occurrence: int = 0
 
     @property
     def message(self) -> str:
@@ -103,15 +107,24 @@ class Finding:
         return get_rule(self.code).level
 
     def fingerprint(self) -> str:
-        """A stable identity across runs: rule, file name, record key, column and value.
+        """A stable identity across runs: rule, source, record key, column and value.
 
-        The line number is left out on purpose: inserting one row at the top of a
-        file must not turn every later finding into "new".
+        The line number is left out when the record has a key (title_id, 001): inserting
+        one row at the top of a file must not turn every later finding into "new". The
+        source is its file name without folder, extension and delivery date, so that
+        ``Provider_Global_AllTitles_2024-05-01.txt`` and the June delivery compare.
         """
         loc = self.location
         key = loc.record_id if loc.record_id else f"line:{loc.line}"
-        source = loc.source.replace("\\", "/").rsplit("/", 1)[-1]
-        parts = (self.code, source, key, loc.column or "", loc.tag or "", self.value or "")
+        parts = (
+            self.code,
+            source_key(loc.source),
+            key,
+            loc.column or "",
+            loc.tag or "",
+            self.value or "",
+            str(self.occurrence) if self.occurrence else "",
+        )
         return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
     def to_dict(self) -> dict[str, object]:
@@ -131,6 +144,17 @@ class Finding:
             "confidence": self.confidence.value,
             "fingerprint": self.fingerprint(),
         }
+
+
+_DATED = re.compile(r"[_\-. ]?\d{4}-\d{2}-\d{2}")
+
+
+def source_key(source: str) -> str:
+    """What stays the same across deliveries of one file: its name, less folder, extension
+    and date (``CUP_COUPERIN_ALLJOURNALS_2026-03-08.txt`` → ``cup_couperin_alljournals``)."""
+    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return _DATED.sub("", stem).casefold()
 
 
 MAX_VALUE_CHARS = 200

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from erdq.engine import KbartCheck
+from erdq.engine import KbartCheck, by_line
 from erdq.findings import Finding
 from erdq.readers.kbart import (
     KbartHeader,
@@ -31,6 +31,7 @@ from erdq.readers.kbart import (
     report_collected,
     report_text_stats,
 )
+from erdq.readers.sniff import not_tabular_kind
 from erdq.readers.text import TextStats, decode_line, iter_range, sniff_encoding
 from erdq.scratch import Scratch
 
@@ -100,8 +101,8 @@ def plan(path: Path, jobs: int) -> _Plan | None:
     with path.open("rb") as fh:
         head = fh.read(BLOCK)
         encoding, bom = sniff_encoding(head)
-        if encoding != "utf-8":
-            return None
+        if encoding != "utf-8" or not_tabular_kind(head) is not None:
+            return None  # UTF-16 decodes as a stream; a non-text file is refused serially
         offset = 3 if bom else 0
         header_end = _line_end(head, offset)
         if header_end is None:
@@ -283,6 +284,7 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
             ctx = check.context()
             for checker in cross:
                 checker.end(ctx)
+            pending.sort(key=by_line)
             yield from pending
             pending.clear()
         finally:
@@ -303,7 +305,7 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
     summary = check.summary
     summary.rows = rows
     summary.lines = last_line
-    summary.encoding = "utf-8"
+    summary.encoding = stats.label
     summary.line_ending = stats.line_ending
     summary.columns = list(header.columns)
     summary.extra_columns = list(header.extras)
@@ -319,6 +321,7 @@ def _merge_stats(total: TextStats, part: TextStats) -> None:
     total.utf8_non_ascii_lines += part.utf8_non_ascii_lines
     total.fallback_lines.extend(part.fallback_lines)
     total.nul_lines.extend(part.nul_lines)
+    total.cut_lines.extend(part.cut_lines)
     total.bytes_read += part.bytes_read
 
 

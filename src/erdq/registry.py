@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -46,6 +46,7 @@ class Example:
     raw: bytes | None = None
     file_name: str | None = None
     strict: bool = True  # False: the example shows lenient-mode behaviour
+    factory: Callable[[], bytes] | None = None  # builds ``raw`` when too big to keep
     note: str = ""
 
 
@@ -174,11 +175,25 @@ def resolve_selector(selector: str) -> set[str]:
     upper = REDIRECTS.get(sel.upper(), sel.upper())
     matched = {code for code in _RULES if code.startswith(upper)}
     if not matched:
+        guess = _closest(sel)
         raise ConfigError(
-            f"unknown rule selector {selector!r}",
+            f"unknown rule selector {selector!r}" + (f"; did you mean {guess!r}?" if guess else ""),
             hint="use a rule code (KB201), a prefix (KB, KB2) or a name; `erdq rules` lists them",
         )
     return matched
+
+
+def _closest(selector: str) -> str | None:
+    from rapidfuzz import fuzz, process
+
+    choices = [*_RULES, *_BY_NAME]
+    match = process.extractOne(
+        selector.upper() if CODE_RE.match(selector.upper().replace("O", "0")) else selector,
+        choices,
+        scorer=fuzz.ratio,
+        score_cutoff=70,
+    )
+    return match[0] if match else None
 
 
 def selector_specificity(selector: str) -> int:

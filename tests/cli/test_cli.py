@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import click
 import pytest
@@ -205,3 +206,92 @@ def test_import_kbart_twice_then_empty(tmp_path, monkeypatch) -> None:
     store = open_store("sqlite:///" + str(tmp_path / "erdq.sqlite"))
     assert [s["rows"] for s in store.snapshots("Example Journals")] == [2]
     store.close()
+
+
+def test_output_never_overwrites_an_input(tmp_path) -> None:
+    path = _file(tmp_path, [ROW])
+    before = Path(path).read_bytes()
+    result = CliRunner().invoke(main, ["kbart", "validate", path, "-o", path])
+    assert result.exit_code == 2 and "also an input" in result.output
+    assert Path(path).read_bytes() == before
+
+
+def test_output_problems_exit_2_without_traceback(tmp_path) -> None:
+    path = _file(tmp_path, [ROW])
+    runner = CliRunner()
+    for args in (
+        ["kbart", "validate", path, "-o", str(tmp_path / "no" / "x.csv")],
+        ["kbart", "diff", path, path, "-o", str(tmp_path / "no" / "x.csv")],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and "cannot write" in result.output
+        assert not isinstance(result.exception, OSError)
+
+
+def test_csv_file_output_has_a_bom_for_excel(tmp_path) -> None:
+    path = _file(tmp_path, [ROW.replace("1234-5679", "1234-5678")])
+    out = tmp_path / "worklist.csv"
+    CliRunner().invoke(main, ["kbart", "validate", path, "--format", "csv", "-o", str(out)])
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"KB201" in data
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".worklist")]
+
+
+def test_max_per_rule_zero_shows_counts_only(tmp_path) -> None:
+    path = _file(tmp_path, [ROW.replace("1234-5679", "1234-5678")])
+    result = CliRunner().invoke(main, ["kbart", "validate", path, "--max-per-rule", "0"])
+    assert result.exit_code == 1
+    assert "KB201 issn-invalid [error] × 1" in result.output
+    assert "line 2" not in result.output
+
+
+def test_inputs_checked_before_any_work(tmp_path) -> None:
+    path = _file(tmp_path, [ROW])
+    runner = CliRunner()
+    folder = runner.invoke(main, ["kbart", "validate", str(tmp_path)])
+    assert folder.exit_code == 2 and f"{tmp_path}/*.txt" in folder.output
+    late = runner.invoke(main, ["kbart", "validate", path, str(tmp_path / "nope.txt")])
+    assert late.exit_code == 2 and "Checked" not in late.output
+    quoted = runner.invoke(main, ["kbart", "validate", str(tmp_path / "*.txt")])
+    assert quoted.exit_code == 0 and "Checked 1 file(s)" in quoted.output
+
+
+def test_binary_and_comma_separated_files(tmp_path) -> None:
+    runner = CliRunner()
+    marc = tmp_path / "records.mrc"
+    marc.write_bytes(b"00714cam a2200205 a 4500\x1e001\x1e" + b"x" * 100 + b"\x1d")
+    result = runner.invoke(main, ["kbart", "validate", str(marc), "--format", "json"])
+    rows = [json.loads(x) for x in result.output.splitlines()]
+    assert [r["code"] for r in rows if r["code"] != "KB901"] == ["KB100"]
+    assert "MARC" in rows[0]["message"]
+    csv_file = tmp_path / "Example_Global_AllTitles_2024-01-01.txt"
+    csv_file.write_text(
+        ",".join(BASELINE)
+        + "\n"
+        + ",".join(v if v != "Example Press" else '"Example, Press"' for v in BASELINE.values())
+        + "\n"
+    )
+    result = runner.invoke(main, ["kbart", "validate", str(csv_file), "--format", "json"])
+    rows = [json.loads(x) for x in result.output.splitlines()]
+    assert [r["code"] for r in rows] == ["KB117"]  # read as CSV; nothing else is wrong
+
+
+def test_interrupt_exits_130_and_writes_nothing(tmp_path, monkeypatch, capsys) -> None:
+    import sys
+
+    from erdq import api
+    from erdq.cli import run
+
+    path = _file(tmp_path, [ROW])
+    out = tmp_path / "out.csv"
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "check_kbart", interrupted)
+    monkeypatch.setattr(sys, "argv", ["erdq", "kbart", "validate", path, "-o", str(out)])
+    with pytest.raises(SystemExit) as exit_info:
+        run()
+    assert exit_info.value.code == 130
+    assert not out.exists()
+    assert "interrupted" in capsys.readouterr().err

@@ -7,6 +7,7 @@ Expected values come from the cases and from the changes planted, never from a r
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,15 @@ COLUMNS = (
     "title_id",
     "embargo_info",
     "coverage_depth",
+    "notes",
+    "publisher_name",
+    "access_type",
 )
 
 
-def write_kbart(path: Path, *rows: dict[str, str]) -> Path:
-    lines = ["\t".join(COLUMNS)]
-    lines += ["\t".join(row.get(c, "") for c in COLUMNS) for row in rows]
+def write_kbart(path: Path, *rows: dict[str, str], columns: Sequence[str] = COLUMNS) -> Path:
+    lines = ["\t".join(columns)]
+    lines += ["\t".join(row.get(c, "") for c in columns) for row in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -118,7 +122,7 @@ def test_wiley_delivery_reports_exactly_the_planted_changes(tmp_path: Path) -> N
     for issn in UNUSED_ISSNS:
         assert issn not in text and issn.replace("-", "") not in text
 
-    def edit(title_id: str, **values: str) -> None:
+    def edit(title_id: str, /, **values: str) -> None:
         for column, value in values.items():
             by_id[title_id][col[column]] = value
 
@@ -159,6 +163,19 @@ def test_wiley_delivery_reports_exactly_the_planted_changes(tmp_path: Path) -> N
     # Not changes: an ISSN without its hyphen, and stray spaces around a title.
     edit("13652052", print_identifier="02689146")
     edit("17400929", publication_title="  Animal Science Journal ")
+    # Controlled values: Animal Conservation was abstracts only in OLD; Annals of Clinical
+    # and Translational Neurology became free (P in OLD, F in NEW).
+    assert by_id["14691795"][col["coverage_depth"]] == "fulltext"
+    assert by_id["23289503"][col["access_type"]] == "F"
+    edit("14691795", coverage_depth="abstracts")
+    edit("23289503", access_type="P")
+    # NEW leaves publisher_name empty throughout; OLD named IET for one IET transfer.
+    assert by_id["17518636"][col["publisher_name"]] == ""
+    edit("17518636", publisher_name="Institution of Engineering and Technology")
+    # OLD keyed Annals of Applied Biology (0003-4746 / 1744-7348) by its journal code: no
+    # title_id matches, so it pairs by ISSN and the re-key is the one change.
+    assert "aab" not in by_id
+    edit("17447348", title_id="aab")
 
     old_rows = [row for row in rows if row[col["title_id"]] not in added]
     old_rows.append(invented("xgone0001", "Journal of Withdrawn Studies", "0317-8420"))
@@ -185,9 +202,13 @@ def test_wiley_delivery_reports_exactly_the_planted_changes(tmp_path: Path) -> N
             ("identifier_changed", "15302415"),
             ("title_changed", "23968397"),
             ("title_changed", "20472927"),
+            ("coverage_depth_changed", "14691795"),
+            ("access_type_changed", "23289503"),
+            ("publisher_changed", "17518636"),
+            ("title_id_changed", "17447348"),
         ]
     )
-    assert {c.match_key for c in result.changes} == {"title_id"}
+    assert {c.title_id for c in result.changes if c.match_key != "title_id"} == {"17447348"}
     kinds = [CHANGE_KINDS.index(c.change) for c in result.changes]
     assert kinds == sorted(kinds)
     assert result.counts == {
@@ -199,13 +220,19 @@ def test_wiley_delivery_reports_exactly_the_planted_changes(tmp_path: Path) -> N
         "url_changed": 3,
         "identifier_changed": 1,
         "title_changed": 2,
+        "coverage_depth_changed": 1,
+        "access_type_changed": 1,
+        "publisher_changed": 1,
+        "title_id_changed": 1,
     }
-    # 2316 titles in both; 9 of them changed.
-    assert result.match_keys == {"title_id": 2316, "identifier": 0, "title": 0}
-    assert (result.old_titles, result.new_titles, result.unchanged) == (2318, 2319, 2307)
+    # 2316 titles in both, one of them paired by ISSN; 13 of them changed.
+    assert result.match_keys == {"title_id": 2315, "identifier": 1, "title": 0}
+    assert (result.old_titles, result.new_titles, result.unchanged) == (2318, 2319, 2303)
     assert result.summary_line() == (
         "3 added, 2 removed, 2 coverage extended, 1 coverage cut, 1 embargo changed, "
-        "3 url changed, 1 identifier changed, 2 title changed (2307 titles unchanged)"
+        "3 url changed, 1 identifier changed, 2 title changed, 1 coverage depth changed, "
+        "1 access type changed, 1 publisher changed, 1 title id changed "
+        "(2303 titles unchanged)"
     )
     by_key = {(c.change, c.title_id): c for c in result.changes}
     extended = by_key["coverage_extended", "16006143"]
@@ -220,6 +247,30 @@ def test_wiley_delivery_reports_exactly_the_planted_changes(tmp_path: Path) -> N
     assert (ident.field, ident.old, ident.new) == ("print_identifier", "1357-2466", "1529-7489")
     assert by_key["title_changed", "20472927"].detail == "case only"
     assert by_key["title_changed", "23968397"].detail is None
+    depth = by_key["coverage_depth_changed", "14691795"]
+    assert (depth.field, depth.old, depth.new, depth.detail) == (
+        "coverage_depth",
+        "abstracts",
+        "fulltext",
+        None,
+    )
+    access = by_key["access_type_changed", "23289503"]
+    assert (access.field, access.old, access.new, access.detail) == ("access_type", "P", "F", None)
+    publisher = by_key["publisher_changed", "17518636"]
+    assert (publisher.old, publisher.new, publisher.detail) == (
+        "Institution of Engineering and Technology",
+        "",
+        "removed",
+    )
+    rekey = by_key["title_id_changed", "17447348"]
+    assert (rekey.match_key, rekey.field, rekey.old, rekey.new) == (
+        "identifier",
+        "title_id",
+        "aab",
+        "17447348",
+    )
+    assert rekey.title == "Annals of Applied Biology"
+    assert rekey.detail is None
 
 
 @pytest.mark.shared
@@ -272,7 +323,17 @@ def test_title_id_reused_on_one_side_only_pairs_by_identifier(tmp_path: Path) ->
 
     result = diff_rows(tmp_path, old, new)
 
-    assert result.changes == []
+    # Beta Review's id changed from b to a, an id the new file also gives Journal of Alpha.
+    assert flat(result, "change", "match_key", "title", "old", "new", "detail") == [
+        (
+            "title_id_changed",
+            "identifier",
+            "Beta Review",
+            "b",
+            "a",
+            "new id also names another title in the new file",
+        )
+    ]
     assert result.match_keys == {"title_id": 0, "identifier": 2, "title": 0}
 
 
@@ -334,20 +395,21 @@ def test_title_shared_with_already_paired_titles_still_pairs(tmp_path: Path) -> 
 
 
 def test_unpaired_titles_say_which_key_would_match_them(tmp_path: Path) -> None:
+    old = [{"publication_title": "Zz", "title_id": "z"}]
     new = [
         {"publication_title": "Aa", "title_id": "a"},
         {"publication_title": "Bb", "online_identifier": "2049-3630"},
         {"publication_title": "Cc"},
     ]
 
-    result = diff_rows(tmp_path, [], new)
+    result = diff_rows(tmp_path, old, new)
 
-    assert flat(result, "change", "match_key", "title") == [
-        ("added", "title_id", "Aa"),
-        ("added", "identifier", "Bb"),
-        ("added", "title", "Cc"),
+    assert flat(result, "change", "match_key", "title", "new_line", "old_line") == [
+        ("added", "title_id", "Aa", 2, None),
+        ("added", "identifier", "Bb", 3, None),
+        ("added", "title", "Cc", 4, None),
+        ("removed", "title_id", "Zz", None, 2),
     ]
-    assert [c.new_line for c in result.changes] == [2, 3, 4]
 
 
 def test_placeholder_issn_does_not_pair_titles(tmp_path: Path) -> None:
@@ -488,7 +550,117 @@ def test_embargo_and_url_added_say_so(tmp_path: Path) -> None:
     ]
 
 
+def test_depth_access_and_publisher_changes(tmp_path: Path) -> None:
+    old = {**BASE, "coverage_depth": "fulltext", "access_type": "P", "publisher_name": "Acme"}
+    new = {
+        **BASE,
+        "coverage_depth": "abstracts",
+        "access_type": "F",
+        "publisher_name": "Borealis Press",
+    }
+
+    result = diff_rows(tmp_path, [old], [new])
+
+    assert flat(result, "change", "field", "old", "new", "detail", "match_key") == [
+        ("coverage_depth_changed", "coverage_depth", "fulltext", "abstracts", None, "title_id"),
+        ("access_type_changed", "access_type", "P", "F", None, "title_id"),
+        ("publisher_changed", "publisher_name", "Acme", "Borealis Press", None, "title_id"),
+    ]
+    assert result.summary_line() == (
+        "1 coverage depth changed, 1 access type changed, 1 publisher changed (0 titles unchanged)"
+    )
+
+
+def test_case_only_change_of_a_controlled_value_says_so(tmp_path: Path) -> None:
+    old = {**BASE, "coverage_depth": "fulltext", "access_type": " F", "publisher_name": "Acme "}
+    new = {**BASE, "coverage_depth": "Fulltext", "access_type": "F", "publisher_name": "Acme"}
+
+    result = diff_rows(tmp_path, [old], [new])
+
+    # Spaces around a value are not a change; case is, but flagged as cosmetic.
+    assert flat(result, "change", "old", "new", "detail") == [
+        ("coverage_depth_changed", "fulltext", "Fulltext", "case only")
+    ]
+
+
+def test_publisher_added_says_so(tmp_path: Path) -> None:
+    result = diff_rows(tmp_path, [BASE], [{**BASE, "publisher_name": "Acme"}])
+
+    assert flat(result, "change", "old", "new", "detail") == [
+        ("publisher_changed", "", "Acme", "added")
+    ]
+
+
+def test_notes_changes_are_not_reported(tmp_path: Path) -> None:
+    old = {**BASE, "notes": "open access"}
+    new = {**BASE, "notes": "Open Access since 2021; transfer in from Acme"}
+
+    result = diff_rows(tmp_path, [old], [new])
+
+    assert result.changes == []
+
+
+def test_a_column_only_one_file_has_is_not_a_change(tmp_path: Path) -> None:
+    # A Phase I file (no access_type column) against a Phase II delivery.
+    phase1 = [c for c in COLUMNS if c != "access_type"]
+    old = write_kbart(tmp_path / "old.txt", BASE, columns=phase1)
+    new = write_kbart(tmp_path / "new.txt", {**BASE, "access_type": "P"})
+
+    result = diff_kbart(old, new)
+
+    assert result.changes == []
+    assert result.unchanged == 1
+
+
+def test_title_id_rekey_is_reported_with_how_the_pair_was_made(tmp_path: Path) -> None:
+    by_issn = {**BASE, "title_id": "jis-2024"}
+    plain = {"publication_title": "Bulletin of Nothing", "title_id": "bn"}
+    plain_rekeyed = {**plain, "title_id": "BN-01"}
+
+    result = diff_rows(tmp_path, [BASE, plain], [by_issn, plain_rekeyed])
+
+    assert flat(result, "change", "match_key", "title_id", "field", "old", "new", "detail") == [
+        ("title_id_changed", "title", "BN-01", "title_id", "bn", "BN-01", None),
+        ("title_id_changed", "identifier", "jis-2024", "title_id", "jis", "jis-2024", None),
+    ]
+    assert result.match_keys == {"title_id": 0, "identifier": 1, "title": 1}
+
+
+def test_title_id_gained_or_case_changed(tmp_path: Path) -> None:
+    no_id = {**BASE, "title_id": ""}
+    other = {
+        "publication_title": "Other Journal",
+        "online_identifier": "1746-8051",
+        "title_id": "oj",
+    }
+
+    result = diff_rows(tmp_path, [no_id, other], [BASE, {**other, "title_id": "OJ"}])
+
+    # A title_id where there was none is not a re-key; a case change is, flagged cosmetic.
+    assert flat(result, "change", "old", "new", "detail") == [
+        ("title_id_changed", "oj", "OJ", "case only")
+    ]
+    assert result.unchanged == 1
+
+
 # Result shape --------------------------------------------------------------------------
+
+
+def test_change_kinds_keep_their_order_and_new_kinds_come_last() -> None:
+    assert CHANGE_KINDS == (
+        "added",
+        "removed",
+        "coverage_extended",
+        "coverage_cut",
+        "embargo_changed",
+        "url_changed",
+        "identifier_changed",
+        "title_changed",
+        "coverage_depth_changed",
+        "access_type_changed",
+        "publisher_changed",
+        "title_id_changed",
+    )
 
 
 def test_change_to_dict_has_the_json_lines_schema() -> None:
@@ -520,3 +692,55 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="cannot read KBART file"):
         diff_kbart(tmp_path / "missing.txt", present)
+
+
+# Inputs that are not KBART ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad_side", ["old", "new"])
+def test_empty_file_is_an_input_error(tmp_path: Path, bad_side: str) -> None:
+    good = write_kbart(tmp_path / "good.txt", BASE)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    old, new = (empty, good) if bad_side == "old" else (good, empty)
+
+    with pytest.raises(InputError) as caught:
+        diff_kbart(old, new)
+
+    assert str(empty) in str(caught.value)
+    assert caught.value.hint
+
+
+def test_header_only_file_is_an_input_error(tmp_path: Path) -> None:
+    good = write_kbart(tmp_path / "good.txt", BASE)
+    header_only = write_kbart(tmp_path / "header_only.txt")
+
+    with pytest.raises(InputError) as caught:
+        diff_kbart(good, header_only)
+
+    assert str(header_only) in str(caught.value)
+    assert caught.value.hint
+
+
+def test_file_without_header_row_is_an_input_error(tmp_path: Path) -> None:
+    good = write_kbart(tmp_path / "good.txt", BASE)
+    headless = tmp_path / "headless.txt"
+    headless.write_text("\n".join(good.read_text().splitlines()[1:]) + "\n", encoding="utf-8")
+
+    with pytest.raises(InputError) as caught:
+        diff_kbart(headless, good)
+
+    assert str(headless) in str(caught.value)
+    assert "header" in str(caught.value)
+
+
+@pytest.mark.shared
+def test_binary_marc_file_is_an_input_error(tmp_path: Path) -> None:
+    marc = shared_file("data", "marc", "evergreen", "jazz_1k.mrc")
+    good = write_kbart(tmp_path / "good.txt", BASE)
+
+    with pytest.raises(InputError) as caught:
+        diff_kbart(marc, good)
+
+    assert str(marc) in str(caught.value)
+    assert caught.value.hint

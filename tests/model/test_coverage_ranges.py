@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 import json
 from itertools import combinations
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.conftest import CASES
 
 from erdq.model.coverage import (
     CoverageRange,
@@ -23,7 +23,6 @@ from erdq.model.coverage import (
 from erdq.model.dates import PartialDate, parse_partial_date
 from erdq.model.embargo import parse_embargo
 
-CASES = Path(__file__).resolve().parents[2].parent / "shared" / "cases" / "inputs"
 needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason=f"case inputs not found at {CASES}")
 
 D = datetime.date

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.conftest import CASES
 
 from erdq.model.dates import DATE_PROBLEMS, DateParse, PartialDate, parse_partial_date
 
-CASES = Path(__file__).resolve().parents[2].parent / "shared" / "cases" / "inputs"
 needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason=f"case inputs not found at {CASES}")
 
 # BR-003 as stated in CASES.md, hard-coded so a changed input file fails loudly.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.conftest import CASES
 
 from erdq.model.embargo import (
     EMBARGO_PROBLEMS,
@@ -18,7 +18,6 @@ from erdq.model.embargo import (
     parse_embargo,
 )
 
-CASES = Path(__file__).resolve().parents[2].parent / "shared" / "cases" / "inputs"
 needs_cases = pytest.mark.skipif(not CASES.is_dir(), reason=f"case inputs not found at {CASES}")
 
 D = datetime.date

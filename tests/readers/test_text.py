@@ -83,3 +83,15 @@ def test_file_level_counts() -> None:
     lines, stats = _lines(data)
     assert [t for _, t in lines] == ["é", "é", "plain"]
     assert stats.fallback_lines == [2] and stats.utf8_non_ascii_lines == 1
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"])
+def test_overlong_line_is_cut_and_numbering_holds(ending: bytes, monkeypatch) -> None:
+    monkeypatch.setattr(text, "CHUNK", 7)
+    monkeypatch.setattr(text, "MAX_LINE", 10)
+    data = ending.join([b"short", b"x" * 40, b"after", b"end"]) + ending
+    lines, stats = _lines(data)
+    assert [t for _, t in lines] == ["short", "x" * 10, "after", "end"]
+    assert [n for n, _ in lines] == [1, 2, 3, 4]
+    assert stats.cut_lines == [(2, 40)]
+    assert stats.line_ending == {b"\n": "LF", b"\r\n": "CRLF", b"\r": "CR"}[ending]

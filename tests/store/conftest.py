@@ -14,15 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
+from tests.conftest import DATA
 
 from erdq.store import Store, open_store
 from erdq.store.db import normalise_url
 
 PG_URL = os.environ.get("ERDQ_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-KBART = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared/data/kbart/folio/Testdata_KBART_AnnualReviews.tsv"
-)
+KBART = DATA / "kbart" / "folio" / "Testdata_KBART_AnnualReviews.tsv"
 
 
 @pytest.fixture(scope="session")

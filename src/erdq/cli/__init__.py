@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import wraps
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import click
 
@@ -23,6 +24,9 @@ class ToolFailure(click.ClickException):
     """Configuration, input or store problems: exit 2 with a how-to-fix hint."""
 
     exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(f"{message}\n  hint: {hint}" if hint else message)
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -74,6 +78,97 @@ def byte_progress(total: int, label: str, enabled: bool) -> Iterator[Callable[[i
         yield lambda done: progress.update(task, completed=done)
 
 
+def input_files(names: tuple[str, ...] | list[str]) -> list[str]:
+    """The files to read, checked before any work starts.
+
+    Patterns the shell did not expand (quoted, or on Windows) are expanded here.
+    """
+    import glob
+
+    out: list[str] = []
+    problems: list[str] = []
+    for name in names:
+        if any(c in name for c in "*?[") and not Path(name).exists():
+            matches = sorted(glob.glob(name))
+            if not matches:
+                problems.append(f"{name}: no file matches this pattern")
+            out.extend(m for m in matches if Path(m).is_file())
+            continue
+        path = Path(name)
+        if path.is_dir():
+            problems.append(f"{name} is a folder; name the files in it, e.g. {name}/*.txt")
+        elif not path.exists():
+            problems.append(f"{name}: no such file")
+        elif not path.is_file():
+            problems.append(f"{name} is not a regular file")
+        else:
+            out.append(name)
+    if problems:
+        raise ToolFailure("; ".join(problems))
+    return out
+
+
+@contextmanager
+def output_file(
+    path: str | None, inputs: list[str], *, spreadsheet: bool = False
+) -> Iterator[TextIO]:
+    """Standard output (no path, or "-"), or a file written whole or not at all.
+
+    The file is written next to its destination and renamed into place at the end, so an
+    interrupted run leaves no half-written worklist. A CSV for spreadsheets starts with a
+    byte order mark, without which Excel reads UTF-8 as Windows-1252.
+    """
+    if not path or path == "-":
+        yield sys.stdout
+        return
+    target = Path(path)
+    for name in inputs:
+        if target.exists() and Path(name).exists() and target.samefile(name):
+            raise ToolFailure(
+                f"{path} is also an input; it would be overwritten",
+                hint="choose another --output file",
+            )
+    import os
+    import tempfile
+
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    except OSError as exc:
+        raise ToolFailure(f"cannot write {path}: {exc.strerror}") from None
+    ok = False
+    try:
+        encoding = "utf-8-sig" if spreadsheet else "utf-8"
+        with open(fd, "w", encoding=encoding, newline="") as fh:
+            yield fh
+        ok = True
+    finally:
+        if ok:
+            os.replace(temp, target)
+        else:
+            with suppress(OSError):
+                os.unlink(temp)
+
+
+def run() -> None:
+    """The console entry point: exit codes and interrupts handled the linters' way."""
+    for stream in (sys.stdout, sys.stderr):
+        # A console that cannot show a character gets a "?" instead of a traceback.
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            with suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+    try:
+        code = main.main(standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo(
+            "\nerdq: interrupted; no output file was written and the store is unchanged.", err=True
+        )
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="erdq")
 def main() -> None:
@@ -81,7 +176,7 @@ def main() -> None:
 
     \b
     Example:
-      erdq kbart validate examples/library/*.txt
+      erdq kbart validate examples/library/kbart/*
       erdq rules
       erdq rule KB201
     """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erdq.cli import ToolFailure, byte_progress, handle_errors, parse_today
+from erdq.cli import byte_progress, handle_errors, input_files, parse_today
 from erdq.config import load_settings
 
 
@@ -19,7 +19,9 @@ def import_group() -> None:
 @import_group.command("kbart")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--collection", required=True, help="The collection (package) this file lists.")
-@click.option("--vendor", help="The vendor or provider of the collection.")
+@click.option(
+    "--vendor", help="The vendor or provider of the collection (replaces the one stored for it)."
+)
 @click.option(
     "--db",
     "db_url",
@@ -27,7 +29,12 @@ def import_group() -> None:
     help="Store URL, e.g. sqlite:///erdq.sqlite "
     "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
 )
-@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="An erdq.toml (default: the nearest erdq.toml or pyproject.toml).",
+)
 @click.option("--today", help="Evaluate dates and embargoes as of this day (YYYY-MM-DD).")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -56,8 +63,7 @@ def import_kbart(
     """
     from erdq.store import open_store
 
-    if not Path(file).is_file():
-        raise ToolFailure(f"{file}: no such file")
+    (file,) = input_files([file])
     settings = load_settings(config_path)
     store = open_store(db_url)
     with byte_progress(Path(file).stat().st_size, Path(file).name, enabled=not quiet) as bar:
@@ -82,7 +88,9 @@ def import_kbart(
             f"{result.collection}; nothing imported."
         )
         return
-    counts = ", ".join(f"{n} {s}" for s, n in sorted(result.by_severity.items())) or "none"
+    counts = ", ".join(
+        f"{result.by_severity.get(s, 0)} {s}(s)" for s in ("error", "warning", "info")
+    )
     click.echo(
         f"Imported {result.rows} row(s) of {file} into {result.collection} as snapshot "
         f"{result.snapshot_id}: {result.portfolios} portfolio(s); findings: {counts}."

@@ -6,15 +6,12 @@ import csv
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
 
 import click
 
 from erdq import api
-from erdq.cli import ToolFailure, byte_progress, handle_errors, parse_today
+from erdq.cli import byte_progress, handle_errors, input_files, output_file, parse_today
 from erdq.config import FAIL_ON_CHOICES, load_settings
 from erdq.diff import Change
 from erdq.parallel import default_jobs
@@ -34,7 +31,7 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
 
 
 @kbart_group.command("validate")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True)
 @click.option(
     "--format",
     "fmt",
@@ -77,10 +74,10 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
 )
 @click.option(
     "--max-per-rule",
-    type=int,
+    type=click.IntRange(min=0),
     default=10,
     show_default=True,
-    help="Text format: examples shown per rule and file.",
+    help="Text format: examples shown per rule and file (0: counts only).",
 )
 @click.option(
     "--jobs",
@@ -123,15 +120,13 @@ def validate_command(
         strict=False if lenient else None,
     )
     day = parse_today(today)
-    missing = [f for f in files if not Path(f).is_file()]
-    if missing:
-        raise ToolFailure(f"no such file: {', '.join(missing)}")
+    names = input_files(files)
     severities: set = set()
     total_rows = 0
-    with _output(output) as out:
+    with output_file(output, names, spreadsheet=fmt == "csv") as out:
         writer = {"json": JsonLinesWriter, "csv": CsvWriter}.get(fmt)
         sink = writer(out) if writer else TextReport(out, per_rule=max_per_rule)
-        for name in files:
+        for name in names:
             size = Path(name).stat().st_size
             with byte_progress(size, Path(name).name, enabled=not quiet) as progress:
                 check = api.check_kbart(
@@ -145,15 +140,15 @@ def validate_command(
                 s = check.summary
                 sink.file_done(name, s.rows, s.encoding.upper(), s.line_ending)
         if isinstance(sink, TextReport):
-            out.write(sink.summary(len(files), total_rows) + "\n")
+            out.write(sink.summary(len(names), total_rows) + "\n")
         sink.close()
     if api.exceeds(severities, settings.fail_on):
         sys.exit(1)
 
 
 @kbart_group.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old")
+@click.argument("new")
 @click.option(
     "--format",
     "fmt",
@@ -181,8 +176,9 @@ def diff_command(old: str, new: str, fmt: str, output: str | None) -> None:
                       Provider_Global_AllTitles_2024-06-01.txt
       erdq kbart diff old.txt new.txt --format csv -o changes.csv
     """
-    result = api.diff_kbart(old, new)
-    with _output(output) as out:
+    inputs = input_files([old, new])
+    result = api.diff_kbart(*inputs)
+    with output_file(output, inputs, spreadsheet=fmt == "csv") as out:
         rows = [c.to_dict() for c in result.changes]
         if fmt == "json":
             for row in rows:
@@ -202,19 +198,5 @@ def diff_command(old: str, new: str, fmt: str, output: str | None) -> None:
                     what = f": {shown}" if shown else ""
                 else:
                     what = f": {change.old or '(empty)'} → {change.new or '(empty)'}"
-                out.write(f"{label:<20} {who}{what}  (matched by {change.match_key})\n")
+                out.write(f"{label:<24} {who}{what}  (matched by {change.match_key})\n")
             out.write(result.summary_line() + "\n")
-
-
-@contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    """The named file (UTF-8), or standard output."""
-    if not path:
-        yield sys.stdout
-        return
-    try:
-        fh = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
-    except OSError as exc:
-        raise ToolFailure(f"cannot write {path}: {exc.strerror}") from None
-    with fh:
-        yield fh

@@ -7,7 +7,7 @@ import json
 import click
 
 from erdq import api
-from erdq.cli import handle_errors
+from erdq.cli import ToolFailure, handle_errors
 
 
 @click.command("rules")
@@ -32,6 +32,11 @@ def rules_command(family: str | None, fmt: str) -> None:
       erdq rules --format markdown > docs/rules.md
     """
     rules = api.list_rules(family)
+    if not rules:
+        raise ToolFailure(
+            f"no rule code starts with {family!r}",
+            hint="families: " + ", ".join(sorted({r.family for r in api.list_rules()})),
+        )
     if fmt == "markdown":
         click.echo(api.rules_markdown(rules), nl=False)
         return

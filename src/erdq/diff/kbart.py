@@ -5,6 +5,16 @@ becomes one small ``_Title`` record. Titles are paired by ``title_id`` where the
 can be trusted, then by a shared ISSN/ISBN, then by a normalised title that is unique on both
 sides among the titles still unpaired; each pair is compared field by field. The result is
 data: the CLI renders it as text, JSON Lines or CSV.
+
+Compared: coverage, embargo, URL, identifiers, title, coverage_depth, access_type,
+publisher_name, and title_id where a pair was made by another key. ``notes`` is not: it is
+free text that providers rewrite between deliveries, so it would bury the real changes.
+coverage_depth, access_type and publisher_name are compared only when both files have the
+column, so that diffing a Phase I file against a Phase II one is not one change per title.
+
+A file that is not KBART at all (unreadable, binary, no header row, no titles) raises
+``InputError``: an empty or misread file would otherwise show up as a plausible
+"every title removed" or a single nonsense title.
 """
 
 from __future__ import annotations
@@ -40,6 +50,11 @@ CHANGE_KINDS: tuple[str, ...] = (
     "url_changed",
     "identifier_changed",
     "title_changed",
+    # Later additions go last: consumers of the JSON output rely on the order above.
+    "coverage_depth_changed",
+    "access_type_changed",
+    "publisher_changed",
+    "title_id_changed",
 )
 MATCH_KEYS: tuple[str, ...] = ("title_id", "identifier", "title")
 _KIND_ORDER = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
@@ -83,8 +98,9 @@ class DiffResult:
 def diff_kbart(old: str | Path, new: str | Path) -> DiffResult:
     """Compare two KBART files (an older and a newer delivery of the same package).
 
-    Raises ``InputError`` only when a file cannot be opened; anything odd inside a file is
-    the validator's business and is read as leniently as the validator reads it.
+    Raises ``InputError`` when a file cannot be read as KBART at all: unreadable or not
+    text, no header row, or no titles. Anything else odd inside a file (ragged rows, bad
+    identifiers) is the validator's business and is read as leniently as the validator reads it.
     """
     before, after = _read(Path(old)), _read(Path(new))
     pairs = _pair(before, after)
@@ -93,7 +109,7 @@ def diff_kbart(old: str | Path, new: str | Path) -> DiffResult:
     paired_old = {id(o) for o, _, _ in pairs}
     paired_new = {id(n) for _, n, _ in pairs}
     for o, n, key in pairs:
-        found = _compare(o, n, key)
+        found = _compare(o, n, key, before, after)
         changes.extend(found)
         if not found:
             unchanged += 1
@@ -135,20 +151,20 @@ class _Title:
     ranges: list[CoverageRange] = field(default_factory=list)  # embargo kept apart
     embargoes: dict[str, str] = field(default_factory=dict)  # comparison key → display
     urls: list[str] = field(default_factory=list)
+    values: dict[str, list[str]] = field(default_factory=dict)  # _VALUE_FIELDS column → values
 
 
 @dataclass(slots=True)
 class _File:
     titles: list[_Title]
     reused_ids: set[str]  # title_ids carried by different titles in this file
+    columns: frozenset[str]  # the header's column names
 
     def trusts(self, t: _Title) -> bool:
         return t.title_id is not None and t.title_id not in self.reused_ids
 
 
 def _read(path: Path) -> _File:
-    failures: list[str] = []
-
     def report(
         code: str,
         line: int | None,
@@ -156,16 +172,18 @@ def _read(path: Path) -> _File:
         value: str | None = None,
         **params: object,
     ) -> None:
-        # The diff is not a validator: only "cannot open" matters here.
-        if code == "KB100":
-            failures.append(str(params.get("reason", "")))
+        # The diff is not a validator: only "this is not KBART at all" matters here, and it
+        # stops reading at once (no point in streaming a large binary file to its end).
+        if code in _UNUSABLE:
+            raise _unusable(path, code, str(params.get("reason", "")))
 
     titles: list[_Title] = []
     by_id: dict[str, list[_Title]] = {}
     by_key: dict[str, _Title] = {}  # rows without title_id, by identifier
     by_name: dict[str, _Title] = {}  # rows without title_id or identifiers, by title
     reused: set[str] = set()
-    for row in KbartReader(path, report):
+    reader = KbartReader(path, report)
+    for row in reader:
         values = row.values
         title_id = row.title_id or None
         name = " ".join(values.get("publication_title", "").split())
@@ -197,12 +215,34 @@ def _read(path: Path) -> _File:
             for k in keys:
                 by_key.setdefault(k, title)
         _add_row(title, values)
-    if failures:
-        raise InputError(
-            f"cannot read KBART file {path}: {failures[0]}",
-            hint="check the path and that the file is readable",
+    if not titles or reader.header is None:
+        # The reader reports KB118 first; this keeps "no titles" fatal should that change.
+        raise _unusable(path, "KB118", "no data rows")
+    return _File(titles, reused, frozenset(reader.header.columns))
+
+
+_UNUSABLE = ("KB100", "KB105", "KB118")
+
+
+def _unusable(path: Path, code: str, reason: str) -> InputError:
+    if code == "KB100":
+        return InputError(
+            f"cannot read KBART file {path}: {reason}",
+            hint="check the path, and that it is the provider's tab-separated KBART file",
         )
-    return _File(titles, reused)
+    if code == "KB105":
+        # The reader would assume the standard column order; a diff built on a guess about
+        # which column is which would report nonsense changes.
+        return InputError(
+            f"{path} has no KBART header row: its first line names no KBART column",
+            hint="diff the file as the provider delivered it, with its header row "
+            "(publication_title, print_identifier, ...)",
+        )
+    return InputError(
+        f"{path} holds no KBART titles: {reason}",
+        hint="check that this is the right file and that it downloaded completely; "
+        "diffed against an empty file, every title would show as removed",
+    )
 
 
 def _add_row(title: _Title, values: dict[str, str]) -> None:
@@ -216,6 +256,12 @@ def _add_row(title: _Title, values: dict[str, str]) -> None:
     url = _clean(values.get("title_url"))
     if url is not None and url not in title.urls:
         title.urls.append(url)
+    for column in _VALUE_FIELDS:
+        value = _clean(values.get(column))
+        if value is not None:
+            seen = title.values.setdefault(column, [])
+            if value not in seen:
+                seen.append(value)
 
 
 def _clean(value: str | None) -> str | None:
@@ -288,7 +334,16 @@ def _own_key(t: _Title, side: _File) -> str:
 # Comparing ------------------------------------------------------------------------------
 
 
-def _compare(o: _Title, n: _Title, key: str) -> list[Change]:
+# Columns compared as trimmed text (a title's distinct values over its rows), and the
+# change kind each gives.
+_VALUE_FIELDS = {
+    "coverage_depth": "coverage_depth_changed",
+    "access_type": "access_type_changed",
+    "publisher_name": "publisher_changed",
+}
+
+
+def _compare(o: _Title, n: _Title, key: str, before: _File, after: _File) -> list[Change]:
     def change(kind: str, old: str, new: str, column: str | None, detail: str | None) -> Change:
         return Change(
             change=kind,
@@ -338,6 +393,23 @@ def _compare(o: _Title, n: _Title, key: str) -> list[Change]:
                 _title_detail(o.title, n.title),
             )
         )
+    for column, kind in _VALUE_FIELDS.items():
+        if column not in before.columns or column not in after.columns:
+            continue  # a column one file lacks says nothing about the title
+        olds, news = o.values.get(column, []), n.values.get(column, [])
+        if set(olds) != set(news):
+            old, new = "; ".join(olds), "; ".join(news)
+            out.append(change(kind, old, new, column, _value_detail(olds, news)))
+    # Only pairs made by identifier or title can differ here: the provider re-keyed a title.
+    if o.title_id and n.title_id and o.title_id != n.title_id:
+        details = [_value_detail([o.title_id], [n.title_id])]
+        # A reused id is why the pair was not made by title_id; say so, it may be the cause.
+        if o.title_id in before.reused_ids:
+            details.append("old id also names another title in the old file")
+        if n.title_id in after.reused_ids:
+            details.append("new id also names another title in the new file")
+        detail = "; ".join(d for d in details if d) or None
+        out.append(change("title_id_changed", o.title_id, n.title_id, "title_id", detail))
     return out
 
 
@@ -384,6 +456,15 @@ def _added_removed(old: str, new: str) -> str | None:
     if not old:
         return "added"
     return "removed" if not new else None
+
+
+def _value_detail(old: Sequence[str], new: Sequence[str]) -> str | None:
+    """Added, removed, or a case-only change of a controlled value ("Fulltext")."""
+    if not old or not new:
+        return _added_removed("; ".join(old), "; ".join(new))
+    if {v.casefold() for v in old} == {v.casefold() for v in new}:
+        return "case only"
+    return None
 
 
 _PUNCT_RE = re.compile(r"[^\w\s]")

@@ -8,13 +8,15 @@ reading goes on: nothing the file holds is dropped without a finding.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from erdq.kbart_fields import aliases, mandatory_columns, phase1_count, standard_columns
-from erdq.readers.text import TextStats, iter_lines
+from erdq.readers.sniff import not_tabular_kind
+from erdq.readers.text import MAX_LINE, SNIFF, TextStats, iter_lines
 
 Report = Callable[..., None]  # report(code, line, column=None, value=None, **params)
 
@@ -46,6 +48,7 @@ class KbartHeader:
     standard: set[str] = field(default_factory=set)
     extras: list[str] = field(default_factory=list)
     assumed: bool = False  # True when no header was found and standard order was assumed
+    delimiter: str = "\t"  # another one only when the file is not tab-separated (KB117)
 
 
 def normalise_header(name: str) -> str:
@@ -96,7 +99,7 @@ def check_header(header: KbartHeader, line: int, report: Report) -> None:
             "KB107",
             line,
             column=missing[0],
-            value=", ".join(missing),
+            columns=", ".join(missing),  # a parameter, not the value: values are clipped
             count=len(missing),
             phase="Phase II" if only_phase2 else "KBART",
         )
@@ -139,20 +142,45 @@ def _rejoin_quoted(fields: list[str]) -> list[str]:
     return out
 
 
-def read_header(text: str, number: int, report: Report) -> KbartHeader:
-    """Map the first line. With no known column name it is data: standard order assumed."""
-    raw = text.split("\t")
-    known = sum(
-        1 for c in raw if normalise_header(c) in _STANDARD_SET or normalise_header(c) in _ALIASES
+def _known(cells: list[str]) -> int:
+    return sum(
+        1 for c in cells if normalise_header(c) in _STANDARD_SET or normalise_header(c) in _ALIASES
     )
-    if known == 0:
+
+
+def read_header(text: str, number: int, report: Report) -> KbartHeader:
+    """Map the first line. With no known column name it is data: standard order assumed.
+
+    A header that names KBART columns but holds no TAB is split on the comma, semicolon
+    or bar that gives the most known names: the file is read, and KB117 says it is not TSV.
+    """
+    raw = text.split("\t")
+    delimiter = "\t"
+    if len(raw) == 1:
+        best = max((",", ";", "|"), key=lambda d: _known(split_cells(text, d)))
+        if _known(split_cells(text, best)) >= 2:
+            delimiter = best
+            raw = split_cells(text, best)
+            report("KB117", number, value=repr(best), delimiter=_DELIMITER_NAMES[best])
+    if _known(raw) == 0:
         report("KB105", number, value=text[:80])
         header = KbartHeader(raw=list(STANDARD), columns=list(STANDARD), assumed=True)
         header.standard = set(STANDARD)
         return header
     header = map_header(raw, number, report)
+    header.delimiter = delimiter
     check_header(header, number, report)
     return header
+
+
+_DELIMITER_NAMES = {",": "commas", ";": "semicolons", "|": "vertical bars"}
+
+
+def split_cells(text: str, delimiter: str) -> list[str]:
+    """Cells of a line; other delimiters than TAB follow CSV quoting rules."""
+    if delimiter == "\t":
+        return text.split("\t")
+    return next(csv.reader([text], delimiter=delimiter), [""])
 
 
 class RowShaper:
@@ -166,6 +194,7 @@ class RowShaper:
         self.header = header
         self.columns = header.columns
         self.ncols = len(header.columns)
+        self.delimiter = header.delimiter
         self.report = report
         self.rows = 0
         self.quoted_cells = 0
@@ -173,25 +202,30 @@ class RowShaper:
         self.blank_runs: list[list[int]] = []  # [first line, last line]
 
     def shape(self, number: int, text: str) -> KbartRow | None:
-        if not text.strip("\t \u00a0"):
+        tab = self.delimiter == "\t"
+        if not text.strip(("\t" if tab else self.delimiter + "\t") + " \u00a0"):
             runs = self.blank_runs
             if runs and runs[-1][1] == number - 1:
                 runs[-1][1] = number
             else:
                 runs.append([number, number])
             return None
-        fields = text.split("\t")
         ncols = self.ncols
         report = self.report
-        if '"' in text:
-            if len(fields) > ncols:
-                fields = _rejoin_quoted(fields)
-            for i, cell in enumerate(fields):
-                if len(cell) > 1 and cell[0] == '"' and cell[-1] == '"':
-                    self.quoted_cells += 1
-                    if self.quoted_first is None:
-                        self.quoted_first = (number, self.columns[i] if i < ncols else "")
-                    fields[i] = _unquote(cell)
+        if tab:
+            fields = text.split("\t")
+            if '"' in text:
+                if len(fields) > ncols:
+                    fields = _rejoin_quoted(fields)
+                for i, cell in enumerate(fields):
+                    if len(cell) > 1 and cell[0] == '"' and cell[-1] == '"':
+                        self.quoted_cells += 1
+                        if self.quoted_first is None:
+                            self.quoted_first = (number, self.columns[i] if i < ncols else "")
+                        fields[i] = _unquote(cell)
+        else:
+            # CSV quoting is legitimate in a comma- or semicolon-separated file (KB117).
+            fields = split_cells(text, self.delimiter)
         n = len(fields)
         if n != ncols:
             if n > ncols:
@@ -226,7 +260,13 @@ def report_collected(
     quoted_first: tuple[int, str] | None,
 ) -> None:
     for first, last in blank_runs:
-        report("KB115", first, last=last, count=last - first + 1)
+        count = last - first + 1
+        where = (
+            f"Line {first} is empty or holds only separators"
+            if count == 1
+            else f"Lines {first}–{last} ({count} lines) are empty or hold only separators"
+        )
+        report("KB115", first, last=last, count=count, where=where)
     if quoted_first is not None:
         report("KB116", quoted_first[0], column=quoted_first[1] or None, count=quoted_cells)
 
@@ -261,6 +301,8 @@ def report_text_stats(stats: TextStats, report: Report) -> None:
         )
     for line in stats.nul_lines[:100]:
         report("KB119", line)
+    for line, length in stats.cut_lines:
+        report("KB122", line, size=f"{length / (1 << 20):.0f} MB", limit=MAX_LINE >> 20)
 
 
 class KbartReader:
@@ -286,6 +328,11 @@ class KbartReader:
             report("KB100", None, value=str(self.path), reason=exc.strerror or str(exc))
             return
         with fh:
+            kind = not_tabular_kind(fh.read(SNIFF))
+            if kind is not None:
+                report("KB100", None, value=str(self.path), reason=f"it is {kind}, not KBART")
+                return
+            fh.seek(0)
             yield from self._rows(iter_lines(fh, self.stats), report)
         report_text_stats(self.stats, report)
 

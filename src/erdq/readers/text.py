@@ -33,8 +33,16 @@ class TextStats:
     utf8_non_ascii_lines: int = 0
     fallback_lines: list[int] = field(default_factory=list)  # read as Windows-1252
     nul_lines: list[int] = field(default_factory=list)
+    cut_lines: list[tuple[int, int]] = field(default_factory=list)  # (line, bytes) > MAX_LINE
     bytes_read: int = 0
     digest: hashlib._Hash = field(default_factory=hashlib.sha256)  # of every byte read
+
+    @property
+    def label(self) -> str:
+        """The encoding the text really had: "utf-8", "windows-1252", "utf-8+windows-1252"."""
+        if self.encoding.startswith("utf-16") or not self.fallback_lines:
+            return self.encoding
+        return "windows-1252" if self.utf8_non_ascii_lines == 0 else "utf-8+windows-1252"
 
     @property
     def line_ending(self) -> str:
@@ -89,14 +97,49 @@ def decode_line(raw: bytes) -> tuple[str, bool, bool]:
         return text, True, non_ascii_chars < non_ascii_bytes
 
 
+MAX_LINE = 16 << 20  # longer lines are cut here (and reported) rather than filling memory
+
+
+class Cut(bytes):
+    """The first MAX_LINE bytes of a longer line; ``length`` is the line's full size."""
+
+    length: int = 0
+
+
 def _split_bytes(fh: BinaryIO | _Limited, stats: TextStats) -> Iterator[bytes]:
     """Yield lines without their ending, counting each kind of ending."""
     carry = b""
+    cut: Cut | None = None  # a line being skipped past MAX_LINE
+    swallow_lf = False  # the cut line ended in CR at a chunk end: a LF may follow
     while True:
         chunk = fh.read(CHUNK)
         if not chunk:
             break
         stats.bytes_read += len(chunk)
+        if swallow_lf:
+            swallow_lf = False
+            if chunk.startswith(b"\n"):
+                stats.cr -= 1
+                stats.crlf += 1
+                chunk = chunk[1:]
+        if cut is not None:
+            end = _first_line_end(chunk)
+            if end is None:
+                cut.length += len(chunk)
+                continue
+            cut.length += end
+            if chunk[end : end + 2] == b"\r\n":
+                stats.crlf += 1
+                end += 2
+            elif chunk[end : end + 1] == b"\r":
+                stats.cr += 1
+                swallow_lf = end + 1 == len(chunk)
+                end += 1
+            else:
+                stats.lf += 1
+                end += 1
+            yield cut
+            cut, chunk = None, chunk[end:]
         data = carry + chunk
         lines = data.splitlines(keepends=True)
         # The last piece may be incomplete; a trailing CR may be half of a CRLF.
@@ -106,8 +149,20 @@ def _split_bytes(fh: BinaryIO | _Limited, stats: TextStats) -> Iterator[bytes]:
             carry = b""
         for line in lines:
             yield _strip_ending(line, stats)
-    if carry:
+        if len(carry) > MAX_LINE:
+            cut = Cut(carry[:MAX_LINE])
+            cut.length = len(carry)
+            carry = b""
+    if cut is not None:
+        yield cut
+    elif carry:
         yield _strip_ending(carry, stats)
+
+
+def _first_line_end(chunk: bytes) -> int | None:
+    """Index of the first LF or CR in ``chunk``."""
+    positions = [p for p in (chunk.find(b"\n"), chunk.find(b"\r")) if p != -1]
+    return min(positions) if positions else None
 
 
 def _strip_ending(line: bytes, stats: TextStats) -> bytes:
@@ -194,6 +249,8 @@ def _decode_lines(
     """Decode each line as UTF-8, falling back to Windows-1252 for bytes that are not."""
     fallback = stats.fallback_lines
     for number, raw in enumerate(raw_lines, start=first_number):
+        if type(raw) is Cut:
+            stats.cut_lines.append((number, raw.length))
         if raw.isascii():
             line = raw.decode("ascii")
         else:

@@ -64,6 +64,7 @@ class CsvWriter:
 @dataclass
 class _FileReport:
     counts: Counter[str] = field(default_factory=Counter)
+    severity: dict[str, str] = field(default_factory=dict)  # as graded in this run
     examples: dict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -79,6 +80,7 @@ class TextReport:
     def write(self, finding: Finding) -> None:
         report = self.files.setdefault(finding.location.source, _FileReport())
         report.counts[finding.code] += 1
+        report.severity[finding.code] = finding.severity.value
         self.by_severity[finding.severity.value] += 1
         examples = report.examples[finding.code]
         if len(examples) < self.per_rule:
@@ -88,11 +90,13 @@ class TextReport:
         report = self.files.pop(source, _FileReport())
         w = self.out.write
         total = sum(report.counts.values())
-        w(f"{source}: {rows} row(s), {encoding}, {line_ending} line ends — {total} finding(s)\n")
-        for code in sorted(report.counts, key=lambda c: (-_rank(c), c)):
+        ends = "no line ends" if line_ending == "none" else f"{line_ending} line ends"
+        w(f"{source}: {rows} row(s), {encoding}, {ends} — {total} finding(s)\n")
+        for code in sorted(report.counts, key=lambda c: (-_RANKS[report.severity[c]], c)):
             rule = get_rule(code)
             examples = report.examples[code]
-            w(f"  {rule.code} {rule.name} [{examples[0].severity.value}] × {report.counts[code]}\n")
+            severity = report.severity[code]
+            w(f"  {rule.code} {rule.name} [{severity}] × {report.counts[code]}\n")
             for f in examples:
                 where = f"line {f.location.line}" if f.location.line else "file"
                 column = f" {f.location.column}" if f.location.column else ""
@@ -113,5 +117,4 @@ class TextReport:
         self.out.flush()
 
 
-def _rank(code: str) -> int:
-    return get_rule(code).severity.rank
+_RANKS = {s.value: s.rank for s in Severity}

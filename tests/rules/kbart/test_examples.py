@@ -20,7 +20,7 @@ KB_RULES = [r for r in all_rules() if r.family == "KB"]
 def _codes(example, tmp_path) -> set[str]:
     name = example.file_name or DEFAULT_EXAMPLE_NAME
     path = tmp_path / name
-    if example.raw is None and not example.rows:
+    if example.raw is None and not example.rows and example.factory is None:
         path = tmp_path / "missing" / name  # an example of a file that cannot be read
     else:
         path.write_bytes(example_bytes(example))

@@ -101,7 +101,7 @@ def test_sage_non_compliant() -> None:
     check, findings, counts = _check("ezpaarse/Sage_AllTitles_2018-01-24.txt")
     assert check.summary.rows == 4524
     missing = next(f for f in findings if f.code == "KB107")
-    assert "print_identifier" in missing.value and "date_first_issue_online" in missing.value
+    assert "print_identifier" in missing.message and "date_first_issue_online" in missing.message
     assert counts["KB109"] >= 1  # coverage_notes
     assert counts["KB301"] > 0  # DD/MM/YYYY dates
     dd = next(f for f in findings if f.code == "KB301")

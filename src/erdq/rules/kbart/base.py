@@ -130,6 +130,8 @@ def example_rows(example: Example) -> list[dict[str, str]]:
 
 def example_bytes(example: Example) -> bytes:
     """An example as the bytes of a KBART file (standard header, LF line ends)."""
+    if example.factory is not None:
+        return example.factory()
     if example.raw is not None:
         return example.raw
     columns = list(BASELINE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from erdq.findings import Level, Severity
@@ -445,7 +446,35 @@ def check_enumeration(row: KbartRow, ctx: RowContext) -> None:
         )
 
 
-@row_check(EMBARGO_INVALID, EMBARGO_CONTRADICTS_END, EMBARGO_ZERO, EMBARGO_LOWERCASE)
+EMBARGO_LEAVES_NOTHING = rule(
+    "KB315",
+    "embargo-leaves-nothing",
+    level=Level.PORTFOLIO,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="With embargo {value} nothing of this coverage is available today ({today}): "
+    "{reason}. Check the embargo and the coverage dates.",
+    doc=sections(
+        what="The embargo and the coverage dates leave at least one day available today.",
+        why="`P5Y` on coverage that starts two years ago, or `R1Y;P1Y` (only this year, but "
+        "not this year), hides every article: the portfolio is active and offers nothing, "
+        "and readers are told the library has no access.",
+        example="`date_first_issue_online=2022` with `embargo_info=P5Y`, checked in 2024.",
+        fix="Check the embargo with the provider; a new title often carries a standard "
+        "embargo it does not have yet.",
+    ),
+    bad=Example(rows=({"date_first_issue_online": "2022", "embargo_info": "P5Y"},)),
+    good=Example(rows=({"date_first_issue_online": "2001", "embargo_info": "P5Y"},)),
+)
+
+
+@row_check(
+    EMBARGO_INVALID,
+    EMBARGO_CONTRADICTS_END,
+    EMBARGO_ZERO,
+    EMBARGO_LOWERCASE,
+    EMBARGO_LEAVES_NOTHING,
+)
 def check_embargo(row: KbartRow, ctx: RowContext) -> None:
     raw = row.values.get("embargo_info", "")
     if not raw:
@@ -470,10 +499,31 @@ def check_embargo(row: KbartRow, ctx: RowContext) -> None:
     embargo = result.value
     if embargo is None:
         return
+    first, last = embargo.window(ctx.today)
     end = parse_partial_date(row.values.get("date_last_issue_online", "")).value
+    start = parse_partial_date(row.values.get("date_first_issue_online", "")).value
+    if end is None or (first is not None and end.last_day() >= first):
+        # Not the closed-end case of KB310: does the embargo leave anything at all?
+        low = max(start.first_day() if start else dt.date.min, first or dt.date.min)
+        high = min(end.last_day() if end else dt.date.max, last or dt.date.max)
+        if low > high:
+            reason = (
+                "its two walls cross"
+                if first and last and first > last
+                else f"coverage starts {start} but only items up to {last} are released"
+                if start and last and start.first_day() > last
+                else "the embargo and the coverage dates do not overlap"
+            )
+            ctx.report(
+                "KB315",
+                row.line,
+                column="embargo_info",
+                value=str(embargo),
+                reason=reason,
+                today=ctx.today.isoformat(),
+            )
     if end is None:
         return
-    first, last = embargo.window(ctx.today)
     end_day = end.last_day()
     if first is not None and end_day < first:
         ctx.report(

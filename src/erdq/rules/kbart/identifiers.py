@@ -190,6 +190,21 @@ NO_IDENTIFIER = rule(
 )
 
 _COLUMNS = ("print_identifier", "online_identifier")
+# The identifiers module's problem codes in words a librarian reads.
+PROBLEM_TEXT = {
+    "bad-check-digit": "wrong check digit",
+    "bad-length": "wrong number of digits",
+    "x-not-last": "X is allowed only as the last character",
+    "isbn13-ends-in-x": "an ISBN-13 cannot end in X",
+    "bad-prefix": "an ISBN-13 starts with 978 or 979",
+    "leading-text": "text before the number",
+    "trailing-text": "text after the number",
+    "qualifier": "a qualifier in parentheses",
+    "embedded-whitespace": "spaces inside the number",
+    "lowercase-x": "a lower-case x",
+    "no-hyphen": "no hyphen (KBART wants all 9 characters)",
+    "bad-hyphenation": "hyphens in odd places or dash look-alikes",
+}
 _NAMES = {"issn": "ISSN", "isbn10": "ISBN", "isbn13": "ISBN"}
 
 
@@ -235,9 +250,12 @@ def check_identifiers(row: KbartRow, ctx: RowContext) -> None:
             continue
         if not result.valid:
             hard = [p for p in problems if p not in FORMAT_PROBLEMS] or ["bad-check-digit"]
-            problem = ", ".join(hard)
+            problem = "; ".join(PROBLEM_TEXT.get(p, p) for p in hard)
             if result.expected_check and "bad-check-digit" in hard:
-                problem += f"; the check character should be {result.expected_check}"
+                problem += f": it should be {result.expected_check}"
+            soft = [PROBLEM_TEXT.get(p, p) for p in problems if p in FORMAT_PROBLEMS]
+            if soft:
+                problem += "; also " + ", ".join(soft)
             code = "KB201" if result.kind == "issn" else "KB202"
             ctx.report(code, row.line, column=column, value=raw, problem=problem)
         if result.valid:
@@ -266,7 +284,7 @@ def check_identifiers(row: KbartRow, ctx: RowContext) -> None:
                     row.line,
                     column=column,
                     value=raw,
-                    problem=", ".join(style),
+                    problem=", ".join(PROBLEM_TEXT.get(p, p) for p in style),
                     canonical=shown,
                 )
         if ptype in ("serial", "monograph") and result.kind != "unknown":

@@ -21,15 +21,19 @@ FILE_UNREADABLE = rule(
     level=Level.COLLECTION,
     severity=Severity.ERROR,
     scope=Scope.FILE,
-    message="The file {value} cannot be opened: {reason}. Check the path and its permissions.",
+    message="The file {value} cannot be read as KBART: {reason}. Check that this is the "
+    "right file; download it again if it is.",
     doc=sections(
-        what="The input file exists and can be opened for reading.",
+        what="The input can be opened and is delimited text, not a MARC file, a workbook, "
+        "a PDF, an XML or HTML document or another binary file.",
         why="A holdings file that cannot be read updates nothing; the run must say so "
-        "rather than report a clean result.",
-        example="A path that points at a folder, or a file the user may not read.",
-        fix="Check the path, download the file again, or fix its permissions.",
+        "rather than report a clean result or hundreds of nonsense findings. An HTML page "
+        "saved in place of a download (a login or error page) is a common case.",
+        example="A path the user may not read; `records.mrc` given where a KBART file was "
+        "expected; an `.xlsx` workbook.",
+        fix="Give the right file. Export workbooks as 'Text (Tab delimited)'.",
     ),
-    bad=Example(raw=None, note="tested with a missing path"),
+    bad=Example(raw=b"00714cam a2200205 a 4500\x1e001\x1e", note="a MARC record"),
     good=Example(raw=_GOOD_FILE),
 )
 
@@ -145,12 +149,16 @@ MANDATORY_COLUMN_MISSING = rule(
     level=Level.COLLECTION,
     severity=Severity.ERROR,
     scope=Scope.FILE,
-    message="The header has no `{column}` column, without which no row can be used. "
-    "Add the column.",
+    message="The header has no `{column}` column, which every row needs. Add the column "
+    "and fill it.",
     doc=sections(
-        what="The header includes `publication_title`.",
-        why="A title list without titles cannot be matched, displayed or reviewed.",
-        example="A header that starts with `print_identifier`.",
+        what="The header includes the columns every row needs: `publication_title`, "
+        "`title_url` and `coverage_depth` (a missing `publication_type`, a Phase II column, "
+        "is reported with the other missing columns by KB107).",
+        why="Without a title a row cannot be reviewed or matched; without `title_url` "
+        "readers have no link; without `coverage_depth` knowledge bases have refused whole "
+        "packages. A missing column is as bad as the column left empty on every row.",
+        example="A header that starts with `print_identifier`; a file without `title_url`.",
         fix="Add the missing column and fill it on every row.",
     ),
     bad=Example(raw=b"print_identifier\tonline_identifier\n1234-5679\t2049-3630\n"),
@@ -163,7 +171,7 @@ STANDARD_COLUMN_MISSING = rule(
     level=Level.COLLECTION,
     severity=Severity.WARNING,
     scope=Scope.FILE,
-    message="{count} standard {phase} column(s) are missing: {value}. Add them, even if empty.",
+    message="{count} standard {phase} column(s) are missing: {columns}. Add them, even if empty.",
     doc=sections(
         what="All 25 KBART Phase II columns are present, even when a column has no data.",
         why="KBART asks for every column in every file so that loaders can rely on the "
@@ -273,7 +281,7 @@ TRAILING_EMPTY_FIELDS = rule(
     level=Level.PORTFOLIO,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="The row has {found} fields where the header has {expected}; the trailing empty "
+    message="The row has {found} field(s) where the header has {expected}; the trailing empty "
     "field(s) were ignored. Remove the stray TAB(s).",
     doc=sections(
         what="A row has no more fields than the header.",
@@ -291,7 +299,7 @@ ROW_TOO_SHORT = rule(
     level=Level.PORTFOLIO,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="The row has {found} fields where the header has {expected}; the missing "
+    message="The row has {found} field(s) where the header has {expected}; the missing "
     "fields from `{column}` on were read as empty. Check that no value has shifted.",
     doc=sections(
         what="A row has as many fields as the header.",
@@ -310,7 +318,7 @@ ROW_TOO_LONG = rule(
     level=Level.PORTFOLIO,
     severity=Severity.ERROR,
     scope=Scope.ROW,
-    message="The row has {found} fields where the header has {expected}, and the extra "
+    message="The row has {found} field(s) where the header has {expected}, and the extra "
     "fields hold data ({value!r}); values may have shifted. They were kept as column_N.",
     doc=sections(
         what="A row does not hold data beyond the last header column.",
@@ -329,8 +337,7 @@ BLANK_ROWS = rule(
     level=Level.COLLECTION,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="Lines {line}–{last} ({count} line(s)) are empty or hold only TABs; they were "
-    "skipped. Remove them.",
+    message="{where}; skipped. Remove the empty lines.",
     doc=sections(
         what="Every line after the header describes a title.",
         why="Empty and TAB-only rows (often the remains of deleted spreadsheet rows) are "
@@ -360,6 +367,26 @@ QUOTED_VALUES = rule(
     ),
     bad=Example(rows=({"publication_title": '"Journal of Invented Studies"'},)),
     good=Example(rows=({"publication_title": 'The "Invented" Journal'},)),
+)
+
+NOT_TAB_SEPARATED = rule(
+    "KB117",
+    "not-tab-separated",
+    level=Level.COLLECTION,
+    severity=Severity.ERROR,
+    scope=Scope.FILE,
+    message="The file is separated by {delimiter}, not TABs; it was read as such. KBART "
+    "files are tab-separated: export it as 'Text (Tab delimited)'.",
+    doc=sections(
+        what="Columns are separated by TAB characters.",
+        why="Knowledge bases load KBART as tab-separated text; a CSV file is read as one "
+        "column per line and every title is lost.",
+        example="`publication_title,print_identifier,…` saved from Excel as CSV.",
+        fix="Save or export the file as tab-separated text.",
+        references="NISO RP-9-2014 6.4 (tab-delimited text).",
+    ),
+    bad=Example(raw=("\n".join([",".join(BASELINE), ",".join(BASELINE.values())]) + "\n").encode()),
+    good=Example(raw=_GOOD_FILE),
 )
 
 NO_DATA_ROWS = rule(
@@ -395,6 +422,25 @@ NUL_CHARACTER = rule(
         fix="Re-save the file as UTF-8 text.",
     ),
     bad=Example(raw=_GOOD_FILE.replace(b"Example Press", b"Example\x00Press", 1)),
+    good=Example(raw=_GOOD_FILE),
+)
+
+LINE_TOO_LONG = rule(
+    "KB122",
+    "line-too-long",
+    level=Level.PORTFOLIO,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="The line is {size} long; only its first {limit} MB were read. A KBART row is a "
+    "few hundred bytes: the file is probably damaged or not KBART.",
+    doc=sections(
+        what="No line is longer than 16 MB.",
+        why="A line of many megabytes is a damaged file (lost line ends) or another kind of "
+        "file; reading it whole would exhaust memory, so the rest of it is skipped.",
+        example="A file whose line ends were stripped, leaving one huge line.",
+        fix="Get the file again; check its line ends.",
+    ),
+    bad=Example(factory=lambda: _GOOD_FILE + b"x" * (17 << 20) + b"\n", note="a 17 MB line"),
     good=Example(raw=_GOOD_FILE),
 )
 

@@ -134,8 +134,8 @@ SPREADSHEET_ERROR = rule(
     level=Level.PORTFOLIO,
     severity=Severity.ERROR,
     scope=Scope.ROW,
-    message="`{column}` holds the spreadsheet error {value!r} instead of data. Fill in the "
-    "real value or leave it empty.",
+    message="`{column}` holds the spreadsheet error {value!r} instead of data. Repair the "
+    "formula in the spreadsheet the file was made from, or fill in the real value.",
     doc=sections(
         what="No Excel error values (`#N/A`, `#REF!`, `#VALUE!`, `#NAME?`, `#DIV/0!`).",
         why="They come from failed lookups in the spreadsheet the file was built in; the "
@@ -165,6 +165,25 @@ LITERAL_ESCAPE = rule(
     good=Example(rows=({},)),
 )
 
+VALUE_TOO_LONG = rule(
+    "KB123",
+    "value-too-long",
+    level=Level.PORTFOLIO,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="`{column}` holds {length} characters; knowledge bases cut values at about 1,000 "
+    "(GOKb: 1,023). Check for a run-together row or a pasted document.",
+    doc=sections(
+        what="No cell is longer than 1,023 characters.",
+        why="Knowledge bases truncate or refuse long values; a very long cell is usually "
+        "several rows run together after lost line ends, or text pasted by mistake.",
+        example="A `notes` cell holding a whole licence text.",
+        fix="Shorten the value, or split the run-together rows.",
+    ),
+    bad=Example(rows=({"notes": "x" * 1100},)),
+    good=Example(rows=({"notes": "x" * 1000},)),
+)
+
 # Per cell: anything worth a closer look. A whole clean row is screened more cheaply
 # (``_row_is_suspect``): one character-class search plus a few substring tests.
 _SUSPECT_RE = re.compile(
@@ -190,6 +209,7 @@ def _row_is_suspect(joined: str, cells: int) -> bool:
 
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+MAX_CELL = 1023  # GOKb's limit for any KBART value
 _C1_RE = re.compile(r"[\x80-\x9f]")
 # UTF-8 read as Windows-1252 or Latin-1 turns each multi-byte character into a lead letter
 # (Â…ô, bytes C2-F4) followed by a continuation character (bytes 80-BF). Only values with
@@ -228,9 +248,14 @@ def _mojibake(value: str) -> str | None:
     SURROUNDING_WHITESPACE,
     SPREADSHEET_ERROR,
     LITERAL_ESCAPE,
+    VALUE_TOO_LONG,
 )
 def check_text(row: KbartRow, ctx: RowContext) -> None:
     joined = _SEP.join(row.values.values())
+    if len(joined) > MAX_CELL:
+        for column, value in row.values.items():
+            if len(value) > MAX_CELL:
+                ctx.report("KB123", row.line, column=column, value=value, length=len(value))
     suspect = _row_is_suspect(joined, len(row.values))
     if not suspect and joined.isascii():
         return
@@ -275,13 +300,33 @@ def _report_controls(ctx: RowContext, line: int, column: str, value: str) -> Non
     ctx.report("KB602", line, column=column, value=value, chars=chars)
 
 
+def _names(value: str) -> list[str]:
+    """The names in a list such as "A; B", "A and B" or "A, B, C and D".
+
+    A single comma is left alone ("Moreau, Anne" is one person); commas separate names
+    only in a list that also has "and"/";"/"&", and only between parts that are whole
+    names themselves (each with a space: "Roger Harris, Peter Wiebe").
+    """
+    parts = [n for n in _NAME_SPLIT_RE.split(value.strip()) if n]
+    if len(parts) < 2:
+        return parts
+    names: list[str] = []
+    for part in parts:
+        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        if len(pieces) > 1 and all(" " in p for p in pieces):
+            names.extend(pieces)
+        else:
+            names.append(part)
+    return names
+
+
 @row_check(SEVERAL_NAMES)
 def check_names(row: KbartRow, ctx: RowContext) -> None:
     for column in ("first_author", "first_editor"):
         value = row.values.get(column, "")
         if not value:
             continue
-        names = [n for n in _NAME_SPLIT_RE.split(value.strip()) if n]
+        names = _names(value)
         if len(names) > 1:
             ctx.report(
                 "KB606", row.line, column=column, value=value, count=len(names), first=names[0]

@@ -18,7 +18,7 @@ PUBLICATION_TYPE_INVALID = rule(
     level=Level.PORTFOLIO,
     severity=Severity.ERROR,
     scope=Scope.ROW,
-    message="`publication_type` {value!r} is not a KBART value (serial, monograph){suggest}.",
+    message="`publication_type` {value!r} is not a KBART value (serial, monograph){suggest}",
     doc=sections(
         what="`publication_type` is `serial` or `monograph`.",
         why="Knowledge bases decide from it whether to match by ISSN or ISBN and whether "
@@ -38,7 +38,7 @@ COVERAGE_DEPTH_INVALID = rule(
     severity=Severity.ERROR,
     scope=Scope.ROW,
     message="`coverage_depth` {value!r} is not a KBART value (fulltext, selected articles, "
-    "abstracts){suggest}.",
+    "abstracts){suggest}",
     doc=sections(
         what="`coverage_depth` is `fulltext`, `selected articles` or `abstracts`.",
         why="Resolvers offer full-text links only for full-text coverage; an unknown value "
@@ -58,7 +58,7 @@ ACCESS_TYPE_INVALID = rule(
     severity=Severity.ERROR,
     scope=Scope.ROW,
     message="`access_type` {value!r} is not a KBART value (F free, P paid; M mixed in "
-    "Phase III){suggest}.",
+    "Phase III){suggest}",
     doc=sections(
         what="`access_type` is `F` (free) or `P` (paid); `M` (mixed, hybrid) comes with "
         "KBART Phase III.",
@@ -209,5 +209,5 @@ def check_vocabularies(row: KbartRow, ctx: RowContext) -> None:
             column=column,
             value=value,
             expected=suggestion,
-            suggest=f"; did you mean {suggestion!r}?" if suggestion else "",
+            suggest=f"; did you mean {suggestion!r}?" if suggestion else ".",
         )

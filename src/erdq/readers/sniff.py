@@ -1,0 +1,57 @@
+"""Recognise what a file is from its first bytes, not its name.
+
+Used to refuse, with a clear message, files that are not delimited text (a MARC file,
+an Excel workbook, a PDF, an HTML error page saved instead of the download) before a
+text reader turns their bytes into nonsense findings.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARC_LEADER = re.compile(rb"^\d{5}[acdnposx][a-z ][a-z ][ a]")
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive or an Excel (.xlsx) workbook"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel (.xls) or Office file"),
+    (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ", "an xz-compressed file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
+
+
+def not_tabular_kind(head: bytes) -> str | None:
+    """A description of ``head`` when it is not a delimited text file, else None.
+
+    UTF-16 text has NUL bytes too; the text reader recognises it, so it is not binary.
+    """
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:200].lower()
+    if text.startswith((b"<?xml", b"<collection", b"<record", b"<marc:")):
+        return "an XML document (MARCXML?)"
+    if text.startswith((b"<!doctype html", b"<html")):
+        return "an HTML page (a login or error page instead of the file?)"
+    if text.startswith((b"{", b"[{")):
+        return "a JSON document"
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if _MARC_LEADER.match(head) and (b"\x1e" in head[:100_000] or b"\x1d" in head[:100_000]):
+        return "a MARC 21 (ISO 2709) record file"
+    sample = head[:4096]
+    if not sample:
+        return None
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    nuls = sample.count(0)
+    # A stray NUL in a text file is a finding (KB119), not a reason to refuse the file.
+    if nuls > len(sample) // 100 and not (
+        sample[0::2].count(0) > len(sample) // 4 or sample[1::2].count(0) > len(sample) // 4
+    ):
+        return "a binary file"
+    controls = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
+    if controls > len(sample) // 10:
+        return "a binary file"
+    return None
