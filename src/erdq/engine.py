@@ -1,4 +1,4 @@
-"""Runs the selected rules over a KBART file and streams findings.
+"""Runs the selected rules over an input and streams findings.
 
 Reader problems, row checks and cross-row checks all report through one function
 that drops unselected codes, applies the site's severity re-grading and builds a
@@ -53,8 +53,9 @@ class InputSummary:
     extra_columns: list[str] = field(default_factory=list)
 
 
-class KbartCheck:
-    """Validate one KBART file. Iterate ``events()`` or ``findings()`` once."""
+class Check:
+    """What every check of one input shares: selection, severity re-grading, the report
+    function the readers and rules call, and the occurrence numbering of findings."""
 
     def __init__(
         self,
@@ -64,10 +65,9 @@ class KbartCheck:
         today: dt.date | Callable[[], dt.date] | None = None,
         progress: Progress | None = None,
         display_path: str | None = None,
-        jobs: int = 1,
+        kind: str = "kbart",
     ) -> None:
         self.path = Path(path)
-        self.jobs = jobs
         self.source = display_path or str(path)
         self.settings = settings or Settings()
         if callable(today):
@@ -75,7 +75,7 @@ class KbartCheck:
         else:
             self.today = today or today_default()
         self.progress = progress
-        self.summary = InputSummary(path=self.source)
+        self.summary = InputSummary(path=self.source, kind=kind)
         active = self.settings.codes() - self.settings.ignored_for(self.source)
         self.active = frozenset(active)
         overrides = self.settings.severity_overrides()
@@ -93,8 +93,14 @@ class KbartCheck:
         column: str | None = None,
         value: str | None = None,
         record_id: str | None = None,
+        *,
+        offset: int | None = None,
+        tag: str | None = None,
+        subfield: str | None = None,
         **params: object,
     ) -> None:
+        """Record a finding unless its rule is not selected. ``line`` is the 1-based
+        physical line (tabular files) or record ordinal (MARC)."""
         if code not in self.active:
             return
         location = Location(
@@ -102,8 +108,35 @@ class KbartCheck:
             line=line,
             column=column,
             record_id=record_id if record_id is not None else self._record_id,
+            offset=offset,
+            tag=tag,
+            subfield=subfield,
         )
         self._pending.append(Finding(code, self._severity[code], location, params, clip(value)))
+
+    def _number(self, finding: Finding) -> Finding:
+        """Give findings that would share a fingerprint their occurrence number."""
+        base = finding.fingerprint()
+        seen = self._fingerprints.get(base, 0)
+        self._fingerprints[base] = seen + 1
+        return replace(finding, occurrence=seen) if seen else finding
+
+
+class KbartCheck(Check):
+    """Validate one KBART file. Iterate ``events()`` or ``findings()`` once."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        settings: Settings | None = None,
+        *,
+        today: dt.date | Callable[[], dt.date] | None = None,
+        progress: Progress | None = None,
+        display_path: str | None = None,
+        jobs: int = 1,
+    ) -> None:
+        super().__init__(path, settings, today=today, progress=progress, display_path=display_path)
+        self.jobs = jobs
 
     def context(self) -> RowContext:
         return RowContext(
@@ -130,13 +163,6 @@ class KbartCheck:
         for checker in cross:
             checker.row(row, ctx)
         self._record_id = None
-
-    def _number(self, finding: Finding) -> Finding:
-        """Give findings that would share a fingerprint their occurrence number."""
-        base = finding.fingerprint()
-        seen = self._fingerprints.get(base, 0)
-        self._fingerprints[base] = seen + 1
-        return replace(finding, occurrence=seen) if seen else finding
 
     def events(self) -> Iterator[KbartRow | Finding]:
         """Rows and findings, interleaved, in one pass (an import stores both)."""

@@ -1,0 +1,48 @@
+"""What MARC record checkers plug into: the record context and the checker list.
+
+A record checker is a plain function ``check(item, ctx)`` over one ``MarcItem`` (a
+parsed ``pymarc.Record`` with its ordinal, byte offset and 001) that calls
+``ctx.report(code, item.ordinal, tag=..., subfield=..., value=..., **params)`` for each
+problem. It declares the codes it can report so that the engine runs only the checkers
+some selected rule needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from erdq.readers.marc import MarcItem
+from erdq.registry import Rule
+
+Report = Callable[..., None]
+
+
+@dataclass
+class RecordContext:
+    source: str
+    report: Report  # report(code, ordinal, column=None, value=None, *, tag=, subfield=, ...)
+    today: dt.date
+    strict: bool = True
+    active: frozenset[str] = field(default_factory=frozenset)
+
+
+RecordCheck = Callable[[MarcItem, RecordContext], None]
+
+
+@dataclass(frozen=True)
+class RecordChecker:
+    codes: frozenset[str]
+    func: RecordCheck
+
+
+RECORD_CHECKERS: list[RecordChecker] = []
+
+
+def record_check(*rules: Rule) -> Callable[[RecordCheck], RecordCheck]:
+    def wrap(func: RecordCheck) -> RecordCheck:
+        RECORD_CHECKERS.append(RecordChecker(frozenset(r.code for r in rules), func))
+        return func
+
+    return wrap
