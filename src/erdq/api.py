@@ -10,6 +10,7 @@ from erdq.config import Settings
 from erdq.engine import KbartCheck, Progress
 from erdq.errors import InputError
 from erdq.findings import Finding, Severity
+from erdq.marc_check import MarcCheck
 from erdq.registry import Rule, all_rules, get_rule
 
 Today = dt.date | Callable[[], dt.date] | None
@@ -33,6 +34,21 @@ def check_kbart(
     return KbartCheck(
         p, settings, today=today, progress=progress, display_path=str(path), jobs=jobs
     )
+
+
+def check_marc(
+    path: str | Path,
+    settings: Settings | None = None,
+    *,
+    today: Today = None,
+    progress: Progress | None = None,
+) -> MarcCheck:
+    """Validate one MARC file (ISO 2709, MARCXML, .mrk or MARC-in-JSON, recognised from
+    its content); iterate ``.findings()`` (or ``.items_and_findings()``) once."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p} is a folder, not a MARC file", hint="name the files inside it")
+    return MarcCheck(p, settings, today=today, progress=progress, display_path=str(path))
 
 
 def list_rules(family: str | None = None) -> list[Rule]:
@@ -117,6 +133,7 @@ def diff_kbart(old: str | Path, new: str | Path):
 __all__ = [
     "Finding",
     "check_kbart",
+    "check_marc",
     "diff_kbart",
     "exceeds",
     "explain_rule",

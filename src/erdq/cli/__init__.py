@@ -183,11 +183,12 @@ def main() -> None:
 
 
 def _register() -> None:
-    from erdq.cli import imports, kbart, rules
+    from erdq.cli import imports, kbart, marc, rules
 
     main.add_command(rules.rules_command)
     main.add_command(rules.rule_command)
     main.add_command(kbart.kbart_group)
+    main.add_command(marc.marc_group)
     main.add_command(imports.import_group)
 
 

@@ -138,7 +138,8 @@ def validate_command(
             total_rows += check.summary.rows
             if isinstance(sink, TextReport):
                 s = check.summary
-                sink.file_done(name, s.rows, s.encoding.upper(), s.line_ending)
+                ends = "no line ends" if s.line_ending == "none" else f"{s.line_ending} line ends"
+                sink.file_done(name, f"{s.rows} row(s), {s.encoding.upper()}, {ends}")
         if isinstance(sink, TextReport):
             out.write(sink.summary(len(names), total_rows) + "\n")
         sink.close()

@@ -55,3 +55,33 @@ def not_tabular_kind(head: bytes) -> str | None:
     if controls > len(sample) // 10:
         return "a binary file"
     return None
+
+
+_ISO_LEADER = re.compile(rb"^[\r\n]*\d{5}")
+_XML_START = re.compile(rb"^<(\?xml|!--|!DOCTYPE|[A-Za-z_][\w.\-]*:?[\w.\-]*[\s>/])", re.IGNORECASE)
+
+
+def marc_format(head: bytes) -> str | None:
+    """The MARC serialisation of a file from its first bytes, or None when it is not MARC.
+
+    "iso2709" (leader digits and terminators), "marcxml" (an XML document: whether it
+    holds records is up to the reader), "mrk" (MarcEdit mnemonic, ``=LDR``), "json"
+    (MARC-in-JSON or an API response holding MARCXML). HTML is never MARCXML.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "marcxml" if b"<\x00" in head[:8] or b"\x00<" in head[:8] else None
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    lowered = text[:200].lower()
+    if lowered.startswith((b"<!doctype html", b"<html")):
+        return None
+    if _XML_START.match(text):
+        return "marcxml"
+    if text.startswith((b"=LDR", b"=ldr", b"=000")):
+        return "mrk"
+    if text.startswith((b"{", b"[")):
+        return "json"
+    if _ISO_LEADER.match(head) and (b"\x1e" in head or b"\x1d" in head):
+        return "iso2709"
+    if (b"\x1e" in head[:4096] and b"\x1d" in head) or _MARC_LEADER.match(text):
+        return "iso2709"  # a first record with a damaged leader: still binary MARC
+    return None

@@ -20,7 +20,9 @@ FIELDS = (
     "source",
     "line",
     "record_id",
+    "offset",
     "field",
+    "subfield",
     "value",
     "message",
     "confidence",
@@ -71,8 +73,9 @@ class _FileReport:
 class TextReport:
     """Groups findings by file and rule; prints ``per_rule`` examples of each rule."""
 
-    def __init__(self, out: TextIO, per_rule: int = 10, color: bool = False) -> None:
+    def __init__(self, out: TextIO, per_rule: int = 10, unit: str = "line") -> None:
         self.out = out
+        self.unit = unit  # what a finding's ``line`` counts: "line" or "record"
         self.per_rule = per_rule
         self.files: dict[str, _FileReport] = {}
         self.by_severity: Counter[str] = Counter()
@@ -86,32 +89,39 @@ class TextReport:
         if len(examples) < self.per_rule:
             examples.append(finding)
 
-    def file_done(self, source: str, rows: int, encoding: str, line_ending: str) -> None:
+    def file_done(self, source: str, heading: str) -> None:
+        """Print one file's findings under ``source: heading`` (e.g. "435 row(s), UTF-8")."""
         report = self.files.pop(source, _FileReport())
         w = self.out.write
         total = sum(report.counts.values())
-        ends = "no line ends" if line_ending == "none" else f"{line_ending} line ends"
-        w(f"{source}: {rows} row(s), {encoding}, {ends} — {total} finding(s)\n")
+        w(f"{source}: {heading} — {total} finding(s)\n")
         for code in sorted(report.counts, key=lambda c: (-_RANKS[report.severity[c]], c)):
             rule = get_rule(code)
             examples = report.examples[code]
             severity = report.severity[code]
             w(f"  {rule.code} {rule.name} [{severity}] × {report.counts[code]}\n")
             for f in examples:
-                where = f"line {f.location.line}" if f.location.line else "file"
-                column = f" {f.location.column}" if f.location.column else ""
-                w(f"    {where}{column}: {f.message}\n")
+                w(f"    {self._where(f)}: {f.message}\n")
             more = report.counts[code] - len(examples)
             if more > 0:
                 w(f"    … and {more} more (use --format csv or json for all)\n")
         w("\n")
 
-    def summary(self, files: int, rows: int) -> str:
+    def _where(self, finding: Finding) -> str:
+        loc = finding.location
+        where = f"{self.unit} {loc.line}" if loc.line else "file"
+        if self.unit == "record" and loc.record_id:
+            where += f" [{loc.record_id}]"
+        field = loc.column or loc.tag
+        return f"{where} {field}" if field else where
+
+    def summary(self, files: int, items: int) -> str:
         parts = [
             f"{self.by_severity.get(s.value, 0)} {s.value}(s)"
             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         ]
-        return f"Checked {files} file(s), {rows} row(s): " + ", ".join(parts) + "."
+        things = "row(s)" if self.unit == "line" else f"{self.unit}(s)"
+        return f"Checked {files} file(s), {items} {things}: " + ", ".join(parts) + "."
 
     def close(self) -> None:
         self.out.flush()

@@ -142,7 +142,9 @@ findings = Table(
     Column("source", Text, nullable=False),
     Column("line", Integer),
     Column("record_id", Text),
+    Column("offset", BigInteger),  # byte offset of a MARC record
     Column("field", Text),
+    Column("subfield", Text),
     Column("value", Text),
     Column("message", Text, nullable=False),
     Column("fingerprint", Text, nullable=False),

@@ -29,8 +29,8 @@ from erdq.store.schema import collections, findings, portfolios, snapshots
 
 _STREAM = 1000  # rows fetched at a time when streaming portfolios or findings
 _FINDING_COLUMNS = (
-    "code", "name", "severity", "level", "source", "line", "record_id", "field", "value",
-    "message", "confidence", "fingerprint", "params",
+    "code", "name", "severity", "level", "source", "line", "record_id", "offset", "field",
+    "subfield", "value", "message", "confidence", "fingerprint", "params",
 )  # fmt: skip
 
 

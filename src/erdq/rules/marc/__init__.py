@@ -4,3 +4,14 @@ MR1xx record structure and leader · MR2xx control fields (00X) · MR3xx identif
 (020/022/776) · MR4xx e-resource profile (006/007/300/33X/856/588) · MR5xx character
 encoding · MR6xx data fields, indicators, subfields, linkage (880) · MR7xx completeness.
 """
+
+from erdq.rules.marc import (  # noqa: F401
+    completeness,
+    control,
+    encoding,
+    eresource,
+    fields,
+    identifiers,
+    linkage,
+    structure,
+)

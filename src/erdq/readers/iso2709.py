@@ -1,0 +1,457 @@
+"""ISO 2709 (binary MARC) records, split from a byte stream and parsed tolerantly.
+
+pymarc's own decoder trusts the directory: a zero offset in a record over 99,999 bytes
+gives garbage fields, a non-ASCII subfield code raises, a missing indicator is patched
+with a log line. Here every record is located by its length *and* its 0x1D terminator,
+every field by its directory entry *and* its 0x1E terminator, and whatever disagrees
+becomes a note (an MR1xx/MR5xx code) while the record is rebuilt as well as the bytes
+allow. The result is a ``pymarc.Record``, so rules see one model whatever the format.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from pymarc import Field, Leader, Record
+from pymarc.field import Indicators, Subfield
+
+from erdq import charset
+from erdq.readers import text as _text  # noqa: F401  (registers erdq-cp1252)
+from erdq.readers.marc import MAX_ISO_RECORD, Parsed
+
+RT, FT, SD = 0x1D, 0x1E, 0x1F
+CHUNK = 1 << 20
+MAX_SCAN = 32 << 20  # a "record" with no terminator is cut here rather than fill memory
+_LEADER_START = re.compile(rb"\d{5}[a-z ]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x1a\x1c-\x1f\x7f]")
+
+
+class _Buffer:
+    """A window on a binary stream. Indexes are relative to the current position ``pos``;
+    ``offset`` is the file offset of that position. Consumed bytes are dropped only when
+    more must be read, so the copying stays proportional to the file size."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.data = b""
+        self.pos = 0
+        self.base = 0
+        self.eof = False
+
+    @property
+    def offset(self) -> int:
+        return self.base + self.pos
+
+    def avail(self) -> int:
+        return len(self.data) - self.pos
+
+    def fill(self, size: int) -> bool:
+        """Hold at least ``size`` unconsumed bytes if the stream has them."""
+        if self.avail() >= size:
+            return True
+        if self.pos:
+            self.data = self.data[self.pos :]
+            self.base += self.pos
+            self.pos = 0
+        while len(self.data) < size and not self.eof:
+            chunk = self.fh.read(max(CHUNK, size - len(self.data)))
+            if not chunk:
+                self.eof = True
+                break
+            self.data += chunk
+        return len(self.data) >= size
+
+    def at(self, index: int) -> int:
+        return self.data[self.pos + index]
+
+    def find(self, byte: int, start: int = 0) -> int:
+        """Relative index of ``byte`` at or after ``start``, reading on; -1 at EOF or past
+        MAX_SCAN."""
+        searched = start
+        while True:
+            index = self.data.find(byte, self.pos + searched)
+            if index != -1:
+                return index - self.pos
+            if self.eof or self.avail() > MAX_SCAN:
+                return -1
+            searched = self.avail()
+            self.fill(self.avail() + CHUNK)
+
+    def peek(self, size: int) -> bytes:
+        return self.data[self.pos : self.pos + size]
+
+    def take(self, size: int) -> bytes:
+        out = self.data[self.pos : self.pos + size]
+        self.pos += len(out)
+        return out
+
+
+def split_records(fh: BinaryIO, file_note) -> Iterator[tuple[int, bytes, list]]:
+    """Yield (offset, record bytes, notes) for each record-sized piece of the stream.
+
+    The declared length is trusted when it ends on a record terminator; otherwise the
+    record runs to the next terminator (a wrong or overflowed length). A record whose
+    terminator is missing is cut at its declared length when a new leader starts there.
+    ``file_note(code, offset, **params)`` hears of what lies between records: line
+    breaks (MR106) and padding after the last one (MR123).
+    """
+    buf = _Buffer(fh)
+    newline_gaps = 0
+    first_gap: int | None = None
+    records = 0
+    while buf.fill(1):
+        first = buf.at(0)
+        if first in (0x0A, 0x0D):
+            gap = buf.offset
+            while buf.fill(1) and buf.at(0) in (0x0A, 0x0D):
+                buf.take(1)
+            if records and buf.avail():  # a break after the last record is harmless
+                newline_gaps += 1
+                first_gap = gap if first_gap is None else first_gap
+            continue
+        if first in (0x00, 0x1A, 0x20, 0x09):
+            buf.fill(CHUNK)
+            rest = buf.peek(CHUNK)
+            if not rest.strip(b"\x00\x1a \t\r\n") and buf.eof:
+                # Padding or a DOS end-of-file mark: pymarc reads it as a broken record.
+                shown = "spaces" if not rest.strip(b" ") else "NUL, space or end-of-file bytes"
+                file_note("MR123", buf.offset, count=len(rest), what=shown)
+                break
+        notes: list = []
+        buf.fill(5)
+        head = buf.peek(5)
+        declared = int(head) if len(head) == 5 and head.isdigit() else 0
+        if declared >= 25 and buf.fill(declared) and buf.at(declared - 1) == RT:
+            length = declared
+        else:
+            end = buf.find(RT)
+            if end == -1:
+                length = min(buf.avail(), MAX_SCAN)
+                if buf.eof and declared and length < declared:
+                    notes.append(("MR105", {"found": length, "declared": declared}))
+                else:
+                    notes.append(("MR104", {"reason": "the file ends without one"}))
+            else:
+                length = end + 1
+                # The declared length counts the missing terminator: the next leader starts
+                # one byte earlier (or at the length, if the writer left the byte out).
+                for cut in (declared - 1, declared):
+                    if (
+                        25 <= cut < length
+                        and buf.at(cut - 1) == FT
+                        and _LEADER_START.match(buf.peek(cut + 6), cut) is not None
+                    ):
+                        length = cut
+                        reason = "the next record starts right after its last field"
+                        notes.append(("MR104", {"reason": reason}))
+                        break
+        records += 1
+        offset = buf.offset
+        yield offset, buf.take(length), notes
+    if newline_gaps:
+        file_note("MR106", first_gap, count=newline_gaps)
+
+
+def parse_record(data: bytes, offset: int, notes: list) -> Parsed:
+    """Parse one record's bytes; never raises. ``record`` is None when nothing is usable."""
+    parsed = Parsed(record=None, offset=offset, raw=data, format="iso2709")
+    parsed.notes.extend(notes)
+    note = parsed.note
+    if len(data) < 25 or RT in data[:24]:
+        note(
+            "MR101",
+            value=data[:40].decode("latin-1"),
+            at_byte=offset,
+            reason=f"only {len(data)} bytes: no room for a leader and a directory",
+        )
+        return parsed
+    leader = data[:24].decode("latin-1")
+    actual = len(data)
+    if actual > MAX_ISO_RECORD:
+        note("MR103", value=leader[:5], actual=actual)
+    elif leader[:5] != f"{actual:05d}" and not _explained(leader[:5], actual, notes):
+        note("MR102", value=leader[:5], actual=actual)
+    dir_end = data.find(FT, 24)
+    if dir_end == -1:
+        note(
+            "MR101",
+            value=leader,
+            at_byte=offset,
+            reason="no field terminator (0x1E) ends the directory",
+        )
+        return parsed
+    base = dir_end + 1
+    if leader[12:17] != f"{base:05d}":
+        note("MR107", value=leader[12:17], actual=base)
+    entries = _directory(data[24:dir_end], note)
+    if not entries:
+        note("MR101", value=leader, at_byte=offset, reason="the directory holds no usable entry")
+        return parsed
+    pieces = _locate(data[base:], entries, note, actual > MAX_ISO_RECORD)
+    encoding = _decide_encoding(leader, data[base:], pieces, note)
+    parsed.encoding = encoding
+    # ASCII under a MARC-8 leader may still hold MARC-8 character references (&#x0E25;).
+    mode = charset.MARC8 if encoding == charset.ASCII and leader[9] != "a" else encoding
+    fields = [_field(tag, body, mode, note) for tag, body in pieces]
+    record = Record()
+    record.leader = Leader(leader)
+    record.fields = [f for f in fields if f is not None]
+    parsed.record = record
+    return parsed
+
+
+def _explained(declared: str, actual: int, notes: list) -> bool:
+    """Whether a cut record (MR105) or its missing terminator (MR104) already says why the
+    length differs."""
+    found = {code for code, _ in notes}
+    return "MR105" in found or ("MR104" in found and declared == f"{actual + 1:05d}")
+
+
+def _directory(directory: bytes, note) -> list[tuple[str, int | None, int | None]]:
+    """Entries as (tag, length, offset); a number that is not digits is None."""
+    usable = len(directory) - len(directory) % 12
+    if usable != len(directory):
+        note(
+            "MR108",
+            value=directory[usable:].decode("latin-1"),
+            reason=f"its length ({len(directory)} bytes) is not a multiple of 12",
+        )
+    entries: list[tuple[str, int | None, int | None]] = []
+    bad = 0
+    for i in range(0, usable, 12):
+        entry = directory[i : i + 12]
+        numbers = entry[3:]
+        if numbers.isdigit():
+            entries.append((entry[:3].decode("latin-1"), int(numbers[:4]), int(numbers[4:])))
+            continue
+        length, start = entry[3:7], entry[7:12]
+        entries.append(
+            (
+                entry[:3].decode("latin-1"),
+                int(length) if length.isdigit() else None,
+                int(start) if start.isdigit() else None,
+            )
+        )
+        bad += 1
+        if bad == 1:
+            note(
+                "MR108",
+                value=entry.decode("latin-1"),
+                reason=f"entry {i // 12 + 1} has a length or offset that is not digits",
+            )
+    return entries
+
+
+def _locate(body: bytes, entries, note, too_long: bool) -> list[tuple[str, bytes]]:
+    """Each entry's field bytes (without terminator).
+
+    An entry is trusted when its offset and length land on field terminators; otherwise
+    (and always in a record over 99,999 bytes, whose offsets cannot be written) the field
+    is the one after the previous field, in directory order, up to its terminator.
+    """
+    out: list[tuple[str, bytes]] = []
+    cursor = 0
+    moved: list[str] = []
+    backwards: list[str] = []
+    size = len(body)
+    for tag, length, start in entries:
+        if (
+            length is not None
+            and start is not None
+            and length > 0
+            and start + length <= size
+            and body[start + length - 1] == FT
+            and (start == 0 or body[start - 1] == FT)
+            and (not too_long or start == cursor)
+        ):
+            out.append((tag, body[start : start + length - 1]))
+            if start < cursor:
+                backwards.append(tag)
+            cursor = start + length
+            continue
+        if cursor >= size or body[cursor] == RT:
+            note("MR108", value=tag, reason=f"the entry for {tag} points past the field data")
+            break
+        if length and cursor + length <= size and body[cursor + length - 1] == FT:
+            end = cursor + length - 1
+        else:
+            end = body.find(FT, cursor)
+            if end == -1:
+                end = body.find(RT, cursor)
+                end = size if end == -1 else end
+        out.append((tag, body[cursor:end]))
+        moved.append(tag)
+        cursor = end + 1
+    if moved:
+        note("MR109", value=" ".join(moved[:10]), count=len(moved), total=len(entries))
+    if backwards:
+        note("MR122", value=" ".join(backwards[:10]), count=len(backwards))
+    return out
+
+
+def _decide_encoding(leader: str, body: bytes, pieces, note) -> str:
+    """Which encoding the field bytes are in, reporting where leader/09 disagrees."""
+    claimed = leader[9]
+    evidence = charset.sniff(body)
+    if evidence == charset.ASCII:
+        return charset.ASCII
+    if evidence == charset.UTF8:
+        if claimed != "a":
+            note("MR501", value=repr(claimed), sample=_sample(pieces, "utf-8"))
+        return charset.UTF8
+    if evidence == charset.MARC8:
+        if claimed == "a":
+            note("MR502", value=repr(claimed), sample=_sample(pieces, charset.MARC8))
+        return charset.MARC8
+    if evidence == charset.UTF8_INVALID:
+        return charset.UTF8_INVALID
+    samples = [
+        part[1:] for _, body in pieces for part in body.split(b"\x1f")[1:] if not part.isascii()
+    ]
+    guess = charset.guess_code_page(samples)
+    if guess is not None:
+        label = charset.code_page_label(guess)
+        note("MR504", value=_sample(pieces, guess), encoding=label, codec=guess)
+        return guess
+    return charset.UTF8_INVALID if claimed == "a" else charset.MARC8
+
+
+def _sample(pieces, codec: str) -> str:
+    """The first non-ASCII field, decoded as ``codec``, delimiters shown as "$"."""
+    for _, piece in pieces:
+        if not piece.isascii():
+            if codec == charset.MARC8:
+                text = "$".join(charset.marc8_decode(p)[0] for p in piece.split(b"\x1f"))
+            else:
+                text = piece.decode(codec, errors="replace").replace("\x1f", "$")
+            return text[:80]
+    return ""
+
+
+_TAG_RE = re.compile(r"^[0-9A-Za-z]{3}$")
+
+
+_UNICODE = frozenset({charset.ASCII, charset.UTF8})
+
+
+def _field(tag: str, body: bytes, encoding: str, note) -> Field | None:
+    if not _TAG_RE.match(tag):
+        note("MR110", value=tag, tag=tag)
+    if tag < "010" and tag.isdigit():
+        text = decode(body, encoding, tag, note)
+        return Field(tag=tag, data=text)
+    if encoding in _UNICODE:
+        # The common case, decoded in one go: a delimiter never splits a UTF-8 character.
+        parts = body.decode("utf-8", errors="replace").split("\x1f")
+        ind = parts[0]
+        if len(ind) == 2 and all(len(p) > 1 and "!" <= p[0] <= "~" for p in parts[1:]):
+            subfields = [Subfield(p[0], p[1:]) for p in parts[1:]]
+            return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
+    parts = body.split(b"\x1f")
+    indicators = parts[0]
+    if len(indicators) != 2:
+        note(
+            "MR111",
+            tag=tag,
+            value=indicators.decode("latin-1"),
+            found=len(indicators),
+        )
+    ind = (indicators.decode("latin-1") + "  ")[:2]
+    raw: list[list] = []  # [code, bytes]
+    for part in parts[1:]:
+        if not part:
+            note("MR113", tag=tag, value=_shown(body), reason="two delimiters in a row")
+            continue
+        code = part[0]
+        if 0x21 <= code <= 0x7E:
+            raw.append([chr(code), part[1:]])
+            if len(part) == 1:
+                note("MR113", tag=tag, subfield=chr(code), value=_shown(body), reason="empty")
+            continue
+        guessed = _guess_code(part, encoding)
+        if guessed is not None:
+            letter, skip = guessed
+            raw.append([letter, part[skip:]])
+            kept = f"read as ${letter}"
+        elif raw:
+            raw[-1][1] += part  # the delimiter sat inside text: keep the text
+            kept = "its text was kept in the subfield before it"
+        else:
+            raw.append(["?", part])
+            kept = "its text was kept in a subfield coded '?'"
+        note("MR112", tag=tag, value=f"0x{code:02X}", byte=f"0x{code:02X}", kept=kept)
+    subfields = [Subfield(code, decode(value, encoding, tag, note)) for code, value in raw]
+    field = Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
+    if field.tag != tag:
+        field.tag = tag  # pymarc pads short numeric tags; keep what the file says
+    return field
+
+
+def _shown(body: bytes) -> str:
+    """A field's bytes for a message: delimiters as "$" (MarcEdit style)."""
+    return body.decode("utf-8", errors="replace").replace("\x1f", "$")
+
+
+def _guess_code(part: bytes, encoding: str) -> tuple[str, int] | None:
+    """A non-ASCII subfield code that is an accented letter (UTF-8 "á", MARC-8 acute + a)
+    was most likely meant as that letter: (code, bytes to skip), else None."""
+    if encoding == charset.MARC8:
+        if part[0] >= 0xE0 and len(part) > 1 and chr(part[1]).isalnum() and part[1] < 0x80:
+            return chr(part[1]).lower(), 2
+        return None
+    first = part[:4].decode("utf-8", errors="replace")[:1]
+    if first == "\ufffd":
+        return None
+    base = unicodedata.normalize("NFKD", first).encode("ascii", "ignore").decode("ascii")
+    if len(base) == 1 and base.isalnum():
+        return base.lower(), len(first.encode("utf-8"))
+    return None
+
+
+def decode(value: bytes, encoding: str, tag: str, note) -> str:
+    """Decode one value; what cannot be decoded becomes a note, never an exception."""
+    if value.isascii() and encoding != charset.MARC8:
+        return value.decode("ascii")
+    if encoding in (charset.UTF8, charset.ASCII):
+        return value.decode("utf-8", errors="replace")
+    if encoding == charset.UTF8_INVALID:
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            # Mixed UTF-8 and Windows-1252 is the usual cause: read those bytes as such.
+            bad = value[exc.start : exc.end]
+            text = value.decode("utf-8", errors="erdq-cp1252")
+            note("MR503", tag=tag, value=text, bytes=bad.hex(" ").upper())
+            return text
+    if encoding == charset.MARC8:
+        text, problems = _marc8(value)
+        if problems:
+            note("MR505", tag=tag, value=text, problem=problems[0], count=len(problems))
+        return text
+    return value.decode(encoding, errors="replace")
+
+
+def _marc8(value: bytes) -> tuple[str, list[str]]:
+    """MARC-8 to Unicode keeping control characters (pymarc drops them silently), so that
+    the control-character rule sees them whatever the encoding."""
+    if _CONTROL_BYTES.search(value) is None or b"\x1b$" in value:
+        return charset.marc8_decode(value)  # EACC bytes may look like controls
+    out: list[str] = []
+    problems: list[str] = []
+    pos = 0
+    escape = b""  # the set in force is carried over the control character
+    for match in _CONTROL_BYTES.finditer(value):
+        segment = value[pos : match.start()]
+        text, found = charset.marc8_decode(escape + segment)
+        out.append(text)
+        out.append(chr(match.group()[0]))
+        problems += found
+        escapes = charset.ESCAPE_RE.findall(escape + segment)
+        escape = escapes[-1] if escapes else escape
+        pos = match.end()
+    text, found = charset.marc8_decode(escape + value[pos:])
+    out.append(text)
+    return "".join(out), problems + found

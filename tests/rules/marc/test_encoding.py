@@ -1,0 +1,206 @@
+"""MR5xx: what the text really is. Cases BR-042, BR-045, BR-046, BR-047, BR-048 with the
+values CASES.md states, and the safe repairs."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from tests.conftest import CASE_DAY, CASES, flatten
+
+from erdq.charset import marc8_decode, mojibake_fix, sniff
+from erdq.config import Settings
+from erdq.marc_check import MarcCheck
+from erdq.readers.marc import MarcReader, write_iso2709
+from erdq.rules.marc.encoding import safe_repairs
+from erdq.rules.marc.iso_examples import GOOD_FIELDS, iso_record, mrk
+
+MR5 = Settings(select=("MR5",))
+
+
+def check(path, settings: Settings = MR5):
+    c = MarcCheck(path, settings, today=CASE_DAY)
+    return c, list(c.findings())
+
+
+def one_item(path):
+    items = list(MarcReader(path, lambda *a, **k: None))
+    assert len(items) == 1
+    return items[0]
+
+
+def case_path(name: str):
+    path = CASES / name
+    if not path.exists():
+        pytest.skip(f"shared case not available: {path}")
+    return path
+
+
+def write(tmp_path, data: bytes, name: str = "x.mrc"):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_br042_utf8_under_marc8_leader() -> None:
+    path = case_path("BR-042.mrc")
+    _, findings = check(path)
+    assert flatten(findings, "line", "code", "severity") == [(1, "MR501", "warning")]
+    item = one_item(path)
+    assert item.encoding == "utf-8"
+    assert item.record["245"]["a"] == "Zelená kniha /"
+    assert item.record["245"]["c"] == "Petr Novák."
+    repairs = safe_repairs(item)
+    assert [(r.code, r.before, r.after) for r in repairs] == [("MR501", " ", "a")]
+    assert write_iso2709(item.record)[9:10] == b"a"  # leader/09 set to 'a' when written
+
+
+def test_br045_marc8_under_utf8_leader() -> None:
+    path = case_path("BR-045.mrc")
+    _, findings = check(path)
+    assert [f.code for f in findings] == ["MR502", "MR507"]
+    assert findings[0].severity.value == "warning"
+    item = one_item(path)
+    title = item.record["245"]
+    assert unicodedata.normalize("NFC", title["a"]) == "Café con leche /"
+    assert unicodedata.normalize("NFC", title["c"]) == "José Pérez."
+    # NFD puts the accent after its letter, never first (MARC-8's order).
+    assert "e\u0301" in unicodedata.normalize("NFD", title["a"])
+    assert [r.code for r in safe_repairs(item)] == ["MR502"]
+    out = write_iso2709(item.record)
+    assert out[9:10] == b"a" and "José Pérez.".encode() in out
+
+
+def test_br046_marc8_subscript_escape_at_field_end() -> None:
+    path = case_path("BR-046.mrc")
+    _, findings = check(path)
+    assert [f.code for f in findings] == ["MR507"]  # decodes cleanly: no MR505
+    item = one_item(path)
+    assert item.record["245"]["a"] == "Emissions of CO\u2082"
+    assert item.record["500"]["a"] == "CO\u2082 is a gas."
+    assert "\x1b" not in str(item.record)
+
+
+@pytest.mark.parametrize(
+    ("form", "length", "entries"),
+    [
+        ("NFC", 209, [b"100001800052", b"245001200070", b"260004100082"]),
+        ("NFD", 212, [b"100001900052", b"245001300071", b"260004200084"]),
+    ],
+)
+def test_br047_lengths_and_directory_after_marc8_to_utf8(form, length, entries) -> None:
+    item = one_item(case_path("BR-047.mrc"))
+    safe_repairs(item)
+    for field in item.record.fields:
+        for index, sub in enumerate(getattr(field, "subfields", [])):
+            field.subfields[index] = sub._replace(value=unicodedata.normalize(form, sub.value))
+    out = write_iso2709(item.record)
+    assert out[9:10] == b"a"
+    assert len(out) == length and out[:5] == b"%05d" % length
+    base = int(out[12:17])
+    directory = out[24 : base - 1]
+    assert [directory[i : i + 12] for i in range(24, len(directory), 12)] == entries
+    for i in range(0, len(directory), 12):  # every entry matches the bytes
+        size, start = int(directory[i + 3 : i + 7]), int(directory[i + 7 : i + 12])
+        assert out[base + start + size - 1] == 0x1E
+
+
+def test_br048_marc8_2004_additions() -> None:
+    item = one_item(case_path("BR-048.mrc"))
+    assert item.record["245"]["a"] == "Hauptstraße 5 /"
+    assert item.record["245"]["c"] == "Preis 20 €."
+    assert item.record["246"]["a"] == "Qur\u02bcan studies"
+
+
+def test_invalid_utf8_is_reported_with_its_bytes(tmp_path) -> None:
+    data = iso_record(
+        (*GOOD_FIELDS[:2], ("245", "10\x1faZelená kniha, Nová ".encode() + b"\xc3 /"))
+    )
+    _, findings = check(write(tmp_path, data))
+    assert [(f.code, f.location.tag, f.params["bytes"]) for f in findings] == [
+        ("MR503", "245", "C3")
+    ]
+    assert findings[0].value == "Zelená kniha, Nová Ã /"  # the byte read as Windows-1252
+
+
+def test_windows_1251_is_named(tmp_path) -> None:
+    text = "Ильина, Татьяна Николаевна. Основы гидравлического расчета /"
+    data = iso_record((*GOOD_FIELDS[:2], ("245", b"10\x1fa" + text.encode("cp1251"))))
+    data = data[:9] + b" " + data[10:]
+    _, findings = check(write(tmp_path, data))
+    assert [(f.code, f.params["encoding"]) for f in findings] == [("MR504", "Windows-1251")]
+    item = one_item(tmp_path / "x.mrc")
+    assert item.record["245"]["a"] == text  # read as what it is
+    assert safe_repairs(item) == []  # a likelihood, not a safe repair
+
+
+def test_marc8_problems_are_named() -> None:
+    assert marc8_decode(b"Soci\x1bt\xe2e")[1] == ["invalid escape sequence ESC 'tâ'"]
+    text, problems = marc8_decode(b"&#x0E25;&#x0E38%x;")
+    assert text.startswith("\u0e25") and "malformed character reference" in problems[0]
+    assert "before ' '" in marc8_decode(b"Relaxin\xe1 at")[1][0]
+    assert marc8_decode(b"\x1b$1!0:\x1b(B")[1] == []  # a CJK (EACC) character
+
+
+def test_sniff_evidence() -> None:
+    assert sniff(b"plain") == "ascii"
+    assert sniff("Zelená".encode()) == "utf-8"
+    assert sniff(b"Caf\xe2e") == "marc-8"
+    assert sniff(b"\x1b$1!0:") == "marc-8"
+    assert sniff("Zelená Nová ".encode() + b"\xc3") == "utf-8-invalid"
+    assert sniff("Ильина Татьяна".encode("cp1251")) == "8-bit"
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("=245  10$aZeitschrift f\ufffdr", "MR508"),
+        ("=245  10$aÃ‰tudes InventÃ©es", "MR509"),
+        ("=245  10$aCafe\u0301", "MR510"),
+        ("=245  10$aTab\there", "MR511"),
+        ("=245  10$aA\x1fbB", "MR512"),
+    ],
+)
+def test_text_faults_in_any_format(tmp_path, line: str, code: str) -> None:
+    _, findings = check(write(tmp_path, mrk("=001  x", line), "x.mrk"))
+    assert [(f.code, f.location.tag) for f in findings] == [(code, "245")]
+
+
+def test_mojibake_repair_only_when_confident() -> None:
+    assert mojibake_fix("MetsÃ¤talous") == "Metsätalous"
+    assert mojibake_fix("Straße") is None
+    assert mojibake_fix("naïve café") is None
+
+
+def test_safe_repairs_fix_text_and_describe_each(tmp_path) -> None:
+    path = write(tmp_path, mrk("=001  x", "=245  10$aÃ‰tudes$bSe\u0301ance"), "x.mrk")
+    item = one_item(path)
+    repairs = safe_repairs(item)
+    assert [(r.code, r.tag, r.subfield, r.after) for r in repairs] == [
+        ("MR509", "245", "a", "Études"),
+        ("MR510", "245", "b", "Séance"),
+    ]
+    assert item.record["245"]["a"] == "Études" and item.record["245"]["b"] == "Séance"
+    again = MarcCheck(path, MR5)
+    assert {f.code for f in again.findings()} == {"MR509", "MR510"}  # the file is untouched
+
+
+def test_leader_encoding_values(tmp_path) -> None:
+    bad = mrk("=001  x", "=245  10$aA", leader="00000nam x2200000 a 4500")
+    _, findings = check(write(tmp_path, bad, "x.mrk"))
+    assert [(f.code, f.value) for f in findings] == [("MR506", "'x'")]
+    xml = (
+        '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam  2200000 a 4500'
+        '</leader><datafield tag="245" ind1="1" ind2="0"><subfield code="a">Café</subfield>'
+        "</datafield></record>"
+    ).encode()
+    _, findings = check(write(tmp_path, xml, "x.xml"))
+    assert [f.code for f in findings] == ["MR501"]
+
+
+def test_mixed_encodings_in_one_file(tmp_path) -> None:
+    marc8 = iso_record((*GOOD_FIELDS[:2], ("245", b"10\x1faCaf\xe2e")), leader=b"nam  22")
+    utf8 = iso_record((*GOOD_FIELDS[:2], ("245", "10\x1faCafé".encode())))
+    _, findings = check(write(tmp_path, marc8 + utf8 + utf8))
+    mixed = [f for f in findings if f.code == "MR513"]
+    assert [(f.params["marc8"], f.params["utf8"]) for f in mixed] == [(1, 2)]
