@@ -62,8 +62,12 @@ def explain_rule(code_or_name: str) -> Rule:
     try:
         return get_rule(code_or_name)
     except KeyError:
+        from erdq.registry import closest_rule
+
+        guess = closest_rule(code_or_name)
         raise InputError(
-            f"no rule {code_or_name!r}", hint="`erdq rules` lists every code and name"
+            f"no rule {code_or_name!r}" + (f"; did you mean {guess!r}?" if guess else ""),
+            hint="`erdq rules` lists every code and name",
         ) from None
 
 
@@ -142,3 +146,69 @@ __all__ = [
     "rule_to_dict",
     "rules_markdown",
 ]
+
+
+# -- MARC conversion and statistics -------------------------------------------------------
+
+from typing import TYPE_CHECKING, BinaryIO  # noqa: E402
+
+if TYPE_CHECKING:
+    from erdq.marc_convert import MarcConversion
+    from erdq.marc_stats import MarcStats
+
+
+def convert_marc(
+    source: str | Path,
+    target: str | Path | BinaryIO,
+    *,
+    to: str | None = None,
+    repair_encoding: bool = False,
+    progress: Progress | None = None,
+) -> MarcConversion:
+    """Convert one MARC file (any format erdq reads, recognised from its content) to
+    ISO 2709, MARCXML, .mrk or MARC-in-JSON; iterate ``.events()`` once (or call
+    ``.run()``), then read ``.summary``.
+
+    ``target`` is a path (replaced only when the whole input has been read) or a binary
+    stream; ``to`` is "mrc", "mrk", "xml", "json" or "jsonl" (default: from the target's
+    extension). ``repair_encoding`` applies the safe encoding repairs and reports each.
+    """
+    from erdq.marc_convert import MarcConversion
+
+    p = Path(source)
+    if p.is_dir():
+        raise InputError(f"{p} is a folder, not a MARC file", hint="name the files inside it")
+    return MarcConversion(
+        p,
+        target,
+        to=to,
+        repair_encoding=repair_encoding,
+        progress=progress,
+        display_source=str(source),
+    )
+
+
+def marc_stats(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    into: MarcStats | None = None,
+) -> MarcStats:
+    """Field, subfield, record type and completeness statistics over MARC files.
+
+    Returns a ``erdq.marc_stats.MarcStats``; pass it back as ``into`` to add more files
+    (one call per file lets a caller show progress per file).
+    """
+    from erdq.marc_stats import MarcStats
+
+    stats = into if into is not None else MarcStats()
+    names = [paths] if isinstance(paths, str | Path) else list(paths)
+    for name in names:
+        p = Path(name)
+        if p.is_dir():
+            raise InputError(f"{p} is a folder, not a MARC file", hint="name the files inside it")
+        stats.add_file(p, progress=progress, display=str(name))
+    return stats
+
+
+__all__ += ["convert_marc", "marc_stats"]

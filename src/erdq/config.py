@@ -99,11 +99,11 @@ class Settings:
         )
 
 
-def _check_fail_on(value: str) -> str:
+def _check_fail_on(value: str, where: str = "--fail-on") -> str:
     low = value.strip().lower()
     if low not in FAIL_ON_CHOICES:
         raise ConfigError(
-            f"fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {value!r}",
+            f"{where}: fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, not {value!r}",
             hint='for example: fail-on = "warning"',
         )
     return low
@@ -120,8 +120,14 @@ def _as_list(value: object, key: str, where: str) -> tuple[str, ...]:
 def settings_from_mapping(data: Mapping[str, object], where: str = "configuration") -> Settings:
     unknown = set(data) - _KNOWN_KEYS
     if unknown:
+        from rapidfuzz import process
+
+        guesses = []
+        for key in sorted(unknown):
+            match = process.extractOne(key.replace("_", "-"), sorted(_KNOWN_KEYS), score_cutoff=60)
+            guesses.append(f"{key!r}" + (f" (did you mean {match[0]!r}?)" if match else ""))
         raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(sorted(unknown))}",
+            f"{where}: unknown key(s) {', '.join(guesses)}",
             hint=f"known keys: {', '.join(sorted(_KNOWN_KEYS))}",
         )
     severity_raw = data.get("severity", {})
@@ -142,7 +148,7 @@ def settings_from_mapping(data: Mapping[str, object], where: str = "configuratio
     settings = Settings(
         select=_as_list(data.get("select", ["ALL"]), "select", where),
         ignore=_as_list(data.get("ignore", []), "ignore", where),
-        fail_on=_check_fail_on(str(data.get("fail-on", "error"))),
+        fail_on=_check_fail_on(str(data.get("fail-on", "error")), where),
         strict=strict,
         severity=severity,
         per_source_ignores={
@@ -177,7 +183,8 @@ def load_settings(path: str | Path | None = None, start: str | Path = ".") -> Se
         if candidate.is_file():
             return _read(candidate)
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
+        # Another project's pyproject.toml, even a broken one, is none of erdq's business.
+        if pyproject.is_file() and "tool.erdq" in pyproject.read_text("utf-8", "replace"):
             data = _toml(pyproject)
             if "erdq" in data.get("tool", {}):
                 return settings_from_mapping(data["tool"]["erdq"], str(pyproject))

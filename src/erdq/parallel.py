@@ -14,10 +14,12 @@ UTF-16 files and small files are read in one process: splitting them does not pa
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import multiprocessing
 import os
+import shutil
+import signal
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +29,10 @@ from erdq.findings import Finding
 from erdq.readers.kbart import (
     KbartHeader,
     RowShaper,
+    merge_shape_runs,
     read_header,
     report_collected,
+    report_shape_runs,
     report_text_stats,
 )
 from erdq.readers.sniff import not_tabular_kind
@@ -72,6 +76,7 @@ class _Result:
     rows: int
     last_line: int
     blank_runs: list[list[int]]
+    shape_runs: list[list]
     quoted_cells: int
     quoted_first: tuple[int, str] | None
     scratch: str | None
@@ -87,6 +92,7 @@ class _Work:
     settings: object
     today: object
     header: KbartHeader
+    scratch_dir: str | None = None  # the run's folder for worker tables, removed at the end
 
 
 def _line_count(data: bytes) -> int:
@@ -178,8 +184,12 @@ _CROSS: list = []
 
 def _init(work: _Work) -> None:
     global _WORK, _SCRATCH, _CHECK, _CROSS
+    # Ctrl-C is the main process's to handle: it stops the workers and cleans up; the
+    # workers themselves just end when the pool terminates them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORK = work
-    _SCRATCH = Scratch()
+    _SCRATCH = Scratch(directory=work.scratch_dir)
     _CHECK = KbartCheck(work.path, work.settings, today=work.today, display_path=work.source)
     _CROSS = _CHECK.cross_checkers(_SCRATCH)
 
@@ -207,6 +217,7 @@ def _run_range(task: _Range) -> _Result:
         rows=shaper.rows,
         last_line=number,
         blank_runs=shaper.blank_runs,
+        shape_runs=shaper.shape_runs,
         quoted_cells=shaper.quoted_cells,
         quoted_first=shaper.quoted_first,
         scratch=_SCRATCH.path if _CROSS else None,
@@ -238,12 +249,14 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
         ranges = [_Range(the_plan.data_start, ranges[0].end, 1), *ranges[1:]] if ranges else []
     yield from pending
     pending.clear()
+    scratch_dir = tempfile.mkdtemp(prefix="erdq-run-")
     work = _Work(
         path=str(check.path),
         source=check.source,
         settings=check.settings,
         today=check.today,
         header=header,
+        scratch_dir=scratch_dir,
     )
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
@@ -252,11 +265,13 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
     rows = 0
     last_line = 1
     blank_runs: list[list[int]] = []
+    shape_runs: list[list] = []
     quoted_cells = 0
     quoted_first: tuple[int, str] | None = None
     scratch_paths: set[str] = set()
-    pool = context.Pool(jobs, initializer=_init, initargs=(work,))
+    pool = None
     try:
+        pool = context.Pool(jobs, initializer=_init, initargs=(work,))
         for result in pool.imap(_run_range, ranges):
             yield from result.findings
             rows += result.rows
@@ -267,6 +282,7 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
                     blank_runs[-1][1] = run[1]  # a run that crossed a range boundary
                 else:
                     blank_runs.append(run)
+            merge_shape_runs(shape_runs, result.shape_runs)
             quoted_cells += result.quoted_cells
             if quoted_first is None:
                 quoted_first = result.quoted_first
@@ -276,7 +292,13 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
                 check.progress(result.end)
         if not header.assumed:
             _count_header_ending(stats, check.path, the_plan)  # its ending counts too
-        scratch = Scratch()
+        # The end of the file in the order the one-process run reports it.
+        report_shape_runs(report, shape_runs, len(header.columns))
+        report_collected(report, blank_runs, quoted_cells, quoted_first)
+        if rows == 0:
+            report("KB118", None, reason="the file has a header but no data rows")
+        report_text_stats(stats, report)
+        scratch = Scratch(directory=scratch_dir)
         try:
             cross = check.cross_checkers(scratch)
             for path in sorted(scratch_paths):
@@ -285,20 +307,13 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
             for checker in cross:
                 checker.end(ctx)
             pending.sort(key=by_line)
-            yield from pending
-            pending.clear()
         finally:
             scratch.close()
     finally:
-        pool.terminate()
-        pool.join()
-        for path in scratch_paths:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-    report_collected(report, blank_runs, quoted_cells, quoted_first)
-    if rows == 0:
-        report("KB118", None, reason="the file has a header but no data rows")
-    report_text_stats(stats, report)
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        shutil.rmtree(scratch_dir, ignore_errors=True)
     check._file_end(ctx)
     yield from pending
     pending.clear()

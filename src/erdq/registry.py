@@ -65,13 +65,30 @@ class Rule:
     family: str = field(default="")
 
     def render(self, params: Mapping[str, object], value: str | None = None) -> str:
-        values = _Defaulting(params)
-        values.setdefault("value", "" if value is None else value)
+        values = _Defaulting({k: _Shown(v) if isinstance(v, str) else v for k, v in params.items()})
+        values.setdefault("value", _Shown("" if value is None else value))
         return string.Formatter().vformat(self.message, (), values)
 
     @property
     def title(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class _Shown(str):
+    """A value as a librarian should see it when a message quotes it (``{value!r}``):
+    in quotes, with a backslash shown as one backslash and only invisible characters
+    escaped — Python's repr would show ``P\\r`` for the four characters ``P\r``."""
+
+    def __repr__(self) -> str:
+        shown = "".join(
+            c
+            if c.isprintable() or c == " "
+            else f"\\x{ord(c):02x}"
+            if ord(c) < 0x100
+            else f"\\u{ord(c):04x}"
+            for c in self
+        )
+        return f"'{shown}'"
 
 
 class _Defaulting(dict):
@@ -175,7 +192,7 @@ def resolve_selector(selector: str) -> set[str]:
     upper = REDIRECTS.get(sel.upper(), sel.upper())
     matched = {code for code in _RULES if code.startswith(upper)}
     if not matched:
-        guess = _closest(sel)
+        guess = closest_rule(sel)
         raise ConfigError(
             f"unknown rule selector {selector!r}" + (f"; did you mean {guess!r}?" if guess else ""),
             hint="use a rule code (KB201), a prefix (KB, KB2) or a name; `erdq rules` lists them",
@@ -183,7 +200,8 @@ def resolve_selector(selector: str) -> set[str]:
     return matched
 
 
-def _closest(selector: str) -> str | None:
+def closest_rule(selector: str) -> str | None:
+    """The code or name nearest to a mistyped one, for did-you-mean messages."""
     from rapidfuzz import fuzz, process
 
     choices = [*_RULES, *_BY_NAME]

@@ -20,7 +20,8 @@ BATCH = 5000
 
 
 class Scratch:
-    def __init__(self) -> None:
+    def __init__(self, directory: str | None = None) -> None:
+        self._directory = directory  # None: the system's temporary folder
         self._conn: sqlite3.Connection | None = None
         self._path: str | None = None
         self._buffers: dict[str, list[Sequence[Any]]] = {}
@@ -28,7 +29,9 @@ class Scratch:
 
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
-            fd, self._path = tempfile.mkstemp(prefix="erdq-", suffix=".scratch.sqlite")
+            fd, self._path = tempfile.mkstemp(
+                prefix="erdq-", suffix=".scratch.sqlite", dir=self._directory
+            )
             os.close(fd)
             conn = sqlite3.connect(self._path, isolation_level=None)
             # Nothing here needs to survive a crash: no journal, no fsync.

@@ -295,3 +295,54 @@ def test_interrupt_exits_130_and_writes_nothing(tmp_path, monkeypatch, capsys) -
     assert exit_info.value.code == 130
     assert not out.exists()
     assert "interrupted" in capsys.readouterr().err
+
+
+def test_output_follows_links_and_keeps_permissions(tmp_path) -> None:
+    import os
+    import stat
+
+    path = _file(tmp_path, [ROW.replace("1234-5679", "1234-5678")])
+    real = tmp_path / "reports" / "real.csv"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    real.chmod(0o644)
+    link = tmp_path / "latest.csv"
+    link.symlink_to(real)
+    result = CliRunner().invoke(
+        main, ["kbart", "validate", path, "--format", "csv", "-o", str(link)]
+    )
+    assert result.exit_code == 1
+    assert link.is_symlink() and "KB201" in real.read_text(encoding="utf-8-sig")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o644
+    fresh = tmp_path / "fresh.csv"
+    CliRunner().invoke(main, ["kbart", "validate", path, "--format", "csv", "-o", str(fresh)])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+
+
+def test_no_rule_selected_is_an_error(tmp_path) -> None:
+    path = _file(tmp_path, [ROW])
+    config = tmp_path / "erdq.toml"
+    config.write_text('ignore = ["KB606"]\n')
+    result = CliRunner().invoke(
+        main, ["kbart", "validate", path, "--config", str(config), "--select", "KB606"]
+    )
+    assert result.exit_code == 2 and "no rule is selected" in result.output
+
+
+def test_utf16_without_bom_is_read_and_utf32_refused(tmp_path) -> None:
+    text = "\n".join([HEADER, ROW]) + "\n"
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"Example_Global_AllTitles_2024-01-01.{encoding}.txt"
+        path.write_bytes(text.encode(encoding))
+        result = CliRunner().invoke(
+            main, ["kbart", "validate", str(path), "--format", "json", "--ignore", "KB901"]
+        )
+        codes = [json.loads(x)["code"] for x in result.output.splitlines()]
+        assert codes == ["KB101"], encoding  # read; only the encoding is reported
+    utf32 = tmp_path / "u32.txt"
+    utf32.write_bytes(b"\xff\xfe\x00\x00" + text.encode("utf-32-le"))
+    result = CliRunner().invoke(main, ["kbart", "validate", str(utf32), "--format", "json"])
+    codes = [json.loads(x)["code"] for x in result.output.splitlines()]
+    assert "KB100" in codes and len([c for c in codes if c != "KB901"]) == 1

@@ -65,7 +65,8 @@ def test_ragged_rows(tmp_path) -> None:
     long_empty = ROW + "\t\t"
     long_data = ROW + "\tsurplus"
     rows, problems = _read(tmp_path, f"{HEADER}\n{short}\n{long_empty}\n{long_data}\n".encode())
-    assert _codes(problems) == [("KB113", 2), ("KB112", 3), ("KB114", 4)]
+    # Surplus data is reported at once; runs of short or padded rows when they end.
+    assert _codes(problems) == [("KB114", 4), ("KB113", 2), ("KB112", 3)]
     assert rows[0].values["access_type"] == ""  # padded, not shifted
     assert rows[1].values["access_type"] == "P"
     assert rows[2].values["column_26"] == "surplus"  # nothing dropped
@@ -120,3 +121,10 @@ def test_utf16_and_mixed_encodings_are_reported(tmp_path) -> None:
     rows, problems = _read(tmp_path, mixed, name="m.txt")
     assert rows[1].values["publisher_name"] == "Café Press"
     assert _codes(problems) == [("KB103", 3)]
+
+
+def test_runs_of_ragged_rows_are_one_finding(tmp_path) -> None:
+    rows = [ROW + "\t"] * 5 + [ROW] + [ROW + "\t"] * 2
+    _, problems = _read(tmp_path, ("\n".join([HEADER, *rows]) + "\n").encode())
+    runs = [(p[1], p[4]["last"], p[4]["count"]) for p in problems if p[0] == "KB112"]
+    assert runs == [(2, 6, 5), (8, 9, 2)]

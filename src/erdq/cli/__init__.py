@@ -7,6 +7,7 @@ Exit codes follow linters: 0 nothing at or above --fail-on, 1 findings at or abo
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -46,7 +47,19 @@ def parse_today(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a YYYY-MM-DD date") from None
+        raise click.BadParameter(
+            f"{value!r} is not a YYYY-MM-DD date", param_hint="'--today'"
+        ) from None
+
+
+def require_rules(settings: object, source: str | None = None) -> None:
+    """Refuse a run in which no rule is selected: it would report every file as clean."""
+    codes = settings.codes()  # type: ignore[attr-defined]
+    if not codes:
+        raise ToolFailure(
+            "no rule is selected, so nothing would be checked",
+            hint="check --select/--ignore and the select/ignore keys of the configuration",
+        )
 
 
 @contextmanager
@@ -101,7 +114,7 @@ def input_files(names: tuple[str, ...] | list[str]) -> list[str]:
             problems.append(f"{name}: no such file")
         elif not path.is_file():
             problems.append(f"{name} is not a regular file")
-        else:
+        elif name not in out:  # a file named twice is checked once
             out.append(name)
     if problems:
         raise ToolFailure("; ".join(problems))
@@ -114,35 +127,51 @@ def output_file(
 ) -> Iterator[TextIO]:
     """Standard output (no path, or "-"), or a file written whole or not at all.
 
-    The file is written next to its destination and renamed into place at the end, so an
-    interrupted run leaves no half-written worklist. A CSV for spreadsheets starts with a
-    byte order mark, without which Excel reads UTF-8 as Windows-1252.
+    A regular file is written next to its destination and renamed into place at the end,
+    so an interrupted run leaves no half-written worklist; it keeps the permissions of the
+    file it replaces (or gets the usual ones), and a symbolic link is followed, not
+    replaced. Anything else (a device such as /dev/null, a pipe) is written to directly.
+    A CSV for spreadsheets starts with a byte order mark, without which Excel reads UTF-8
+    as Windows-1252.
     """
+    import stat
+    import tempfile
+
     if not path or path == "-":
         yield sys.stdout
         return
     target = Path(path)
-    for name in inputs:
-        if target.exists() and Path(name).exists() and target.samefile(name):
-            raise ToolFailure(
-                f"{path} is also an input; it would be overwritten",
-                hint="choose another --output file",
-            )
-    import os
-    import tempfile
-
+    if target.exists():
+        for name in inputs:
+            if Path(name).exists() and target.samefile(name):
+                raise ToolFailure(
+                    f"{path} is also an input; it would be overwritten",
+                    hint="choose another --output file",
+                )
+        target = target.resolve()  # write through a link to the file it names
+    encoding = "utf-8-sig" if spreadsheet else "utf-8"
+    if target.exists() and not target.is_file():
+        with open(target, "w", encoding=encoding, newline="") as fh:
+            yield fh
+        return
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     except OSError as exc:
         raise ToolFailure(f"cannot write {path}: {exc.strerror}") from None
+    if target.exists():
+        mode = stat.S_IMODE(target.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     ok = False
     try:
-        encoding = "utf-8-sig" if spreadsheet else "utf-8"
         with open(fd, "w", encoding=encoding, newline="") as fh:
             yield fh
         ok = True
     finally:
         if ok:
+            os.chmod(temp, mode)
             os.replace(temp, target)
         else:
             with suppress(OSError):
@@ -156,8 +185,19 @@ def run() -> None:
         if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
             with suppress(AttributeError, ValueError):
                 stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+    import signal
+
+    def terminated(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # run the same clean-up as Ctrl-C
+
+    signal.signal(signal.SIGTERM, terminated)
     try:
         code = main.main(standalone_mode=False)
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): stop quietly, as other tools do.
+        with suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - flushing at exit must not fail
+        sys.exit(141)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo(
             "\nerdq: interrupted; no output file was written and the store is unchanged.", err=True

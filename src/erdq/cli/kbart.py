@@ -11,7 +11,14 @@ from pathlib import Path
 import click
 
 from erdq import api
-from erdq.cli import byte_progress, handle_errors, input_files, output_file, parse_today
+from erdq.cli import (
+    byte_progress,
+    handle_errors,
+    input_files,
+    output_file,
+    parse_today,
+    require_rules,
+)
 from erdq.config import FAIL_ON_CHOICES, load_settings
 from erdq.diff import Change
 from erdq.parallel import default_jobs
@@ -119,6 +126,7 @@ def validate_command(
         fail_on=fail_on,
         strict=False if lenient else None,
     )
+    require_rules(settings)
     day = parse_today(today)
     names = input_files(files)
     severities: set = set()
@@ -177,7 +185,7 @@ def diff_command(old: str, new: str, fmt: str, output: str | None) -> None:
                       Provider_Global_AllTitles_2024-06-01.txt
       erdq kbart diff old.txt new.txt --format csv -o changes.csv
     """
-    inputs = input_files([old, new])
+    inputs = [*input_files([old]), *input_files([new])]  # the same file twice is allowed
     result = api.diff_kbart(*inputs)
     with output_file(output, inputs, spreadsheet=fmt == "csv") as out:
         rows = [c.to_dict() for c in result.changes]

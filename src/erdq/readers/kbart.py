@@ -200,6 +200,9 @@ class RowShaper:
         self.quoted_cells = 0
         self.quoted_first: tuple[int, str] | None = None
         self.blank_runs: list[list[int]] = []  # [first line, last line]
+        # Rows of the same wrong length, line after line, are one finding, not hundreds:
+        # [code, first line, last line, fields found, first column missing (KB113)].
+        self.shape_runs: list[list] = []
 
     def shape(self, number: int, text: str) -> KbartRow | None:
         tab = self.delimiter == "\t"
@@ -238,19 +241,47 @@ class RowShaper:
                         values[f"column_{j}"] = cell
                     self.rows += 1
                     return KbartRow(number, values)
-                report("KB112", number, found=n, expected=ncols)
+                self._shape_run("KB112", number, n, None)
                 fields = fields[:ncols]
             else:
-                report(
-                    "KB113",
-                    number,
-                    column=self.columns[n] if n < ncols else None,
-                    found=n,
-                    expected=ncols,
-                )
+                self._shape_run("KB113", number, n, self.columns[n] if n < ncols else None)
                 fields.extend([""] * (ncols - n))  # the missing cells read as empty
         self.rows += 1
         return KbartRow(number, dict(zip(self.columns, fields, strict=False)))
+
+    def _shape_run(self, code: str, number: int, found: int, column: str | None) -> None:
+        runs = self.shape_runs
+        last = runs[-1] if runs else None
+        if last and last[0] == code and last[2] == number - 1 and last[3] == found:
+            last[2] = number
+        else:
+            runs.append([code, number, number, found, column])
+
+
+def merge_shape_runs(runs: list[list], more: list[list]) -> None:
+    """Append ``more`` to ``runs``, joining a run that continues across two pieces."""
+    for run in more:
+        last = runs[-1] if runs else None
+        if last and last[0] == run[0] and last[2] + 1 == run[1] and last[3] == run[3]:
+            last[2] = run[2]
+        else:
+            runs.append(list(run))
+
+
+def report_shape_runs(report: Report, runs: list[list], expected: int) -> None:
+    for code, first, last, found, column in runs:
+        count = last - first + 1
+        where = f"line {first}" if count == 1 else f"lines {first}–{last} ({count} rows)"
+        report(
+            code,
+            first,
+            column=column,
+            found=found,
+            expected=expected,
+            last=last,
+            count=count,
+            where=where,
+        )
 
 
 def report_collected(
@@ -354,6 +385,7 @@ class KbartReader:
             report("KB118", None, reason="the file is empty")
             return
         self.rows = shaper.rows
+        report_shape_runs(report, shaper.shape_runs, shaper.ncols)
         report_collected(report, shaper.blank_runs, shaper.quoted_cells, shaper.quoted_first)
         if shaper.rows == 0:
             report("KB118", None, reason="the file has a header but no data rows")

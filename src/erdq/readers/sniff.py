@@ -18,6 +18,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "a gzip-compressed file"),
     (b"BZh", "a bzip2-compressed file"),
     (b"\xfd7zXZ", "an xz-compressed file"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
     (b"\x89PNG", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
 )
@@ -43,17 +45,30 @@ def not_tabular_kind(head: bytes) -> str | None:
     sample = head[:4096]
     if not sample:
         return None
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None
-    nuls = sample.count(0)
-    # A stray NUL in a text file is a finding (KB119), not a reason to refuse the file.
-    if nuls > len(sample) // 100 and not (
-        sample[0::2].count(0) > len(sample) // 4 or sample[1::2].count(0) > len(sample) // 4
+    if sample.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32 text, which erdq does not read (save it as UTF-8)"
+    half = len(sample) // 2
+    # UTF-16 text (with or without a BOM): every other byte of its ASCII part is NUL.
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        half >= 8 and max(sample[0::2].count(0), sample[1::2].count(0)) > half // 2
     ):
+        return None
+    # A stray NUL in a text file is a finding (KB119), not a reason to refuse the file.
+    if sample.count(0) > len(sample) // 100:
         return "a binary file"
     controls = sum(1 for b in sample if b < 9 or (13 < b < 32 and b != 27))
-    if controls > len(sample) // 10:
+    if controls > len(sample) // 20:
         return "a binary file"
+    if len(head) >= 2048 and not any(c in head for c in (b"\t", b"\n", b"\r", b",", b";")):
+        return "a binary file (no line breaks or separators at all)"
+    if len(sample) >= 512:
+        try:
+            sample[: len(sample) - 4].decode("utf-8")
+        except UnicodeDecodeError:
+            # Not UTF-8: a single-byte text has few bytes above 0x7F; compressed or
+            # encrypted data has nearly half of them there.
+            if sum(1 for b in sample if b > 0x7F) > len(sample) // 3:
+                return "a binary file"
     return None
 
 

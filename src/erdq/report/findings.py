@@ -103,7 +103,7 @@ class TextReport:
             for f in examples:
                 w(f"    {self._where(f)}: {f.message}\n")
             more = report.counts[code] - len(examples)
-            if more > 0:
+            if more > 0 and examples:
                 w(f"    … and {more} more (use --format csv or json for all)\n")
         w("\n")
 

@@ -182,8 +182,7 @@ EMBARGO_INVALID = rule(
     level=Level.PORTFOLIO,
     severity=Severity.ERROR,
     scope=Scope.ROW,
-    message="`embargo_info` {value!r} is not valid KBART embargo syntax ({problem}){suggest}. "
-    "The suggestion is not applied automatically.",
+    message="`embargo_info` {value!r} is not valid KBART embargo syntax ({problem}){hint}.",
     doc=sections(
         what="`embargo_info` is empty, one statement type+length+unit (`R10Y`, `P30D`), or "
         "two joined by a semicolon with the R statement first (`R10Y;P30D`). Each statement "
@@ -329,7 +328,7 @@ _PROBLEM_TEXT = {
     "not-iso": "not in YYYY-MM-DD order",
     "needs-two-digits": "months and days need two digits",
     "not-a-date": "no date found",
-    "zero-filled": "zero month or day",
+    "zero-filled": "zeros instead of a real year, month or day",
     "month-out-of-range": "month out of range",
     "day-out-of-range": "the day does not exist in that month",
 }
@@ -495,6 +494,11 @@ def check_embargo(row: KbartRow, ctx: RowContext) -> None:
             value=raw,
             problem=EMBARGO_PROBLEMS.get(problem, problem),
             suggest=_suggest(result.suggestion),
+            hint=(
+                f"; write {result.suggestion} (this suggestion is not applied automatically)"
+                if result.suggestion
+                else "; write it as type, length and unit, such as P6M or R10Y"
+            ),
         )
     embargo = result.value
     if embargo is None:

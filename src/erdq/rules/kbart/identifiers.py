@@ -117,8 +117,8 @@ EXTRA_TEXT = rule(
     level=Level.PORTFOLIO,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="`{column}` {value!r} contains text around the number ({extra!r}); the "
-    "identifier read is {canonical}. Remove the extra characters.",
+    message="`{column}` {value!r} has {what}; the identifier read is {canonical}. Remove "
+    "the extra characters.",
     doc=sections(
         what="An identifier cell holds only the number: no trailing junk, leading `#`, "
         "spaces inside, or qualifiers.",
@@ -202,7 +202,7 @@ PROBLEM_TEXT = {
     "qualifier": "a qualifier in parentheses",
     "embedded-whitespace": "spaces inside the number",
     "lowercase-x": "a lower-case x",
-    "no-hyphen": "no hyphen (KBART wants all 9 characters)",
+    "no-hyphen": "no hyphen, where KBART wants all 9 characters",
     "bad-hyphenation": "hyphens in odd places or dash look-alikes",
 }
 _NAMES = {"issn": "ISSN", "isbn10": "ISBN", "isbn13": "ISBN"}
@@ -235,10 +235,10 @@ def check_identifiers(row: KbartRow, ctx: RowContext) -> None:
         if result.kind == "unknown" or "not-a-number" in problems:
             if result.compact and "not-a-number" not in problems:
                 reason = (
-                    f"{len(result.compact)} characters; an ISSN has 8, an ISBN 10 or 13"
+                    f"{len(result.compact)} digits; an ISSN has 8, an ISBN 10 or 13"
                     " — a lost leading zero?"
                     if len(result.compact) in (7, 9, 12)
-                    else f"{len(result.compact)} characters; an ISSN has 8, an ISBN 10 or 13"
+                    else f"{len(result.compact)} digits; an ISSN has 8, an ISBN 10 or 13"
                 )
             else:
                 reason = "no number in it"
@@ -275,6 +275,12 @@ def check_identifiers(row: KbartRow, ctx: RowContext) -> None:
                     column=column,
                     value=raw,
                     extra=result.extra or "",
+                    what="; ".join(
+                        f"{PROBLEM_TEXT[p]} ({result.extra!r})"
+                        if p in ("leading-text", "trailing-text", "qualifier") and result.extra
+                        else PROBLEM_TEXT[p]
+                        for p in surround
+                    ),
                     canonical=shown,
                 )
             style = [p for p in problems if p in ("lowercase-x", "no-hyphen", "bad-hyphenation")]

@@ -281,8 +281,8 @@ TRAILING_EMPTY_FIELDS = rule(
     level=Level.PORTFOLIO,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="The row has {found} field(s) where the header has {expected}; the trailing empty "
-    "field(s) were ignored. Remove the stray TAB(s).",
+    message="The rows at {where} have {found} field(s) where the header has {expected}; "
+    "the trailing empty field(s) were ignored. Remove the stray TAB(s).",
     doc=sections(
         what="A row has no more fields than the header.",
         why="Stray trailing TABs look like an extra, empty column; strict loaders reject the row.",
@@ -299,8 +299,8 @@ ROW_TOO_SHORT = rule(
     level=Level.PORTFOLIO,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="The row has {found} field(s) where the header has {expected}; the missing "
-    "fields from `{column}` on were read as empty. Check that no value has shifted.",
+    message="The rows at {where} have {found} field(s) where the header has {expected}; "
+    "the missing fields from `{column}` on were read as empty. Check that no value has shifted.",
     doc=sections(
         what="A row has as many fields as the header.",
         why="Short rows usually lost their trailing empty TABs (harmless) but may also have "
@@ -486,7 +486,8 @@ TITLE_ID_MISSING = rule(
 @row_check(TITLE_MISSING, TITLE_ID_MISSING)
 def check_title(row: KbartRow, ctx: RowContext) -> None:
     values = row.values
-    if not values.get("publication_title", "").strip():
+    title = values.get("publication_title")
+    if title is not None and not title.strip():  # a missing column is KB106's, once
         ctx.report("KB120", row.line, column="publication_title")
     if "title_id" in values and not values["title_id"].strip():
         ctx.report("KB121", row.line, column="title_id")
