@@ -5,9 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import ftfy
-from ftfy.badness import is_bad
-
+from erdq.charset import MOJIBAKE_HINT_RE, mojibake_fix
 from erdq.findings import Level, Severity
 from erdq.readers.kbart import KbartRow
 from erdq.registry import Example, Scope, rule, sections
@@ -211,33 +209,17 @@ def _row_is_suspect(joined: str, cells: int) -> bool:
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 MAX_CELL = 1023  # GOKb's limit for any KBART value
 _C1_RE = re.compile(r"[\x80-\x9f]")
-# UTF-8 read as Windows-1252 or Latin-1 turns each multi-byte character into a lead letter
-# (Â…ô, bytes C2-F4) followed by a continuation character (bytes 80-BF). Only values with
-# such a pair are handed to ftfy, whose full check costs far more than this search.
-_CONTINUATION = "".join(
-    sorted(
-        {bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xC0)}
-        | {chr(b) for b in range(0x80, 0xC0)}
-    )
-)
-_MOJIBAKE_HINT_RE = re.compile(f"[\u00c2-\u00f4][{re.escape(_CONTINUATION)}]")
 _ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,7});")
 _ESCAPE_RE = re.compile(r"\\[rnt]")
 _EXCEL_RE = re.compile(r"^#(?:N/A|REF!|VALUE!|NAME\?|DIV/0!|NULL!|NUM!)\s*$")
 _NAME_SPLIT_RE = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\set\s|\sund\s)\s*")
 _IDENTIFIER_COLUMNS = frozenset({"print_identifier", "online_identifier"})
-_FIX_CONFIG = ftfy.TextFixerConfig(
-    uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, normalization=None
-)
 
 
 @lru_cache(maxsize=65536)
 def _mojibake(value: str) -> str | None:
-    """The repaired text when ``value`` is double-encoded, else None."""
-    if not is_bad(value):
-        return None
-    fixed = ftfy.fix_text(value, _FIX_CONFIG)
-    return fixed if fixed != value else None
+    """The repaired text when ``value`` is double-encoded (``erdq.charset`` decides)."""
+    return mojibake_fix(value)
 
 
 @row_check(
@@ -269,7 +251,7 @@ def check_text(row: KbartRow, ctx: RowContext) -> None:
         else:
             if "\ufffd" in value:
                 ctx.report("KB603", line, column=column, value=value)
-            if _MOJIBAKE_HINT_RE.search(value):
+            if MOJIBAKE_HINT_RE.search(value):
                 fixed = _mojibake(value)
                 if fixed is not None:
                     ctx.report("KB601", line, column=column, value=value, fixed=fixed)
