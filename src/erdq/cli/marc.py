@@ -1,14 +1,23 @@
-"""``erdq marc validate``: MARC records (ISO 2709, MARCXML, .mrk, MARC-in-JSON)."""
+"""``erdq marc validate|convert|stats``: MARC records (ISO 2709, MARCXML, .mrk,
+MARC-in-JSON)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from erdq import api
-from erdq.cli import byte_progress, handle_errors, input_files, output_file, parse_today
+from erdq.cli import (
+    ToolFailure,
+    byte_progress,
+    handle_errors,
+    input_files,
+    output_file,
+    parse_today,
+)
 from erdq.config import FAIL_ON_CHOICES, load_settings
 from erdq.marc_check import MarcSummary
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
@@ -18,7 +27,7 @@ _FORMATS = {"iso2709": "ISO 2709", "marcxml": "MARCXML", "mrk": "MarcEdit .mrk",
 
 @click.group("marc")
 def marc_group() -> None:
-    """MARC bibliographic records: validate them."""
+    """MARC bibliographic records: validate, convert and count them."""
 
 
 def _selectors(values: tuple[str, ...]) -> list[str]:
@@ -132,4 +141,143 @@ def validate_command(
             out.write(sink.summary(len(names), total_records) + "\n")
         sink.close()
     if api.exceeds(severities, settings.fail_on):
+        sys.exit(1)
+
+
+@marc_group.command("convert")
+@click.argument("source", metavar="IN")
+@click.argument("target", metavar="OUT")
+@click.option(
+    "--to",
+    "to",
+    type=click.Choice(["mrc", "mrk", "xml", "json", "jsonl"]),
+    help="Output format [default: from OUT's extension: .mrc, .mrk, .xml, .json, .jsonl].",
+)
+@click.option(
+    "--repair-encoding",
+    is_flag=True,
+    help="Apply the safe encoding repairs (double-encoded UTF-8, NFC, leader/09) and "
+    "report each one. Without it records are written as they were read.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to report: json gives JSON Lines, one object per skipped record, "
+    "conversion, repair or note, then a summary.",
+)
+@click.option(
+    "--max-shown",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Text format: lines shown of each kind (0: counts only).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@handle_errors
+def convert_command(
+    source: str,
+    target: str,
+    to: str | None,
+    repair_encoding: bool,
+    fmt: str,
+    max_shown: int,
+    quiet: bool,
+) -> None:
+    """Convert MARC records between ISO 2709 (.mrc), MARCXML, .mrk and MARC-in-JSON.
+
+    IN is recognised from its content; OUT's format comes from --to or its extension.
+    The file is streamed, whatever its size, and OUT is replaced only once IN has been
+    read to the end ("-" writes to standard output; the report then goes to standard
+    error). Records are written as they were read: text in UTF-8, the leader unchanged
+    except for ISO 2709 lengths (recomputed in bytes), and leader/09 'a' for records
+    whose text was not UTF-8 (MARC-8, a code page), each one reported. A record that
+    cannot be read, or that the output format cannot hold, is reported with its number,
+    byte offset and 001, and counted as skipped. Exit status 1 when any record was
+    skipped or part of IN could not be read.
+
+    \b
+    Example:
+      erdq marc convert vendor.mrc vendor.xml
+      erdq marc convert records.xml records.mrk
+      erdq marc convert marc8-batch.mrc utf8-batch.mrc --repair-encoding
+      erdq marc convert export.mrc - --to jsonl --format json | jq .
+    """
+    from erdq.marc_convert import JsonLog, TextLog
+
+    names = input_files([source])
+    to_stdout = target == "-"
+    if to_stdout and to is None:
+        raise click.UsageError("OUT is '-' (standard output): give its format with --to")
+    report = sys.stderr if to_stdout else sys.stdout
+    log = JsonLog(report) if fmt == "json" else TextLog(report, per_kind=max_shown)
+    size = Path(names[0]).stat().st_size
+    with byte_progress(size, Path(names[0]).name, enabled=not quiet and not to_stdout) as progress:
+        conversion = api.convert_marc(
+            names[0],
+            sys.stdout.buffer if to_stdout else target,
+            to=to,
+            repair_encoding=repair_encoding,
+            progress=progress,
+        )
+        for event in conversion.events():
+            log.write(event)
+    log.close(conversion.summary)
+    if not conversion.summary.complete:
+        sys.exit(1)
+
+
+@marc_group.command("stats")
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="json: one document with every figure; csv: the field and subfield counts.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@handle_errors
+def stats_command(files: tuple[str, ...], fmt: str, output: str | None, quiet: bool) -> None:
+    """Count what MARC files hold: MarcEdit's field count report, and completeness.
+
+    For all FILES together: records, formats, encodings, record types (leader/06-07),
+    for every field how many records have it and how often it occurs, the same for each
+    subfield ($a of 245 as 245$a), and the completeness scores (mean, median, quartiles,
+    histogram, share of records missing each element) overall and per file. Tags are
+    listed in order. Exit status 1 when a file could not be read as MARC.
+
+    \b
+    Example:
+      erdq marc stats vendor-ebooks.mrc
+      erdq marc stats jan.mrc feb.mrc --format json -o stats.json
+      erdq marc stats records.xml --format csv -o field-counts.csv
+    """
+    from erdq.marc_stats import write_csv, write_text
+
+    names = input_files(files)
+    stats = None
+    for name in names:
+        size = Path(name).stat().st_size
+        with byte_progress(size, Path(name).name, enabled=not quiet) as progress:
+            stats = api.marc_stats(name, progress=progress, into=stats)
+    if stats is None:
+        raise ToolFailure("no MARC file to read", hint="name at least one file")
+    with output_file(output, names, spreadsheet=fmt == "csv") as out:
+        if fmt == "json":
+            out.write(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        elif fmt == "csv":
+            write_csv(stats, out)
+        else:
+            write_text(stats, out)
+    if any(f.problem is not None and not f.records for f in stats.files):
         sys.exit(1)
