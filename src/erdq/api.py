@@ -212,3 +212,215 @@ def marc_stats(
 
 
 __all__ += ["convert_marc", "marc_stats"]
+
+
+def import_marc(
+    paths: str | Path | Iterable[str | Path],
+    *,
+    collection: str | None = None,
+    db: str | None = None,
+    vendor: str | None = None,
+    settings: Settings | None = None,
+    today: Today = None,
+    progress: Progress | None = None,
+):
+    """Check and store MARC files in the store at ``db`` (default: ``ERDQ_DB`` or
+    ./erdq.sqlite), all in one transaction; returns a ``MarcImportResult``.
+
+    The files become the current records of ``collection`` (default: one collection per
+    file, named after it); importing the same files again changes nothing.
+    """
+    from erdq.store import open_store
+
+    files = [paths] if isinstance(paths, str | Path) else list(paths)
+    with open_store(db) as store:
+        return store.import_marc(
+            files,
+            collection=collection,
+            vendor=vendor,
+            settings=settings,
+            today=today,
+            progress=progress,
+        )
+
+
+def link_collection(
+    collection: str,
+    *,
+    db: str | None = None,
+    store=None,
+    all_records: bool = False,
+    settings: Settings | None = None,
+    title_threshold: float | None = None,
+    disagree_threshold: float | None = None,
+):
+    """Link the portfolios of ``collection``'s current KBART snapshot to records; returns an
+    ``erdq.linkage.Linkage`` to iterate once (``events()``, ``links()`` or ``findings()``),
+    whose ``summary`` is complete afterwards.
+
+    Records are the collection's current MARC batch, or every collection's with
+    ``all_records``. Give an open ``store``, or ``db`` (a URL) for one opened here and
+    closed when the iteration ends.
+    """
+    from erdq import linkage
+    from erdq.store import open_store
+
+    own = store is None
+    return linkage.Linkage(
+        open_store(db) if own else store,
+        collection,
+        all_records=all_records,
+        settings=settings,
+        title_threshold=(
+            linkage.TITLE_MATCH_THRESHOLD if title_threshold is None else title_threshold
+        ),
+        disagree_threshold=(
+            linkage.TITLE_DISAGREE_THRESHOLD if disagree_threshold is None else disagree_threshold
+        ),
+        close_store=own,
+    )
+
+
+__all__ += ["import_marc", "link_collection"]
+
+
+def build_holdings(
+    collections: Iterable[str] | None = None,
+    *,
+    db: str | None = None,
+    store=None,
+    today: dt.date | None = None,
+    settings: Settings | None = None,
+):
+    """The holdings file's content for the central index: the active holdings of the store
+    at ``db`` (or of an open ``store``), of every active collection or those named; returns
+    an ``erdq.holdings.HoldingsResult`` (write it with ``erdq.holdings.write_holdings``;
+    ``.report()`` says what was left out and why, as HL1xx findings)."""
+    from erdq import holdings
+    from erdq.store import open_store
+
+    severity = settings.severity_overrides() if settings is not None else None
+    if store is not None:
+        return holdings.build_holdings(
+            store, list(collections or ()), today=today, severity=severity
+        )
+    with open_store(db) as opened:
+        return holdings.build_holdings(
+            opened, list(collections or ()), today=today, severity=severity
+        )
+
+
+__all__ += ["build_holdings"]
+
+
+# --- Link resolver (OpenURL parsing, resolution, request log, no-service report) ---
+
+
+def parse_openurl(openurl: str | bytes):
+    """The normalised ``erdq.openurl.Citation`` of one OpenURL (KEV, 0.1, mixed or XML)."""
+    from erdq.openurl import parse_openurl as parse
+
+    return parse(openurl)
+
+
+def open_resolver(*, db: str | None = None, store=None, today: Today = None, reload: bool = False):
+    """A ``erdq.resolver.Resolver`` over the holdings of the store at ``db`` (or an open
+    ``store``); the holdings are loaded once per process and store (``reload`` to refresh)."""
+    from erdq.resolver import Resolver, cached_index
+    from erdq.store import open_store
+
+    if store is not None:
+        return Resolver(cached_index(store.engine, reload=reload), today=today)
+    with open_store(db) as opened:
+        return Resolver(cached_index(opened.engine, reload=reload), today=today)
+
+
+def resolve_openurl(
+    openurl: str, *, db: str | None = None, store=None, today: Today = None, log: bool = False
+):
+    """Resolve one OpenURL against the store's holdings; returns an
+    ``erdq.resolver.Resolution`` (``.to_dict()`` has the keys documented in
+    docs/resolver.md). ``log`` records it in the request log (origin ``cli``)."""
+    from erdq.resolver.log import request_row, write_rows
+    from erdq.store import open_store
+
+    def run(opened) -> object:
+        from erdq.resolver import Resolver, load_index
+
+        resolver = Resolver(load_index(opened.engine), today=today)  # fresh: one-shot use
+        resolution = resolver.resolve(parse_openurl(openurl))
+        if log:
+            write_rows(opened.engine, [request_row(resolution, query=openurl, origin="cli")])
+        return resolution
+
+    if store is not None:
+        return run(store)
+    with open_store(db) as opened:
+        return run(opened)
+
+
+def set_collection_links(
+    name: str,
+    *,
+    db: str | None = None,
+    link_template: str | None = None,
+    proxy: str | None = None,
+    doi_prefixes: str | None = None,
+    preference: int | None = None,
+    active: bool | None = None,
+) -> dict[str, object]:
+    """Set a collection's resolver settings (None leaves a setting as it is, "" clears it);
+    returns the collection's row."""
+    from erdq.resolver.admin import set_collection
+    from erdq.store import open_store
+
+    changes: dict[str, object] = {}
+    for key, value in (("link_template", link_template), ("proxy", proxy),
+                       ("doi_prefixes", doi_prefixes), ("preference", preference)):  # fmt: skip
+        if value is not None:
+            changes[key] = value
+    with open_store(db) as opened:
+        return set_collection(opened.engine, name, active=active, **changes)  # type: ignore[arg-type]
+
+
+def no_service_report(
+    *,
+    db: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    top: int = 10,
+    by: str = "article",
+    today: dt.date | None = None,
+):
+    """The no-service report (``erdq.resolver.report.NoServiceReport``) over the request log."""
+    from erdq.resolver import report
+    from erdq.store import open_store
+
+    with open_store(db) as opened:
+        return report.no_service_report(
+            opened.engine, since=since, until=until, top=top, by=by, today=today
+        )
+
+
+def import_request_log(
+    path: str | Path, *, db: str | None = None, today: dt.date | None = None, skip_bad: bool = False
+):
+    """Import a resolver log (one OpenURL per line, optionally after an ISO timestamp) into
+    the request log, in one transaction; returns an ``erdq.resolver.logimport.LogImport``."""
+    from erdq.resolver import Resolver, load_index
+    from erdq.resolver.logimport import import_log
+    from erdq.store import open_store
+
+    with open_store(db) as opened:
+        resolver = Resolver(load_index(opened.engine))
+        return import_log(opened.engine, resolver, path, today=today, skip_bad=skip_bad)
+
+
+__all__ += [
+    "import_request_log",
+    "no_service_report",
+    "open_resolver",
+    "parse_openurl",
+    "resolve_openurl",
+    "set_collection_links",
+]

@@ -42,6 +42,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pymarc
 
@@ -61,17 +62,47 @@ __all__ = [
 
 class _View:
     """What the element tests look at: the record's fields by tag, and which subfields
-    have text in them (worked out per tag, only for the tags a test asks about)."""
+    have text in them (worked out per tag, only for the tags a test asks about).
 
-    __slots__ = ("_codes", "index")
+    ``score_record`` fills ``present`` and the codes of every tag the elements name in
+    one pass over those fields (``_scan``); ``has`` and ``codes`` answer from there."""
+
+    __slots__ = ("_codes", "index", "present", "scanned")
 
     def __init__(self, index: marc21.RecordIndex) -> None:
         self.index = index
         self._codes: dict[str, frozenset[str]] = {}
+        self.present: set[str] = set()  # scanned tags with some text
+        self.scanned: frozenset[str] | set[str] = frozenset()
+
+    def _scan(self, tags: frozenset[str]) -> None:
+        """Which of ``tags`` have text, and the codes of their subfields with text."""
+        by_tag = self.index.by_tag
+        scanned = tags & by_tag.keys()
+        present = self.present
+        codes_of = self._codes
+        for tag in scanned:
+            has = False
+            codes: set[str] = set()
+            for fld in by_tag[tag]:
+                if fld.control_field:
+                    if (fld.data or "").strip():
+                        has = True
+                    continue
+                for sf in fld.subfields or ():
+                    if (sf.value or "").strip():
+                        has = True
+                        codes.add(sf.code)
+            if has:
+                present.add(tag)
+            codes_of[tag] = frozenset(codes)
+        self.scanned = scanned
 
     def has(self, tag: str) -> bool:
+        if tag in self.scanned:
+            return tag in self.present
         for fld in self.index.by_tag.get(tag, ()):
-            if fld.is_control_field():
+            if fld.control_field:
                 if (fld.data or "").strip():
                     return True
             elif any((sf.value or "").strip() for sf in fld.subfields or ()):
@@ -84,7 +115,7 @@ class _View:
             codes = self._codes[tag] = frozenset(
                 sf.code
                 for fld in self.index.by_tag.get(tag, ())
-                if not fld.is_control_field()
+                if not fld.control_field
                 for sf in fld.subfields or ()
                 if (sf.value or "").strip()
             )
@@ -130,6 +161,26 @@ _NAMED: dict[str, Test] = {
 }
 
 
+class _Group(NamedTuple):
+    """One group as data, for ``score_record``'s inline evaluation (same result as the
+    group's test): plain tags, (tag, codes) pairs, named checks."""
+
+    plain: frozenset[str]
+    with_codes: tuple[tuple[str, frozenset[str]], ...]
+    named: tuple[Test, ...]
+
+
+def _plan(items: tuple[str, ...]) -> _Group:
+    return _Group(
+        frozenset(i for i in items if not i.startswith("@") and "$" not in i),
+        tuple(
+            (tag, frozenset(codes))
+            for tag, _, codes in (i.partition("$") for i in items if "$" in i)
+        ),
+        tuple(_NAMED[i] for i in items if i.startswith("@")),
+    )
+
+
 def _compile(items: tuple[str, ...]) -> Test:
     """One group: satisfied when any item is: "TAG", "TAG$codes" or a named check ("@isbn").
 
@@ -166,6 +217,7 @@ class Element:
     essential: frozenset[str] = frozenset()  # record kinds: "monograph", "serial"
     hint: str = ""
     tests: tuple[Test, ...] = field(default=(), repr=False, compare=False)  # one per group
+    plan: tuple[_Group, ...] = field(default=(), repr=False, compare=False)  # the same, as data
 
     def presence(self, view: _View) -> float:
         tests = self.tests
@@ -188,12 +240,25 @@ def _elements(spec: Mapping) -> tuple[Element, ...]:
                 essential=frozenset(raw.get("essential", ())),
                 hint=raw.get("hint", ""),
                 tests=tuple(_compile(group) for group in groups),
+                plan=tuple(_plan(group) for group in groups),
             )
         )
     return tuple(out)
 
 
 ELEMENTS: tuple[Element, ...] = _elements(marc21.COMPLETENESS)
+
+
+def _tags_named(elements: Iterable[Element]) -> frozenset[str]:
+    return frozenset(
+        tag
+        for element in elements
+        for group in element.plan
+        for tag in (*group.plain, *(t for t, _ in group.with_codes))
+    )
+
+
+_TAGS = _tags_named(ELEMENTS)
 ELEMENT_BY_KEY: dict[str, Element] = {e.key: e for e in ELEMENTS}
 DEFAULT_THRESHOLD: float = float(marc21.COMPLETENESS["threshold"])
 
@@ -232,12 +297,32 @@ def score_record(
     if online is None:
         online = marc21.online_evidence(index) is not None
     view = _View(index)
+    if elements is not ELEMENTS:
+        elements = tuple(elements)
+    view._scan(_TAGS if elements is ELEMENTS else _tags_named(elements))
+    present = view.present
     presence: dict[str, float] = {}
     total = got = 0.0
     for element in elements:
         if element.online_only and not online:
             continue
-        value = element.presence(view)
+        plan = element.plan
+        if len(plan) != len(element.groups):
+            value = element.presence(view)  # an Element made without its plan
+        else:
+            hits = 0
+            for group in plan:
+                if not group.plain.isdisjoint(present):
+                    hits += 1
+                    continue
+                for tag, codes in group.with_codes:
+                    if tag in present and not codes.isdisjoint(view._codes[tag]):
+                        hits += 1
+                        break
+                else:
+                    if any(check(view) for check in group.named):
+                        hits += 1
+            value = (1.0 if hits else 0.0) if len(plan) == 1 else hits / len(plan)
         presence[element.key] = value
         total += element.weight
         got += element.weight * value

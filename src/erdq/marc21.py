@@ -100,8 +100,11 @@ class PositionDef:
         """What the position may hold, for messages ('#' = blank, as in MARC 21 docs)."""
         if self.expect:
             return self.expect
-        codes = sorted(self.values or (), key=lambda c: (c == "|", c != " ", c))
-        return "one of " + ", ".join(show(c) for c in codes)
+        text = _EXPECTED.get(self)
+        if text is None:
+            codes = sorted(self.values or (), key=lambda c: (c == "|", c != " ", c))
+            text = _EXPECTED[self] = "one of " + ", ".join(show(c) for c in codes)
+        return text
 
     def shifted(self, offset: int) -> PositionDef:
         return PositionDef(
@@ -112,6 +115,9 @@ class PositionDef:
             self.pattern,
             self.expect,
         )
+
+
+_EXPECTED: dict[PositionDef, str] = {}  # PositionDef.expected(), worked out once each
 
 
 def _position(raw: Mapping[str, Any]) -> PositionDef:

@@ -34,7 +34,9 @@ class MarcSummary(InputSummary):
 
 
 class MarcCheck(Check):
-    """Validate one MARC file. Iterate ``items_and_findings()`` or ``findings()`` once."""
+    """Validate one MARC file. Iterate ``items_and_findings()`` or ``findings()`` once.
+
+    ``jobs`` > 1 lets ``findings()`` use that many processes on a large ISO 2709 file."""
 
     def __init__(
         self,
@@ -44,12 +46,14 @@ class MarcCheck(Check):
         today: dt.date | Callable[[], dt.date] | None = None,
         progress: Progress | None = None,
         display_path: str | None = None,
+        jobs: int = 1,
     ) -> None:
         super().__init__(
             path, settings, today=today, progress=progress, display_path=display_path, kind="marc"
         )
         self.summary: MarcSummary = MarcSummary(path=self.source)
         self._offset: int | None = None
+        self.jobs = jobs
 
     def _report(self, code: str, line: int | None = None, *args: object, **kwargs) -> None:
         # Checker findings carry the record's byte offset like reader findings do.
@@ -100,6 +104,16 @@ class MarcCheck(Check):
             progress(reader.bytes_read)
 
     def findings(self) -> Iterator[Finding]:
+        """The findings alone; on several processes when ``jobs`` > 1 and the file is a
+        large ISO 2709 file (``erdq.marc_parallel``), with the same findings in the same
+        order."""
+        if self.jobs > 1:
+            from erdq.marc_parallel import parallel_findings
+
+            parallel = parallel_findings(self, self.jobs)
+            if parallel is not None:
+                yield from parallel  # numbered there
+                return
         for event in self.items_and_findings():
             if isinstance(event, Finding):
                 yield event

@@ -15,7 +15,6 @@ UTF-16 files and small files are read in one process: splitting them does not pa
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import shutil
 import signal
@@ -26,6 +25,7 @@ from pathlib import Path
 
 from erdq.engine import KbartCheck, by_line
 from erdq.findings import Finding
+from erdq.processes import worker_context
 from erdq.readers.kbart import (
     KbartHeader,
     RowShaper,
@@ -258,8 +258,7 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
         header=header,
         scratch_dir=scratch_dir,
     )
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    context = worker_context()
     stats = TextStats()
     stats.bom = "utf-8" if the_plan.bom else None
     rows = 0

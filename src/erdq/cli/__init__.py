@@ -223,13 +223,33 @@ def main() -> None:
 
 
 def _register() -> None:
-    from erdq.cli import imports, kbart, marc, rules
+    from erdq.cli import (
+        availability,
+        holdings,
+        imports,
+        kbart,
+        link,
+        logs,
+        marc,
+        report,
+        resolve,
+        rules,
+        serve,
+    )
 
     main.add_command(rules.rules_command)
     main.add_command(rules.rule_command)
     main.add_command(kbart.kbart_group)
     main.add_command(marc.marc_group)
     main.add_command(imports.import_group)
+    main.add_command(link.link_command)
+    main.add_command(resolve.resolve_command)
+    main.add_command(resolve.collection_group)
+    main.add_command(serve.serve_command)
+    main.add_command(report.report_group)
+    main.add_command(logs.logs_group)
+    main.add_command(holdings.holdings_group)
+    main.add_command(availability.availability_command)
 
 
 _register()

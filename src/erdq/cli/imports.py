@@ -1,4 +1,5 @@
-"""``erdq import kbart``: store a delivery in the workspace as a dated snapshot."""
+"""``erdq import kbart`` and ``erdq import marc``: store deliveries in the workspace as
+dated snapshots."""
 
 from __future__ import annotations
 
@@ -95,3 +96,95 @@ def import_kbart(
         f"Imported {result.rows} row(s) of {file} into {result.collection} as snapshot "
         f"{result.snapshot_id}: {result.portfolios} portfolio(s); findings: {counts}."
     )
+
+
+@import_group.command("marc")
+@click.argument("files", nargs=-1, required=True)
+@click.option(
+    "--collection",
+    help="The collection these records belong to [default: one collection per file, named "
+    "after the file without folder, extension and date].",
+)
+@click.option(
+    "--vendor", help="The vendor or provider of the collection (replaces the one stored for it)."
+)
+@click.option(
+    "--db",
+    "db_url",
+    envvar="ERDQ_DB",
+    help="Store URL, e.g. sqlite:///erdq.sqlite "
+    "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="An erdq.toml (default: the nearest erdq.toml or pyproject.toml).",
+)
+@click.option("--today", help="Evaluate dates as of this day (YYYY-MM-DD).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@handle_errors
+def import_marc(
+    files: tuple[str, ...],
+    collection: str | None,
+    vendor: str | None,
+    db_url: str | None,
+    config_path: str | None,
+    today: str | None,
+    fmt: str,
+    quiet: bool,
+) -> None:
+    """Import MARC files (ISO 2709, MARCXML, .mrk or MARC-in-JSON) with their findings.
+
+    The files given for a collection become its current records, replacing those of its
+    previous import; give all the files of a delivery in one command. The import is one
+    transaction: if any file fails or is refused (empty, not MARC), or the run is
+    interrupted, the store is left as it was. Importing the same files again changes
+    nothing. Then `erdq link` matches the records to the collection's portfolios.
+
+    \b
+    Example:
+      erdq import marc --collection Springer springer_ebooks_part1.mrc springer_ebooks_part2.mrc
+      erdq import marc catalogue_export_2024-06-01.xml
+    """
+    from erdq.store import open_store
+
+    names = input_files(files)
+    settings = load_settings(config_path)
+    total = sum(Path(name).stat().st_size for name in names)
+    label = Path(names[0]).name if len(names) == 1 else f"{len(names)} files"
+    store = open_store(db_url)
+    try:
+        with byte_progress(total, label, enabled=not quiet) as bar:
+            result = store.import_marc(
+                names,
+                collection=collection,
+                vendor=vendor,
+                settings=settings,
+                today=parse_today(today),
+                progress=bar,
+            )
+    finally:
+        store.close()
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), default=str))
+        return
+    for f in result.files:
+        if f.unchanged:
+            click.echo(
+                f"{f.source} is unchanged since snapshot {f.snapshot_id} of {f.collection}; "
+                "nothing imported."
+            )
+            continue
+        counts = ", ".join(
+            f"{f.by_severity.get(s, 0)} {s}(s)" for s in ("error", "warning", "info")
+        )
+        lost = f" ({f.unparseable} unreadable record(s) reported)" if f.unparseable else ""
+        click.echo(
+            f"Imported {f.records} record(s){lost} of {f.source} into {f.collection} as "
+            f"snapshot {f.snapshot_id} (batch {f.batch}): {f.identifiers} ISBN/ISSN(s); "
+            f"findings: {counts}."
+        )

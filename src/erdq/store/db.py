@@ -106,3 +106,20 @@ def _hint(exc: SQLAlchemyError) -> str | None:
     if "unable to open database file" in text:
         return "check that the folder of the SQLite file exists and is writable"
     return None
+
+
+def refresh_statistics(engine: Engine, *tables: str) -> None:
+    """Let PostgreSQL's planner know the size of tables a bulk import just filled.
+
+    Autovacuum analyses new rows only after a while; until then the planner takes a
+    freshly imported million-row snapshot for a few hundred rows and picks nested loops
+    for the linkage joins. Run after the import committed; a failure (no privilege) only
+    costs speed, so it is ignored. SQLite's planner does well without statistics.
+    """
+    if engine.dialect.name != "postgresql" or not tables:
+        return
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE " + ", ".join(tables))
+    except SQLAlchemyError:
+        pass

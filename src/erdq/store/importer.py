@@ -3,7 +3,8 @@
 The file is checked and stored in one streaming pass (``KbartCheck.events``), in
 ``executemany`` batches of plain dicts, so a million-row file never sits in memory. Any
 exception, Ctrl-C included, rolls the whole import back. A file whose sha256 equals that
-of the collection's latest snapshot is not imported again.
+of the collection's latest KBART snapshot is not imported again. (MARC records are imported
+by ``erdq.store.marc_import``, into snapshots of kind ``marc``.)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from erdq.errors import InputError
 from erdq.findings import Finding, Severity
 from erdq.model.portfolio import Portfolio, row_to_portfolio
 from erdq.readers.kbart import KbartRow
-from erdq.store.db import db_errors, write_transaction
+from erdq.store.db import db_errors, refresh_statistics, write_transaction
 from erdq.store.schema import collections, findings, portfolios, snapshots
 
 BATCH_SIZE = 1000  # rows per executemany; read at each flush so tests can shrink it
@@ -69,7 +70,7 @@ def import_kbart(
         collection_id = _lock_collection(conn, name)
         latest = conn.execute(
             select(snapshots)
-            .where(snapshots.c.collection_id == collection_id)
+            .where(snapshots.c.collection_id == collection_id, snapshots.c.kind == "kbart")
             .order_by(snapshots.c.id.desc())
             .limit(1)
         ).first()
@@ -88,7 +89,9 @@ def import_kbart(
                 update(collections).where(collections.c.id == collection_id).values(vendor=vendor)
             )
         check = KbartCheck(path, settings, today=today, progress=progress)
-        return _load(conn, check, path, name, collection_id, sha)
+        result = _load(conn, check, path, name, collection_id, sha)
+    refresh_statistics(engine, "portfolios", "snapshots")
+    return result
 
 
 def _lock_collection(conn: Connection, name: str) -> int:
@@ -116,6 +119,7 @@ def _load(
             sha256=sha,
             erdq_version=erdq_version(),
             status="importing",
+            kind="kbart",
         )
     ).inserted_primary_key[0]
     portfolio_rows: list[Row] = []

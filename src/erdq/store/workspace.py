@@ -1,7 +1,7 @@
 """The ``Store``: imports and the read queries the CLI, reports and web app use.
 
-Queries return plain dicts (collections, snapshots, findings in the finding schema) or
-``Portfolio`` objects. Portfolios are rebuilt from each stored row's ``raw`` values with
+Queries return plain dicts (collections, snapshots, records, findings in the finding
+schema) or ``Portfolio`` objects. Portfolios are rebuilt from each stored row's ``raw`` values with
 ``row_to_portfolio``, the function the import used, so they equal the imported ones; the
 portfolio columns exist for SQL queries. Long results are streamed, never loaded whole.
 Naming a collection that does not exist raises ``StoreError``.
@@ -10,12 +10,13 @@ Naming a collection that does not exist raises ``StoreError``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import pymarc
 from sqlalchemy import Connection, Engine, RowMapping, func, select
 
 from erdq.config import Settings
@@ -25,9 +26,30 @@ from erdq.model.portfolio import Portfolio, row_to_portfolio
 from erdq.store import importer
 from erdq.store.db import db_errors
 from erdq.store.importer import ImportResult
-from erdq.store.schema import collections, findings, portfolios, snapshots
+from erdq.store.linking import (
+    LinkQueries,
+    batch_snapshots,
+    latest_kbart_snapshot,
+    latest_marc_batches,
+)
+from erdq.store.schema import (
+    collections,
+    findings,
+    portfolios,
+    record_identifiers,
+    records,
+    snapshots,
+)
+
+if TYPE_CHECKING:
+    from erdq.store.marc_import import MarcImportResult
 
 _STREAM = 1000  # rows fetched at a time when streaming portfolios or findings
+_RECORD_COLUMNS = (
+    "id", "snapshot_id", "ordinal", "offset", "record_id", "title", "title_key",
+    "short_title_key", "title_block", "author_key", "year", "format", "online", "url",
+    "completeness",
+)  # fmt: skip
 _FINDING_COLUMNS = (
     "code", "name", "severity", "level", "source", "line", "record_id", "offset", "field",
     "subfield", "value", "message", "confidence", "fingerprint", "params",
@@ -78,19 +100,49 @@ class Store:
             progress=progress,
         )
 
+    def import_marc(
+        self,
+        paths: str | Path | Sequence[str | Path],
+        *,
+        collection: str | None = None,
+        vendor: str | None = None,
+        settings: Settings | None = None,
+        today: dt.date | Callable[[], dt.date] | None = None,
+        progress: Progress | None = None,
+    ) -> MarcImportResult:
+        """Check and store MARC files as a new batch of ``collection`` (default: a collection
+        per file, named after it), all in one transaction (``erdq.store.marc_import``)."""
+        from erdq.store import marc_import
+
+        return marc_import.import_marc(
+            self.engine,
+            [paths] if isinstance(paths, str | Path) else list(paths),
+            collection=collection,
+            vendor=vendor,
+            settings=settings,
+            today=today,
+            progress=progress,
+        )
+
     def collections(self) -> list[dict[str, Any]]:
-        """Every collection, with its number of snapshots and the id of the latest."""
+        """Every collection, with its number of snapshots (of both kinds), the id of its
+        latest KBART snapshot and its latest MARC batch (None when it has none)."""
         per = (
             select(
                 snapshots.c.collection_id,
                 func.count().label("snapshots"),
-                func.max(snapshots.c.id).label("latest_snapshot_id"),
+                func.max(snapshots.c.id)
+                .filter(snapshots.c.kind == "kbart")
+                .label("latest_snapshot_id"),
+                func.max(snapshots.c.batch)
+                .filter(snapshots.c.kind == "marc")
+                .label("latest_marc_batch"),
             )
             .group_by(snapshots.c.collection_id)
             .subquery()
         )
         query = (
-            select(collections, per.c.snapshots, per.c.latest_snapshot_id)
+            select(collections, per.c.snapshots, per.c.latest_snapshot_id, per.c.latest_marc_batch)
             .outerjoin(per, per.c.collection_id == collections.c.id)
             .order_by(collections.c.name)
         )
@@ -111,11 +163,15 @@ class Store:
                 query = query.where(snapshots.c.collection_id == _collection_id(conn, collection))
             return [_snapshot(row) for row in conn.execute(query).mappings()]
 
-    def latest_snapshot(self, collection: str) -> dict[str, Any] | None:
+    def latest_snapshot(self, collection: str, kind: str = "kbart") -> dict[str, Any] | None:
+        """The collection's latest snapshot of ``kind`` (kbart, or marc)."""
         with self._read("reading the latest snapshot") as conn:
             query = (
                 _snapshot_query()
-                .where(snapshots.c.collection_id == _collection_id(conn, collection))
+                .where(
+                    snapshots.c.collection_id == _collection_id(conn, collection),
+                    snapshots.c.kind == kind,
+                )
                 .order_by(snapshots.c.id.desc())
                 .limit(1)
             )
@@ -127,11 +183,7 @@ class Store:
         with self._read("reading portfolios") as conn:
             collection_id = _collection_id(conn, collection)
             if snapshot_id is None:
-                snapshot_id = conn.execute(
-                    select(func.max(snapshots.c.id)).where(
-                        snapshots.c.collection_id == collection_id
-                    )
-                ).scalar()
+                snapshot_id = latest_kbart_snapshot(conn, collection_id)
                 if snapshot_id is None:
                     return
             elif _snapshot_collection(conn, snapshot_id) != collection_id:
@@ -157,9 +209,86 @@ class Store:
             for row in conn.execution_options(yield_per=_STREAM).execute(query).mappings():
                 yield dict(row)
 
+    def marc_batch(self, collection: str, batch: int | None = None) -> list[dict[str, Any]]:
+        """The snapshots (one per file) of a MARC batch of ``collection``: by default its
+        latest, i.e. current, one; empty when it has no MARC records."""
+        with self._read("reading MARC snapshots") as conn:
+            collection_id = _collection_id(conn, collection)
+            if batch is None:
+                batch = latest_marc_batches(conn, collection_id).get(collection_id)
+                if batch is None:
+                    return []
+            ids = [
+                r["id"]
+                for r in batch_snapshots(conn, [batch])
+                if r["collection_id"] == collection_id
+            ]
+            if not ids:
+                raise StoreError(f"batch {batch} is not a MARC batch of {collection!r}")
+            query = _snapshot_query().where(snapshots.c.id.in_(ids)).order_by(snapshots.c.id)
+            return [_snapshot(row) for row in conn.execute(query).mappings()]
+
+    def records(self, collection: str, batch: int | None = None) -> Iterator[dict[str, Any]]:
+        """The records of a MARC batch of ``collection`` (default: the current one), in
+        file order, as dicts of their stored keys plus ``identifiers``: (kind, value,
+        source, role) tuples. ``marc_record(id)`` gives the record itself."""
+        snapshot_ids = [s["id"] for s in self.marc_batch(collection, batch)]
+        if not snapshot_ids:
+            return
+        with self._read("reading records") as conn:
+            query = (
+                select(*(records.c[name] for name in _RECORD_COLUMNS))
+                .where(records.c.snapshot_id.in_(snapshot_ids))
+                .order_by(records.c.snapshot_id, records.c.ordinal)
+            )
+            stream = conn.execution_options(yield_per=_STREAM).execute(query).mappings()
+            while chunk := stream.fetchmany(_STREAM):
+                idents: dict[int, list[tuple[str, str, str, str | None]]] = {}
+                ri = record_identifiers
+                for pk, kind, value, source, role in conn.execute(
+                    select(ri.c.record_pk, ri.c.kind, ri.c.value, ri.c.source, ri.c.role)
+                    .where(ri.c.record_pk.in_([row["id"] for row in chunk]))
+                    .order_by(ri.c.id)
+                ):
+                    idents.setdefault(pk, []).append((kind, value, source, role))
+                for row in chunk:
+                    item = dict(row)
+                    item["identifiers"] = idents.get(item["id"], [])
+                    yield item
+
+    def marc_record(self, record_pk: int) -> pymarc.Record:
+        """A stored record as a ``pymarc.Record``, rebuilt from its ISO 2709 bytes (with
+        erdq's reader, so the encoding is decided as at import) or its MARC-in-JSON."""
+        with self._read("reading a record") as conn:
+            row = conn.execute(
+                select(records.c.raw, records.c.marc).where(records.c.id == record_pk)
+            ).first()
+        if row is None:
+            raise StoreError(f"there is no record {record_pk}")
+        raw, marc = row
+        if raw is not None:
+            from erdq.readers.iso2709 import parse_record
+
+            parsed = parse_record(bytes(raw), 0, [])
+            if parsed.record is None:
+                raise StoreError(f"record {record_pk} cannot be parsed from its stored bytes")
+            return parsed.record
+        from erdq.readers.marcjson import _marc_in_json
+
+        record = _marc_in_json(marc).record
+        if record is None:  # pragma: no cover - what was stored was read as a record
+            raise StoreError(f"record {record_pk} cannot be rebuilt from its MARC-in-JSON")
+        return record
+
+    @contextmanager
+    def link_queries(self) -> Iterator[LinkQueries]:
+        """The linkage queries (``erdq.store.linking``) over one connection."""
+        with self._read("linking portfolios to records") as conn:
+            yield LinkQueries(conn)
+
     def counts(self) -> dict[str, int]:
         """Rows per table."""
-        tables = (collections, snapshots, portfolios, findings)
+        tables = (collections, snapshots, portfolios, findings, records, record_identifiers)
         with self._read("counting rows") as conn:
             return {
                 t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()

@@ -287,6 +287,12 @@ HASH_FOR_BLANK = rule(
 _LEADER_CHECKED = tuple(sorted(marc21.LEADER.items()))
 _OCLC_LEVELS = frozenset(marc21.OCLC_ENCODING_LEVELS)
 _F005_RE = re.compile(r"(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})\.\d")
+# The same test for ASCII digits in one match: month 01-12, day 01-31, hour 00-23,
+# minute 00-59, second 00-60.
+_F005_ASCII_RE = re.compile(
+    r"[0-9]{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])(?:[01][0-9]|2[0-3])[0-5][0-9]"
+    r"(?:[0-5][0-9]|60)\.[0-9]"
+)
 _MATERIAL_NAMES = {k: v["name"].lower() for k, v in marc21.MATERIAL_TYPES.items()}
 
 
@@ -376,6 +382,8 @@ def problems_007(value: str) -> tuple[str, ...]:
 
 
 def _valid_005(value: str) -> bool:
+    if value.isascii():
+        return _F005_ASCII_RE.fullmatch(value) is not None
     m = _F005_RE.fullmatch(value)
     if m is None:
         return False
@@ -419,7 +427,7 @@ def check_control_fields(item: MarcItem, ctx: RecordContext) -> None:
         tag = field.tag
         if tag not in ("005", "006", "007", "008"):
             continue
-        data = field.data if field.is_control_field() else None
+        data = field.data if field.control_field else None
         if data is None:
             continue  # a control tag without data: structure rules report it
         if tag != "005" and "#" in data:

@@ -322,13 +322,31 @@ def check_leader_encoding(item: MarcItem, ctx: RecordContext) -> None:
                 return
 
 
+def _suspect_values(record):
+    """``_values`` less the fields whose text is all printable ASCII (most of them),
+    which the text rules have nothing to say about; tested a field at a time."""
+    for field in record.fields:
+        if field.control_field:
+            data = field.data or ""
+            if not (data.isascii() and data.isprintable()):
+                yield field.tag, None, data
+            continue
+        subfields = field.subfields
+        text = "".join([sub.value for sub in subfields])
+        if text.isascii() and text.isprintable():
+            continue
+        tag = field.tag
+        for sub in subfields:
+            yield tag, sub.code, sub.value
+
+
 @record_check(REPLACEMENT_CHARACTER, MOJIBAKE, NOT_NFC, CONTROL_CHARACTERS, DELIMITER_IN_DATA)
 def check_text(item: MarcItem, ctx: RecordContext) -> None:
     report = ctx.report
     ordinal = item.ordinal
     decomposed = 0
     first: tuple[str, str] | None = None
-    for tag, code, value in _values(item.record):
+    for tag, code, value in _suspect_values(item.record):
         if value.isascii():
             if value.isprintable():
                 continue

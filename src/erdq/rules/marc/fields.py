@@ -4,12 +4,15 @@ The definitions (tags, repeatability, indicator values, subfield codes, obsolete
 initial articles) come from ``data/marc21_bib.yaml``, whose source and version the rule
 docs name. Local tags (9XX, X9X other than 490, 0X9, alphabetic system tags) and subfield
 $9 are accepted without a definition; the embedded holdings fields 841-878 are accepted
-and left to the holdings format. 880 fields are checked by the linkage rules (MR650-MR653).
+and left to the holdings format. An 880 field's indicators and subfields are checked
+against the definition of the field its $6 names (MARC 21: an 880 has the content
+designators of its associated field); its linkage is the linkage rules' (MR650-MR653).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
 
 from erdq import marc21
 from erdq.findings import Level, Severity
@@ -84,7 +87,8 @@ INDICATOR_UNDEFINED = rule(
     "it should be {expected}. Correct the indicator.",
     doc=sections(
         what="Each indicator of a defined field holds one of the values MARC 21 defines "
-        "for it (`#` = blank where the indicator is undefined).",
+        "for it (`#` = blank where the indicator is undefined). An 880 is checked against "
+        "the field its $6 names.",
         why="Indicators select display constants, non-filing characters, the thesaurus "
         "of a subject (650 second indicator) and whether a title is traced; an undefined "
         "value is read as some default, often the wrong one.",
@@ -107,7 +111,9 @@ SUBFIELD_UNDEFINED = rule(
     "text to the right subfield, or delete it.",
     doc=sections(
         what="Every subfield code of a defined field is one MARC 21 defines for that field "
-        "($9, used locally by many systems, is accepted everywhere).",
+        "($9, used locally by many systems, is accepted everywhere). An 880 is checked "
+        "against the field its $6 names: `880 ## $6 260-02 $k ...` has a $k that 260 "
+        "does not define.",
         why="Undefined subfields are not indexed or displayed, or are shown run together "
         "with their neighbours; upper-case or punctuation codes usually mean a conversion "
         "error upstream.",
@@ -149,7 +155,8 @@ SUBFIELD_REPEATED = rule(
     message="{tag} ${code_shown} occurs {count} times in one field, but MARC 21 allows it "
     "once in {tag} ({name}). Merge the texts, or split the field.",
     doc=sections(
-        what="Non-repeatable subfields occur at most once in a field.",
+        what="Non-repeatable subfields occur at most once in a field (in an 880, as in "
+        "the field its $6 names).",
         why="Indexes and displays take one occurrence of a non-repeatable subfield; the "
         "other is lost (two $a in 245 usually means a title and a subtitle, where the "
         "subtitle belongs in $b).",
@@ -282,6 +289,8 @@ def _language(index: marc21.RecordIndex) -> str:
 # ("undefined", position of the subfield, code), ("repeated", code, count).
 _SHAPES: dict[tuple, tuple[tuple[str, object, object], ...]] = {}
 _SHAPES_MAX = 1 << 16
+_BLANKS = (" ", " ")
+_CODE = itemgetter(0)  # a subfield's code (Subfield is a named tuple)
 
 
 def _shape_problems(
@@ -326,19 +335,31 @@ def check_fields(item: MarcItem, ctx: RecordContext) -> None:
     for tag, occurrences in index.by_tag.items():
         definition = fields.get(tag)
         if definition is None:
-            _check_tag(item, ctx, tag, len(occurrences))
+            if len(occurrences) > 1 or not _quiet_once(tag):
+                _check_tag(item, ctx, tag, len(occurrences))
             continue
         if len(occurrences) > 1 and not definition.repeatable:
             ctx.report("MR605", ordinal, tag=tag, count=len(occurrences), name=definition.name)
         if definition.obsolete:
             ctx.report("MR602", ordinal, tag=tag, replacement=definition.obsolete)
         for field in occurrences:
-            if field.is_control_field():
+            if field.control_field:
                 continue
-            indicators = field.indicators or (" ", " ")
+            shape, name = definition, definition.name
+            if tag == "880":
+                linked = _linked_definition(field)
+                if linked is None:
+                    continue
+                shape, name = linked
+            indicators = field.indicators or _BLANKS
             subfields = field.subfields or ()
-            codes = tuple(sf.code for sf in subfields)
-            problems = _shape_problems(definition, indicators[0], indicators[1], codes)
+            codes = tuple(map(_CODE, subfields))
+            ind1, ind2 = indicators[0], indicators[1]
+            problems = _SHAPES.get((shape.tag, ind1, ind2, codes))
+            if problems is None:
+                problems = _shape_problems(shape, ind1, ind2, codes)
+            if not problems:
+                continue
             for kind, first, second in problems:
                 if kind == "indicator":
                     ctx.report(
@@ -348,8 +369,8 @@ def check_fields(item: MarcItem, ctx: RecordContext) -> None:
                         tag=tag,
                         which=_WHICH[first],  # type: ignore[index]
                         shown=marc21.show(str(second or "")),
-                        name=definition.name,
-                        expected=_indicator_text(definition.indicator_values(first)),  # type: ignore[arg-type]
+                        name=name,
+                        expected=_indicator_text(shape.indicator_values(first)),  # type: ignore[arg-type]
                     )
                 elif kind == "undefined":
                     code = str(second or "")
@@ -360,7 +381,7 @@ def check_fields(item: MarcItem, ctx: RecordContext) -> None:
                         tag=tag,
                         subfield=code,
                         shown=code if len(code) == 1 and code.isprintable() else repr(code),
-                        name=definition.name,
+                        name=name,
                     )
                 else:
                     ctx.report(
@@ -370,12 +391,42 @@ def check_fields(item: MarcItem, ctx: RecordContext) -> None:
                         subfield=first,
                         code_shown=first,
                         count=second,
-                        name=definition.name,
+                        name=name,
                     )
     for tag in marc21.REQUIRED_FIELDS:
         if tag not in index.by_tag:
             name = (marc21.CONTROL_FIELDS.get(tag) or {}).get("name") or fields[tag].name
             ctx.report("MR607", ordinal, tag=tag, name=name)
+
+
+def _linked_definition(field) -> tuple[marc21.FieldDef, str] | None:
+    """(definition, name for messages) of the field an 880's $6 names, when the linkage
+    is well formed and names a defined data field; None otherwise (MR651 reports a
+    malformed $6)."""
+    from erdq.rules.marc.linkage import parse_linkage  # not at import: checker order
+
+    for sf in field.subfields or ():
+        if sf.code == "6":
+            link = parse_linkage(sf.value or "")
+            break
+    else:
+        return None
+    if link is None:
+        return None
+    linked = marc21.FIELDS.get(link.tag)
+    if linked is None or linked.any_subfields:
+        return None
+    return linked, f"{linked.name}, as the 880 linked to {link.tag}"
+
+
+@lru_cache(maxsize=4096)
+def _quiet_once(tag: str) -> bool:
+    """Whether ``_check_tag`` has nothing to say about one occurrence of ``tag``."""
+    if tag in marc21.CONTROL_FIELDS:
+        return True
+    if tag in marc21.OBSOLETE_FIELDS:
+        return False
+    return marc21.is_local_tag(tag) or marc21.is_embedded_holdings(tag)
 
 
 def _check_tag(item: MarcItem, ctx: RecordContext, tag: str, count: int) -> None:
@@ -396,6 +447,7 @@ def _check_tag(item: MarcItem, ctx: RecordContext, tag: str, count: int) -> None
         )
 
 
+@lru_cache(maxsize=1024)
 def _indicator_text(allowed: frozenset[str] | None) -> str:
     if not allowed:
         return "any value"

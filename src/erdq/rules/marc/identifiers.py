@@ -286,6 +286,7 @@ _LINK_TAGS = frozenset(
     tag for tag in marc21.FIELDS if "760" <= tag <= "787"
 )  # every linking entry defined in the data file
 _SERIES_TAGS = frozenset({"440", "490", "800", "810", "811", "830"})
+_ID_TAGS = frozenset({"020", "022"}) | _LINK_TAGS | _SERIES_TAGS  # the fields checked here
 
 
 def _invalid_problem(result: IdentifierCheck, wanted: str) -> str:
@@ -403,7 +404,7 @@ def check_identifiers(item: MarcItem, ctx: RecordContext) -> None:
     links: list[tuple[str, str, str, IdentifierCheck]] = []
     for field in item.record.fields:
         tag = field.tag
-        if field.is_control_field():
+        if tag not in _ID_TAGS or field.control_field:
             continue
         wanted: dict[str, str]
         if tag == "020":

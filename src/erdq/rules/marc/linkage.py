@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from erdq.findings import Level, Severity
@@ -162,6 +163,7 @@ class Linkage(NamedTuple):
     right_to_left: bool
 
 
+_CODE = itemgetter(0)  # a subfield's code (Subfield is a named tuple)
 _LINKAGE_RE = re.compile(r"(\d{3})-(\d{2,})(?:/([^/]*))?(?:/(r))?")
 
 
@@ -189,6 +191,8 @@ def check_linkage(item: MarcItem, ctx: RecordContext) -> None:
                 sixes: list[str] = []
             else:
                 continue
+        elif tag != "880" and "6" not in map(_CODE, subfields):
+            continue  # most fields: no $6
         else:
             sixes = [sf.value or "" for sf in subfields if sf.code == "6"]
         if tag == "880":

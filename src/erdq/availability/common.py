@@ -1,0 +1,429 @@
+"""What both engines share: the compiled interval table and the SQL that joins articles to it.
+
+**One coverage evaluator.** No embargo arithmetic happens in SQL. ``compile_intervals``
+turns each coverage range of each active portfolio into one flat row per ISSN with the
+range's own first and last day, its available window on ``today`` (its dates narrowed by
+``Embargo.window``, exactly what ``erdq.coverage.evaluate`` compares against), the walls
+themselves, and its start and end volume/issue as numbers (``erdq.model.enum_value``).
+The engines then only compare dates and numbers, in the order ``evaluate`` does:
+
+1. a title-level article (no usable date, volume or issue) is covered by any range;
+2. a range that ends before it starts covers nothing;
+3. a date outside the range's own dates, or a volume/issue before its start or after its
+   end, is a miss before or after it (the date decides the side when both miss);
+4. an article with a volume but no date is covered unless the embargo leaves nothing;
+5. a date that overlaps the available window is covered; one after the P wall is
+   embargoed; one before the R wall is a miss before it; anything else is not covered.
+
+Across every range of every portfolio matching the article's ISSN or eISSN: covered if
+any range covers it, else embargoed if any range embargoes it, else a miss: ``gap``
+when it is after some range and before another, ``before_coverage`` or
+``after_coverage``, or ``outside_coverage``.
+
+Known difference from ``evaluate``: for an embargo with both walls in which the R wall
+overtakes an embargoed article before the P wall releases it (such as ``R1Y;P6M``),
+``evaluate`` says "never available" where the engines say ``embargoed``. Volumes in
+Roman numerals are compared by ``evaluate`` but not here (they are treated as text).
+
+Article dates are read as ``evaluate`` reads them: YYYY, YYYY-MM or YYYY-MM-DD (one-digit
+months and days and an attached time accepted) as an interval; anything else is not
+compared.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from erdq.identifiers import check_identifier
+from erdq.model.coverage import CoverageRange, enum_value, inverted
+from erdq.model.portfolio import Portfolio
+
+MIN_DAY = dt.date(1, 1, 1)
+MAX_DAY = dt.date(9999, 12, 31)
+
+# The interval table: (column, SQL type). Dates are ISO text in the CSV hand-over file.
+INTERVAL_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("issn", "VARCHAR"),
+    ("collection", "VARCHAR"),
+    ("title", "VARCHAR"),
+    ("title_id", "VARCHAR"),
+    ("line", "BIGINT"),
+    ("range_no", "INTEGER"),
+    ("first_day", "DATE"),
+    ("last_day", "DATE"),
+    ("avail_first", "DATE"),
+    ("avail_last", "DATE"),
+    ("r_wall", "DATE"),
+    ("p_wall", "DATE"),
+    ("start_vol", "BIGINT"),
+    ("start_iss", "BIGINT"),
+    ("end_vol", "BIGINT"),
+    ("end_iss", "BIGINT"),
+    ("inverted", "INTEGER"),
+)
+
+# The article columns read from the input (all as text); missing ones are NULL.
+ARTICLE_COLUMNS = ("doi", "issn", "eissn", "date", "volume", "issue", "title", "available")
+
+# The per-article result, in this order.
+RESULT_COLUMNS = (
+    "row",
+    "doi",
+    "issn",
+    "eissn",
+    "date",
+    "volume",
+    "issue",
+    "title",
+    "available",
+    "status",
+    "reason",
+    "collection",
+    "journal",
+    "collections_matched",
+    "index_available",
+)
+JOURNAL_COLUMNS = (
+    "journal_issn",
+    "journal",
+    "articles",
+    "available",
+    "embargoed",
+    "not_covered",
+    "no_journal",
+    "index_available_not_covered",
+    "covered_index_unavailable",
+)
+COLLECTION_COLUMNS = ("collection", "articles", "available", "embargoed", "not_covered")
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """One coverage range of one portfolio under one of its ISSNs (see module doc)."""
+
+    issn: str
+    collection: str
+    title: str
+    title_id: str | None
+    line: int | None
+    range_no: int
+    first_day: dt.date
+    last_day: dt.date
+    avail_first: dt.date
+    avail_last: dt.date
+    r_wall: dt.date | None
+    p_wall: dt.date | None
+    start_vol: int | None
+    start_iss: int | None
+    end_vol: int | None
+    end_iss: int | None
+    inverted: int
+
+
+def portfolio_issns(p: Portfolio) -> list[str]:
+    """The portfolio's valid ISSNs in canonical form (placeholders left out), deduplicated."""
+    out: list[str] = []
+    for column in ("print_identifier", "online_identifier"):
+        raw = (p.raw.get(column) or "").strip() if p.raw else ""
+        value = raw or (getattr(p, column) or "")
+        if not value:
+            continue
+        check = check_identifier(value)
+        if (
+            check.valid
+            and check.kind == "issn"
+            and check.canonical
+            and "placeholder" not in check.problems
+            and check.canonical not in out
+        ):
+            out.append(check.canonical)
+    return out
+
+
+@lru_cache(maxsize=65536)
+def range_window(r: CoverageRange, today: dt.date) -> tuple:
+    """A range's compiled values: dates, available window, walls, volume/issue numbers.
+
+    The window is the range's dates narrowed by its embargo's window on ``today``
+    (``Embargo.window``), as ``erdq.coverage.evaluate`` computes it.
+    """
+    first = r.first_day() or MIN_DAY
+    last = r.last_day() or MAX_DAY
+    r_wall, p_wall = r.embargo.window(today) if r.embargo is not None else (None, None)
+    avail_first = first if r_wall is None else max(first, r_wall)
+    avail_last = last if p_wall is None else min(last, p_wall)
+    start_vol = enum_value(r.start_volume)
+    end_vol = enum_value(r.end_volume)
+    start_iss = enum_value(r.start_issue) if start_vol is not None else None
+    end_iss = enum_value(r.end_issue) if end_vol is not None else None
+    return (
+        first,
+        last,
+        avail_first,
+        avail_last,
+        r_wall,
+        p_wall,
+        start_vol,
+        start_iss,
+        end_vol,
+        end_iss,
+        int(inverted(r)),
+    )
+
+
+def compile_intervals(portfolios: Iterable[Portfolio], today: dt.date) -> Iterator[Interval]:
+    """The interval rows of ``portfolios`` on ``today``; portfolios without a valid ISSN
+    give none (an article is matched by ISSN or eISSN only)."""
+    for p in portfolios:
+        issns = portfolio_issns(p)
+        if not issns:
+            continue
+        for number, r in enumerate(p.coverage):
+            values = range_window(r, today)
+            for issn in issns:
+                yield Interval(issn, p.collection, p.title, p.title_id, p.line, number, *values)
+
+
+def store_portfolios(store: Any, collections: Iterable[str] | None = None) -> Iterator[Portfolio]:
+    """The current portfolios of the store's active collections (all, or those named)."""
+    from erdq.errors import InputError
+
+    known = {c["name"]: c for c in store.collections()}
+    wanted = list(collections or ())
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise InputError(
+            f"no collection named {', '.join(repr(n) for n in unknown)} in the store",
+            hint="`erdq holdings publish` and the store's import commands list them",
+        )
+    for name in sorted(wanted or known):
+        info = known[name]
+        if (info.get("status") or "active") == "active" and info.get("latest_snapshot_id"):
+            yield from store.portfolios(name)
+
+
+def write_intervals(intervals: Iterable[Interval], path: Path) -> int:
+    """Write the interval table as the CSV both engines read; returns the row count."""
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([name for name, _ in INTERVAL_COLUMNS])
+        for iv in intervals:
+            writer.writerow(
+                [
+                    iv.issn,
+                    iv.collection,
+                    " ".join(iv.title.split()),
+                    iv.title_id or "",
+                    "" if iv.line is None else iv.line,
+                    iv.range_no,
+                    iv.first_day.isoformat(),
+                    iv.last_day.isoformat(),
+                    iv.avail_first.isoformat(),
+                    iv.avail_last.isoformat(),
+                    iv.r_wall.isoformat() if iv.r_wall else "",
+                    iv.p_wall.isoformat() if iv.p_wall else "",
+                    _int(iv.start_vol),
+                    _int(iv.start_iss),
+                    _int(iv.end_vol),
+                    _int(iv.end_iss),
+                    iv.inverted,
+                ]
+            )
+            count += 1
+    return count
+
+
+def _int(value: int | None) -> str:
+    # Numbers beyond a 64-bit integer (nobody's volume) are dropped, i.e. not compared.
+    return "" if value is None or value >= 2**63 else str(value)
+
+
+# --- SQL shared by DuckDB and Spark SQL -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The few spellings in which DuckDB and Spark SQL differ."""
+
+    name: str
+
+    def replace_all(self, expr: str, pattern: str, replacement: str) -> str:
+        if self.name == "duckdb":
+            return f"regexp_replace({expr}, '{pattern}', '{replacement}', 'g')"
+        return f"regexp_replace({expr}, '{pattern}', '{replacement}')"
+
+
+DUCKDB = Dialect("duckdb")
+SPARK = Dialect("spark")
+
+_DATE_RE = "^([0-9]{4})(-([0-9]{1,2})(-([0-9]{1,2}))?)?([T ][0-9]{1,2}:[0-9]{2}.*)?$"
+_NUMBER_RE = "^([0-9]+)[A-Za-z]?$"
+
+
+def _issn(d: Dialect, column: str) -> str:
+    compact = f"upper({d.replace_all(column, '[^0-9Xx]', '')})"
+    return (
+        f"CASE WHEN length({compact}) = 8 "
+        f"THEN substr({compact}, 1, 4) || '-' || substr({compact}, 5, 4) END"
+    )
+
+
+def _number(column: str) -> str:
+    text = f"regexp_extract(trim({column}), '{_NUMBER_RE}', 1)"
+    return f"try_cast(nullif({text}, '') AS BIGINT)"
+
+
+def articles_sql(d: Dialect, source: str) -> str:
+    """Parsed articles: match keys, date interval (cf..cl), volume/issue numbers."""
+    y = f"regexp_extract(trim(date), '{_DATE_RE}', 1)"
+    m = f"nullif(regexp_extract(trim(date), '{_DATE_RE}', 3), '')"
+    day = f"nullif(regexp_extract(trim(date), '{_DATE_RE}', 5), '')"
+    first = (
+        f"CASE WHEN {y} = '' OR {y} = '0000' THEN NULL ELSE try_cast({y} || '-' || "
+        f"lpad(coalesce({m}, '1'), 2, '0') || '-' || lpad(coalesce({day}, '1'), 2, '0') "
+        f"AS DATE) END"
+    )
+    return f"""
+    SELECT p.*,
+      CASE WHEN p.cf IS NULL THEN NULL
+           WHEN p.m_txt IS NULL THEN try_cast(p.y_txt || '-12-31' AS DATE)
+           WHEN p.d_txt IS NULL THEN last_day(p.cf)
+           ELSE p.cf END AS cl,
+      CASE WHEN p.cf IS NULL AND p.vol_txt IS NULL AND p.iss_txt IS NULL
+           THEN 1 ELSE 0 END AS title_level
+    FROM (
+      SELECT s.*,
+        {_issn(d, "s.issn")} AS k1,
+        {_issn(d, "s.eissn")} AS k2,
+        {y} AS y_txt, {m} AS m_txt, {day} AS d_txt,
+        {first} AS cf,
+        nullif(trim(s.volume), '') AS vol_txt,
+        nullif(trim(s.issue), '') AS iss_txt,
+        {_number("s.volume")} AS v,
+        CASE WHEN {_number("s.volume")} IS NULL THEN NULL ELSE {_number("s.issue")} END AS i
+      FROM {source} s
+    ) p
+    """
+
+
+_OUTCOME = """
+    CASE
+      WHEN a.title_level = 1 THEN 'c'
+      WHEN r.inverted = 1 THEN 'n'
+      WHEN a.cf IS NOT NULL AND a.cf > r.last_day THEN 'a'
+      WHEN a.cf IS NOT NULL AND a.cl < r.first_day THEN 'b'
+      WHEN a.v IS NOT NULL AND r.start_vol IS NOT NULL AND (a.v < r.start_vol OR
+           (a.v = r.start_vol AND a.i IS NOT NULL AND r.start_iss IS NOT NULL
+            AND a.i < r.start_iss)) THEN 'b'
+      WHEN a.v IS NOT NULL AND r.end_vol IS NOT NULL AND (a.v > r.end_vol OR
+           (a.v = r.end_vol AND a.i IS NOT NULL AND r.end_iss IS NOT NULL
+            AND a.i > r.end_iss)) THEN 'a'
+      WHEN a.cf IS NULL THEN CASE WHEN r.avail_first > r.avail_last THEN 'n' ELSE 'c' END
+      WHEN CASE WHEN a.cf > r.avail_first THEN a.cf ELSE r.avail_first END
+        <= CASE WHEN a.cl < r.avail_last THEN a.cl ELSE r.avail_last END THEN 'c'
+      WHEN r.p_wall IS NOT NULL AND a.cl > r.p_wall THEN 'e'
+      WHEN r.r_wall IS NOT NULL AND a.cf < r.r_wall THEN 'b'
+      ELSE 'n'
+    END
+"""
+
+
+def pairs_sql(articles: str, intervals: str) -> str:
+    """Each article with each interval of its ISSN or eISSN, and the outcome letter:
+    c covered, e embargoed, b before, a after, n not covered otherwise."""
+    columns = "a.row, r.collection, r.title, r.issn"
+    return f"""
+    SELECT {columns}, {_OUTCOME} AS o
+    FROM {articles} a JOIN {intervals} r ON r.issn = a.k1
+    UNION ALL
+    SELECT {columns}, {_OUTCOME} AS o
+    FROM {articles} a JOIN {intervals} r ON r.issn = a.k2
+    WHERE a.k1 IS NULL OR a.k2 <> a.k1
+    """
+
+
+def verdicts_sql(articles: str, pairs: str) -> str:
+    """One row per article: the verdict across every matching range."""
+    return f"""
+    SELECT a.row, a.doi, a.issn, a.eissn, a.date, a.volume, a.issue, a.title,
+      CASE WHEN g.cov = 1 THEN true ELSE false END AS available,
+      CASE WHEN g.cov = 1 THEN 'covered' WHEN g.emb = 1 THEN 'embargoed'
+           ELSE 'not_covered' END AS status,
+      CASE WHEN a.k1 IS NULL AND a.k2 IS NULL THEN 'no_identifier'
+           WHEN g.row IS NULL THEN 'no_journal'
+           WHEN g.cov = 1 AND a.title_level = 1 THEN 'title_level'
+           WHEN g.cov = 1 THEN 'covered'
+           WHEN g.emb = 1 THEN 'embargoed'
+           WHEN g.bef = 1 AND g.aft = 1 THEN 'gap'
+           WHEN g.bef = 1 THEN 'before_coverage'
+           WHEN g.aft = 1 THEN 'after_coverage'
+           ELSE 'outside_coverage' END AS reason,
+      CASE WHEN g.cov = 1 THEN g.cov_collection WHEN g.emb = 1 THEN g.emb_collection
+           ELSE NULL END AS collection,
+      g.journal,
+      coalesce(g.collections, 0) AS collections_matched,
+      CASE WHEN lower(trim(a.available)) IN ('true', '1', 'yes', 'y', 't') THEN true
+           WHEN lower(trim(a.available)) IN ('false', '0', 'no', 'n', 'f') THEN false
+           ELSE NULL END AS index_available,
+      coalesce(a.k1, a.k2) AS journal_issn
+    FROM {articles} a LEFT JOIN (
+      SELECT row,
+        max(CASE WHEN o = 'c' THEN 1 ELSE 0 END) AS cov,
+        max(CASE WHEN o = 'e' THEN 1 ELSE 0 END) AS emb,
+        max(CASE WHEN o = 'b' THEN 1 ELSE 0 END) AS bef,
+        max(CASE WHEN o = 'a' THEN 1 ELSE 0 END) AS aft,
+        min(CASE WHEN o = 'c' THEN collection END) AS cov_collection,
+        min(CASE WHEN o = 'e' THEN collection END) AS emb_collection,
+        min(title) AS journal,
+        count(DISTINCT collection) AS collections
+      FROM {pairs} GROUP BY row
+    ) g ON g.row = a.row
+    """
+
+
+def journals_sql(verdicts: str) -> str:
+    return f"""
+    SELECT journal_issn, min(journal) AS journal, count(*) AS articles,
+      sum(CASE WHEN status = 'covered' THEN 1 ELSE 0 END) AS available,
+      sum(CASE WHEN status = 'embargoed' THEN 1 ELSE 0 END) AS embargoed,
+      sum(CASE WHEN status = 'not_covered' THEN 1 ELSE 0 END) AS not_covered,
+      sum(CASE WHEN reason IN ('no_journal', 'no_identifier') THEN 1 ELSE 0 END)
+        AS no_journal,
+      sum(CASE WHEN index_available AND NOT available THEN 1 ELSE 0 END)
+        AS index_available_not_covered,
+      sum(CASE WHEN index_available = false AND available THEN 1 ELSE 0 END)
+        AS covered_index_unavailable
+    FROM {verdicts} GROUP BY journal_issn
+    """
+
+
+def collections_sql(pairs: str) -> str:
+    """Per collection: the articles of its journals, and what its own ranges make of them."""
+    return f"""
+    SELECT collection, count(*) AS articles, sum(cov) AS available,
+      sum(CASE WHEN cov = 0 AND emb = 1 THEN 1 ELSE 0 END) AS embargoed,
+      sum(CASE WHEN cov = 0 AND emb = 0 THEN 1 ELSE 0 END) AS not_covered
+    FROM (
+      SELECT row, collection,
+        max(CASE WHEN o = 'c' THEN 1 ELSE 0 END) AS cov,
+        max(CASE WHEN o = 'e' THEN 1 ELSE 0 END) AS emb
+      FROM {pairs} GROUP BY row, collection
+    ) x GROUP BY collection
+    """
+
+
+def input_kind(path: str | Path) -> str:
+    """csv, jsonl or parquet, from the file name (default csv)."""
+    name = str(path).lower()
+    if name.endswith((".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz")):
+        return "jsonl"
+    if name.endswith(".parquet"):
+        return "parquet"
+    return "csv"

@@ -1,0 +1,130 @@
+"""``erdq availability``: which articles the library's holdings make available."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from erdq.cli import ToolFailure, handle_errors, parse_today
+
+
+@click.command("availability")
+@click.argument("articles", type=click.Path(dir_okay=False))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The verdict per article: .csv, .jsonl or .parquet (from the name).",
+)
+@click.option(
+    "--db",
+    "db_url",
+    envvar="ERDQ_DB",
+    help="Store URL, e.g. sqlite:///erdq.sqlite "
+    "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
+)
+@click.option(
+    "--collection",
+    "collections",
+    multiple=True,
+    help="Use only this collection's holdings (repeat for several) [default: every active one].",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="duckdb: this machine; spark: Apache Spark in local mode (needs the spark extra "
+    "and Java 17), same SQL, same results.",
+)
+@click.option("--today", help="Evaluate embargoes as of this day (YYYY-MM-DD) [default: today].")
+@click.option(
+    "--journals",
+    "journals_out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the summary per journal (.csv, .jsonl or .parquet).",
+)
+@click.option(
+    "--collections-out",
+    "collections_out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Also write the summary per collection (.csv, .jsonl or .parquet).",
+)
+@handle_errors
+def availability_command(
+    articles: str,
+    out: str,
+    db_url: str | None,
+    collections: tuple[str, ...],
+    engine: str,
+    today: str | None,
+    journals_out: str | None,
+    collections_out: str | None,
+) -> None:
+    """Mark each article in ARTICLES available or not, with the reason.
+
+    ARTICLES is CSV (with a header), JSON Lines or Parquet with the columns doi, issn,
+    eissn, date, volume, issue and title (missing ones are empty), and optionally
+    available (true/false: what the discovery index shows). Articles are matched to the
+    store's active portfolios by ISSN or eISSN (either for either), and their date,
+    volume and issue are checked against each portfolio's coverage and embargo on
+    --today. The verdict columns: available, status (covered, embargoed, not_covered),
+    reason (covered, title_level, embargoed, before_coverage, after_coverage, gap,
+    outside_coverage, no_journal, no_identifier), collection (the first providing it),
+    journal, collections_matched, index_available. The per-journal summary also counts
+    articles the index shows as available that the holdings do not cover, and the reverse.
+
+    \b
+    Example:
+      erdq availability articles.csv --out verdicts.csv --today 2024-06-15
+      erdq availability index.jsonl --out verdicts.parquet --journals journals.csv
+      erdq availability index.parquet --out verdicts.parquet --engine spark
+    """
+    from erdq.availability import run_availability
+    from erdq.store import open_store
+
+    path = Path(articles)
+    if not path.is_file():
+        raise ToolFailure(
+            f"{articles}: no such file", hint="name a CSV, JSON Lines or Parquet file of articles"
+        )
+    outputs = [Path(p) for p in (out, journals_out, collections_out) if p]
+    if any(p.exists() and p.resolve() == path.resolve() for p in outputs):
+        raise ToolFailure(f"{articles} is also an output; it would be overwritten")
+    day = parse_today(today)
+    try:
+        with (
+            open_store(db_url) as store,
+            run_availability(
+                path, store=store, collections=collections, engine=engine, today=day
+            ) as run,
+        ):
+            run.write("verdicts", out)
+            if journals_out:
+                run.write("journals", journals_out)
+            if collections_out:
+                run.write("collections", collections_out)
+            counts = run.counts()
+    except ImportError as exc:
+        raise ToolFailure(
+            f"the {engine} engine is not installed ({exc.name})",
+            hint="pip install 'erdq[spark]' for Spark; DuckDB comes with erdq",
+        ) from None
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0] in ("duckdb", "pyspark", "py4j"):
+            raise ToolFailure(
+                f"{articles} could not be read or joined: {str(exc).splitlines()[0]}",
+                hint="check that it is CSV with a header row, JSON Lines or Parquet",
+            ) from None
+        raise
+    total = counts["articles"]
+    err = click.get_text_stream("stderr")
+    err.write(
+        f"{total} articles: {counts['covered']} available, {counts['embargoed']} embargoed, "
+        f"{counts['not_covered']} not covered ({run.intervals} coverage intervals, "
+        f"{engine}); verdicts written to {out}\n"
+    )
+    reasons = sorted((k[7:], v) for k, v in counts.items() if k.startswith("reason:"))
+    err.write("  " + ", ".join(f"{k}: {v}" for k, v in reasons) + "\n")

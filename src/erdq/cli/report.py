@@ -1,0 +1,146 @@
+"""``erdq report no-service``: the requests that found no full text, counted."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import click
+
+from erdq.cli import ToolFailure, handle_errors, output_file, parse_today
+from erdq.cli.resolve import DB_HELP
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a YYYY-MM-DD date", param_hint=option) from None
+
+
+@click.group("report")
+def report_group() -> None:
+    """Reports over what the store has recorded."""
+
+
+@report_group.command("no-service")
+@click.option("--since", help="First day counted (YYYY-MM-DD; default: a year before --until).")
+@click.option("--until", help="Last day counted, inclusive (YYYY-MM-DD; default: today).")
+@click.option("--top", type=int, default=10, show_default=True, help="How many rows.")
+@click.option(
+    "--by",
+    type=click.Choice(["article", "journal", "reason", "source"]),
+    default="article",
+    show_default=True,
+    help="What to group the requests by.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "xlsx"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--output", "-o", help="Write to this file (required for xlsx).")
+@click.option("--today", help="The day the default period ends (YYYY-MM-DD).")
+@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@handle_errors
+def no_service_command(
+    since: str | None,
+    until: str | None,
+    top: int,
+    by: str,
+    fmt: str,
+    output: str | None,
+    today: str | None,
+    db_url: str | None,
+) -> None:
+    """The most requested titles whose OpenURL requests found no service.
+
+    By default: the top 10 article titles requested without a service over the past
+    year, with their count, journal and dominant reason (reason codes are listed in
+    docs/resolver.md). Requests come from `erdq serve` and `erdq logs import`.
+
+    \b
+    Example:
+      erdq report no-service
+      erdq report no-service --by journal --since 2024-01-01 --top 25 --format csv -o nos.csv
+      erdq report no-service --format xlsx -o no-service.xlsx
+    """
+    from erdq import api
+
+    report = api.no_service_report(
+        db=db_url,
+        since=_date(since, "'--since'"),
+        until=_date(until, "'--until'"),
+        top=top,
+        by=by,
+        today=parse_today(today),
+    )
+    columns = ["rank", by, "count"] + [c for c in ("journal", "reason") if c != by]
+    if fmt == "xlsx":
+        if not output or output == "-":
+            raise ToolFailure("an xlsx workbook needs a file", hint="add --output FILE.xlsx")
+        _write_xlsx(output, columns, report)
+        return
+    with output_file(output, [], spreadsheet=fmt == "csv") as fh:
+        if fmt == "json":
+            fh.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        elif fmt == "csv":
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            for row in report.rows:
+                writer.writerow([_safe(row.get(c)) for c in columns])
+        else:
+            fh.write(
+                f"Requests without a service, {report.since} to {report.until}: "
+                f"{report.no_service} of {report.requests}\n"
+            )
+            if report.uncounted:
+                fh.write(
+                    f"({report.uncounted} of them name no article and are not ranked here;"
+                    " see --by journal)\n"
+                )
+            if not report.rows:
+                fh.write("Nothing to show.\n")
+            for row in report.rows:
+                extra = "; ".join(f"{c}: {row[c]}" for c in ("journal", "reason") if c in row)
+                fh.write(f"{row['rank']:>3}. {row['count']:>7}  {row[by]}  ({extra})\n")
+
+
+def _safe(value: object) -> object:
+    # A spreadsheet must never run a cell as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _write_xlsx(path: str, columns: list[str], report: object) -> None:
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise ToolFailure(
+            "xlsx output needs the openpyxl package",
+            hint="pip install openpyxl, or use --format csv",
+        ) from None
+    import os
+    import tempfile
+    from pathlib import Path
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("no service")
+    sheet.append(columns)
+    for row in report.rows:  # type: ignore[attr-defined]
+        sheet.append([_safe(row.get(c)) for c in columns])
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    os.close(fd)
+    try:
+        book.save(temp)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,153 @@
+"""``erdq resolve`` (troubleshoot one OpenURL) and ``erdq collection set`` (link settings)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from erdq.cli import ToolFailure, handle_errors, parse_today
+
+DB_HELP = (
+    "Store URL, e.g. sqlite:///erdq.sqlite or postgresql+psycopg://user@host/db "
+    "[env: ERDQ_DB; default: ./erdq.sqlite]."
+)
+
+
+@click.command("resolve")
+@click.argument("openurl")
+@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@click.option("--today", help="Evaluate embargoes as of this day (YYYY-MM-DD).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--log", is_flag=True, help="Also record the request in the request log.")
+@handle_errors
+def resolve_command(
+    openurl: str, db_url: str | None, today: str | None, fmt: str, log: bool
+) -> None:
+    """Resolve OPENURL against the store's holdings and explain the answer.
+
+    Prints the parsed citation, every candidate portfolio with its match key and coverage
+    verdict, the services with their URLs, and why each other candidate gives no
+    service. OPENURL is a query string, a full resolver URL or an XML ContextObject;
+    quote it for the shell. The JSON keys are documented in docs/resolver.md.
+
+    \b
+    Example:
+      erdq resolve 'rft.issn=1234-5679&rft.date=2015&rft.volume=12'
+      erdq resolve 'genre=article&issn=1662680X&date=2014' --today 2024-06-15 --format json
+    """
+    from erdq import api
+
+    if not openurl.strip():
+        raise ToolFailure("the OpenURL is empty", hint="pass the query string in quotes")
+    resolution = api.resolve_openurl(openurl, db=db_url, today=parse_today(today), log=log)
+    if fmt == "json":
+        click.echo(json.dumps(resolution.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(render_text(resolution.to_dict()))
+
+
+def render_text(data: dict) -> str:
+    c = data["citation"]
+    lines = ["Citation"]
+    shown = [
+        ("genre", c["genre"]), ("format", c["format"]), ("version", c["version"]),
+        ("ISSN", ", ".join(c["issn"])), ("eISSN", ", ".join(c["eissn"])),
+        ("ISBN", ", ".join(c["isbn"])), ("DOI", c["doi"]), ("PMID", c["pmid"]),
+        ("journal/book", c["jtitle"] or c["btitle"] or c["title"]), ("article", c["atitle"]),
+        ("date", c["date"] and f"{c['date']} ({c['date_from']} to {c['date_to']})"),
+        ("volume", c["volume"]), ("issue", c["issue"]), ("start page", c["spage"]),
+        ("source", ", ".join(c["sources"])),
+    ]  # fmt: skip
+    lines += [f"  {label:<13}{value}" for label, value in shown if value]
+    level = "title level (no date, volume or issue: not date-checked)"
+    lines.append(f"  {'request':<13}{level if data['title_level'] else 'article level'}")
+    lines.append(f"Evaluated on {data['today']}")
+    if data["services"]:
+        lines.append(f"Services ({len(data['services'])})")
+        for s in data["services"]:
+            lines.append(f"  {s['note']}")
+            lines.append(f"    {s['url']}")
+            lines.append(
+                f"    matched by {s['match']} ({s['match_strength']}); "
+                f"portfolio {s['portfolio']}, title_id {s['title_id']}"
+            )
+            if s["coverage"]:
+                lines.append(f"    coverage: {s['coverage']['reason']}")
+    else:
+        lines.append(f"No service: {data['reason']} — {data['message']}")
+    if data["no_service_reasons"] and data["services"]:
+        lines.append("Candidates without a service")
+    for r in data["no_service_reasons"]:
+        if r["collection"] is None:
+            continue
+        lines.append(f"  {r['collection']}: {r['title']} [{r['reason']}]")
+        lines.append(f"    {r['message']}")
+        lines.append(
+            f"    matched by {r['match']} ({r['match_strength']}); "
+            f"portfolio {r['portfolio']}, title_id {r['title_id']}"
+        )
+    if data["warnings"]:
+        lines.append("Warnings")
+        lines += [f"  {w}" for w in data["warnings"]]
+    return "\n".join(lines)
+
+
+@click.group("collection")
+def collection_group() -> None:
+    """Settings of a collection in the store (link resolver settings)."""
+
+
+@collection_group.command("set")
+@click.argument("name")
+@click.option(
+    "--link-template",
+    help="How services link: 'title_url' (default), 'doi', or a URL with {issn} {eissn} "
+    "{isbn} {doi} {volume} {issue} {spage} {date} {title_id} placeholders; '' clears.",
+)
+@click.option(
+    "--proxy", help="Proxy prefix, e.g. https://ezproxy.example.edu/login?url= ; '' clears."
+)
+@click.option(
+    "--doi-prefix",
+    "doi_prefixes",
+    help="DOI prefixes this collection links by DOI, space- or comma-separated; '' clears.",
+)
+@click.option("--preference", type=int, help="Place in the services menu; lower comes first.")
+@click.option("--active/--inactive", default=None, help="Whether the resolver offers it.")
+@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@handle_errors
+def collection_set(
+    name: str,
+    link_template: str | None,
+    proxy: str | None,
+    doi_prefixes: str | None,
+    preference: int | None,
+    active: bool | None,
+    db_url: str | None,
+) -> None:
+    """Set the link-resolver settings of collection NAME.
+
+    A running `erdq serve` reads the settings when it starts; restart it afterwards.
+
+    \b
+    Example:
+      erdq collection set "Wiley Journals" --proxy 'https://ezproxy.example.edu/login?url='
+      erdq collection set "Wiley Journals" --link-template doi --doi-prefix 10.1002
+      erdq collection set "Old Package" --inactive
+    """
+    from erdq import api
+
+    row = api.set_collection_links(
+        name,
+        db=db_url,
+        link_template=link_template,
+        proxy=proxy,
+        doi_prefixes=doi_prefixes,
+        preference=preference,
+        active=active,
+    )
+    for key in ("name", "status", "link_template", "proxy", "doi_prefixes", "preference"):
+        click.echo(f"{key}: {row[key] if row[key] is not None else ''}")

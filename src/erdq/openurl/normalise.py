@@ -1,0 +1,489 @@
+"""From decoded (key, value) pairs to a normalised ``Citation``.
+
+Both dialects map onto one set of fields: Z39.88-2004 ``rft.volume`` and 0.1 ``volume``
+are the same thing; when both are given and disagree, the 1.0 value wins and a warning
+says so. Identifiers go through ``erdq.identifiers`` (ISSN hyphenated, ISBN-13) and keep
+every repeated value in order. Anything not understood becomes a warning, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from erdq.identifiers import check_isbn, check_issn
+from erdq.model.dates import PartialDate, parse_partial_date
+from erdq.openurl.citation import Citation
+
+# Keys of the ContextObject itself and of entities erdq does not use (1.0).
+_ADMIN = frozenset(
+    {
+        "url_ver",
+        "url_tim",
+        "url_ctx_fmt",
+        "url_ctx_val",
+        "url_ctx_ref",
+        "ctx_ver",
+        "ctx_enc",
+        "ctx_id",
+        "ctx_tim",
+        "rft_val_fmt",
+        "rft_ref_fmt",
+        "rft_ref",
+        "rft_dat",
+        "rfr_id",
+        "rfr_val_fmt",
+        "rfr_dat",
+        "rfe_id",
+        "rfe_val_fmt",
+        "rfe_dat",
+        "rfe_ref",
+        "req_id",
+        "req_val_fmt",
+        "req_dat",
+        "res_id",
+        "res_val_fmt",
+        "res_dat",
+        "svc_id",
+        "svc_val_fmt",
+        "svc_dat",
+        "rft_id",
+    }
+)
+_OTHER_ENTITY = ("rfe.", "req.", "res.", "svc.", "rfr.")
+# Referent metadata: 1.0 name (after "rft.") → citation field.
+_FIELDS_10 = {
+    "issn": "issn", "eissn": "eissn", "isbn": "isbn", "jtitle": "jtitle", "btitle": "btitle",
+    "atitle": "atitle", "stitle": "stitle", "title": "title", "date": "date",
+    "volume": "volume", "issue": "issue", "spage": "spage", "epage": "epage", "pages": "pages",
+    "aulast": "aulast", "aufirst": "aufirst", "au": "au", "genre": "genre", "pub": "pub",
+    "auinit": None, "auinit1": None, "auinitm": None, "ausuffix": None, "aucorp": None,
+    "part": None, "quarter": None, "ssn": None, "chron": None, "artnum": None, "coden": None,
+    "sici": None, "bici": None, "place": None, "edition": None, "tpages": None,
+    "series": None, "object_id": None, "inst": None, "advisor": None, "degree": None,
+    "country": None, "cc": None, "kind": None, "applcc": None, "applnumber": None,
+    "number": None, "assignee": None, "pubdate": None, "prioritydate": None,
+    # Common, not in the standard, but unambiguous.
+    "doi": "doi", "pmid": "pmid", "year": "year",
+}  # fmt: skip
+_NON_STANDARD_10 = frozenset({"doi", "pmid", "year"})
+# OpenURL 0.1 keys → citation field.
+_FIELDS_01 = {
+    "sid": "sid", "id": "id", "pid": None, "genre": "genre", "aulast": "aulast",
+    "aufirst": "aufirst", "auinit": None, "auinit1": None, "auinitm": None, "issn": "issn",
+    "eissn": "eissn", "coden": None, "isbn": "isbn", "sici": None, "bici": None,
+    "title": "title", "stitle": "stitle", "atitle": "atitle", "volume": "volume",
+    "part": None, "issue": "issue", "spage": "spage", "epage": "epage", "pages": "pages",
+    "artnum": None, "date": "date", "ssn": None, "quarter": None,
+    # Common, not in 0.1, but unambiguous.
+    "doi": "doi", "pmid": "pmid", "year": "year", "btitle": "btitle", "jtitle": "jtitle",
+}  # fmt: skip
+_NON_STANDARD_01 = frozenset({"doi", "pmid", "year", "btitle", "jtitle"})
+_GENRES = frozenset(
+    {
+        "journal",
+        "issue",
+        "article",
+        "proceeding",
+        "conference",
+        "preprint",
+        "unknown",
+        "book",
+        "bookitem",
+        "report",
+        "document",
+        "dissertation",
+        "patent",
+    }
+)
+_FORMATS = {
+    "journal": "journal", "book": "book", "dissertation": "dissertation", "patent": "patent",
+    "sch_svc": None, "dc": "dc",
+}  # fmt: skip
+_BOOK_GENRES = frozenset({"book", "bookitem", "report", "document"})
+_DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+_DOI_URL_RE = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)")
+_PAGES_RE = re.compile(r"^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:[-–—]\s*([A-Za-z]?\d+[A-Za-z]?))?\s*$")
+_YEAR_RE = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|20[0-9]{2})(?![0-9])")
+_COMPACT_DATE_RE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_SINGLE = (
+    "jtitle",
+    "btitle",
+    "atitle",
+    "stitle",
+    "title",
+    "date",
+    "volume",
+    "issue",
+    "spage",
+    "epage",
+    "pages",
+    "aulast",
+    "aufirst",
+    "genre",
+    "pub",
+    "year",
+    "pmid",
+    "doi",
+)
+
+
+def citation_from_pairs(
+    pairs: Iterable[tuple[str, str]], warnings: list[str] | None = None, *, syntax: str = "kev"
+) -> Citation:
+    """Normalise decoded pairs; ``warnings`` are those of the reading step, extended here."""
+    notes: list[str] = list(warnings or [])
+    values: dict[str, list[tuple[str, str]]] = {}  # field → [(dialect, value)]
+    ids: list[str] = []  # rft_id / 0.1 id values
+    sources: list[str] = []
+    sids: list[str] = []
+    fmt_value: str | None = None
+    unknown: list[str] = []
+    has_10 = has_01 = False
+    for key, value in pairs:
+        if key in _ADMIN:
+            has_10 = True
+            if not value:
+                continue
+            if key == "rft_id":
+                ids.append(value)
+            elif key == "rfr_id":
+                sources.append(value)
+            elif key == "rft_val_fmt":
+                fmt_value = value
+            continue
+        if key.startswith("rft."):
+            has_10 = True
+            name = key[4:]
+            if name not in _FIELDS_10:
+                unknown.append(key)
+                continue
+            target = _FIELDS_10[name]
+            if target is None or not value:
+                continue
+            if name in _NON_STANDARD_10 and name != "doi":
+                notes.append(f"{key} is not a Z39.88-2004 key; used for {target}")
+            values.setdefault(target, []).append(("1.0", value))
+            continue
+        if key.startswith(_OTHER_ENTITY):
+            has_10 = True
+            continue
+        if key in _FIELDS_01:
+            has_01 = True
+            target = _FIELDS_01[key]
+            if target is None or not value:
+                continue
+            if key in _NON_STANDARD_01 and key != "doi":
+                notes.append(f"{key} is not an OpenURL 0.1 key; used for {target}")
+            if target == "sid":
+                sids.append(value)
+            elif target == "id":
+                ids.append(value)
+            else:
+                values.setdefault(target, []).append(("0.1", value))
+            continue
+        unknown.append(key)
+    if unknown:
+        names = ", ".join(dict.fromkeys(k or "(empty key)" for k in unknown))
+        notes.append(f"unknown keys ignored: {names}")
+    if len(sids) > 1:
+        notes.append(f"sid is given {len(sids)} times ({', '.join(sids)}); all kept")
+    version = "mixed" if has_10 and has_01 else "1.0" if has_10 else "0.1" if has_01 else None
+
+    single: dict[str, str] = {}
+    for name in _SINGLE:
+        chosen = _choose(name, values.get(name, []), notes)
+        if chosen is not None:
+            single[name] = chosen
+
+    issns, eissns, isbns, invalid = _identifiers(values, notes)
+    doi, pmid, oclcnum, lccn, others = _ids(ids, single, notes, invalid, isbns, issns)
+    genre = _genre(single.get("genre"), notes)
+    fmt = _format(fmt_value, notes)
+    date = _date(single.get("date"), single.get("year"), notes)
+    spage, epage = single.get("spage"), single.get("epage")
+    if "pages" in single:
+        spage, epage = _pages(single["pages"], spage, epage, notes)
+    aulast = _surname(single.get("aulast"), notes)
+    title = single.get("title")
+    return Citation(
+        syntax=syntax,
+        version=version,
+        format=fmt,
+        genre=genre,
+        issns=tuple(issns),
+        eissns=tuple(eissns),
+        isbns=tuple(isbns),
+        doi=doi,
+        pmid=pmid,
+        oclcnum=oclcnum,
+        lccn=lccn,
+        other_ids=tuple(others),
+        invalid_identifiers=tuple(invalid),
+        jtitle=single.get("jtitle"),
+        btitle=single.get("btitle"),
+        atitle=single.get("atitle"),
+        stitle=single.get("stitle"),
+        title=title,
+        date=date,
+        volume=single.get("volume"),
+        issue=single.get("issue"),
+        spage=spage,
+        epage=epage,
+        aulast=aulast,
+        aufirst=single.get("aufirst"),
+        authors=tuple(dict.fromkeys(v for _, v in values.get("au", []))),
+        publisher=single.get("pub"),
+        sources=tuple(dict.fromkeys([*sources, *sids])),
+        warnings=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _choose(name: str, given: list[tuple[str, str]], notes: list[str]) -> str | None:
+    """One value for a single-valued field: 1.0 before 0.1, first before later."""
+    if not given:
+        return None
+    ordered = [v for d, v in given if d == "1.0"] + [v for d, v in given if d == "0.1"]
+    chosen = ordered[0]
+    others = [v for v in dict.fromkeys(ordered) if v != chosen]
+    if others and not (name == "genre" and all(o.lower() == chosen.lower() for o in others)):
+        listed = ", ".join(repr(o) for o in others)
+        notes.append(f"{name} is given more than once; kept {chosen!r}, ignored {listed}")
+    return chosen
+
+
+def _identifiers(
+    values: dict[str, list[tuple[str, str]]], notes: list[str]
+) -> tuple[list[str], list[str], list[str], list[str]]:
+    issns: list[str] = []
+    eissns: list[str] = []
+    isbns: list[str] = []
+    invalid: list[str] = []
+    for field, out in (("issn", issns), ("eissn", eissns)):
+        for _, value in values.get(field, []):
+            canonical = _issn(value, field, notes, invalid)
+            if canonical and canonical not in out:
+                out.append(canonical)
+    for _, value in values.get("isbn", []):
+        canonical = _isbn(value, notes, invalid)
+        if canonical and canonical not in isbns:
+            isbns.append(canonical)
+    return issns, eissns, isbns, invalid
+
+
+def _issn(value: str, field: str, notes: list[str], invalid: list[str]) -> str | None:
+    check = check_issn(value)
+    if check.valid and check.canonical and "placeholder" not in check.problems:
+        return check.canonical
+    if check.kind in ("isbn10", "isbn13") and field == "issn":
+        notes.append(f"{field} {value!r} looks like an ISBN; not used")
+    elif check.expected_check:
+        notes.append(
+            f"{field} {value!r} has a wrong check digit (expected {check.expected_check});"
+            " not used for matching"
+        )
+    else:
+        notes.append(f"{field} {value!r} is not a valid ISSN; not used for matching")
+    invalid.append(value)
+    return None
+
+
+def _isbn(value: str, notes: list[str], invalid: list[str]) -> str | None:
+    check = check_isbn(value)
+    if check.valid and check.canonical and "placeholder" not in check.problems:
+        return check.canonical
+    if check.expected_check:
+        notes.append(
+            f"isbn {value!r} has a wrong check digit (expected {check.expected_check});"
+            " not used for matching"
+        )
+    else:
+        notes.append(f"isbn {value!r} is not a valid ISBN; not used for matching")
+    invalid.append(value)
+    return None
+
+
+def normalise_doi(value: str) -> str | None:
+    """The DOI in ``value`` (``info:doi/``, ``doi:`` and doi.org forms accepted), or None."""
+    text = value.strip()
+    if text.lower().startswith("info:doi/"):
+        text = text[9:]
+    text = _DOI_URL_RE.sub("", text).strip()
+    return text if _DOI_RE.fullmatch(text) else None
+
+
+def _ids(
+    ids: list[str],
+    single: dict[str, str],
+    notes: list[str],
+    invalid: list[str],
+    isbns: list[str],
+    issns: list[str],
+) -> tuple[str | None, str | None, str | None, str | None, list[str]]:
+    dois: list[str] = []
+    pmids: list[str] = []
+    oclc: list[str] = []
+    lccns: list[str] = []
+    others: list[str] = []
+    if "doi" in single:
+        ids = [*ids, "doi:" + single["doi"]]
+    if "pmid" in single:
+        ids = [*ids, "pmid:" + single["pmid"]]
+    for raw in ids:
+        text = raw.strip()
+        low = text.lower()
+        scheme, _, _rest = low.partition("/") if low.startswith("info:") else low.partition(":")
+        body = text[len(scheme) + 1 :].strip()
+        if scheme in ("info:doi", "doi"):
+            if not body:
+                continue  # "id=doi:" with nothing after it: an empty slot, not an error
+            doi = normalise_doi(body)
+            if doi is None:
+                notes.append(f"{raw!r} is not a valid DOI; not used")
+                invalid.append(raw)
+            else:
+                dois.append(doi)
+        elif scheme in ("info:pmid", "pmid"):
+            if body:
+                pmids.append(body)
+        elif scheme in ("info:oclcnum", "oclcnum"):
+            if body:
+                oclc.append(body)
+        elif scheme in ("info:lccn", "lccn"):
+            if body:
+                lccns.append(body)
+        elif low.startswith(("urn:isbn:", "info:isbn/")):
+            body = text[len("urn:isbn:") if low.startswith("urn:") else len("info:isbn/") :]
+            if body.strip():
+                canonical = _isbn(body, notes, invalid)
+                if canonical and canonical not in isbns:
+                    isbns.append(canonical)
+        elif low.startswith(("urn:issn:", "info:issn/")):
+            body = text[len("urn:issn:") if low.startswith("urn:") else len("info:issn/") :]
+            if body.strip():
+                canonical = _issn(body, "issn", notes, invalid)
+                if canonical and canonical not in issns:
+                    issns.append(canonical)
+        elif _DOI_RE.match(text) or _DOI_URL_RE.match(text):
+            doi = normalise_doi(text)
+            if doi is not None:
+                notes.append(f"rft_id {raw!r} is a DOI without the info:doi/ prefix; read as DOI")
+                dois.append(doi)
+            else:
+                others.append(raw)
+        elif low.startswith("info:") or low.startswith("urn:"):
+            others.append(raw)
+        else:
+            notes.append(f"identifier {raw!r} has no scheme erdq knows; ignored")
+            others.append(raw)
+    doi = _first_of(dois, "DOI", notes, fold=True)
+    return (
+        doi,
+        _first_of(pmids, "PMID", notes),
+        _first_of(oclc, "OCLC number", notes),
+        _first_of(lccns, "LCCN", notes),
+        others,
+    )
+
+
+def _first_of(found: list[str], label: str, notes: list[str], *, fold: bool = False) -> str | None:
+    if not found:
+        return None
+    distinct = list(dict.fromkeys(v.lower() if fold else v for v in found))
+    if len(distinct) > 1:
+        notes.append(f"several different {label}s given; kept {found[0]!r}")
+    return found[0]
+
+
+def _genre(value: str | None, notes: list[str]) -> str | None:
+    if value is None:
+        return None
+    low = value.strip().lower()
+    if low in _GENRES:
+        return low
+    notes.append(f"genre {value!r} is not an OpenURL genre; ignored")
+    return None
+
+
+def _format(value: str | None, notes: list[str]) -> str | None:
+    if value is None:
+        return None
+    low = value.strip().lower()
+    prefixes = ("info:ofi/fmt:kev:mtx:", "info:ofi/fmt:xml:xsd:")
+    for prefix in prefixes:
+        if low.startswith(prefix):
+            name = low[len(prefix) :]
+            if name in _FORMATS:
+                return _FORMATS[name]
+            if name == "article":
+                notes.append(f"rft_val_fmt {value!r} is not registered; read as journal")
+                return "journal"
+            if name in ("marc21", "oai_dc"):
+                return "marc" if name == "marc21" else "dc"
+            break
+    notes.append(f"rft_val_fmt {value!r} is not a format erdq knows; ignored")
+    return None
+
+
+def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
+    """A cited date as a partial date (an interval), and a warning when read leniently."""
+    parsed = parse_partial_date(text)
+    if parsed.value is not None:
+        return parsed.value, None  # a time of day attached does not matter here
+    if parsed.suggestion is not None:
+        retry = parse_partial_date(parsed.suggestion).value
+        if retry is not None:
+            return retry, f"date {text!r} read as {retry}"
+    m = _COMPACT_DATE_RE.fullmatch(text.strip())
+    if m:
+        compact = parse_partial_date(f"{m[1]}-{m[2]}-{m[3]}").value
+        if compact is not None:
+            return compact, f"date {text!r} read as {compact}"
+    years = _YEAR_RE.findall(text)
+    if len(set(years)) == 1:
+        return PartialDate(int(years[0])), f"date {text!r} read as the year {years[0]}"
+    return None, f"date {text!r} is not understood; the request is not date-checked"
+
+
+def _date(text: str | None, year: str | None, notes: list[str]) -> PartialDate | None:
+    date = None
+    if text is not None:
+        date, note = parse_citation_date(text)
+        if note:
+            notes.append(note)
+    if year is not None:
+        from_year, note = parse_citation_date(year)
+        if date is None:
+            if note:
+                notes.append(note.replace("date", "year", 1))
+            date = from_year
+        elif from_year is not None and from_year.year != date.year:
+            notes.append(f"year {year!r} disagrees with date {text!r}; the date is used")
+    return date
+
+
+def _pages(
+    pages: str, spage: str | None, epage: str | None, notes: list[str]
+) -> tuple[str | None, str | None]:
+    m = _PAGES_RE.match(pages)
+    if m is None:
+        notes.append(f"pages {pages!r} is not a page range; ignored")
+        return spage, epage
+    first, last = m[1], m[2]
+    if spage is not None and spage != first:
+        notes.append(f"pages {pages!r} disagrees with spage {spage!r}; spage is used")
+    return spage or first, epage or last
+
+
+def _surname(aulast: str | None, notes: list[str]) -> str | None:
+    """aulast is one surname; a list of authors keeps the first and reports the rest."""
+    if aulast is None or ("," not in aulast and ";" not in aulast):
+        return aulast
+    first, rest = (part.strip() for part in re.split(r"[,;]", aulast, maxsplit=1))
+    if rest:
+        notes.append(f"aulast holds more than one surname; kept {first!r}, not parsed: {rest!r}")
+    return first or None
+
+
+def genre_is_book(genre: str | None) -> bool:
+    return genre in _BOOK_GENRES

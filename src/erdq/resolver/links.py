@@ -1,0 +1,156 @@
+"""Target URLs and the human explanation of a service.
+
+A collection's ``link_template`` is one of:
+
+* empty or ``title_url`` — the portfolio's ``title_url`` (the default);
+* ``doi`` — ``https://doi.org/<doi>`` when the citation has a DOI, else the title URL;
+* a URL with placeholders ``{issn}`` ``{eissn}`` ``{isbn}`` ``{doi}`` ``{volume}``
+  ``{issue}`` ``{spage}`` ``{date}`` ``{title_id}`` ``{title_url}``, each URL-encoded.
+
+Placeholders are replaced by plain text substitution, never ``str.format`` (which would
+let a template reach Python attributes). Only http(s) URLs are ever returned, so a
+``javascript:`` value in the data can never become a link or a redirect. A collection's
+``proxy`` is put in front (EZproxy style ``https://proxy/login?url=``), or, when it
+contains ``{url}``, gets the URL-encoded target in that place.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from erdq.identifiers import check_identifier
+from erdq.model.coverage import CoverageRange
+from erdq.model.embargo import Embargo
+from erdq.openurl.citation import Citation
+
+PLACEHOLDERS = (
+    "issn",
+    "eissn",
+    "isbn",
+    "doi",
+    "volume",
+    "issue",
+    "spage",
+    "date",
+    "title_id",
+    "title_url",
+)
+_PLACEHOLDER_RE = re.compile(r"\{([a-z_]*)\}")
+_UNITS = {"D": "day", "M": "month", "Y": "year"}
+
+
+def check_template(template: str) -> str | None:
+    """What is wrong with a link template, or None when it can be used."""
+    if template in ("", "title_url", "doi"):
+        return None
+    unknown = sorted({n for n in _PLACEHOLDER_RE.findall(template) if n not in PLACEHOLDERS})
+    if unknown:
+        return (
+            f"unknown placeholder(s) {', '.join('{' + n + '}' for n in unknown)}; "
+            f"known: {', '.join('{' + n + '}' for n in PLACEHOLDERS)}"
+        )
+    if not template.lower().startswith(("http://", "https://")):
+        return "a link template must be an http:// or https:// URL, 'title_url' or 'doi'"
+    return None
+
+
+def check_proxy(proxy: str) -> str | None:
+    if proxy and not proxy.lower().startswith(("http://", "https://")):
+        return "a proxy prefix must start with http:// or https://"
+    return None
+
+
+def target_url(
+    template: str | None,
+    proxy: str | None,
+    citation: Citation,
+    *,
+    title_url: str | None,
+    print_identifier: str | None,
+    online_identifier: str | None,
+    title_id: str | None,
+) -> str | None:
+    """The URL a service links to, or None when none can be built."""
+    template = (template or "").strip()
+    url: str | None
+    if template in ("", "title_url"):
+        url = title_url
+    elif template == "doi":
+        url = f"https://doi.org/{quote(citation.doi, safe='/')}" if citation.doi else title_url
+    else:
+        values = _values(citation, title_url, print_identifier, online_identifier, title_id)
+        url = _PLACEHOLDER_RE.sub(lambda m: quote(values.get(m[1]) or "", safe=""), template)
+    if not url or not _is_web(url):
+        return None
+    if proxy:
+        proxy = proxy.strip()
+        url = proxy.replace("{url}", quote(url, safe="")) if "{url}" in proxy else proxy + url
+        if not _is_web(url):
+            return None
+    return url
+
+
+def _values(
+    citation: Citation,
+    title_url: str | None,
+    print_identifier: str | None,
+    online_identifier: str | None,
+    title_id: str | None,
+) -> dict[str, str | None]:
+    def kind(value: str | None) -> str | None:
+        return check_identifier(value).kind if value else None
+
+    issn = print_identifier if kind(print_identifier) == "issn" else None
+    eissn = online_identifier if kind(online_identifier) == "issn" else None
+    isbn = next((i for i in (online_identifier, print_identifier) if kind(i) == "isbn13"), None)
+    return {
+        "issn": issn or (citation.issns[0] if citation.issns else eissn),
+        "eissn": eissn or (citation.eissns[0] if citation.eissns else issn),
+        "isbn": isbn or (citation.isbns[0] if citation.isbns else None),
+        "doi": citation.doi,
+        "volume": citation.volume,
+        "issue": citation.issue,
+        "spage": citation.spage,
+        "date": str(citation.date) if citation.date else None,
+        "title_id": title_id,
+        "title_url": title_url,
+    }
+
+
+def _is_web(url: str) -> bool:
+    low = url.strip().lower()
+    return low.startswith(("http://", "https://")) and not any(c in url for c in "\r\n\t ")
+
+
+def explanation(
+    coverage_range: CoverageRange | None, collection: str, depth: str | None = None
+) -> str:
+    """ "Full text 1997–present via X; the most recent 12 months are embargoed"."""
+    what = "Full text" if not depth or depth.lower() == "fulltext" else depth.capitalize()
+    if coverage_range is None:
+        return f"{what} via {collection}"
+    start = coverage_range.start_date
+    end = coverage_range.end_date
+    span = ""
+    if start is not None or end is not None:
+        span = f" {start.year if start else 'earliest'}–{end.year if end else 'present'}"
+    text = f"{what}{span} via {collection}"
+    if coverage_range.embargo is not None:
+        text += "; " + embargo_phrase(coverage_range.embargo)
+    return text
+
+
+def embargo_phrase(embargo: Embargo) -> str:
+    parts = []
+    for s in embargo.statements:
+        unit = _UNITS[s.unit]
+        amount = f"{s.length} {unit}s" if s.length != 1 else unit
+        if s.kind == "P":
+            verb = "are" if s.length != 1 else "is"
+            parts.append(f"the most recent {amount} {verb} embargoed")
+        else:
+            parts.append(
+                f"only the most recent {amount} {'are' if s.length != 1 else 'is'} available"
+            )
+    return "; ".join(parts)

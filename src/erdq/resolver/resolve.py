@@ -1,0 +1,364 @@
+"""Resolution: a citation against the holdings index, giving services or reasons.
+
+Matching, strongest first: the cited ISSNs and eISSNs against both identifiers of every
+holding (either may be cited for either), the cited ISBNs (ISBN-13 canonical, so 10 and 13
+meet), a collection's DOI prefixes (only collections that declare them), and, only when
+nothing matched on an identifier, the normalised title — a weaker match, marked as such.
+Each candidate then goes through ``erdq.coverage.evaluate`` (the one coverage evaluator)
+with the resolver's clock; a title-level request (no date, volume or issue) is not
+date-filtered. A candidate becomes a service when its collection is active, the item is
+covered and a target URL can be built; otherwise it carries a reason code and message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from erdq.coverage import CoverageResult, Status, evaluate
+from erdq.model.coverage import format_statements
+from erdq.model.portfolio import normalise_title
+from erdq.openurl.citation import Citation
+from erdq.resolver.index import CollectionInfo, Holding, HoldingsIndex
+from erdq.resolver.links import explanation, target_url
+
+Today = dt.date | Callable[[], dt.date] | None
+
+# Every no-service reason code, with its meaning (documented in docs/resolver.md).
+REASONS: dict[str, str] = {
+    "insufficient_metadata": "the request names no ISSN, ISBN, DOI or title to match on",
+    "invalid_identifier": "the only identifiers cited are invalid (wrong check digit ...)",
+    "no_title_matched": "no title in the library's holdings matched the request",
+    "before_coverage": "the item is older than the coverage (or than an R moving wall)",
+    "after_coverage": "the item is newer than the coverage",
+    "gap_in_coverage": "the item falls between two coverage ranges of the title",
+    "embargoed": "the item is behind an embargo (a P moving wall) until a known date",
+    "not_covered": "the coverage does not include the item for another reason",
+    "collection_inactive": "the title is in a collection that is not active",
+    "no_url": "the portfolio has no URL and its collection no usable link template",
+}
+# Which reason is reported for a request when several candidates fail differently.
+_REASON_ORDER = (
+    "embargoed",
+    "gap_in_coverage",
+    "after_coverage",
+    "before_coverage",
+    "not_covered",
+    "no_url",
+    "collection_inactive",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    collection: CollectionInfo
+    holding: Holding | None  # None: a collection matched by DOI prefix alone
+    match: str  # "issn 1234-5679", "isbn 9780128139608", "doi prefix 10.1002", "title"
+    strength: str  # identifier | doi_prefix | title (weaker)
+    coverage: CoverageResult | None
+    url: str | None
+    reason: str | None  # None when this candidate is a service
+    message: str  # the explanation (service) or why there is no service
+
+    @property
+    def is_service(self) -> bool:
+        return self.reason is None
+
+    def to_dict(self) -> dict[str, Any]:
+        h = self.holding
+        coverage = None
+        if self.coverage is not None:
+            c = self.coverage
+            coverage = {
+                "status": str(c.status),
+                "reason": c.reason,
+                "statement": format_statements(h.ranges()) if h is not None else None,
+                "available_from": _iso(c.available_from),
+                "available_until": _iso(c.available_until),
+                "embargoed_until": _iso(c.embargoed_until),
+            }
+        out: dict[str, Any] = {
+            "collection": self.collection.name,
+            "portfolio": h.portfolio_ids[0] if h is not None else None,
+            "portfolios": list(h.portfolio_ids) if h is not None else [],
+            "title_id": h.title_id if h is not None else None,
+            "title": h.title if h is not None else None,
+            "match": self.match,
+            "match_strength": self.strength,
+            "url": self.url,
+            "coverage": coverage,
+        }
+        if self.is_service:
+            out["note"] = self.message
+        else:
+            out["reason"] = self.reason
+            out["message"] = self.message
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    citation: Citation
+    candidates: tuple[Candidate, ...]
+    outcome: str  # service | no_service | insufficient_metadata
+    reason: str | None  # the request's dominant reason code when there is no service
+    message: str | None
+    today: dt.date | None = None
+    extra_warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def services(self) -> tuple[Candidate, ...]:
+        return tuple(c for c in self.candidates if c.is_service)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.citation.warnings + self.extra_warnings
+
+    def to_dict(self) -> dict[str, Any]:
+        failures = [c.to_dict() for c in self.candidates if not c.is_service]
+        if not self.candidates and self.reason is not None:
+            failures = [
+                {
+                    "collection": None,
+                    "portfolio": None,
+                    "portfolios": [],
+                    "title_id": None,
+                    "title": None,
+                    "match": None,
+                    "match_strength": None,
+                    "url": None,
+                    "coverage": None,
+                    "reason": self.reason,
+                    "message": self.message,
+                }
+            ]
+        return {
+            "citation": self.citation.to_dict(),
+            "title_level": self.citation.title_level,
+            "today": _iso(self.today),
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "message": self.message,
+            "services": [c.to_dict() for c in self.services],
+            "no_service_reasons": failures,
+            "warnings": list(self.warnings),
+        }
+
+
+class Resolver:
+    """Resolves citations against one ``HoldingsIndex``; safe to share between threads."""
+
+    def __init__(self, index: HoldingsIndex, *, today: Today = None) -> None:
+        self.index = index
+        self.today = today
+
+    def resolve(self, citation: Citation, *, today: Today = None) -> Resolution:
+        clock = today if today is not None else self.today
+        day = _day(clock)
+        if citation.insufficient:
+            reason = "insufficient_metadata"
+            if citation.invalid_identifiers:
+                reason = "invalid_identifier"
+            outcome = "insufficient_metadata" if reason == "insufficient_metadata" else "no_service"
+            return Resolution(
+                citation, (), outcome, reason, _no_match_message(citation, reason), day
+            )
+        matches = self._match(citation)
+        if not matches:
+            reason = "no_title_matched"
+            if citation.invalid_identifiers and not (
+                citation.all_issns or citation.isbns or citation.doi
+            ):
+                reason = "invalid_identifier"
+            message = _no_match_message(citation, reason)
+            return Resolution(citation, (), "no_service", reason, message, day)
+        candidates = [self._evaluate(citation, info, h, match, strength, day)
+                      for info, h, match, strength in matches]  # fmt: skip
+        candidates = _merge(candidates)
+        services = [c for c in candidates if c.is_service]
+        if services:
+            return Resolution(citation, tuple(candidates), "service", None, None, day)
+        reason = min(
+            (c.reason for c in candidates if c.reason),
+            key=lambda r: _REASON_ORDER.index(r) if r in _REASON_ORDER else len(_REASON_ORDER),
+        )
+        first = next(c for c in candidates if c.reason == reason)
+        return Resolution(citation, tuple(candidates), "no_service", reason, first.message, day)
+
+    def _match(self, citation: Citation) -> list[tuple[CollectionInfo, Holding | None, str, str]]:
+        index = self.index
+        found: list[tuple[CollectionInfo, Holding | None, str, str]] = []
+        seen: set[int] = set()
+
+        def take(numbers: Sequence[int], match: str, strength: str) -> None:
+            for n in numbers:
+                if n in seen:
+                    continue
+                seen.add(n)
+                holding = index.holdings[n]
+                found.append((index.collections[holding.collection_id], holding, match, strength))
+
+        for issn in citation.all_issns:
+            take(index.by_identifier.get(issn, ()), f"issn {issn}", "identifier")
+        for isbn in citation.isbns:
+            take(index.by_identifier.get(isbn, ()), f"isbn {isbn}", "identifier")
+        prefix = citation.doi_prefix
+        if prefix:
+            matched = {info.id for info, _, _, _ in found}
+            for cid in index.by_doi_prefix.get(prefix.lower(), ()):
+                if cid not in matched:
+                    found.append(
+                        (index.collections[cid], None, f"doi prefix {prefix}", "doi_prefix")
+                    )
+        if not found and citation.container_title:
+            key = normalise_title(citation.container_title)
+            if key:
+                take(index.by_title.get(key, ()), "title", "title")
+        return found
+
+    def _evaluate(
+        self,
+        citation: Citation,
+        info: CollectionInfo,
+        holding: Holding | None,
+        match: str,
+        strength: str,
+        day: dt.date | None,
+    ) -> Candidate:
+        if holding is None:
+            # A DOI-prefix match: the collection links every DOI it publishes; no coverage.
+            url = target_url(
+                "doi",
+                info.proxy,
+                citation,
+                title_url=None,
+                print_identifier=None,
+                online_identifier=None,
+                title_id=None,
+            )
+            if not info.active:
+                return Candidate(
+                    info,
+                    None,
+                    match,
+                    strength,
+                    None,
+                    None,
+                    "collection_inactive",
+                    f"collection {info.name} is not active",
+                )
+            note = f"Full text via {info.name} (linked by DOI; coverage not checked)"
+            return Candidate(info, None, match, strength, None, url, None, note)
+        ranges = holding.ranges()
+        coverage = evaluate(
+            ranges, date=citation.date, volume=citation.volume, issue=citation.issue, today=day
+        )
+        url = target_url(
+            info.link_template,
+            info.proxy,
+            citation,
+            title_url=holding.title_url,
+            print_identifier=holding.print_identifier,
+            online_identifier=holding.online_identifier,
+            title_id=holding.title_id,
+        )
+        where = f"{holding.title} in {info.name}"
+        if not info.active:
+            return Candidate(
+                info,
+                holding,
+                match,
+                strength,
+                coverage,
+                url,
+                "collection_inactive",
+                f"{where}: the collection is not active ({info.status})",
+            )
+        if coverage.status is not Status.COVERED:
+            reason = _coverage_reason(coverage)
+            return Candidate(
+                info, holding, match, strength, coverage, url, reason, f"{where}: {coverage.reason}"
+            )
+        if url is None:
+            return Candidate(
+                info,
+                holding,
+                match,
+                strength,
+                coverage,
+                None,
+                "no_url",
+                f"{where}: the portfolio has no URL and the collection no usable link template",
+            )
+        index = coverage.range_index
+        decided = ranges[index] if index is not None and index < len(ranges) else None
+        note = explanation(decided, info.name, holding.coverage_depth)
+        if strength == "title":
+            note += " (matched by title only; check that it is the same title)"
+        return Candidate(info, holding, match, strength, coverage, url, None, note)
+
+
+def _coverage_reason(result: CoverageResult) -> str:
+    if result.status is Status.EMBARGOED:
+        return "embargoed"
+    text = result.reason
+    if "gap in coverage" in text:
+        return "gap_in_coverage"
+    if " before " in text:
+        return "before_coverage"
+    if " after " in text or "never available" in text:
+        return "after_coverage"
+    return "not_covered"
+
+
+def _merge(candidates: list[Candidate]) -> list[Candidate]:
+    """Order by collection preference, identifier matches first; one service per URL."""
+    strength_order = {"identifier": 0, "doi_prefix": 1, "title": 2}
+    ordered = sorted(
+        candidates,
+        key=lambda c: (
+            not c.is_service,
+            c.collection.preference,
+            strength_order.get(c.strength, 3),
+            c.collection.name,
+            c.holding.portfolio_ids[0] if c.holding is not None else 0,
+        ),
+    )
+    out: list[Candidate] = []
+    urls: set[str] = set()
+    for c in ordered:
+        if c.is_service and c.url in urls:
+            continue  # the same target twice (e.g. one title in two collections on one platform)
+        if c.is_service and c.url:
+            urls.add(c.url)
+        out.append(c)
+    return out
+
+
+def _no_match_message(citation: Citation, reason: str) -> str:
+    if reason == "invalid_identifier":
+        return (
+            f"the cited identifier(s) {', '.join(citation.invalid_identifiers)} are not valid,"
+            " so nothing could be matched"
+        )
+    if reason == "insufficient_metadata":
+        return REASONS[reason]
+    keys = [*citation.all_issns, *citation.isbns]
+    if citation.doi:
+        keys.append(f"DOI {citation.doi}")
+    if citation.container_title:
+        keys.append(f"title {citation.container_title!r}")
+    return f"no holding matched {', '.join(keys)}"
+
+
+def _day(clock: Today) -> dt.date:
+    if clock is None:
+        return dt.date.today()
+    value = clock if isinstance(clock, dt.date) else clock()
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None

@@ -1,0 +1,149 @@
+"""HL1xx: what the holdings file for the central index leaves out, and why.
+
+``erdq.holdings`` builds the file from the active portfolios in the store: only valid
+identifiers are published, and coverage ranges are merged per title across collections.
+These rules name every portfolio, identifier or coverage range that did not make it into
+the file as delivered, and titles whose portfolios disagree. Each example is a KBART file
+(overrides of the valid serial row of ``erdq.rules.kbart.base``: "Journal of Invented
+Studies", print ISSN 1234-5679, online ISSN 2049-3630) imported into a store and published;
+``tests/test_holdings.py`` runs them.
+"""
+
+from __future__ import annotations
+
+from erdq.findings import Level, Severity
+from erdq.registry import Example, Scope, rule, sections
+
+_REF = (
+    "KBART Recommended Practice (NISO RP-9-2014), 6.6 print_identifier and "
+    'online_identifier, 6.7-6.12 coverage, 6.16 embargo_info; Ex Libris, "Publishing '
+    'electronic records to the Central Discovery Index" (active portfolios, identifiers, '
+    "coverage and embargo per title)."
+)
+
+IDENTIFIER_NOT_PUBLISHED = rule(
+    "HL101",
+    "identifier-not-published",
+    level=Level.CENTRAL_INDEX,
+    severity=Severity.WARNING,
+    scope=Scope.CROSS,
+    message="{column} {value!r} is not a valid ISSN or ISBN ({problem}), so it was left out "
+    "of the holdings file. Correct the identifier in the KBART file (or ask the provider "
+    "to) and publish again.",
+    doc=sections(
+        what="Every print_identifier and online_identifier of an active portfolio is checked "
+        "with erdq's identifier rules (python-stdnum check digits, placeholders such as "
+        "0000-0000). A value that is not a valid ISSN or ISBN is not written to the "
+        "holdings file; the portfolio is still published when its other identifier is "
+        "valid.",
+        why="The central index matches articles and books to holdings by identifier. A "
+        "wrong check digit either matches nothing or, worse, another journal's number, so "
+        "the library's full text is hidden from readers or claimed for a title it does not "
+        "have. The index refuses or silently drops such values; leaving them out here and "
+        "saying so keeps the file clean and the fault visible.",
+        example="Bad: online_identifier 2049-3631 (the check digit should be 0). Good: "
+        "online_identifier 2049-3630.",
+        fix="Correct the identifier in the provider's KBART file (or ask the provider to), "
+        "import it again and publish again.",
+        references=_REF,
+    ),
+    bad=Example(rows=({"online_identifier": "2049-3631"},)),
+    good=Example(rows=({},)),
+)
+
+PORTFOLIO_NOT_PUBLISHED = rule(
+    "HL102",
+    "portfolio-not-published",
+    level=Level.CENTRAL_INDEX,
+    severity=Severity.ERROR,
+    scope=Scope.CROSS,
+    message="The portfolio {title!r} has no valid ISSN or ISBN, so it is not in the holdings "
+    "file: the central index will not show its full text as available. Give it a valid "
+    "print_identifier or online_identifier.",
+    doc=sections(
+        what="An active portfolio must have at least one valid identifier (ISSN, ISBN-10 "
+        "or ISBN-13) to be published; otherwise it is left out of the holdings file "
+        "altogether.",
+        why="The central index knows titles by identifier only. A portfolio without a valid "
+        "one is paid for, active in the knowledge base, and yet every article or chapter "
+        "of it shows as unavailable in discovery.",
+        example="Bad: print_identifier 1234-5678 (bad check digit) and no online_identifier. "
+        "Good: print_identifier 1234-5679.",
+        fix="Add or correct the title's ISSN/ISBN in the KBART file; check the ISSN Portal "
+        "or the publisher's site for the right number.",
+        references=_REF,
+    ),
+    bad=Example(rows=({"print_identifier": "1234-5678", "online_identifier": ""},)),
+    good=Example(rows=({"online_identifier": ""},)),
+)
+
+COVERAGE_NOT_PUBLISHED = rule(
+    "HL103",
+    "coverage-not-published",
+    level=Level.CENTRAL_INDEX,
+    severity=Severity.ERROR,
+    scope=Scope.CROSS,
+    message="A coverage range of {title!r} was left out of the holdings file: {problem}. "
+    "Correct the range in the KBART file and publish again.",
+    doc=sections(
+        what="Each coverage range (one KBART row) of a published portfolio must have "
+        "readable dates and embargo and must not end before it starts. A range with an "
+        "unreadable date_first_issue_online, date_last_issue_online or embargo_info, or "
+        "an inverted one, is left out; the portfolio's other ranges are still published "
+        "(if none is left, the title is not published at all).",
+        why="Publishing an unreadable start date as 'from the beginning', an unreadable end "
+        "as 'to the present', or an unreadable embargo as 'no embargo' would tell the "
+        "central index that the library has full text it does not have. Leaving the range "
+        "out errs on the side readers can trust, and this finding makes the gap visible.",
+        example="Bad: date_first_issue_online 2001-00-00 (zero-filled). Good: "
+        "date_first_issue_online 2001.",
+        fix="Correct the date or embargo (`erdq kbart validate` shows the KB3xx finding "
+        "with a suggestion), import the file again and publish again.",
+        references=_REF,
+    ),
+    bad=Example(rows=({"date_first_issue_online": "2001-00-00"},)),
+    good=Example(rows=({},)),
+)
+
+TITLES_DISAGREE = rule(
+    "HL104",
+    "holding-titles-disagree",
+    level=Level.CENTRAL_INDEX,
+    severity=Severity.WARNING,
+    scope=Scope.CROSS,
+    message="This portfolio ({title!r}) shares identifier {identifier} with portfolios "
+    "titled {holding_title!r}; their coverage was published as one title. Check which "
+    "identifier is wrong.",
+    doc=sections(
+        what="Portfolios that share a valid identifier (in one collection or across "
+        "collections) are published as one title, with their coverage merged. This rule "
+        "names portfolios of such a title whose normalised title differs from the title "
+        "published.",
+        why="Two journals sharing an ISSN is almost always a data error (the print ISSN "
+        "of a predecessor, a series ISSN on a book, a copy-and-paste slip). The merged "
+        "coverage then credits one title with the other's years, so articles show as "
+        "available that are not, or the reverse.",
+        example="Bad: 'Journal of Invented Studies' and 'Annals of Unrelated Matters', both "
+        "with print_identifier 1234-5679. Good: each title with its own ISSN.",
+        fix="Look the ISSNs up (ISSN Portal) and correct the wrong row in the KBART file.",
+        references=_REF,
+    ),
+    bad=Example(
+        rows=(
+            {},
+            {
+                "publication_title": "Annals of Unrelated Matters",
+                "online_identifier": "",
+                "title_id": "aum",
+            },
+        )
+    ),
+    good=Example(rows=({},)),
+)
+
+HOLDINGS_RULES = (
+    IDENTIFIER_NOT_PUBLISHED,
+    PORTFOLIO_NOT_PUBLISHED,
+    COVERAGE_NOT_PUBLISHED,
+    TITLES_DISAGREE,
+)

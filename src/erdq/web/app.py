@@ -1,0 +1,185 @@
+"""The resolver web service (``erdq serve``): ``create_app`` builds the FastAPI app.
+
+Routes:
+
+* ``GET /openurl?<OpenURL>`` — the services menu as HTML; JSON (the ``erdq resolve
+  --format json`` shape) with ``Accept: application/json`` or ``format=json``; with
+  ``redirect=1``, a 302 to the service when there is exactly one (else the menu).
+* ``GET /problem?openurl=...`` — a form to report a problem with a request;
+  ``POST /problem`` records it in the store (a placeholder until the feedback form).
+* ``GET /healthz`` — liveness and what was loaded.
+
+``format`` and ``redirect`` are the service's own parameters and are removed before the
+OpenURL is parsed. Queries longer than ``max_query`` characters get 414. Redirects only
+ever go to a URL the resolver built from a portfolio, never to one taken from the request.
+The holdings are loaded once, when the app is created; every resolution is logged through
+a batching ``RequestLog`` unless logging is off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import parse_qsl, unquote_plus
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from erdq.openurl import parse_openurl
+from erdq.resolver import Resolver, cached_index
+from erdq.resolver.admin import record_problem
+from erdq.resolver.log import RequestLog
+from erdq.web import pages
+
+MAX_QUERY = 8192  # characters; longer OpenURLs are refused with 414
+_CONTROL = ("format", "redirect")
+_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
+}
+
+
+def create_app(
+    db: str | None = None,
+    *,
+    today: dt.date | None = None,
+    log: bool = True,
+    max_query: int = MAX_QUERY,
+) -> FastAPI:
+    from erdq.store import open_store
+
+    store = open_store(db)
+    index = cached_index(store.engine)
+    resolver = Resolver(index, today=today)
+    request_log = RequestLog(store.engine) if log else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if request_log is not None:
+            request_log.close()
+        store.close()
+
+    app = FastAPI(
+        title="erdq link resolver",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.state.resolver = resolver
+    app.state.request_log = request_log
+    app.state.store = store
+
+    @app.get("/openurl")
+    async def openurl(request: Request) -> Response:
+        raw = request.scope.get("query_string", b"").decode("latin-1")
+        if len(raw) > max_query:
+            return _html(
+                pages.error_page(414, f"The request is longer than {max_query} characters."), 414
+            )
+        query, control = _split_control(raw)
+        citation = parse_openurl(query)
+        resolution = resolver.resolve(citation)
+        if request_log is not None:
+            request_log.record(resolution, query=query)
+        services = resolution.services
+        if control.get("redirect", "").lower() in ("1", "true", "yes") and len(services) == 1:
+            url = services[0].url
+            if url:
+                return RedirectResponse(url, status_code=302, headers=_HEADERS)
+        data = resolution.to_dict()
+        if _wants_json(request, control):
+            return _json(data)
+        return _html(pages.menu(data, query))
+
+    @app.get("/problem")
+    async def problem_form(request: Request) -> Response:
+        openurl = request.query_params.get("openurl", "")
+        if len(openurl) > max_query:
+            return _html(pages.error_page(414, "The request reported is too long."), 414)
+        return _html(pages.problem_form(openurl))
+
+    @app.post("/problem")
+    async def problem_post(request: Request) -> Response:
+        body = await request.body()
+        if len(body) > max_query + 8000:
+            return _html(pages.error_page(413, "The report is too long."), 413)
+        fields = dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+        openurl = fields.get("openurl", "")
+        if not openurl:
+            return _html(pages.error_page(400, "The report names no request."), 400)
+        report_id = record_problem(
+            store.engine,
+            openurl,
+            message=fields.get("message"),
+            user_agent=request.headers.get("user-agent"),
+        )
+        if "application/json" in request.headers.get("accept", ""):
+            return _json({"id": report_id, "recorded": True})
+        return _html(pages.problem_thanks(report_id))
+
+    @app.get("/healthz")
+    async def healthz() -> Response:
+        data: dict[str, Any] = {
+            "status": "ok",
+            "holdings": len(index),
+            "collections": len(index.collections),
+            "logging": request_log is not None,
+        }
+        if request_log is not None:
+            data["logged"] = request_log.written
+            data["log_errors"] = request_log.errors
+        return _json(data)
+
+    return app
+
+
+def _split_control(raw: str) -> tuple[str, dict[str, str]]:
+    """The OpenURL without the service's own parameters, and those parameters."""
+    keep: list[str] = []
+    control: dict[str, str] = {}
+    for segment in raw.split("&"):
+        key, _, value = segment.partition("=")
+        if key in _CONTROL:
+            control[key] = unquote_plus(value)
+        else:
+            keep.append(segment)
+    return "&".join(keep), control
+
+
+def _wants_json(request: Request, control: dict[str, str]) -> bool:
+    if control.get("format", "").lower() == "json":
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _json(data: dict[str, Any], status: int = 200) -> Response:
+    return Response(
+        json.dumps(data, ensure_ascii=False).encode(),
+        status_code=status,
+        media_type="application/json",
+        headers=_HEADERS,
+    )
+
+
+def _html(text: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(text, status_code=status, headers=_HEADERS)
+
+
+def app_from_environment() -> FastAPI:
+    """The app for ``uvicorn --factory`` (several worker processes): settings from the
+    environment that ``erdq serve`` sets."""
+    today = os.environ.get("ERDQ_SERVE_TODAY")
+    return create_app(
+        os.environ.get("ERDQ_DB") or None,
+        today=dt.date.fromisoformat(today) if today else None,
+        log=os.environ.get("ERDQ_SERVE_LOG", "1") == "1",
+        max_query=int(os.environ.get("ERDQ_SERVE_MAX_QUERY", str(MAX_QUERY))),
+    )

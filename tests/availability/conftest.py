@@ -1,0 +1,94 @@
+"""Hand-made holdings for the availability tests (evaluation day 2024-06-15).
+
+Journal 1234-5679 / 2049-3630 "Journal of Invented Studies": in "Alpha", 2001 v.1 –
+2010 v.10 and 2015 – present with embargo P1Y (so available 2015-01-01 – 2023-12-31);
+in "Beta", 2008 – 2012. Journal 0317-8471 "Volume Quarterly" in "Alpha": volumes 5 – 9
+only, no dates.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+
+from erdq.model.portfolio import Portfolio, row_to_portfolio
+
+DAY = dt.date(2024, 6, 15)
+ARTICLE_FIELDS = ("doi", "issn", "eissn", "date", "volume", "issue", "title", "available")
+
+
+def _portfolio(collection: str, *rows: dict[str, str]) -> Portfolio:
+    first, *rest = [row_to_portfolio(r, collection, line=2) for r in rows]
+    coverage = first.coverage + tuple(r for p in rest for r in p.coverage)
+    fields = {n: getattr(first, n) for n in Portfolio.__dataclass_fields__}
+    return Portfolio(**{**fields, "coverage": coverage})
+
+
+JIS = {"publication_title": "Journal of Invented Studies", "print_identifier": "1234-5679",
+       "online_identifier": "2049-3630", "title_id": "jis"}  # fmt: skip
+HOLDINGS = [
+    _portfolio(
+        "Alpha",
+        {
+            **JIS,
+            "date_first_issue_online": "2001",
+            "num_first_vol_online": "1",
+            "date_last_issue_online": "2010",
+            "num_last_vol_online": "10",
+        },
+        {**JIS, "date_first_issue_online": "2015", "embargo_info": "P1Y"},
+    ),
+    _portfolio(
+        "Beta", {**JIS, "date_first_issue_online": "2008", "date_last_issue_online": "2012"}
+    ),
+    _portfolio(
+        "Alpha",
+        {
+            "publication_title": "Volume Quarterly",
+            "print_identifier": "0317-8471",
+            "num_first_vol_online": "5",
+            "num_last_vol_online": "9",
+        },
+    ),
+]
+
+# (article, expected available, status, reason, collection), worked out by hand.
+CASES = [
+    ({"issn": "1234-5679", "date": "2005-03"}, True, "covered", "covered", "Alpha"),
+    ({"eissn": "20493630", "date": "2011"}, True, "covered", "covered", "Beta"),
+    ({"issn": "1234-5679", "date": "1999"}, False, "not_covered", "before_coverage", None),
+    ({"issn": "1234-5679", "date": "2013-06"}, False, "not_covered", "gap", None),
+    ({"issn": "1234-5679", "date": "2020-01-05"}, True, "covered", "covered", "Alpha"),
+    ({"issn": "1234-5679", "date": "2024-02"}, False, "embargoed", "embargoed", "Alpha"),
+    ({"issn": "1234-5679", "date": "2010", "volume": "11"}, True, "covered", "covered", "Beta"),
+    ({"issn": "1234-5679", "date": "2009", "volume": "12"}, True, "covered", "covered", "Beta"),
+    ({"issn": "0317-8471", "volume": "7", "issue": "2"}, True, "covered", "covered", "Alpha"),
+    ({"issn": "0317-8471", "volume": "4"}, False, "not_covered", "before_coverage", None),
+    (
+        {"issn": "0317-8471", "volume": "10", "date": "2020"},
+        False,
+        "not_covered",
+        "after_coverage",
+        None,
+    ),
+    ({"issn": "03178471"}, True, "covered", "title_level", "Alpha"),
+    ({"issn": "2434-561X", "date": "2005"}, False, "not_covered", "no_journal", None),
+    ({"doi": "10.1/x", "date": "2005"}, False, "not_covered", "no_identifier", None),
+]
+
+
+def write_cases(path) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, ARTICLE_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for article, *_ in CASES:
+            writer.writerow({k: article.get(k, "") for k in ARTICLE_FIELDS})
+
+
+@pytest.fixture
+def cases_file(tmp_path):
+    path = tmp_path / "articles.csv"
+    write_cases(path)
+    return path

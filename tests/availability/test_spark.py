@@ -1,0 +1,48 @@
+"""The Spark engine gives the same rows as DuckDB (one local SparkSession for the module)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from tests.availability.conftest import CASES, DAY, HOLDINGS
+
+from erdq.availability import run_availability, sample
+
+pytest.importorskip("pyspark")
+if shutil.which("java") is None:
+    pytest.skip("the Spark engine needs Java", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def spark():
+    from erdq.availability.spark_engine import local_session
+
+    session = local_session("2")
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_hand_worked_verdicts_on_spark(spark, cases_file) -> None:
+    with run_availability(cases_file, HOLDINGS, today=DAY, engine="spark", spark=spark) as run:
+        got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
+    assert got == [tuple(case[1:]) for case in CASES]
+
+
+def test_spark_and_duckdb_agree_on_100000_articles(spark, tmp_path) -> None:
+    portfolios = list(sample.portfolios(20_000, seed=3))
+    source = tmp_path / "articles.csv"
+    assert sample.write_articles(source, sample.articles(100_000, 17_000, seed=4)) == 100_000
+    results = {}
+    for engine in ("duckdb", "spark"):
+        with run_availability(
+            source, portfolios, today=DAY, engine=engine, spark=spark, work_dir=tmp_path
+        ) as run:
+            results[engine] = {n: run.rows(n) for n in ("verdicts", "journals", "collections")}
+            run.write("verdicts", tmp_path / f"{engine}.jsonl")
+    for name in ("verdicts", "journals", "collections"):
+        assert results["spark"][name] == results["duckdb"][name], name
+    verdicts = results["duckdb"]["verdicts"]
+    assert len(verdicts) == 100_000
+    assert {r[9] for r in verdicts} == {"covered", "embargoed", "not_covered"}

@@ -1,0 +1,144 @@
+"""``erdq resolve``, ``collection set``, ``logs import`` and ``report no-service``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.conftest import shared_file
+
+from erdq.cli import main
+from erdq.store import open_store
+
+pytestmark = pytest.mark.shared
+JSON_KEYS = {"citation", "services", "no_service_reasons", "warnings", "title_level",
+             "outcome", "reason", "message", "today"}  # fmt: skip
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    with open_store(url) as store:
+        store.import_kbart(shared_file("cases", "inputs", "BR-014.kbart.txt"), collection="Emb")
+    return url
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_resolve_json_keys_and_values(db: str) -> None:
+    set_result = run(
+        "collection",
+        "set",
+        "Emb",
+        "--link-template",
+        "https://emb.example/{issn}?d={date}",
+        "--db",
+        db,
+    )
+    assert set_result.exit_code == 0, set_result.output
+    result = run(
+        "resolve",
+        "rft.issn=1234-5679&rft.date=2023-09-10",
+        "--db",
+        db,
+        "--today",
+        "2024-06-15",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == JSON_KEYS
+    assert data["title_level"] is False and data["today"] == "2024-06-15"
+    (service,) = data["services"]
+    assert {"collection", "portfolio", "title_id", "url", "coverage", "note"} <= set(service)
+    assert service["url"] == "https://emb.example/1234-5679?d=2023-09-10"
+    assert service["coverage"]["status"] == "covered"
+    assert data["citation"]["issn"] == ["1234-5679"]
+
+
+def test_resolve_embargoed_text(db: str) -> None:
+    result = run(
+        "resolve", "rft.issn=1234-5679&rft.date=2024-01-05", "--db", db, "--today", "2024-06-15"
+    )
+    assert result.exit_code == 0
+    assert "No service: embargoed" in result.output
+    assert "embargoed until 2025-01-01" in result.output
+
+
+def test_resolve_today_must_be_a_date(db: str) -> None:
+    result = CliRunner().invoke(main, ["resolve", "issn=1", "--db", db, "--today", "June"])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_collection_set_unknown_collection_is_a_clear_error(db: str) -> None:
+    result = CliRunner().invoke(main, ["collection", "set", "Nope", "--inactive", "--db", db])
+    assert result.exit_code == 2
+    assert "no collection named 'Nope'" in result.output and "Traceback" not in result.output
+
+
+def test_inactive_collection(db: str) -> None:
+    run("collection", "set", "Emb", "--inactive", "--db", db)
+    result = run("resolve", "issn=1234-5679", "--db", db, "--format", "json")
+    assert json.loads(result.output)["reason"] == "collection_inactive"
+
+
+def test_logs_import_and_report(db: str, tmp_path: Path) -> None:
+    log = tmp_path / "resolver.log"
+    log.write_text(
+        "# a comment\n"
+        "2024-05-01T10:00:00Z\trft.issn=1234-5679&rft.date=2024-01-05&rft.atitle=A&sid=x\n"
+        "2024-05-02 11:00:00 rft.issn=1234-5679&rft.date=2024-02-05&rft.atitle=A&sid=x\n"
+        "rft.issn=1234-5679&rft.date=2023-02-05&rft.atitle=B\n"
+        "\n"
+        "2024-05-03\trft.issn=9999-9999&rft.atitle=C&rft.jtitle=Nowhere\n",
+        encoding="utf-8",
+    )
+    result = run("logs", "import", str(log), "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "4 request(s) imported" in result.output
+    report = run("report", "no-service", "--db", db, "--today", "2024-06-15", "--format", "json")
+    data = json.loads(report.output)
+    assert data["requests"] == 3  # the undated line was logged today (not in 2023-06..2024-06)
+    assert [(r["article"], r["count"], r["reason"]) for r in data["rows"]] == [
+        ("A", 2, "embargoed"), ("C", 1, "invalid_identifier"),
+    ]  # fmt: skip
+    assert data["rows"][1]["journal"] == "Nowhere"
+
+
+def test_logs_import_bad_lines_are_named_and_nothing_is_written(db: str, tmp_path: Path) -> None:
+    log = tmp_path / "bad.log"
+    log.write_text("issn=1234-5679\n2024-13-01 issn=1\nhello world\n2024-05-01\n")
+    result = CliRunner().invoke(main, ["logs", "import", str(log), "--db", db])
+    assert result.exit_code == 2
+    for number in (2, 3, 4):
+        assert f"line {number}:" in result.output
+    with open_store(db) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM resolver_requests").scalar() == 0
+    skipped = CliRunner().invoke(main, ["logs", "import", str(log), "--db", db, "--skip-bad"])
+    assert skipped.exit_code == 0 and "1 request(s) imported" in skipped.output
+    assert "bad.log:2:" in skipped.output
+
+
+def test_report_formats(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "r.csv"
+    assert run("report", "no-service", "--db", db, "--format", "csv", "-o", str(out)).exit_code == 0
+    assert out.read_text("utf-8-sig").splitlines()[0] == "rank,article,count,journal,reason"
+    pytest.importorskip("openpyxl")
+    xlsx = tmp_path / "r.xlsx"
+    ok = run(
+        "report", "no-service", "--db", db, "--by", "reason", "--format", "xlsx", "-o", str(xlsx)
+    )
+    assert ok.exit_code == 0 and xlsx.stat().st_size > 0
+
+
+def test_commands_have_examples() -> None:
+    for name in ("resolve", "serve", "collection", "report", "logs"):
+        command = main.commands[name]
+        sub = getattr(command, "commands", {"": command})
+        for cmd in sub.values():
+            assert "Example:" in (cmd.help or ""), f"{name} {cmd.name}"

@@ -1,0 +1,134 @@
+"""The resolver web app through FastAPI's TestClient."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from erdq.errors import StoreError
+from erdq.resolver.admin import set_collection
+from erdq.store import open_store
+from erdq.web import create_app
+
+KBART_HEADER = (
+    "publication_title\tprint_identifier\tonline_identifier\tdate_first_issue_online\t"
+    "num_first_vol_online\tnum_first_issue_online\tdate_last_issue_online\t"
+    "num_last_vol_online\tnum_last_issue_online\ttitle_url\tfirst_author\ttitle_id\t"
+    "embargo_info\tcoverage_depth\tcoverage_notes\tpublisher_name\tpublication_type\n"
+)
+
+
+def _row(title: str, issn: str, start: str, url: str, title_id: str) -> str:
+    return f"{title}\t{issn}\t\t{start}\t\t\t\t\t\t{url}\t\t{title_id}\t\tfulltext\t\t\tserial\n"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    kbart = tmp_path / "k.txt"
+    kbart.write_text(
+        KBART_HEADER
+        + _row(
+            "<script>alert(1)</script> Journal",
+            "1234-5679",
+            "2000",
+            "https://a.example/j?x=1&y=2",
+            "t1",
+        )
+        + _row("Bad Link Journal", "1662-680X", "2000", "javascript:alert(1)", "t2"),
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{tmp_path / 'w.sqlite'}"
+    with open_store(url) as store:
+        store.import_kbart(kbart, collection="A & B <Press>")
+    app = create_app(url, today=dt.date(2024, 6, 15), max_query=2000)
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok" and response.json()["holdings"] == 2
+
+
+def test_menu_escapes_record_data(client: TestClient) -> None:
+    response = client.get("/openurl?issn=1234-5679&date=2010&atitle=%3Cb%3Eх%3C/b%3E")
+    assert response.status_code == 200
+    html = response.text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html or "A &amp; B &lt;Press&gt;" in html
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert 'href="https://a.example/j?x=1&amp;y=2"' in html
+    assert '<meta name="viewport"' in html and 'lang="en"' in html
+    assert "Report a problem" in html
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_json_twin(client: TestClient) -> None:
+    by_param = client.get("/openurl?issn=1234-5679&date=2010&format=json").json()
+    by_accept = client.get(
+        "/openurl?issn=1234-5679&date=2010", headers={"Accept": "application/json"}
+    ).json()
+    assert by_param == by_accept
+    assert by_param["outcome"] == "service"
+    assert by_param["services"][0]["url"] == "https://a.example/j?x=1&y=2"
+    assert by_param["warnings"] == []  # format= is the service's, not an unknown OpenURL key
+
+
+def test_redirect_only_to_resolver_built_urls(client: TestClient) -> None:
+    response = client.get("/openurl?issn=1234-5679&date=2010&redirect=1", follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == "https://a.example/j?x=1&y=2"
+    # A URL in the request is never a redirect target; a javascript: title_url is no link.
+    evil = client.get(
+        "/openurl?issn=1662-680X&redirect=1&url=https://evil.example/&rft_id=https://evil.example",
+        follow_redirects=False,
+    )
+    assert evil.status_code == 200
+    assert "evil.example" not in evil.headers.get("location", "")
+    assert "javascript:" not in evil.text
+
+
+def test_no_redirect_without_exactly_one_service(client: TestClient) -> None:
+    response = client.get("/openurl?issn=1234-5679&date=1990&redirect=1", follow_redirects=False)
+    assert response.status_code == 200
+    assert "No full text found" in response.text
+
+
+def test_query_over_the_limit_is_refused(client: TestClient) -> None:
+    response = client.get("/openurl?issn=1234-5679&x=" + "a" * 3000)
+    assert response.status_code == 414
+
+
+def test_problem_report_is_recorded(client: TestClient, tmp_path: Path) -> None:
+    form = client.get("/problem?openurl=issn%3D1234-5679%26%22%3E")
+    assert form.status_code == 200 and "&quot;&gt;" in form.text
+    posted = client.post(
+        "/problem",
+        content="openurl=issn%3D1234-5679&message=dead+link",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+    )
+    assert posted.status_code == 200 and posted.json()["recorded"] is True
+    store = client.app.state.store
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT openurl, message FROM problem_reports").all()
+    assert rows == [("issn=1234-5679", "dead link")]
+
+
+def test_requests_are_logged(client: TestClient) -> None:
+    client.get("/openurl?issn=1234-5679&date=2010&atitle=Logged")
+    client.app.state.request_log.flush()
+    store = client.app.state.store
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT article, outcome FROM resolver_requests").all()
+    assert ("Logged", "service") in rows
+
+
+def test_settings_change_needs_reload(tmp_path: Path) -> None:
+    # set_collection validates before writing; a store without the collection refuses.
+    with open_store(f"sqlite:///{tmp_path / 'e.sqlite'}") as store, pytest.raises(StoreError):
+        set_collection(store.engine, "missing", active=False)
