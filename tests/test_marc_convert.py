@@ -21,6 +21,8 @@ from erdq.marc_convert import FileNote, RepairedValue, SkippedRecord, Transcoded
 from erdq.readers.marc import MarcReader
 from erdq.rules.marc.iso_examples import GOOD_FIELDS, iso_record, mrk
 
+MARC8_LEADER = "00000nam  2200000 a 4500"  # leader/09 blank: MARC-8
+
 
 def shared(*parts: str):
     path = DATA.joinpath("marc", *parts)
@@ -152,13 +154,32 @@ def test_mrk_to_mrk_is_unchanged(tmp_path) -> None:
 # -- encodings: as read, or repaired (and reported) ------------------------------------------
 
 
-def test_without_repair_nothing_is_rewritten(tmp_path) -> None:
-    """UTF-8 under a MARC-8 leader (BR-042) stays as it is: leader/09 blank."""
-    source = case("BR-042.mrc")
+def test_utf8_under_a_marc8_leader_gets_leader09_a_and_is_reported_br042(tmp_path) -> None:
+    """BR-042 expects "Leader/09 set to a when written" for UTF-8 under a blank leader/09:
+    without --repair-encoding too, since the output says UTF-8 only through leader/09.
+    Nothing else is rewritten, and the change is reported."""
+    source = case("BR-042.mrc").read_bytes()
+    out = tmp_path / "out.mrc"
+    summary, events = convert(case("BR-042.mrc"), out)
+    data = out.read_bytes()
+    assert source[9:10] == b" " and data[9:10] == b"a"
+    assert data[:9] + data[10:] == source[:9] + source[10:]
+    (event,) = of(events, TranscodedRecord)
+    assert (event.line, event.record_id, event.leader09_before) == (1, "br042-0001", " ")
+    assert (event.to_dict()["from"], event.to_dict()["after"]) == ("utf-8", "a")
+    assert "leader/09 said MARC-8" in event.describe()
+    assert summary.repairs == {} and not of(events, RepairedValue)
+    assert summary.converted == 1 and summary.complete
+
+
+def test_ascii_under_a_marc8_leader_keeps_its_leader(tmp_path) -> None:
+    """Plain ASCII is the same in MARC-8 and UTF-8: nothing to say, nothing changed."""
+    source = tmp_path / "in.mrc"
+    source.write_bytes(iso_record(GOOD_FIELDS, leader=b"nam  22"))
     out = tmp_path / "out.mrc"
     summary, events = convert(source, out)
-    assert out.read_bytes() == source.read_bytes()
-    assert summary.repairs == {} and not of(events, RepairedValue)
+    assert out.read_bytes() == source.read_bytes() and events == []
+    assert summary.converted == 0
 
 
 def test_repair_sets_leader09_and_reports_it_br042(tmp_path) -> None:
@@ -231,6 +252,42 @@ def test_marc8_character_references_count_as_a_conversion(tmp_path) -> None:
     assert out.read_bytes()[9:10] == b"a" and "CO\u2082 /".encode() in out.read_bytes()
 
 
+@pytest.mark.parametrize("fmt", ["mrc", "mrk"])
+def test_marc8_mnemonics_are_written_as_utf8_with_leader09_a(tmp_path, fmt) -> None:
+    """A .mrk with MARC-8 mnemonics ({acute}e: the mark before its letter, as in MARC-8)
+    under a blank leader/09: the text goes out as UTF-8 ("é", composed, as MARC-8
+    conversion gives), so leader/09 says 'a', and the record is reported."""
+    source = tmp_path / "in.mrk"
+    source.write_bytes(mrk("=001  ex0001", "=245  10$aCaf{acute}e /", leader=MARC8_LEADER))
+    out = tmp_path / f"out.{fmt}"
+    summary, events = convert(source, out)
+    (event,) = of(events, TranscodedRecord)
+    assert (event.line, event.record_id, event.encoding, event.leader09_before) == (
+        1,
+        "ex0001",
+        "marc-8-mnemonics",
+        " ",
+    )
+    assert "mnemonics" in event.describe() and summary.converted == 1
+    data = out.read_bytes()
+    if fmt == "mrc":
+        assert data[9:10] == b"a"
+        assert field_bytes(data, b"245") == [b"10\x1faCaf\xc3\xa9 /"]
+    else:
+        leader = MARC8_LEADER[:9] + "a" + MARC8_LEADER[10:]
+        assert data.decode("utf-8").splitlines()[0] == f"=LDR  {leader}"
+        assert "=245  10$aCafé /" in data.decode("utf-8")
+
+
+def test_ascii_mnemonics_leave_leader09_alone(tmp_path) -> None:
+    """{dollar} and braces stand for ASCII: no change of encoding, nothing to report."""
+    source = tmp_path / "in.mrk"
+    source.write_bytes(mrk("=001  ex0001", "=020  \\\\$c{dollar}24.95", leader=MARC8_LEADER))
+    out = tmp_path / "out.mrk"
+    _, events = convert(source, out)
+    assert out.read_bytes() == source.read_bytes() and events == []
+
+
 def test_repairs_report_each_value_before_and_after(tmp_path) -> None:
     source = tmp_path / "in.mrk"
     source.write_bytes(mrk("=001  ex0001", "=245  10$aCafe\u0301 con leche$bÃ‰tudes InventÃ©es"))
@@ -270,7 +327,8 @@ def test_unreadable_records_are_reported_and_counted(tmp_path) -> None:
     (skipped,) = of(events, SkippedRecord)
     assert (skipped.line, skipped.offset, skipped.stage, skipped.code) == (7, 764, "read", "MR101")
     assert "cannot be read" in skipped.reason
-    assert (summary.read, summary.written, summary.skipped) == (8, 7, 1)
+    # Counted as `erdq marc validate` counts them: 7 records read, 1 unparseable.
+    assert (summary.read, summary.unparseable, summary.written, summary.skipped) == (7, 1, 7, 1)
     assert not summary.complete
     assert len(list(MarcReader(tmp_path / "out.xml", lambda *a, **k: None))) == 7
 
@@ -297,7 +355,159 @@ def test_skipped_records_between_good_ones_keep_their_numbers(tmp_path) -> None:
         (2, len(good), "read", "MR101"),
         (4, 2 * len(good) + 25, "write", None),
     ]
-    assert (summary.read, summary.written, summary.unreadable, summary.unwritable) == (5, 3, 1, 1)
+    assert (summary.read, summary.written, summary.unparseable, summary.unwritable) == (4, 3, 1, 1)
+
+
+NOTE_505 = ("505", b"0 \x1faChapter one -- Chapter two -- Chapter three.")
+LAST_500 = ("500", b"  \x1faA note after the contents.")
+
+
+def test_a_cut_off_record_is_skipped_not_written_as_whole(tmp_path) -> None:
+    """The file ends inside record 2's 505 (an interrupted download): its 500 is gone and
+    its 505 cut short, so it is reported (MR105) and left out, and data is lost."""
+    good = iso_record(GOOD_FIELDS)
+    second = iso_record((*GOOD_FIELDS, NOTE_505, LAST_500))
+    cut = second[: second.index(b"Chapter two")]
+    source = tmp_path / "in.mrc"
+    source.write_bytes(good + cut)
+    out = tmp_path / "out.mrc"
+    summary, events = convert(source, out)
+    (skipped,) = of(events, SkippedRecord)
+    assert (skipped.line, skipped.offset, skipped.stage, skipped.code) == (
+        2,
+        len(good),
+        "incomplete",
+        "MR105",
+    )
+    assert f"{len(cut)} of its {len(second)} bytes" in skipped.reason
+    assert (summary.read, summary.written, summary.incomplete, summary.skipped) == (2, 1, 1, 1)
+    assert summary.data_lost and not summary.complete
+    assert summary.as_dict()["data_lost"] is True and summary.as_dict()["complete"] is False
+    assert out.read_bytes() == good
+
+
+def test_a_record_missing_fields_its_directory_lists_is_skipped(tmp_path) -> None:
+    """The directory lists a 500 but the data ends after the 505 (length and terminator
+    consistent): the 500 is missing, so the record is not written as if whole."""
+    whole = iso_record((*GOOD_FIELDS, NOTE_505, LAST_500))
+    body_end = whole.index(b"  \x1faA note after")
+    damaged = whole[:body_end] + b"\x1d"
+    damaged = b"%05d" % len(damaged) + damaged[5:]
+    source = tmp_path / "in.mrc"
+    source.write_bytes(damaged)
+    summary, events = convert(source, tmp_path / "out.xml")
+    (skipped,) = of(events, SkippedRecord)
+    assert (skipped.stage, skipped.code) == ("incomplete", "MR108")
+    assert "1 field(s)" in skipped.reason and "(500)" in skipped.reason
+    assert (summary.written, summary.incomplete) == (0, 1) and not summary.complete
+
+
+@pytest.mark.shared
+def test_a_truncated_real_file_loses_only_its_last_record(tmp_path) -> None:
+    """The trial's case: folio/100.mrc cut at 50,000 bytes. The records that end with a
+    terminator (0x1D) before the cut are written as they were; the one the cut runs
+    through is reported, not written."""
+    whole = shared("folio", "100.mrc").read_bytes()
+    head = whole[:50_000]
+    complete = head.count(b"\x1d")  # records that end before the cut
+    assert not head.endswith(b"\x1d")
+    source = tmp_path / "trunc.mrc"
+    source.write_bytes(head)
+    out = tmp_path / "out.mrc"
+    summary, events = convert(source, out)
+    assert [(e.line, e.stage, e.code) for e in of(events, SkippedRecord)] == [
+        (complete + 1, "incomplete", "MR105")
+    ]
+    assert (summary.read, summary.written) == (complete + 1, complete)
+    assert summary.data_lost and not summary.complete
+    assert out.read_bytes() == head[: head.rindex(b"\x1d") + 1]
+
+
+def field_bytes(record: bytes, tag: bytes) -> list[bytes]:
+    """The data of each ``tag`` field of one ISO 2709 record, read from its directory."""
+    base = int(record[12:17])
+    directory = record[24 : base - 1]
+    out = []
+    for i in range(0, len(directory), 12):
+        if directory[i : i + 3] == tag:
+            length, start = int(directory[i + 3 : i + 7]), int(directory[i + 7 : i + 12])
+            out.append(record[base + start : base + start + length - 1])
+    return out
+
+
+ODD_260 = ("260", b"   \x1faKathmandu :\x1fbSajha,\x1fc1990.")  # three indicator characters
+
+
+def test_extra_indicators_are_kept_in_iso2709(tmp_path) -> None:
+    """ISO 2709 can hold the field's bytes as they are: the record comes out unchanged,
+    and the reader reports the fault again (MR111) on the output."""
+    source = tmp_path / "in.mrc"
+    source.write_bytes(iso_record((*GOOD_FIELDS, ODD_260)))
+    out = tmp_path / "out.mrc"
+    summary, events = convert(source, out)
+    assert out.read_bytes() == source.read_bytes()
+    assert summary.complete and events == []
+    assert [codes for _, _, codes in raw_records(out)] == [{"MR111"}]
+
+
+@pytest.mark.parametrize("fmt", ["xml", "mrk", "json", "jsonl"])
+def test_extra_indicators_are_not_dropped_in_other_formats(tmp_path, fmt) -> None:
+    """MARCXML, .mrk and JSON hold exactly two indicators: the record is skipped with the
+    field named, rather than written with one indicator dropped."""
+    good = iso_record(GOOD_FIELDS)
+    source = tmp_path / "in.mrc"
+    source.write_bytes(good + iso_record((*GOOD_FIELDS, ODD_260)))
+    out = tmp_path / f"out.{fmt}"
+    summary, events = convert(source, out)
+    (skipped,) = of(events, SkippedRecord)
+    assert (skipped.line, skipped.stage, skipped.tag) == (2, "write", "260")
+    assert "3 indicator character(s) ('   ')" in skipped.reason and ".mrc" in skipped.reason
+    assert (summary.written, summary.unwritable) == (1, 1) and not summary.complete
+
+
+def test_missing_indicators_are_not_invented(tmp_path) -> None:
+    """A 020 that starts with its delimiter has no indicators: kept so in ISO 2709,
+    refused in MARCXML (where two blanks would be made up)."""
+    isbn = ("020", b"\x1fa9780306406157")
+    source = tmp_path / "in.mrc"
+    source.write_bytes(iso_record((*GOOD_FIELDS, isbn)))
+    out = tmp_path / "out.mrc"
+    convert(source, out)
+    assert field_bytes(out.read_bytes(), b"020") == [b"\x1fa9780306406157"]
+    _, events = convert(source, tmp_path / "out.xml")
+    (skipped,) = of(events, SkippedRecord)
+    assert skipped.tag == "020" and "no indicators" in skipped.reason
+
+
+def test_mrk_extra_indicators_reach_iso2709_as_they_were(tmp_path) -> None:
+    """In .mrk, "\\\\\\" before the first $ is three blank indicators (MarcEdit's backslash);
+    the reader used to drop the third as stray text."""
+    source = tmp_path / "in.mrk"
+    source.write_bytes(mrk("=001  ex0001", "=260  \\\\\\$aKathmandu :$bSajha,$c1990."))
+    out = tmp_path / "out.mrc"
+    summary, _ = convert(source, out)
+    assert field_bytes(out.read_bytes(), b"260") == [ODD_260[1]]
+    assert summary.complete
+    summary, events = convert(source, tmp_path / "out.mrk")
+    assert [e.tag for e in of(events, SkippedRecord)] == ["260"]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(
+    ("parts", "line", "tag"),
+    [
+        (("evergreen", "nepali.marc"), 16, "260"),
+        (("librarycarpentry", "marc_sample_data.mrc"), 19, "2 4"),
+    ],
+)
+def test_real_extra_indicators_round_trip_or_are_reported(tmp_path, parts, line, tag) -> None:
+    source = shared(*parts)
+    out = tmp_path / "out.mrc"
+    summary, _ = convert(source, out)
+    assert [r[1] for r in raw_records(out)] == [r[1] for r in raw_records(source)]
+    summary, events = convert(source, tmp_path / "out.xml")
+    assert (line, "write", tag) in [(e.line, e.stage, e.tag) for e in of(events, SkippedRecord)]
+    assert not summary.complete
 
 
 @pytest.mark.shared

@@ -375,6 +375,7 @@ class LinkSummary:
     links: int = 0
     records: int = 0  # records of the collection's own batch
     linked_records: int = 0
+    print_unlinked: int = 0  # print records without a portfolio: no access is owed to them
     findings: Counter[str] = field(default_factory=Counter)  # by severity
 
     def as_dict(self) -> dict[str, object]:
@@ -389,6 +390,7 @@ class LinkSummary:
             "links": self.links,
             "records": self.records,
             "linked_records": self.linked_records,
+            "print_unlinked": self.print_unlinked,
             "findings": dict(self.findings),
         }
 
@@ -677,8 +679,12 @@ class Linkage:
                 continue
             if row["url"]:
                 yield from self._record_finding("PF102", row, value=row["url"])
-            else:
+            elif row["online"]:
                 yield from self._record_finding("PF103", row, value=row["record_title"])
+            else:
+                # A print record is no dead end for want of a link: the e-resource profile
+                # rules (MR4xx) already say that it is not an e-resource record.
+                s.print_unlinked += 1
 
     # Links and findings --------------------------------------------------------------
 

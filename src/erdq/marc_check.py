@@ -2,21 +2,31 @@
 
 The counterpart of ``erdq.engine.KbartCheck`` for the bibliographic level. ``line`` in a
 finding is the record's 1-based ordinal in the file, ``record_id`` its 001 and
-``offset`` its byte offset (ISO 2709, .mrk) when known.
+``offset`` its byte offset (ISO 2709, .mrk) when known. A file-level finding has no
+record ordinal; the record it names (the first of several) is a message parameter.
+
+``marc_rule_codes`` checks a selection before a run: a mistyped selector gets a MARC
+did-you-mean, and a selection that enables no MR rule is refused rather than reported as
+a clean file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from erdq.config import Settings
 from erdq.engine import Check, InputSummary, Progress
+from erdq.errors import ConfigError
 from erdq.findings import Finding
 from erdq.readers.marc import MarcItem, MarcReader
+from erdq.registry import Scope, all_rules, get_rule, resolve_selector
 from erdq.rules.marc.base import RECORD_CHECKERS, RecordCheck, RecordContext
+from erdq.rules.marc.formats import by_format
 
 PROGRESS_EVERY = 500  # records between progress calls
 
@@ -31,6 +41,9 @@ class MarcSummary(InputSummary):
     unparseable: int = 0  # reported, not yielded
     encodings: dict[str, int] = field(default_factory=dict)  # records per encoding read
     bytes_read: int = 0
+    # Records of other MARC 21 formats, by kind ("authority": 5000), not checked as
+    # bibliographic records (MR124).
+    other_formats: dict[str, int] = field(default_factory=dict)
 
 
 class MarcCheck(Check):
@@ -54,12 +67,25 @@ class MarcCheck(Check):
         self.summary: MarcSummary = MarcSummary(path=self.source)
         self._offset: int | None = None
         self.jobs = jobs
+        # MR124 is always reported, so that the MR125 summary and ``other_formats`` can
+        # count the records it names, and dropped from the output unless selected.
+        self._show_mr124 = "MR124" in self.active
+        self.active = self.active | {"MR124"}
 
     def _report(self, code: str, line: int | None = None, *args: object, **kwargs) -> None:
         # Checker findings carry the record's byte offset like reader findings do.
         if kwargs.get("offset") is None:
             kwargs["offset"] = self._offset
-        super()._report(code, line, *args, **kwargs)  # type: ignore[arg-type]
+        if line is None or not _is_file_level(code):
+            super()._report(code, line, *args, **kwargs)  # type: ignore[arg-type]
+            return
+        # A file-level finding is located at the file, not at the record where the reader
+        # first saw the problem; that record stays in its message ({line}) as a parameter.
+        before = len(self._pending)
+        super()._report(code, None, *args, **kwargs)  # type: ignore[arg-type]
+        if len(self._pending) > before:  # the rule is selected
+            found = self._pending[-1]
+            self._pending[-1] = replace(found, params={**found.params, "line": line})
 
     def context(self) -> RecordContext:
         return RecordContext(
@@ -71,11 +97,15 @@ class MarcCheck(Check):
         )
 
     def record_checks(self) -> list[RecordCheck]:
-        """The record checks some selected rule needs."""
-        return [c.func for c in RECORD_CHECKERS if c.codes & self.active]
+        """The record checks some selected rule needs, behind the one that tells records
+        of other MARC 21 formats from bibliographic ones (``rules.marc.formats``)."""
+        return [by_format([c for c in RECORD_CHECKERS if c.codes & self.active])]
 
     def items_and_findings(self) -> Iterator[MarcItem | Finding]:
         """Records and their findings, interleaved, in one pass (an import stores both)."""
+        return self._with_formats(self._items_and_findings())
+
+    def _items_and_findings(self) -> Iterator[MarcItem | Finding]:
         reader = MarcReader(self.path, self._report)
         ctx = self.context()
         checks = self.record_checks()
@@ -112,11 +142,39 @@ class MarcCheck(Check):
 
             parallel = parallel_findings(self, self.jobs)
             if parallel is not None:
-                yield from parallel  # numbered there
+                yield from self._with_formats(parallel)  # numbered there
                 return
         for event in self.items_and_findings():
             if isinstance(event, Finding):
                 yield event
+
+    def _with_formats(self, events: Iterable[MarcItem | Finding]) -> Iterator[MarcItem | Finding]:
+        """``events`` with MR124 counted (and left out unless selected), then the MR125
+        summary. It works on the stream so that a run on several processes, whose record
+        checks run elsewhere, counts the same records."""
+        kinds: Counter[str] = Counter()
+        first: int | None = None
+        for event in events:
+            if isinstance(event, Finding) and event.code == "MR124":
+                kinds[str(event.params["kind"])] += 1
+                first = first or event.location.line
+                if not self._show_mr124:
+                    continue
+            yield event
+        self.summary.other_formats = dict(kinds)
+        if kinds:
+            shown = ", ".join(f"{kind} {n:,}" for kind, n in kinds.most_common())
+            self._report(
+                "MR125",
+                None,
+                value=shown,
+                count=f"{kinds.total():,}",
+                records=f"{self.summary.records:,}",
+                kinds=shown,
+                first=first,
+            )
+            yield from map(self._number, self._pending)
+            self._pending.clear()
 
     def _summarise(self, reader: MarcReader) -> None:
         s = self.summary
@@ -127,3 +185,77 @@ class MarcCheck(Check):
         s.encoding = "+".join(sorted(reader.encodings)) if reader.encodings else ""
         s.sha256 = reader.sha256
         s.bytes_read = reader.bytes_read
+
+
+@cache
+def _is_file_level(code: str) -> bool:
+    return get_rule(code).scope is Scope.FILE
+
+
+# -- the selection ----------------------------------------------------------------------
+
+_SELECTOR_HINT = (
+    "use a MARC rule code (MR301), a prefix (MR, MR3) or a name (marc-isbn-invalid); "
+    "`erdq rules --family MR` lists them"
+)
+# Characters typed for the digits they look like: MR1O1 is MR101, MRl04 is MR104.
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "i": "1"})
+
+
+def marc_rule_codes(settings: Settings) -> frozenset[str]:
+    """The MARC (MR) rules a check with ``settings`` runs.
+
+    ``ConfigError`` for a selector that names no rule (with the nearest MARC rule) and
+    for a selection that enables no MR rule: a run would report every file as clean.
+    """
+    for selector in (*settings.select, *settings.ignore):
+        try:
+            resolve_selector(selector)
+        except ConfigError:
+            guess = suggest_rule(selector)
+            raise ConfigError(
+                f"unknown rule selector {selector!r}"
+                + (f"; did you mean {guess!r}?" if guess else ""),
+                hint=_SELECTOR_HINT,
+            ) from None
+    codes = frozenset(c for c in settings.codes() if c.startswith("MR"))
+    if not codes:
+        selection = "select " + ", ".join(settings.select)
+        if settings.ignore:
+            selection += "; ignore " + ", ".join(settings.ignore)
+        raise ConfigError(
+            f"the rule selection ({selection}) enables no MARC rule, so no record would be checked",
+            hint="select MARC rules: --select MR (all of them), MR3 (ISBN and ISSN) or a "
+            "name such as marc-isbn-invalid; `erdq rules --family MR` lists them",
+        )
+    return codes
+
+
+def non_marc_selectors(selectors: Iterable[str]) -> list[str]:
+    """The selectors that enable no MARC rule (``KB2`` in ``--select MR3,KB2``)."""
+    return [s for s in selectors if not any(c.startswith("MR") for c in resolve_selector(s))]
+
+
+def suggest_rule(selector: str, family: str = "MR") -> str | None:
+    """The rule code, prefix or name a mistyped selector most likely meant.
+
+    Letters typed for digits are read as the digits (``MR1O1`` → ``MR101``); otherwise
+    the code at the smallest edit distance (a swap of two characters counts as one),
+    rules of ``family`` first, or the closest rule name."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
+
+    text = selector.strip()
+    if not text:
+        return None
+    codes = [r.code for r in all_rules()]
+    code_like = len(text) <= 6 and text[:2].isalpha() and not text[2:].isalpha()
+    if code_like:
+        fixed = text[:2].upper() + text[2:].translate(_DIGIT_LOOKALIKES)
+        if any(c.startswith(fixed) for c in codes):
+            return fixed
+        best = min(codes, key=lambda c: (OSA.distance(fixed, c), not c.startswith(family), c))
+        return best if OSA.distance(fixed, best) <= 2 else None
+    names = [r.name for r in all_rules()]
+    match = process.extractOne(text.lower(), names, scorer=fuzz.ratio, score_cutoff=70)
+    return match[0] if match else None

@@ -8,12 +8,18 @@ the reader says about the file as a whole (invalid JSON, XML errors) is a ``File
 
 Records are written **as they are**: the text as read, the leader as read (ISO 2709
 lengths and base address recomputed in bytes). Two things are not "as read" and each is
-reported: text that was decoded from something other than UTF-8 (MARC-8, a code page)
-is written as UTF-8 with leader/09 'a', since erdq writes UTF-8 only (a
-``TranscodedRecord`` event); and with ``repair_encoding`` the safe repairs of
-``erdq.rules.marc.encoding.safe_repairs`` are applied (one ``RepairedValue`` event per
-change, with before and after). So a well-formed UTF-8 record comes out of
-``.mrc → .mrk → .mrc`` or ``.mrc → MARCXML → .mrc`` byte for byte as it went in.
+reported: erdq writes UTF-8 only, so a record whose text is not plain ASCII gets
+leader/09 'a' — text decoded from MARC-8 (mnemonics in .mrk included) or a code page,
+and UTF-8 under a MARC-8 leader (case BR-042) — a ``TranscodedRecord`` event; and with
+``repair_encoding`` the safe repairs of ``erdq.rules.marc.encoding.safe_repairs`` are
+applied (one ``RepairedValue`` event per change, with before and after). So a
+well-formed UTF-8 record comes out of ``.mrc → .mrk → .mrc`` or ``.mrc → MARCXML →
+.mrc`` byte for byte as it went in.
+
+A record the reader could only partly recover is not written as if it were whole: one
+that is cut off (the file ends inside it) is skipped as "incomplete", and one whose
+indicators the reader had to make two of is written with its indicator area as read
+where the format can hold that (ISO 2709), else skipped as unwritable.
 """
 
 from __future__ import annotations
@@ -58,6 +64,11 @@ __all__ = [
 
 OUTPUT_FORMATS: tuple[str, ...] = tuple(FORMAT_NAMES)
 PROGRESS_EVERY = 500
+SHOWN_CHARS = 120  # a value longer than this is cut in the text log (JSON keeps it whole)
+# TranscodedRecord.encoding beyond charset's names: MARC-8 written as .mrk mnemonics, and
+# UTF-8 text whose leader/09 said MARC-8.
+MNEMONICS = "marc-8-mnemonics"
+UTF8_UNDER_MARC8 = "utf-8-under-marc-8"
 _UNICODE_SOURCES = frozenset({"utf-8", "unicode", ""})
 
 
@@ -70,19 +81,33 @@ def _where(line: int | None, record_id: str | None, offset: int | None) -> str:
     return ", ".join(parts)
 
 
-def _shown(value: str | None) -> str:
+def _shown(value: str | None, limit: int | None = None) -> str:
     """A value quoted for a message, combining marks written as \\uXXXX so that a
-    decomposed letter does not look the same as a composed one."""
+    decomposed letter does not look the same as a composed one; beyond ``limit``
+    characters it is cut, and the cut is said."""
+    cut = ""
+    if value is not None and limit is not None and len(repr(value)) > limit + 2:
+        # Counted as shown: a control character takes four places (\x83), not one.
+        shown = kept = 0
+        for char in value:
+            shown += len(repr(char)) - 2
+            if shown > limit:
+                break
+            kept += 1
+        cut = f"… ({len(value):,} characters in all; --format json shows the whole value)"
+        value = value[:kept]
     text = repr(value)
-    if value is None or value.isascii():
-        return text
-    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Mn" else c for c in text)
+    if value is not None and not value.isascii():
+        text = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Mn" else c for c in text)
+    return text + cut
 
 
 @dataclass(frozen=True, slots=True)
 class SkippedRecord:
     """A record that is not in the output. ``stage`` "read": the reader could not parse
-    it (``code`` is its finding, e.g. MR101); "write": the output format cannot hold it."""
+    it (``code`` is its finding, e.g. MR101); "incomplete": it was read, but part of it is
+    missing from the input (MR105: the file ends inside it; MR108: its directory lists
+    fields its data lacks); "write": the output format cannot hold it."""
 
     line: int
     offset: int | None
@@ -95,9 +120,11 @@ class SkippedRecord:
 
     def describe(self) -> str:
         where = _where(self.line, self.record_id, self.offset)
+        code = f" [{self.code}]" if self.code else ""
         if self.stage == "read":
-            code = f" [{self.code}]" if self.code else ""
             return f"{where}: skipped{code}: {self.reason}"
+        if self.stage == "incomplete":
+            return f"{where}: skipped{code}, incomplete: {self.reason}; not written"
         return f"{where}: skipped, the output format cannot hold it: {self.reason}"
 
     def to_dict(self) -> dict[str, object]:
@@ -134,7 +161,8 @@ class RepairedValue:
         r = self.repair
         return (
             f"{_where(self.line, self.record_id, self.offset)}: {r.code} {self.field}: "
-            f"{_shown(r.before)} → {_shown(r.after)} ({r.description})"
+            f"{_shown(r.before, SHOWN_CHARS)} → {_shown(r.after, SHOWN_CHARS)} "
+            f"({r.description})"
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -156,8 +184,10 @@ class RepairedValue:
 
 @dataclass(frozen=True, slots=True)
 class TranscodedRecord:
-    """A record whose text was decoded from ``encoding`` (MARC-8, a code page, invalid
-    UTF-8 read as Windows-1252) and is written as UTF-8, leader/09 'a'."""
+    """A record written as UTF-8 with leader/09 'a' although it was not read as such:
+    its text was decoded from ``encoding`` (MARC-8, ``MNEMONICS``, a code page, invalid
+    UTF-8 read as Windows-1252), or it is UTF-8 under a MARC-8 leader
+    (``UTF8_UNDER_MARC8``)."""
 
     line: int
     offset: int | None
@@ -169,6 +199,10 @@ class TranscodedRecord:
     def describe(self) -> str:
         if self.encoding == charset.MARC8:
             how = "converted from MARC-8 to UTF-8"
+        elif self.encoding == MNEMONICS:
+            how = "MARC-8 mnemonics ({acute} and the like) converted to UTF-8"
+        elif self.encoding == UTF8_UNDER_MARC8:
+            how = "the text is UTF-8 but leader/09 said MARC-8 (MR501); written as UTF-8"
         elif self.encoding == charset.UTF8_INVALID:
             how = "bytes that are not UTF-8 were read as Windows-1252 and written as UTF-8"
         else:
@@ -187,7 +221,7 @@ class TranscodedRecord:
             "line": self.line,
             "record_id": self.record_id,
             "offset": self.offset,
-            "from": self.encoding,
+            "from": "utf-8" if self.encoding == UTF8_UNDER_MARC8 else self.encoding,
             "to": "utf-8",
             "before": self.leader09_before,
             "after": "a",
@@ -216,8 +250,9 @@ Event = SkippedRecord | RepairedValue | TranscodedRecord | FileNote
 
 @dataclass
 class ConversionSummary:
-    """What a conversion read and wrote. ``read`` counts every record found, readable or
-    not: ``read == written + skipped``."""
+    """What a conversion read and wrote. As in ``erdq marc validate``, ``read`` counts
+    the records read and ``unparseable`` those found but not parseable:
+    ``read + unparseable == written + skipped``."""
 
     source: str
     target: str
@@ -225,21 +260,28 @@ class ConversionSummary:
     repair_encoding: bool = False
     input_format: str = ""
     read: int = 0
+    unparseable: int = 0  # skipped: the reader could not parse them
     written: int = 0
-    unreadable: int = 0  # skipped: the reader could not parse them
+    incomplete: int = 0  # skipped: read, but cut off in the input
     unwritable: int = 0  # skipped: the output format cannot hold them
-    converted: int = 0  # records transcoded to UTF-8 (TranscodedRecord events)
+    converted: int = 0  # records written as UTF-8, leader/09 'a' (TranscodedRecord)
+    converted_from: Counter[str] = field(default_factory=Counter)  # encoding -> records
     repairs: Counter[str] = field(default_factory=Counter)  # code -> values repaired
     repaired_records: int = 0
     reader_findings: Counter[str] = field(default_factory=Counter)  # on records read
     notes: Counter[str] = field(default_factory=Counter)  # file-level findings by code
-    data_lost: bool = False  # a file-level error: part of the file may not have been read
+    file_errors: int = 0  # file-level errors: part of the file may not have been read
     sha256: str = ""
     bytes_read: int = 0
 
     @property
     def skipped(self) -> int:
-        return self.unreadable + self.unwritable
+        return self.unparseable + self.incomplete + self.unwritable
+
+    @property
+    def data_lost(self) -> bool:
+        """Part of the input may not have been read, or a record in it is cut off."""
+        return self.file_errors > 0 or self.incomplete > 0
 
     @property
     def complete(self) -> bool:
@@ -255,11 +297,13 @@ class ConversionSummary:
             "output_format": self.output_format,
             "repair_encoding": self.repair_encoding,
             "read": self.read,
+            "unparseable": self.unparseable,
             "written": self.written,
             "skipped": self.skipped,
-            "unreadable": self.unreadable,
+            "incomplete": self.incomplete,
             "unwritable": self.unwritable,
             "converted_to_utf8": self.converted,
+            "converted_from": dict(sorted(self.converted_from.items())),
             "repairs": dict(sorted(self.repairs.items())),
             "repaired_records": self.repaired_records,
             "reader_findings": dict(sorted(self.reader_findings.items())),
@@ -356,7 +400,7 @@ class MarcConversion:
             if line is None or get_rule(finding.code).scope is Scope.FILE:
                 summary.notes[finding.code] += 1
                 if finding.severity is Severity.ERROR:
-                    summary.data_lost = True
+                    summary.file_errors += 1
                 yield FileNote(finding)
             elif line >= self._next and line != current:
                 by_ordinal[line].append(finding)
@@ -366,8 +410,7 @@ class MarcConversion:
             found = by_ordinal.pop(ordinal, [])
             errors = [f for f in found if f.severity is Severity.ERROR] or found
             first = errors[0] if errors else None
-            summary.read += 1
-            summary.unreadable += 1
+            summary.unparseable += 1
             yield SkippedRecord(
                 line=ordinal,
                 offset=first.location.offset if first else None,
@@ -422,18 +465,34 @@ class MarcConversion:
         summary = self.summary
         record = item.record
         where = (item.ordinal, item.offset, item.record_id)
+        incomplete = item.memo.get("incomplete")
+        if isinstance(incomplete, tuple):
+            # The reader kept what it found, which serves validation; written out, the
+            # record would pass for whole with its later fields gone ("never truncated").
+            code, reason = incomplete
+            summary.incomplete += 1
+            yield SkippedRecord(*where, stage="incomplete", reason=reason, code=code)
+            return
         events: list[Event] = []
+        leader = str(record.leader)
+        source = _written_as_utf8_from(item)  # before a repair sets leader/09
         repairs = safe_repairs(item) if self.repair_encoding else []
         events.extend(RepairedValue(*where, repair) for repair in repairs)
-        source = _transcoded_from(item)
         if source is not None:
-            leader = str(record.leader)
-            if leader[9] != "a":
-                record.leader = Leader(leader[:9] + "a" + leader[10:])
+            now = str(record.leader)
+            if now[9] != "a":
+                record.leader = Leader(now[:9] + "a" + now[10:])
             if not any(r.tag is None for r in repairs):  # not told already by a repair
                 events.append(TranscodedRecord(*where, source, leader[9]))
+        # A field whose indicator area was not two characters (MR111): which two are the
+        # indicators is a guess (' 10' may be '10' after a stray blank, or ' 1' and a
+        # stray '0'), and a cataloguer who finds the guess in the output cannot tell it
+        # from what the source said. So the area goes out as it was read where the
+        # format can hold it (ISO 2709: the same fault, reported again by validate), and
+        # elsewhere the record is skipped with the field named, never silently changed.
+        as_read = item.memo.get("indicators_as_read")
         try:
-            writer.write(record)
+            writer.write(record, as_read if isinstance(as_read, dict) else None)
         except UnwritableRecord as exc:
             summary.unwritable += 1
             yield SkippedRecord(*where, stage="write", reason=exc.reason, tag=exc.tag)
@@ -441,24 +500,30 @@ class MarcConversion:
         summary.written += 1
         if source is not None:
             summary.converted += 1
+            summary.converted_from[source] += 1
         if repairs:
             summary.repaired_records += 1
             summary.repairs.update(r.code for r in repairs)
         yield from events
 
 
-def _transcoded_from(item: MarcItem) -> str | None:
-    """The encoding the record's text was decoded from when it was not UTF-8 (or plain
-    ASCII), else None. ASCII under a MARC-8 leader counts when MARC-8 character
-    references (``&#x2082;``) became letters."""
+def _written_as_utf8_from(item: MarcItem) -> str | None:
+    """Why the record needs leader/09 'a' to be written as erdq writes it (UTF-8): the
+    encoding its text was decoded from when that was not UTF-8 or plain ASCII, or
+    ``UTF8_UNDER_MARC8`` for letters in UTF-8 under a MARC-8 leader (case BR-042: the
+    leader is "set to a when written"); None when it needs no change. ASCII under a
+    MARC-8 leader counts as MARC-8 when character references (``&#x2082;``) became
+    letters; plain ASCII is the same in both encodings and keeps its leader."""
     encoding = item.encoding
-    if encoding in _UNICODE_SOURCES:
+    if encoding not in _UNICODE_SOURCES and encoding != charset.ASCII:
+        return encoding
+    if str(item.record.leader)[9] == "a" or not _has_non_ascii(item):
         return None
     if encoding == charset.ASCII:
-        if str(item.record.leader)[9] == "a" or not _has_non_ascii(item):
-            return None
         return charset.MARC8
-    return encoding
+    if item.memo.get("marc8_mnemonics"):
+        return MNEMONICS
+    return UTF8_UNDER_MARC8
 
 
 def _has_non_ascii(item: MarcItem) -> bool:
@@ -525,13 +590,28 @@ class TextLog:
         s = summary
         target_format = FORMAT_NAMES.get(s.output_format, s.output_format)
         source_format = _INPUT_NAMES.get(s.input_format, s.input_format or "?")
+        # Worded as `erdq marc validate` counts: records read, and unparseable ones apart.
+        unparseable = f", {s.unparseable:,} unparseable," if s.unparseable else ""
+        kinds = [
+            (s.unparseable, "unparseable"),
+            (s.incomplete, "incomplete"),
+            (s.unwritable, "the output cannot hold"),
+        ]
+        why = ", ".join(f"{n:,} {what}" for n, what in kinds if n)
         out.write(
-            f"Read {s.read:,} record(s) from {s.source} ({source_format}); wrote "
-            f"{s.written:,} to {s.target} ({target_format}); skipped {s.skipped:,} "
-            f"({s.unreadable:,} unreadable, {s.unwritable:,} the output cannot hold).\n"
+            f"Read {s.read:,} record(s){unparseable} from {s.source} ({source_format}); "
+            f"wrote {s.written:,} to {s.target} ({target_format}); skipped {s.skipped:,}"
+            + (f" ({why})" if why else "")
+            + ".\n"
         )
         if s.converted:
-            out.write(f"Converted to UTF-8 (leader/09 'a'): {s.converted:,} record(s).\n")
+            sources = ", ".join(
+                f"{_SOURCE_NAMES.get(k) or 'read as ' + charset.code_page_label(k)} {n:,}"
+                for k, n in sorted(s.converted_from.items())
+            )
+            out.write(
+                f"Written as UTF-8 with leader/09 'a': {s.converted:,} record(s) ({sources}).\n"
+            )
         if s.repairs:
             codes = ", ".join(f"{code} ×{n:,}" for code, n in sorted(s.repairs.items()))
             out.write(
@@ -546,9 +626,21 @@ class TextLog:
                 f"The reader reported {sum(s.reader_findings.values()):,} finding(s) on "
                 f"the records ({codes}); `erdq marc validate {s.source}` explains them.\n"
             )
-        if s.data_lost:
+        if s.incomplete:
+            out.write(
+                f"Data is missing from the input: {s.incomplete:,} record(s) are cut off "
+                "(fields missing) and were not written; fetch or export the file again.\n"
+            )
+        if s.file_errors:
             out.write("Part of the input may not have been read: see the notes above.\n")
 
+
+_SOURCE_NAMES = {
+    charset.MARC8: "from MARC-8",
+    MNEMONICS: "from MARC-8 mnemonics",
+    UTF8_UNDER_MARC8: "UTF-8 under a MARC-8 leader",
+    charset.UTF8_INVALID: "invalid UTF-8 read as Windows-1252",
+}
 
 _INPUT_NAMES = {"iso2709": "ISO 2709", "marcxml": "MARCXML", "mrk": "MarcEdit .mrk", "json": "JSON"}
 

@@ -93,3 +93,69 @@ def test_usage_errors_exit_2(tmp_path) -> None:
     assert run(str(tmp_path / "missing.mrc")).exit_code == 2
     assert run(_file(tmp_path, GOOD_ISO), "--select", "MR999").exit_code == 2
     assert run(str(tmp_path)).exit_code == 2  # a folder
+
+
+def test_a_selection_without_marc_rules_is_refused(tmp_path) -> None:
+    path = _file(tmp_path, GOOD_ISO)
+    for selection in ("KB2", "PF1", "KB,PF"):
+        result = run(path, "--select", selection)
+        assert result.exit_code == 2
+        assert "enables no MARC rule, so no record would be checked" in result.output
+        assert "0 finding(s)" not in result.output
+    assert run(path, "--ignore", "MR").exit_code == 2
+
+
+def test_a_partly_marc_selection_warns(tmp_path) -> None:
+    result = run(_file(tmp_path, GOOD_ISO), "--select", "MR1,KB2", "--quiet")
+    assert result.exit_code == 0
+    assert "--select KB2 enables no MARC rule" in result.stderr
+    assert "1 record(s)" in result.stdout
+
+
+def test_a_mistyped_code_gets_a_marc_suggestion(tmp_path) -> None:
+    path = _file(tmp_path, GOOD_ISO)
+    for typed, meant in (("MR1O1", "MR101"), ("MRl04", "MR104"), ("MR3010", "MR301")):
+        result = run(path, "--select", typed)
+        assert result.exit_code == 2
+        assert f"did you mean {meant!r}?" in result.output
+    result = run(path, "--ignore", "marc-isbn-invlid")
+    assert "did you mean 'marc-isbn-invalid'?" in result.output
+    assert "MR301" in result.output and "KB2" not in result.output
+
+
+def test_a_folder_gets_a_marc_example(tmp_path) -> None:
+    folder = str(tmp_path)
+    for args in (
+        ["validate", folder],
+        ["stats", folder],
+        ["convert", folder, str(tmp_path / "out.mrk")],
+    ):
+        result = CliRunner().invoke(main, ["marc", *args])
+        assert result.exit_code == 2
+        assert f"{folder}/*.mrc" in result.output and ".txt" not in result.output
+
+
+def test_file_level_findings_have_no_record_locator(tmp_path) -> None:
+    # Record 2 is MARC-8 (leader/09 blank; 0xE2 is the MARC-8 combining acute): MR507 is
+    # about the file and names record 2 in its message, not as its place.
+    marc8 = iso_record((*GOOD_FIELDS[:1], ("245", b"10\x1faCaf\xe2e.")), leader=b"nam  22")
+    path = _file(tmp_path, GOOD_ISO + marc8)
+    result = run(path, "--select", "MR507", "--quiet")
+    assert "    file: 1 record(s) of this file hold MARC-8 characters, starting with record 2." in (
+        result.output
+    )
+    assert "record 2:" not in result.output
+    row = json.loads(run(path, "--select", "MR507", "--format", "json").output)
+    assert (row["code"], row["line"], row["record_id"]) == ("MR507", None, None)
+
+
+def test_records_of_other_formats_are_named(tmp_path) -> None:
+    # An authority record (leader/06 z) among bibliographic records.
+    authority = iso_record(GOOD_FIELDS[:1], leader=b"nz  a22", leader_end=b"n  4500")
+    result = run(_file(tmp_path, GOOD_ISO + authority), "--quiet")
+    assert "2 record(s) (ISO 2709, ascii 2; not bibliographic: authority 1)" in result.output
+    assert "record 2 [ex0001] LDR: The record is an authority record" in result.output
+    assert "    file: 1 of 2 record(s) of this file are not bibliographic (authority 1)" in (
+        result.output
+    )
+    assert "MR607" not in result.output and "MR201" not in result.output

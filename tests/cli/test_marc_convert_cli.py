@@ -83,8 +83,52 @@ def test_convert_skips_are_reported_and_exit_1(tmp_path) -> None:
     result = run("convert", str(source), str(out))
     assert result.exit_code == 1
     assert f"record 2, byte {len(good):,}: skipped [MR101]" in result.output
-    assert "Read 3 record(s)" in result.output and "skipped 1 (1 unreadable" in result.output
+    assert "Read 2 record(s), 1 unparseable, from" in result.output
+    assert "wrote 2 to" in result.output and "skipped 1 (1 unparseable)." in result.output
     assert out.read_text(encoding="utf-8").count("=LDR") == 2
+
+
+def test_convert_a_truncated_file_exits_1_and_says_data_was_lost(tmp_path) -> None:
+    """As `convert --help` promises: exit 1 when part of IN could not be read. The file
+    ends inside record 2, which is reported and not written."""
+    good = iso_record(GOOD_FIELDS)
+    second = iso_record((*GOOD_FIELDS, ("500", b"  \x1faA note cut short by the end.")))
+    source = tmp_path / "trunc.mrc"
+    source.write_bytes(good + second[:-12])
+    out = tmp_path / "out.xml"
+    result = run("convert", str(source), str(out), "--format", "json")
+    assert result.exit_code == 1, result.output
+    *events, summary = lines(result.output)
+    assert [(e["type"], e["line"], e["stage"], e["code"]) for e in events] == [
+        ("skipped", 2, "incomplete", "MR105")
+    ]
+    assert (summary["read"], summary["written"], summary["incomplete"]) == (2, 1, 1)
+    assert summary["data_lost"] is True and summary["complete"] is False
+    text = run("convert", str(source), str(out))
+    assert text.exit_code == 1
+    assert f"record 2, 001 ex0001, byte {len(good)}: skipped [MR105], incomplete:" in text.output
+    assert "wrote 1 to" in text.output and "skipped 1 (1 incomplete)." in text.output
+    assert "Data is missing from the input" in text.output
+
+
+def test_convert_text_report_cuts_long_values_json_keeps_them(tmp_path) -> None:
+    """A 2,100-character double-encoded value (repaired to 1,960): the text line shows
+    the start of each and its length, JSON both whole."""
+    before, after = "CafÃ© au lait. " * 140, "Café au lait. " * 140
+    source = tmp_path / "in.mrk"
+    source.write_bytes(mrk("=001  ex0001", f"=500  \\\\$a{before}"))
+    result = run("convert", str(source), str(tmp_path / "o.mrc"), "--repair-encoding")
+    assert result.exit_code == 0, result.output
+    (line,) = [x for x in result.output.splitlines() if "MR509" in x and "→" in x]
+    for value in (before, after):
+        assert f"… ({len(value):,} characters in all; --format json shows the whole value)" in (
+            line
+        )
+    # Two values of at most 120 characters with their notes, and the location: one line.
+    assert len(line) < 600
+    args = ("convert", str(source), str(tmp_path / "o.mrc"), "--repair-encoding", "--format")
+    (repair, _summary) = lines(run(*args, "json").output)
+    assert (repair["before"], repair["after"]) == (before, after)
 
 
 def test_convert_limits_the_lines_shown(tmp_path) -> None:

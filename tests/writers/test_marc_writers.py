@@ -150,6 +150,39 @@ def test_iso2709_refuses_what_would_break_the_structure(field, message) -> None:
     assert buf.getvalue() == b"" and writer.records == 0  # nothing half-written
 
 
+PLACE = data("260", ("a", "Kathmandu :"), ind="  ")
+
+
+def test_iso2709_writes_an_indicator_area_as_read() -> None:
+    """Field 1 (the 260) had three blanks before its first delimiter in the source: they
+    go out as they were. Expected bytes: leader, directory (001 at 0, 260 of 3 + 13 + 1
+    bytes at 2), data, as ISO 2709 lays them out."""
+    rec = record(control("001", "x"), PLACE)
+    out = iso2709_bytes(rec, {1: "   "})
+    body = b"x\x1e" + b"   \x1faKathmandu :\x1e"
+    directory = b"001000200000" + b"260001700002" + b"\x1e"
+    head = b"%05d" % (24 + len(directory) + len(body) + 1)
+    assert out == head + b"nam a22" + b"00049" + b" a 4500" + directory + body + b"\x1d"
+    assert iso2709_bytes(rec, {1: ""}).count(b"\x1e\x1faKathmandu") == 1  # no indicators
+
+
+@pytest.mark.parametrize("fmt", ["xml", "mrk", "json", "jsonl"])
+def test_other_formats_refuse_an_indicator_area_they_cannot_hold(fmt) -> None:
+    buf = io.BytesIO()
+    writer = open_writer(fmt, buf)
+    with pytest.raises(UnwritableRecord, match=r"3 indicator character\(s\) \(' 10'\)") as exc:
+        writer.write(record(control("001", "x"), PLACE), {1: " 10"})
+    assert exc.value.tag == "260" and writer.records == 0
+    writer.write(record(control("001", "x"), PLACE))  # the same record as read is fine
+    assert writer.records == 1
+
+
+def test_iso2709_refuses_an_indicator_area_that_is_not_ascii() -> None:
+    with pytest.raises(UnwritableRecord, match="not plain ASCII") as exc:
+        iso2709_bytes(record(control("001", "x"), PLACE), {1: "1\xe90"})
+    assert exc.value.tag == "260"
+
+
 def test_an_unpaired_surrogate_is_refused_not_raised() -> None:
     rec = record(data("245", ("a", "bad \udc80 text")))
     for fmt in ("mrc", "mrk", "json", "jsonl"):

@@ -119,7 +119,7 @@ def link_command(
     settings = load_settings(config_path).with_overrides(
         select=_selectors(select) or None, ignore=_selectors(ignore), fail_on=fail_on
     )
-    store = open_store(db_url)
+    store = open_store(db_url, create=False)
     try:
         names = [collection] if collection else _linkable(store, all_records)
         severities: set = set()
@@ -175,7 +175,12 @@ def _headline(summary) -> str:
     return (
         f"{summary.collection}: {summary.linked_portfolios} of {summary.portfolios} "
         f"portfolio(s) linked ({keys}) against {scope}; {summary.linked_records} of "
-        f"{summary.records} of its record(s) linked."
+        f"{summary.records} of its record(s) linked"
+        + (
+            f" ({summary.print_unlinked} unlinked print record(s) not reported)."
+            if summary.print_unlinked
+            else "."
+        )
     )
 
 

@@ -19,7 +19,7 @@ from erdq.cli import (
     parse_today,
 )
 from erdq.config import FAIL_ON_CHOICES, load_settings
-from erdq.marc_check import MarcSummary
+from erdq.marc_check import MarcSummary, marc_rule_codes, non_marc_selectors
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
 
 _FORMATS = {"iso2709": "ISO 2709", "marcxml": "MARCXML", "mrk": "MarcEdit .mrk", "json": "JSON"}
@@ -42,7 +42,22 @@ def _heading(summary: MarcSummary) -> str:
     encodings = ", ".join(f"{k} {v}" for k, v in sorted(summary.encodings.items()))
     bad = f", {summary.unparseable} unparseable" if summary.unparseable else ""
     detail = fmt + (f", {encodings}" if encodings else "")
+    if summary.other_formats:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(summary.other_formats.items()))
+        detail += f"; not bibliographic: {kinds}"
     return f"{summary.records} record(s){bad} ({detail})"
+
+
+def _marc_files(names: tuple[str, ...] | list[str]) -> list[str]:
+    """``input_files`` with a MARC example for a folder named instead of its files."""
+    folders = [name for name in names if Path(name).is_dir()]
+    if folders:
+        raise ToolFailure(
+            "; ".join(
+                f"{name} is a folder; name the files in it, e.g. {name}/*.mrc" for name in folders
+            )
+        )
+    return input_files(names)
 
 
 @marc_group.command("validate")
@@ -58,10 +73,10 @@ def _heading(summary: MarcSummary) -> str:
 @click.option(
     "--select",
     multiple=True,
-    help="Rule codes, prefixes or names to run "
+    help="Rule codes, prefixes or names to run, e.g. MR3 or marc-isbn-invalid "
     "(comma-separated or repeated). Replaces the configured selection.",
 )
-@click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip.")
+@click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip, e.g. MR510.")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON_CHOICES),
@@ -115,13 +130,21 @@ def validate_command(
       erdq marc validate *.mrc *.xml --format csv -o worklist.csv --fail-on warning
       erdq marc validate records.mrc --select MR1,MR5 --ignore MR510
     """
+    selected = _selectors(select)
     settings = load_settings(config_path).with_overrides(
-        select=_selectors(select) or None,
+        select=selected or None,
         ignore=_selectors(ignore),
         fail_on=fail_on,
     )
+    marc_rule_codes(settings)  # refuses a selection that would check nothing
+    for selector in non_marc_selectors(selected):
+        click.echo(
+            f"warning: --select {selector} enables no MARC rule; "
+            "erdq marc validate runs MR rules only",
+            err=True,
+        )
     day = parse_today(today)
-    names = input_files(files)
+    names = _marc_files(files)
     severities: set = set()
     total_records = 0
     with output_file(output, names, spreadsheet=fmt == "csv") as out:
@@ -207,7 +230,7 @@ def convert_command(
     """
     from erdq.marc_convert import JsonLog, TextLog
 
-    names = input_files([source])
+    names = _marc_files([source])
     to_stdout = target == "-"
     if to_stdout and to is None:
         raise click.UsageError("OUT is '-' (standard output): give its format with --to")
@@ -264,7 +287,7 @@ def stats_command(files: tuple[str, ...], fmt: str, output: str | None, quiet: b
     """
     from erdq.marc_stats import write_csv, write_text
 
-    names = input_files(files)
+    names = _marc_files(files)
     stats = None
     for name in names:
         size = Path(name).stat().st_size

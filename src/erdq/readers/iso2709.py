@@ -6,6 +6,13 @@ with a log line. Here every record is located by its length *and* its 0x1D termi
 every field by its directory entry *and* its 0x1E terminator, and whatever disagrees
 becomes a note (an MR1xx/MR5xx code) while the record is rebuilt as well as the bytes
 allow. The result is a ``pymarc.Record``, so rules see one model whatever the format.
+
+Two things the model cannot say are left in ``Parsed.memo`` for a converter, which must
+not write such a record as if it were whole: ``"incomplete"`` (code, reason) when the
+record is cut off (the file ends inside it, or its directory lists fields its data does
+not hold), and ``"indicators_as_read"`` {field position: text} for each data field whose
+indicator area (the bytes before its first delimiter) is not two characters, since the
+record's indicators are then the reader's guess (MR111).
 """
 
 from __future__ import annotations
@@ -193,15 +200,38 @@ def parse_record(data: bytes, offset: int, notes: list) -> Parsed:
         note("MR101", value=leader, at_byte=offset, reason="the directory holds no usable entry")
         return parsed
     pieces = _locate(data[base:], entries, note, actual > MAX_ISO_RECORD)
+    incomplete = _incomplete(notes, entries, pieces)
+    if incomplete is not None:
+        parsed.memo["incomplete"] = incomplete
     encoding = _decide_encoding(leader, data[base:], pieces, note)
     parsed.encoding = encoding
     # ASCII under a MARC-8 leader may still hold MARC-8 character references (&#x0E25;).
     mode = charset.MARC8 if encoding == charset.ASCII and leader[9] != "a" else encoding
     record = Record()
     record.leader = Leader(leader)
-    record.fields = _fields(pieces, mode, note)
+    record.fields, as_read = _fields(pieces, mode, note)
+    if as_read:
+        parsed.memo["indicators_as_read"] = as_read
     parsed.record = record
     return parsed
+
+
+def _incomplete(notes: list, entries: list, pieces: list) -> tuple[str, str] | None:
+    """(code, reason) when part of the record is known to be missing, else None."""
+    for code, params in notes:
+        if code == "MR105":
+            return code, (
+                f"the file ends inside it ({params['found']:,} of its {params['declared']:,} "
+                "bytes are there), so its last fields are missing or cut short"
+            )
+    if len(pieces) < len(entries):  # _locate stopped: the data ends before the directory
+        missing = [tag for tag, _, _ in entries[len(pieces) :]]
+        shown = " ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        return "MR108", (
+            f"its directory lists {len(missing)} field(s) that its data does not hold "
+            f"({shown}), so they are missing"
+        )
+    return None
 
 
 def _explained(declared: str, actual: int, notes: list) -> bool:
@@ -403,12 +433,16 @@ def _tag_kind(tag: str) -> tuple[bool, bool]:
     return kind
 
 
-def _fields(pieces: list[tuple[str, bytes]], encoding: str, note) -> list[Field]:
+def _fields(
+    pieces: list[tuple[str, bytes]], encoding: str, note
+) -> tuple[list[Field], dict[int, str]]:
     """The fields of one record: ``_field`` for each piece, with the common case (a
-    well-formed data field whose text needs no per-value decoding) built inline."""
+    well-formed data field whose text needs no per-value decoding) built inline; and, by
+    field position, the indicator areas that are not two characters."""
     plain = encoding in _UNICODE
     marc8 = encoding == charset.MARC8
     fields: list[Field] = []
+    as_read: dict[int, str] = {}
     append = fields.append
     tags = _TAGS
     fullmatch = _PLAIN_FIELD.fullmatch
@@ -430,20 +464,22 @@ def _fields(pieces: list[tuple[str, bytes]], encoding: str, note) -> list[Field]
             field.control_field = False
             append(field)
             continue
-        field = _field(tag, body, encoding, note)
-        if field is not None:
-            append(field)
-    return fields
+        field, area = _field(tag, body, encoding, note)
+        if area is not None:
+            as_read[len(fields)] = area
+        append(field)
+    return fields, as_read
 
 
-def _field(tag: str, body: bytes, encoding: str, note) -> Field | None:
+def _field(tag: str, body: bytes, encoding: str, note) -> tuple[Field, str | None]:
+    """The field, and its indicator area as read (latin-1) when that is not two bytes."""
     well_formed, control = _tag_kind(tag)
     if not well_formed:
         note("MR110", value=tag, tag=tag)
     if control:
-        return _control_field(tag, decode(body, encoding, tag, note))
+        return _control_field(tag, decode(body, encoding, tag, note)), None
     if tag < "010" and tag.isdigit():  # a tag of another length (not from a directory)
-        return Field(tag=tag, data=decode(body, encoding, tag, note))
+        return Field(tag=tag, data=decode(body, encoding, tag, note)), None
     if len(tag) == 3 and _PLAIN_FIELD.fullmatch(body) is not None:
         # Nothing to repair: the same fields the general path below builds, faster.
         if encoding in _UNICODE or (
@@ -462,23 +498,21 @@ def _field(tag: str, body: bytes, encoding: str, note) -> Field | None:
                 for p in parts[1:]
             ]
             parts[0] = parts[0].decode("ascii")
-        return _data_field(tag, parts[0], subfields)
+        return _data_field(tag, parts[0], subfields), None
     if encoding in _UNICODE:
         # The common case, decoded in one go: a delimiter never splits a UTF-8 character.
         parts = body.decode("utf-8", errors="replace").split("\x1f")
         ind = parts[0]
         if len(ind) == 2 and all(len(p) > 1 and "!" <= p[0] <= "~" for p in parts[1:]):
             subfields = [Subfield(p[0], p[1:]) for p in parts[1:]]
-            return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
+            field = Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
+            return field, None
     parts = body.split(b"\x1f")
     indicators = parts[0]
+    area = None
     if len(indicators) != 2:
-        note(
-            "MR111",
-            tag=tag,
-            value=indicators.decode("latin-1"),
-            found=len(indicators),
-        )
+        area = indicators.decode("latin-1")
+        note("MR111", tag=tag, value=area, found=len(indicators))
     ind = (indicators.decode("latin-1") + "  ")[:2]
     raw: list[list] = []  # [code, bytes]
     for part in parts[1:]:
@@ -507,7 +541,7 @@ def _field(tag: str, body: bytes, encoding: str, note) -> Field | None:
     field = Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=subfields)
     if field.tag != tag:
         field.tag = tag  # pymarc pads short numeric tags; keep what the file says
-    return field
+    return field, area
 
 
 def _shown(body: bytes) -> str:

@@ -7,6 +7,12 @@ mnemonics in braces: ``{dollar}`` for "$", ``{lcub}``/``{rcub}`` for braces, and
 MARC-8 names (``{acute}e``: the diacritic first, as in MARC-8). Records are separated by
 a blank line. The writer keeps letters as UTF-8 and escapes only "$", braces and (in
 control fields) backslashes, so reading and writing a UTF-8 record is lossless.
+
+For a converter, ``Parsed.memo`` says what the record model cannot: ``"marc8_mnemonics"``
+when a MARC-8 mnemonic stood for a character outside ASCII (the text is then MARC-8
+decoded to Unicode, though the file is plain text), and ``"indicators_as_read"`` {field
+position: text} for each data field whose indicator area (what stands before the first
+``$``, backslashes read as blanks) is not two characters (MR111, MR120).
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ MNEMONICS: dict[str, bytes] = {
     "ldbltil": b"\xfa", "rdbltil": b"\xfb", "commaa": b"\xfe",
 }  # fmt: skip
 _MNEMONIC_RE = re.compile(r"\{([A-Za-z0-9]+)\}")
+# Mnemonics for characters outside ASCII ({esc} switches to another MARC-8 set).
+_MARC8_NAMES = frozenset(name for name, code in MNEMONICS.items() if code[0] >= 0x80) | {"esc"}
 _ANSEL = _mapping.CODESETS[0x45]
 _TAG_RE = re.compile(r"^[0-9A-Za-z]{3}$")
 
@@ -147,6 +155,7 @@ def _record(block: list[tuple[int, str]], start: int) -> Parsed:
     leader: str | None = None
     fields: list[Field] = []
     raw_letters = False
+    marc8 = False
     for _offset, line in block:
         if line.startswith("\x00"):
             line = line[1:]
@@ -161,6 +170,7 @@ def _record(block: list[tuple[int, str]], start: int) -> Parsed:
             note("MR120", value=line[:80], reason="two spaces must follow the tag")
             data = data.lstrip(" ")
         raw_letters = raw_letters or not data.isascii()
+        marc8 = marc8 or ("{" in data and _marc8_mnemonic(data))
         if tag.upper() == "LDR":
             leader = data.replace("\\", " ")
             continue
@@ -171,7 +181,12 @@ def _record(block: list[tuple[int, str]], start: int) -> Parsed:
             _marc8_problems(note, tag, text, problems)
             fields.append(control_field(tag, text))
             continue
-        fields.append(_datafield(tag, data, note))
+        field, area = _datafield(tag, data, note)
+        if area is not None:
+            parsed.memo.setdefault("indicators_as_read", {})[len(fields)] = area
+        fields.append(field)
+    if marc8:
+        parsed.memo["marc8_mnemonics"] = True
     record = Record()
     record.leader = Leader(_leader(leader, note, parsed))
     record.fields = fields
@@ -199,12 +214,18 @@ def _first_letters(block: list[tuple[int, str]]) -> str:
     return ""
 
 
+def _marc8_mnemonic(text: str) -> bool:
+    return any(name in _MARC8_NAMES for name in _MNEMONIC_RE.findall(text))
+
+
 def _marc8_problems(note, tag: str, text: str, problems: list[str]) -> None:
     if problems:
         note("MR505", tag=tag, value=text, problem=problems[0], count=len(problems))
 
 
-def _datafield(tag: str, data: str, note) -> Field:
+def _datafield(tag: str, data: str, note) -> tuple[Field, str | None]:
+    """The field, and its indicator area as read when that is not two characters."""
+    area = data.split("$", 1)[0].replace("\\", " ")
     indicators = data[:2].replace("\\", " ")
     body = data[2:]
     if len(indicators) != 2 or "$" in indicators:
@@ -227,7 +248,7 @@ def _datafield(tag: str, data: str, note) -> Field:
         subfields.append(Subfield(code, text))
     field = Field(tag=tag, indicators=Indicators(indicators[0], indicators[1]), subfields=subfields)
     field.tag = tag
-    return field
+    return field, (area if len(area) != 2 else None)
 
 
 _DATA_ESCAPES = {"$": "{dollar}", "{": "{lcub}", "}": "{rcub}"}

@@ -7,6 +7,7 @@ text reader turns their bytes into nonsense findings.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 _MARC_LEADER = re.compile(rb"^\d{5}[acdnposx][a-z ][a-z ][ a]")
@@ -47,11 +48,9 @@ def not_tabular_kind(head: bytes) -> str | None:
         return None
     if sample.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return "UTF-32 text, which erdq does not read (save it as UTF-8)"
-    half = len(sample) // 2
-    # UTF-16 text (with or without a BOM): every other byte of its ASCII part is NUL.
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-        half >= 8 and max(sample[0::2].count(0), sample[1::2].count(0)) > half // 2
-    ):
+    if sample.count(0) == len(sample):
+        return "a file of NUL (zero) bytes only (an interrupted download or copy?)"
+    if _utf16_like(sample):
         return None
     # A stray NUL in a text file is a finding (KB119), not a reason to refuse the file.
     if sample.count(0) > len(sample) // 100:
@@ -61,15 +60,37 @@ def not_tabular_kind(head: bytes) -> str | None:
         return "a binary file"
     if len(head) >= 2048 and not any(c in head for c in (b"\t", b"\n", b"\r", b",", b";")):
         return "a binary file (no line breaks or separators at all)"
-    if len(sample) >= 512:
-        try:
-            sample[: len(sample) - 4].decode("utf-8")
-        except UnicodeDecodeError:
-            # Not UTF-8: a single-byte text has few bytes above 0x7F; compressed or
-            # encrypted data has nearly half of them there.
-            if sum(1 for b in sample if b > 0x7F) > len(sample) // 3:
-                return "a binary file"
+    # Not UTF-8 either: a single-byte text has few bytes above 0x7F; compressed or
+    # encrypted data has nearly half of them there. (UTF-8 text in a non-Latin script has
+    # most of its bytes there too, so UTF-8 is tried first.)
+    if (
+        len(sample) >= 512
+        and not _mostly_utf8(sample, truncated=len(head) > len(sample))
+        and sum(1 for b in sample if b > 0x7F) > len(sample) // 3
+    ):
+        return "a binary file"
     return None
+
+
+def _utf16_like(sample: bytes) -> bool:
+    """UTF-16 text, with or without a BOM: every other byte of its ASCII part is NUL, and
+    the bytes between are not (a run of NULs has both halves NUL)."""
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    half = len(sample) // 2
+    if half < 8:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return max(even, odd) > half // 2 and min(even, odd) < half // 4
+
+
+def _mostly_utf8(sample: bytes, *, truncated: bool) -> bool:
+    """Whether ``sample`` decodes as UTF-8 but for a few bad bytes (which the text reader
+    reports). ``truncated``: the sample was cut from a longer file, so a character split
+    at its end is not an error."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    text = decoder.decode(sample, final=not truncated)
+    return text.count("\ufffd") <= max(1, len(text) // 100)
 
 
 _ISO_LEADER = re.compile(rb"^[\r\n]*\d{5}")

@@ -11,12 +11,17 @@ A record is written **as it is**: text is UTF-8, and the leader is the record's 
 format cannot hold without changing it (a field over 9,999 bytes in ISO 2709, a control
 character in XML, a line break in .mrk) raises ``UnwritableRecord`` before any of its
 bytes is written, so the caller can report it and go on with the next record.
+
+A field whose indicator area was not two characters in the source (``indicators_as_read``
+from the readers) is written as it was read in ISO 2709, where a field is just bytes;
+the other formats have room for exactly two indicators and refuse the record.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -94,9 +99,24 @@ class MarcWriter:
     def encode(self, record: pymarc.Record) -> bytes:
         raise NotImplementedError
 
-    def write(self, record: pymarc.Record) -> None:
+    def encode_as_read(self, record: pymarc.Record, indicators: Mapping[int, str]) -> bytes:
+        """``encode`` for a record some of whose fields had an indicator area of another
+        length than two (by field position). Only ISO 2709 can keep those as they were;
+        any other format would have to drop or invent indicators, so it refuses."""
+        position, area = min(indicators.items())
+        fmt = FORMAT_NAMES.get(self.name, "this format")
+        raise _odd_indicators(record.fields[position].tag, area, fmt)
+
+    def write(
+        self, record: pymarc.Record, indicators_as_read: Mapping[int, str] | None = None
+    ) -> None:
+        """Write one record. ``indicators_as_read``: {field position: indicator area as
+        read}, for fields whose indicators the reader had to make two of (MR111)."""
         try:
-            data = self.encode(record)
+            if indicators_as_read:
+                data = self.encode_as_read(record, indicators_as_read)
+            else:
+                data = self.encode(record)
         except UnicodeEncodeError as exc:
             char = exc.object[exc.start : exc.start + 1] if isinstance(exc.object, str) else ""
             raise UnwritableRecord(
@@ -132,9 +152,18 @@ class Iso2709Writer(MarcWriter):
     def encode(self, record: pymarc.Record) -> bytes:
         return iso2709_bytes(record)
 
+    def encode_as_read(self, record: pymarc.Record, indicators: Mapping[int, str]) -> bytes:
+        return iso2709_bytes(record, indicators)
 
-def iso2709_bytes(record: pymarc.Record) -> bytes:
-    """One record as ISO 2709 bytes; ``UnwritableRecord`` if the format cannot hold it."""
+
+def iso2709_bytes(
+    record: pymarc.Record, indicators_as_read: Mapping[int, str] | None = None
+) -> bytes:
+    """One record as ISO 2709 bytes; ``UnwritableRecord`` if the format cannot hold it.
+
+    ``indicators_as_read`` gives, by field position, an indicator area to write instead
+    of the field's two indicators: what the source held, when that was not two."""
+    as_read = indicators_as_read or {}
     leader = str(record.leader)
     if len(leader) != 24:
         raise UnwritableRecord(f"the leader has {len(leader)} characters, not 24; correct it")
@@ -147,7 +176,7 @@ def iso2709_bytes(record: pymarc.Record) -> bytes:
     directory: list[bytes] = []
     body: list[bytes] = []
     offset = 0
-    for field in record.fields:
+    for position, field in enumerate(record.fields):
         tag = field.tag
         tag_bytes = tag.encode("utf-8")
         if len(tag_bytes) != 3:
@@ -157,7 +186,8 @@ def iso2709_bytes(record: pymarc.Record) -> bytes:
             if _STRUCTURE.search(data):
                 raise _delimiter(tag)
         else:
-            parts = [_indicators(field, "ISO 2709")]
+            area = as_read.get(position)
+            parts = [_indicators(field, "ISO 2709") if area is None else _area(tag, area)]
             for sub in field.subfields:
                 code = sub.code.encode("utf-8") if sub.code else b""
                 if len(code) != 1 or code in (RT, FT, SD):
@@ -201,6 +231,29 @@ def _indicators(field: pymarc.Field, fmt: str) -> bytes:
             )
         out += raw
     return out
+
+
+def _area(tag: str, area: str) -> bytes:
+    """An indicator area kept as read. MARC 21 indicators are ASCII; other characters
+    here were decoded from some encoding, and their bytes in UTF-8 would be new ones."""
+    if not area.isascii() or _STRUCTURE.search(area.encode("ascii")):
+        raise UnwritableRecord(
+            f"field {tag} has the indicator area {area!r}, which is not two indicators and "
+            "holds characters that are not plain ASCII; correct the indicators",
+            tag,
+        )
+    return area.encode("ascii")
+
+
+def _odd_indicators(tag: str, area: str, fmt: str) -> UnwritableRecord:
+    count = f"{len(area)} indicator character(s) ({area!r})" if area else "no indicators"
+    return UnwritableRecord(
+        f"field {tag} has {count} where MARC 21 has two; which two are meant cannot be "
+        f"told, and {fmt} holds exactly two, so writing it would drop or invent one. "
+        "Correct the indicators in the source, or convert to .mrc (ISO 2709), which keeps "
+        "them as they are",
+        tag,
+    )
 
 
 def _delimiter(tag: str) -> UnwritableRecord:

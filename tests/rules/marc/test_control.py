@@ -35,7 +35,7 @@ def test_a_valid_book_record_is_clean() -> None:
     ("leader", "position"),
     [
         ("00000xam a2200000 a 4500", "05"),  # record status x
-        ("00000nzm a2200000 a 4500", "06"),  # z is an authority record type
+        ("00000nbm a2200000 a 4500", "06"),  # b (archival control) is obsolete
         ("00000naz a2200000 a 4500", "07"),
         ("00000namxa2200000 a 4500", "08"),
         ("00000nam a22000006a 4500", "17"),

@@ -7,17 +7,22 @@ and run through ``MarcCheck``, which recognises the format from the content.
 
 from __future__ import annotations
 
+import string
+
 import pytest
 from tests.conftest import CASE_DAY
 
 from erdq.config import Settings
+from erdq.findings import Location
 from erdq.marc_check import MarcCheck
-from erdq.registry import Example, all_rules
+from erdq.registry import Example, Rule, all_rules
 
 MR_RULES = [r for r in all_rules() if r.family == "MR"]
+# What ``Finding.message`` gives a template besides the finding's parameters.
+RENDER_CONTEXT = {"column", "line", "record_id", "tag", "source", "value"}
 
 
-def _codes(example: Example, tmp_path) -> set[str]:
+def _findings(example: Example, tmp_path) -> list:
     path = tmp_path / (example.file_name or "example.mrc")
     data = example.factory() if example.factory is not None else example.raw
     assert data is not None, "a MARC example needs raw bytes or a factory"
@@ -26,7 +31,15 @@ def _codes(example: Example, tmp_path) -> set[str]:
     findings = list(check.findings())
     for finding in findings:
         assert finding.message  # every finding renders
-    return {f.code for f in findings}
+    return findings
+
+
+def _codes(example: Example, tmp_path) -> set[str]:
+    return {f.code for f in _findings(example, tmp_path)}
+
+
+def _fields(rule: Rule) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(rule.message) if name}
 
 
 def test_there_are_marc_rules() -> None:
@@ -42,3 +55,19 @@ def test_bad_example_triggers_rule(rule, tmp_path) -> None:
 @pytest.mark.parametrize("rule", MR_RULES, ids=lambda r: r.code)
 def test_good_example_does_not_trigger_rule(rule, tmp_path) -> None:
     assert rule.code not in _codes(rule.good, tmp_path)
+
+
+@pytest.mark.parametrize("rule", MR_RULES, ids=lambda r: r.code)
+def test_bad_example_message_has_every_value(rule, tmp_path) -> None:
+    # A placeholder with no value renders as "?" ("020 $?"): each one must be a parameter
+    # of the finding or something the renderer supplies.
+    for finding in _findings(rule.bad, tmp_path):
+        if finding.code == rule.code:
+            missing = _fields(rule) - set(finding.params) - RENDER_CONTEXT
+            assert not missing, f"{rule.code}: {finding.message}"
+
+
+def test_no_template_names_a_location_field_the_renderer_leaves_out() -> None:
+    # Location.subfield and .offset are data, not template values: pass them as parameters.
+    left_out = set(Location.__slots__) - RENDER_CONTEXT
+    assert {r.code: _fields(r) & left_out for r in MR_RULES if _fields(r) & left_out} == {}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pymarc
 import pytest
 from tests.conftest import CASES, shared_file
 from tests.rules.marc.mrk_helper import codes, parse_mrk, read_marc, record, run
 
+from erdq.config import Settings
+from erdq.marc_check import MarcCheck
+from erdq.rules.marc.control import mrk
 from erdq.rules.marc.identifiers import check_identifiers
 
 CHECKS = [check_identifiers]
@@ -82,6 +87,41 @@ def test_issn_without_hyphen_and_issn_l() -> None:
         ("MR305", "022", "a", "12345679"),
         ("MR302", "022", "l", "1234-5678"),
     ]
+
+
+def _messages(tmp_path, *lines: str) -> list[str]:
+    """The messages ``erdq marc validate`` shows for one record, MR3 rules only."""
+    path = tmp_path / "r.mrk"
+    path.write_bytes(mrk("=001  x", "=245  00$aTitle.", *lines))
+    return [f.message for f in MarcCheck(path, Settings(select=("MR3",))).findings()]
+
+
+def test_messages_name_the_subfield(tmp_path) -> None:
+    # Every MR3 message says which subfield holds the number: 020 $a, 022 $l, 776 $z.
+    messages = _messages(
+        tmp_path,
+        "=020  \\$a9780306406158",
+        "=020  \\$a0000000000",
+        "=022  \\$l1234-5678",
+        "=022  \\$a1234-5679 :",
+        "=776  08$z9780306406158",
+    )
+    assert [re.match(r"\d{3} \$. '[^']*'", m)[0] for m in messages] == [  # type: ignore[index]
+        "020 $a '9780306406158'",
+        "020 $a '0000000000'",
+        "022 $l '1234-5678'",
+        "022 $a '1234-5679 :'",
+        "776 $z '9780306406158'",
+    ]
+    assert not any("$?" in m for m in messages)
+
+
+def test_qualifier_fix_is_written_as_subfields(tmp_path) -> None:
+    # 0553268473 is a valid ISBN-10 (weighted sum 206 + 3 = 209 = 19 x 11); MARC 21 020
+    # $q holds the qualifier without its parentheses.
+    (message,) = _messages(tmp_path, "=020  \\$a0553268473 (pbk.)")
+    assert message.startswith("020 $a '0553268473 (pbk.)' carries the qualifier '(pbk.)'")
+    assert message.endswith("Write the field as $a 0553268473 $q pbk. instead.")
 
 
 def test_placeholder() -> None:

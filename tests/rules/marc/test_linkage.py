@@ -90,3 +90,30 @@ def test_japanese_alternate_script_record_is_paired() -> None:
     sixes = [f["6"] for f in records[0].get_fields("880")]
     assert "245-01" in [s[:6] for s in sixes]
     assert run(CHECKS, records) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Koha item fields and system numbers use $6 for their own data.
+        "=952  \\\\$6CALCULADORA_TINSPIRE_CX_CAS$aBC",
+        "=999  \\\\$61$c1",
+        "=590  \\\\$6local note",  # X9X: a local note
+        "=049  \\\\$6x$aXXXX",  # 0X9: OCLC holding library code
+    ],
+)
+def test_local_fields_define_their_own_6(line: str) -> None:
+    assert run(CHECKS, [record("=245  00$aTitle.", line)]) == []
+
+
+def test_a_defined_field_with_the_same_6_is_malformed() -> None:
+    # 500 is a MARC 21 field, so its $6 must be 880-nn.
+    found = run(CHECKS, [record("=245  00$aTitle.", "=500  \\\\$6local note$aNote.")])
+    assert [(f["code"], f["tag"], f["value"]) for f in found] == [("MR651", "500", "local note")]
+
+
+def test_a_local_field_that_links_to_an_880_is_paired() -> None:
+    # A local field whose $6 reads 880-nn takes part in the pairing like any field.
+    assert run(CHECKS, [record("=950  \\\\$6880-01$aLi.", "=880  \\\\$6950-01$a李.")]) == []
+    found = run(CHECKS, [record("=950  \\\\$6880-01$aLi.")])
+    assert [(f["code"], f["tag"], f["value"]) for f in found] == [("MR650", "950", "880-01")]

@@ -57,17 +57,18 @@ LEADER_UNDEFINED = rule(
         what="The leader's coded positions hold values MARC 21 defines: 05 record status, "
         "06 type of record, 07 bibliographic level, 08 type of control, 17 encoding level "
         "(OCLC's retired I, J, K, L and M are accepted), 18 descriptive cataloguing form and "
-        "19 multipart resource record level.",
+        "19 multipart resource record level. Records of the other MARC 21 formats "
+        "(leader/06 z, q, u, v, w, x, y) are MR124 and not checked here.",
         why="Discovery systems and ILS loaders choose the format icon, the record's display "
         "and its fixed-field definition from leader/06-07; an undefined value makes the "
         "record's type unknown, so it is shown as 'other' or refused at load.",
-        example="Leader `00000nzm a2200000 a 4500`: leader/06 `z` is an authority type, not "
-        "a bibliographic one.",
+        example="Leader `00000nbm a2200000 a 4500`: leader/06 `b` (archival and "
+        "manuscripts control) is obsolete; archival control is now leader/08 `a`.",
         fix="Set the position to the code that describes the resource (e.g. leader/06 `a` "
         "for language material); for vendor files, ask the vendor to correct the export.",
         references=_REFS.format("Leader"),
     ),
-    bad=Example(raw=mrk("=001  mr201", "=245  00$aTitle.", leader="00000nzm a2200000 a 4500")),
+    bad=Example(raw=mrk("=001  mr201", "=245  00$aTitle.", leader="00000nbm a2200000 a 4500")),
     good=Example(raw=mrk("=001  mr201", "=245  00$aTitle.", cf("008", GOOD_008))),
 )
 

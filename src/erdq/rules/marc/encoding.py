@@ -309,7 +309,7 @@ def _values(record):
                 yield field.tag, sub.code, sub.value
 
 
-@record_check(UTF8_UNDER_MARC8, LEADER_ENCODING_INVALID)
+@record_check(UTF8_UNDER_MARC8, LEADER_ENCODING_INVALID, any_format=True)
 def check_leader_encoding(item: MarcItem, ctx: RecordContext) -> None:
     flag = str(item.record.leader)[9]
     if flag not in (" ", "a") and flag not in _PLACEHOLDER_BLANKS:
@@ -340,7 +340,14 @@ def _suspect_values(record):
             yield tag, sub.code, sub.value
 
 
-@record_check(REPLACEMENT_CHARACTER, MOJIBAKE, NOT_NFC, CONTROL_CHARACTERS, DELIMITER_IN_DATA)
+@record_check(
+    REPLACEMENT_CHARACTER,
+    MOJIBAKE,
+    NOT_NFC,
+    CONTROL_CHARACTERS,
+    DELIMITER_IN_DATA,
+    any_format=True,  # MARC 21 character sets are shared by every format
+)
 def check_text(item: MarcItem, ctx: RecordContext) -> None:
     report = ctx.report
     ordinal = item.ordinal

@@ -6,6 +6,10 @@ the pair. An 880 with occurrence ``00`` has no regular partner (it stands alone)
 occurrence a script identification code may follow (``/$1`` CJK, ``/(3`` Arabic ...; LC
 says UTF-8 records may leave it out) and then ``/r`` for right-to-left fields. A literal
 "$1" inside $6 is data, not a subfield.
+
+Local fields (9XX, X9X, 0X9: ``marc21.is_local_tag``, the tags MR601 exempts) are defined
+by each system, $6 included (Koha's 952 and many a 999 use it for their own data): their
+$6 takes part in the pairing only when it has the 880-nn form, and is never malformed.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
+from erdq import marc21
 from erdq.findings import Level, Severity
 from erdq.readers.marc import MarcItem
 from erdq.registry import Example, Scope, rule, sections
@@ -70,7 +75,8 @@ MALFORMED = rule(
     doc=sections(
         what="$6 has the form `TAG-nn[/script][/r]`: in a regular field TAG is 880 and nn "
         "is not 00; in an 880 TAG is the associated field's tag (never 880), nn is 00 "
-        "when the 880 has no partner. Every 880 has a $6.",
+        "when the 880 has no partner. Every 880 has a $6. Local fields (9XX, X9X, 0X9) "
+        "define their own $6 and are left alone unless it reads 880-nn.",
         why="A malformed $6 cannot be paired: the vernacular text is shown without the "
         "field it belongs to, or the display code drops it (Stanford's SearchWorks had to "
         "learn to ignore such pairs).",
@@ -235,6 +241,8 @@ def check_linkage(item: MarcItem, ctx: RecordContext) -> None:
             continue
         link = parse_linkage(sixes[0])
         if link is None or link.tag != "880" or not link.occurrence.strip("0"):
+            if marc21.is_local_tag(tag):
+                continue  # a local field's $6 with a meaning of its own
             if link is None:
                 problem = "it is not of the form 880-nn[/script][/r]"
             elif link.tag != "880":

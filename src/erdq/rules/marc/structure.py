@@ -532,7 +532,7 @@ TRAILING_BYTES = rule(
 _PLACEHOLDERS = re.compile(r"[#^\-]")
 
 
-@record_check(FIELD_TOO_LONG, RECORD_TOO_LONG, LEADER_LENGTH_STALE)
+@record_check(FIELD_TOO_LONG, RECORD_TOO_LONG, LEADER_LENGTH_STALE, any_format=True)
 def check_sizes(item: MarcItem, ctx: RecordContext) -> None:
     record = item.record
     iso = item.format == "iso2709"
@@ -557,7 +557,7 @@ def check_sizes(item: MarcItem, ctx: RecordContext) -> None:
         ctx.report("MR119", item.ordinal, value=declared, actual=total)
 
 
-@record_check(LEADER_MALFORMED, LEADER_PLACEHOLDER)
+@record_check(LEADER_MALFORMED, LEADER_PLACEHOLDER, any_format=True)
 def check_leader(item: MarcItem, ctx: RecordContext) -> None:
     leader = str(item.record.leader)
     placeholders = sorted(set(_PLACEHOLDERS.findall(leader)))
