@@ -6,9 +6,12 @@ Expected values are worked out by hand from the rows of the shared files:
   1973 v.1 no.1 – 2015 v.43 no.4, and CUP line 318 "Journal Of Law, Medicine & Ethics",
   the same ISSNs, 2018-04-01 v.46 no.1 – present: one title, two ranges (the gap
   2016–2018-03 stays); the titles tie, so the alphabetically first is published.
-* Acta Neuropsychiatrica: Wiley 2002 v.14 no.1 – 2012 v.24 no.6, CUP 2009-02-01 v.21
-  no.1 – present, Cambridge 2015 2002-02-01 v.14 no.01 – present (1601-5215 given as
-  print ISSN there): merged into 2002 v.14 no.1 – present.
+* Acta Neuropsychiatrica: Wiley line 1501 2002 v.14 no.1 – 2012 v.24 no.6 (P), CUP line
+  46 2009-02-01 v.21 no.1 – present (F), Cambridge 2015 line 7 2002-02-01 v.14 no.01 –
+  present (P; 1601-5215 given as print ISSN there): one title, but three lines, since
+  each range is reached at its own collection's title_url.
+* European Journal of Political Research: Wiley line 1401 1973 v.1 no.1 – present (P),
+  CUP line 88 2026-02-01 v.65 no.1 – present (F): two lines, the CUP URL only on 2026 on.
 * Wiley line 645 "Nutrition in Clinical Care": online_identifier 1523-5490 has a wrong
   check digit (HL101); published under 1096-6781 alone, 1998 v.1 – 2002 v.5.
 * Cambridge 2015 line 119 "Dialogue IO": 7777-7777 and 1111-1111 are placeholders
@@ -17,6 +20,7 @@ Expected values are worked out by hand from the rows of the shared files:
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -24,11 +28,11 @@ import json
 import pytest
 from tests.conftest import shared_file
 
-from erdq.holdings import build_holdings, merge_ranges, write_holdings
+from erdq.holdings import KBART_COLUMNS, build_holdings, kbart_rows, merge_ranges, write_holdings
 from erdq.identifiers import check_identifier
 from erdq.model.coverage import format_statements
 from erdq.model.portfolio import row_to_portfolio
-from erdq.registry import all_rules
+from erdq.registry import Example, all_rules
 from erdq.rules.kbart.base import example_bytes
 from erdq.store import open_store
 
@@ -73,7 +77,40 @@ def test_titles_merge_across_collections_and_keep_their_gap(result) -> None:
     assert acta.title == "Acta Neuropsychiatrica"
     assert acta.collections == ("CUP", "Cambridge 2015", "Wiley")
     assert acta.print_identifiers == ("0924-2708", "1601-5215")
-    assert format_statements(acta.coverage) == "2002 v.14 no.1 – present"
+    assert [_line(x) for x in acta.lines] == [
+        ("2002 v.14 no.1 – 2012 v.24 no.6", "https://onlinelibrary.wiley.com/journal/16015215",
+         "P", ("Wiley",)),
+        ("2002-02-01 v.14 no.01 – present",
+         "http://journals.cambridge.org/action/displayBackIssues?jid=NEU", "P",
+         ("Cambridge 2015",)),
+        ("2009-02-01 v.21 no.1 – present",
+         "https://www.cambridge.org/core/product/38A3544260A4DA9847F95D6438BF4BE7/all-issues",
+         "F", ("CUP",)),
+    ]  # fmt: skip
+
+
+def _line(line):
+    return (line.coverage.statement(), line.get("title_url"), line.get("access_type"),
+            line.collections)  # fmt: skip
+
+
+@pytest.mark.shared
+def test_a_url_stays_with_the_coverage_its_collection_provides(result) -> None:
+    # Issue: the 1973 – present range went out with the CUP URL, which serves 2026 on only.
+    ejpr = _by_key(result, "0304-4130")
+    assert [_line(x) for x in ejpr.lines] == [
+        ("1973 v.1 no.1 – present", "https://onlinelibrary.wiley.com/journal/14756765", "P",
+         ("Wiley",)),
+        ("2026-02-01 v.65 no.1 – present",
+         "https://www.cambridge.org/core/product/1CBD3AC76CFFA9A67FE2FFA55D39E8C8/all-issues",
+         "F", ("CUP",)),
+    ]  # fmt: skip
+    rows = list(kbart_rows([ejpr]))
+    got = [(r["date_first_issue_online"], r["access_type"], r.get("publisher_name")) for r in rows]
+    assert got == [
+        ("1973", "P", None),
+        ("2026-02-01", "F", "Cambridge University Press"),
+    ]
 
 
 @pytest.mark.shared
@@ -111,8 +148,6 @@ def test_written_file_holds_only_valid_identifiers_in_a_fixed_order(store, resul
         sep = "\t" if fmt == "kbart" else ","
         rows = [line.split(sep) for line in text.splitlines()[1:]] if fmt == "kbart" else None
         if rows is None:
-            import csv
-
             rows = list(csv.reader(io.StringIO(text)))[1:]
         ids = [v for row in rows for v in row[1:3] if v]
         assert len(rows) == result.ranges_published
@@ -140,6 +175,92 @@ def test_merge_ranges_by_hand() -> None:
         ]
     )
     assert format_statements(merged) == ("1980 – 1985 (embargo P1Y); 1990 – 2010; 2012 – present")
+
+
+def _store_of(tmp_path, files):
+    """A store with one collection per entry of ``files``: name → KBART row overrides."""
+    store = open_store(f"sqlite:///{tmp_path / 'hand.sqlite'}")
+    for name, rows in files.items():
+        path = tmp_path / f"{name}.txt"
+        path.write_bytes(example_bytes(Example(rows=tuple(rows))))
+        store.import_kbart(path, collection=name, today=DAY)
+    return store
+
+
+def test_lines_merge_only_when_url_and_access_type_agree(tmp_path) -> None:
+    # "Journal of Invented Studies" (1234-5679), baseline URL https://example.org/jis, P.
+    # Alpha: 2001 v.1 no.1 – 2005 v.5 no.4 and 2006 v.6 no.1 – 2010 v.10 no.4 (touching,
+    # same columns: one line), 2011 v.11 – present free (F: its own line).
+    # Beta: 2008 – present at another URL: its own line, though it overlaps.
+    # Gamma: 1995 – 2003 at Alpha's URL, same columns: merged with Alpha's line.
+    alpha = [
+        {"date_last_issue_online": "2005", "num_last_vol_online": "5",
+         "num_last_issue_online": "4"},
+        {"date_first_issue_online": "2006", "num_first_vol_online": "6",
+         "date_last_issue_online": "2010", "num_last_vol_online": "10",
+         "num_last_issue_online": "4"},
+        {"date_first_issue_online": "2011", "num_first_vol_online": "11",
+         "num_first_issue_online": "", "access_type": "F"},
+    ]  # fmt: skip
+    beta = [{"date_first_issue_online": "2008", "num_first_vol_online": "",
+             "num_first_issue_online": "", "title_url": "https://beta.example/jis"}]  # fmt: skip
+    gamma = [{"date_first_issue_online": "1995", "num_first_vol_online": "",
+              "num_first_issue_online": "", "date_last_issue_online": "2003"}]  # fmt: skip
+    with _store_of(tmp_path, {"Alpha": alpha, "Beta": beta, "Gamma": gamma}) as store:
+        result = build_holdings(store, today=DAY)
+    [h] = result.holdings
+    assert [_line(x) for x in h.lines] == [
+        ("1995 – 2010 v.10 no.4", "https://example.org/jis", "P", ("Alpha", "Gamma")),
+        ("2008 – present", "https://beta.example/jis", "P", ("Beta",)),
+        ("2011 v.11 – present", "https://example.org/jis", "F", ("Alpha",)),
+    ]
+    out = io.StringIO()
+    write_holdings(result, out, "kbart")
+    _, *lines = [line.split("\t") for line in out.getvalue().splitlines()]
+    assert [(x[3], x[6], x[9], x[24]) for x in lines] == [
+        ("1995", "2010", "https://example.org/jis", "P"),
+        ("2008", "", "https://beta.example/jis", "P"),
+        ("2011", "", "https://example.org/jis", "F"),
+    ]
+
+
+def test_monograph_columns_are_published(tmp_path) -> None:
+    # The baseline book: print 9782253002697, online 9781090636072, first_author Moreau,
+    # published 2020 in print and 2021 online; here also volume 3, edition 2, editor Dupont.
+    book = {"publication_type": "monograph", "monograph_volume": "3",
+            "monograph_edition": "2", "first_editor": "Dupont"}  # fmt: skip
+    with _store_of(tmp_path, {"Books": [book]}) as store:
+        result = build_holdings(store, today=DAY)
+    for fmt, delimiter in (("kbart", "\t"), ("csv", ",")):
+        out = io.StringIO()
+        write_holdings(result, out, fmt)
+        [row] = csv.DictReader(io.StringIO(out.getvalue()), delimiter=delimiter)
+        assert list(row) == list(KBART_COLUMNS)
+        assert {k: v for k, v in row.items() if v} == {
+            "publication_title": "Open Questions in Invented Theory",
+            "print_identifier": "9782253002697",
+            "online_identifier": "9781090636072",
+            "title_url": "https://example.org/b/1",
+            "first_author": "Moreau",
+            "title_id": "9781090636072",
+            "coverage_depth": "fulltext",
+            "publisher_name": "Example Press",
+            "publication_type": "monograph",
+            "date_monograph_published_print": "2020",
+            "date_monograph_published_online": "2021",
+            "monograph_volume": "3",
+            "monograph_edition": "2",
+            "first_editor": "Dupont",
+            "access_type": "P",
+        }
+    out = io.StringIO()
+    write_holdings(result, out, "json")
+    [line] = json.loads(out.getvalue())["coverage"]
+    assert (line["access_type"], line["monograph_edition"], line["collections"]) == (
+        "P",
+        "2",
+        ["Books"],
+    )
 
 
 HL_RULES = [r for r in all_rules() if r.family == "HL"]

@@ -267,7 +267,7 @@ def link_collection(
 
     own = store is None
     return linkage.Linkage(
-        open_store(db) if own else store,
+        open_store(db, create=False) if own else store,
         collection,
         all_records=all_records,
         settings=settings,
@@ -304,7 +304,7 @@ def build_holdings(
         return holdings.build_holdings(
             store, list(collections or ()), today=today, severity=severity
         )
-    with open_store(db) as opened:
+    with open_store(db, create=False) as opened:
         return holdings.build_holdings(
             opened, list(collections or ()), today=today, severity=severity
         )
@@ -331,7 +331,7 @@ def open_resolver(*, db: str | None = None, store=None, today: Today = None, rel
 
     if store is not None:
         return Resolver(cached_index(store.engine, reload=reload), today=today)
-    with open_store(db) as opened:
+    with open_store(db, create=False) as opened:
         return Resolver(cached_index(opened.engine, reload=reload), today=today)
 
 
@@ -355,7 +355,7 @@ def resolve_openurl(
 
     if store is not None:
         return run(store)
-    with open_store(db) as opened:
+    with open_store(db, create=False) as opened:
         return run(opened)
 
 
@@ -379,7 +379,7 @@ def set_collection_links(
                        ("doi_prefixes", doi_prefixes), ("preference", preference)):  # fmt: skip
         if value is not None:
             changes[key] = value
-    with open_store(db) as opened:
+    with open_store(db, create=False) as opened:
         return set_collection(opened.engine, name, active=active, **changes)  # type: ignore[arg-type]
 
 
@@ -396,24 +396,26 @@ def no_service_report(
     from erdq.resolver import report
     from erdq.store import open_store
 
-    with open_store(db) as opened:
+    with open_store(db, create=False) as opened:
         return report.no_service_report(
             opened.engine, since=since, until=until, top=top, by=by, today=today
         )
 
 
 def import_request_log(
-    path: str | Path, *, db: str | None = None, today: dt.date | None = None, skip_bad: bool = False
+    path: str | Path,
+    *,
+    db: str | None = None,
+    today: dt.date | None = None,
+    skip_bad: bool = False,
+    again: bool = False,
 ):
     """Import a resolver log (one OpenURL per line, optionally after an ISO timestamp) into
-    the request log, in one transaction; returns an ``erdq.resolver.logimport.LogImport``."""
-    from erdq.resolver import Resolver, load_index
-    from erdq.resolver.logimport import import_log
-    from erdq.store import open_store
+    the request log, in one transaction; returns an ``erdq.resolver.logimport.LogImport``.
+    A file imported before (same sha256) is refused unless ``again``."""
+    from erdq.resolver.logimport import import_log_file
 
-    with open_store(db) as opened:
-        resolver = Resolver(load_index(opened.engine))
-        return import_log(opened.engine, resolver, path, today=today, skip_bad=skip_bad)
+    return import_log_file(path, db=db, today=today, skip_bad=skip_bad, again=again)
 
 
 __all__ += [
@@ -424,3 +426,23 @@ __all__ += [
     "resolve_openurl",
     "set_collection_links",
 ]
+
+
+def audit(
+    paths: str | Path | Iterable[str | Path],
+    out_dir: str | Path = "erdq-report",
+    *,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+    progress=None,
+):
+    """Audit a library's files (folders are walked; each file recognised by its content)
+    and write report.html, findings.jsonl, summary.json, worklists.xlsx and one worklist
+    CSV per team into ``out_dir``; returns an ``erdq.audit.AuditResult``."""
+    from erdq.audit import audit as run_audit
+
+    names = [paths] if isinstance(paths, str | Path) else list(paths)
+    return run_audit(names, out_dir, settings=settings, today=today, progress=progress)
+
+
+__all__ += ["audit"]

@@ -1,7 +1,7 @@
 """The holdings file for a central discovery index: active holdings, strictly valid.
 
 ``build_holdings`` reads the current portfolios of the store's active collections and
-turns them into ``Holding``s, one per title:
+turns them into ``Holding``s, one per title, each with its published lines:
 
 * **Identifiers.** Only valid ISSNs and ISBNs (``erdq.identifiers``; placeholders such as
   0000-0000 count as invalid) are published, in canonical form (ISSN ``1234-5679``, ISBN
@@ -10,19 +10,30 @@ turns them into ``Holding``s, one per title:
 * **Titles.** Portfolios sharing a valid identifier, in one collection or across several,
   are one title (a union over shared identifiers). Portfolios of one title whose
   normalised titles differ are reported (HL104).
+* **Lines.** Each coverage range keeps the columns that describe it as its portfolio gave
+  them (``LINE_COLUMNS``: title_url, access_type, coverage_depth, notes, publisher_name,
+  first_author, first_editor and the monograph columns). A central index reads a KBART
+  line as "this URL gives this coverage, on these terms", so ranges are merged only when
+  all of these agree: two collections of one title with different URLs, or a free (F)
+  and a paid (P) range, stay separate lines and the index unions them itself. Merging
+  them would attach one collection's URL or access type to years it does not provide.
 * **Coverage.** A range with an unreadable date or embargo, or one that ends before it
   starts, is left out (HL103): publishing it would claim more than the library has.
-  The remaining ranges of a title are merged: ranges with the same embargo whose dates
+  The remaining ranges of a line are merged: ranges with the same embargo whose dates
   overlap or touch become one; a range wholly inside a range without embargo is dropped
   (it adds nothing); gaps stay gaps. Ranges bounded only by volume (no date on that side)
   are published as given, never merged, since their dates are unknown. No embargo
   arithmetic happens here: merging compares the ranges' own dates only, so the file does
   not depend on the day it is written.
-* **Order.** Holdings by normalised title, then identifier; ranges by start, end and
-  embargo. The same store always gives the same bytes.
+* **Not published.** title_id is the holding key (the first identifier), since a merged
+  title has no single provider id; parent_publication_title_id and
+  preceding_publication_title_id name provider ids that the file therefore does not
+  contain, so they are left out rather than published as dangling references.
+* **Order.** Holdings by normalised title, then identifier; lines by start, end, embargo
+  and their other columns. The same store always gives the same bytes.
 
 ``write_holdings`` writes KBART (tab-separated, the KBART Phase II columns), CSV (the same
-columns) or JSON Lines (one holding a line, every identifier and range). The result's
+columns) or JSON Lines (one holding a line, every identifier and line). The result's
 ``report()`` says what was read, published and left out, and why.
 """
 
@@ -79,23 +90,63 @@ KBART_COLUMNS = (
 _ID_COLUMNS = ("print_identifier", "online_identifier")
 _DATE_COLUMNS = ("date_first_issue_online", "date_last_issue_online")
 
+# The columns a published line takes from the portfolios behind it, as given. They are
+# what the provider says about that stretch of coverage (where, on what terms, of which
+# edition), so lines merge only when all of them agree (see the module doc).
+LINE_COLUMNS = (
+    "title_url",
+    "first_author",
+    "coverage_depth",
+    "notes",
+    "publisher_name",
+    "date_monograph_published_print",
+    "date_monograph_published_online",
+    "monograph_volume",
+    "monograph_edition",
+    "first_editor",
+    "access_type",
+)
+
+LineValues = tuple[tuple[str, str], ...]  # (column, value) of LINE_COLUMNS, empty ones left out
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingLine:
+    """One published KBART line: a merged coverage range, the columns that describe it and
+    the collections whose portfolios it comes from."""
+
+    coverage: CoverageRange
+    values: LineValues
+    collections: tuple[str, ...]
+
+    def get(self, column: str) -> str | None:
+        return dict(self.values).get(column)
+
+    def to_dict(self) -> dict[str, Any]:
+        values = dict(self.values)
+        return {
+            **range_dict(self.coverage),
+            **{c: values.get(c) for c in LINE_COLUMNS},
+            "collections": list(self.collections),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Holding:
-    """One title as published: its valid identifiers, merged coverage and provenance."""
+    """One title as published: its valid identifiers, its lines and provenance."""
 
     key: str  # the first identifier, sorted: the title's id in the file
     title: str
     publication_type: str | None
     print_identifiers: tuple[str, ...]
     online_identifiers: tuple[str, ...]
-    coverage: tuple[CoverageRange, ...]
+    lines: tuple[HoldingLine, ...]
     collections: tuple[str, ...]
     portfolios: int
-    title_url: str | None = None
-    publisher: str | None = None
-    coverage_depth: str | None = None
-    first_author: str | None = None
+
+    @property
+    def coverage(self) -> tuple[CoverageRange, ...]:
+        return tuple(line.coverage for line in self.lines)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,12 +155,9 @@ class Holding:
             "publication_type": self.publication_type,
             "print_identifiers": list(self.print_identifiers),
             "online_identifiers": list(self.online_identifiers),
-            "coverage": [range_dict(r) for r in self.coverage],
+            "coverage": [line.to_dict() for line in self.lines],
             "collections": list(self.collections),
             "portfolios": self.portfolios,
-            "title_url": self.title_url,
-            "publisher": self.publisher,
-            "coverage_depth": self.coverage_depth,
         }
 
 
@@ -190,6 +238,7 @@ class _Entry:
     print_ids: list[str]
     online_ids: list[str]
     ranges: list[CoverageRange]
+    values: LineValues
 
     @property
     def ids(self) -> list[str]:
@@ -281,7 +330,20 @@ def _entry(
             find("HL103", column, value, problem=problem)
     if not ranges:
         return None  # HL103 said why; with no range left, the title is not published
-    return _Entry(p, source, ids["print_identifier"], ids["online_identifier"], ranges)
+    return _Entry(
+        p, source, ids["print_identifier"], ids["online_identifier"], ranges, line_values(p.raw)
+    )
+
+
+def line_values(raw: Any) -> LineValues:
+    """A portfolio's LINE_COLUMNS as given; runs of white space count as one space, so a
+    stray tab or double space does not split a line."""
+    out = []
+    for column in LINE_COLUMNS:
+        value = " ".join((raw.get(column) or "").split())
+        if value:
+            out.append((column, value))
+    return tuple(out)
 
 
 def _range_problem(r: CoverageRange, raw: Any) -> tuple[str | None, str | None, str | None]:
@@ -350,7 +412,6 @@ def _holding(
             findings.append(
                 _finding("HL104", location, params, e.portfolio.title, grades, Confidence.LIKELY)
             )
-    first = sorted(group, key=lambda e: (e.portfolio.collection, e.portfolio.line or 0))[0]
     ptypes = Counter(e.portfolio.publication_type for e in group if e.portfolio.publication_type)
     return Holding(
         key=sorted([*prints, *onlines])[0],
@@ -358,32 +419,60 @@ def _holding(
         publication_type=min(ptypes, key=lambda t: (-ptypes[t], t)) if ptypes else None,
         print_identifiers=tuple(prints),
         online_identifiers=tuple(onlines),
-        coverage=tuple(merge_ranges([r for e in group for r in e.ranges])),
+        lines=tuple(_lines(group)),
         collections=tuple(sorted({e.portfolio.collection for e in group})),
         portfolios=len(group),
-        title_url=first.portfolio.title_url,
-        publisher=first.portfolio.publisher,
-        coverage_depth=first.portfolio.coverage_depth,
-        first_author=first.portfolio.first_author,
     )
+
+
+def _lines(group: list[_Entry]) -> list[HoldingLine]:
+    """The title's lines: its ranges merged among those whose line columns agree.
+
+    access_type is one of those columns on purpose: a merged F and P range would be
+    published either as free (claiming open access to years the library pays for) or as
+    paid (hiding that they are free), so they stay two lines, each with its own terms.
+    """
+    by_values: dict[LineValues, list[_Piece]] = {}
+    for e in group:
+        pieces = by_values.setdefault(e.values, [])
+        pieces.extend((r, frozenset([e.portfolio.collection])) for r in e.ranges)
+    lines = [
+        HoldingLine(r, values, tuple(sorted(collections)))
+        for values, pieces in by_values.items()
+        for r, collections in _merge_pieces(pieces)
+    ]
+    return sorted(lines, key=lambda line: (_range_order(line.coverage), line.values))
+
+
+_Piece = tuple[CoverageRange, frozenset[str]]  # a range and the collections it comes from
 
 
 def merge_ranges(ranges: Iterable[CoverageRange]) -> list[CoverageRange]:
     """Ranges merged as the module doc says, in a deterministic order."""
-    fixed: list[CoverageRange] = []  # bounded by volume only on some side: kept as given
-    by_embargo: dict[str, list[CoverageRange]] = {}
-    for r in ranges:
+    return [r for r, _ in _merge_pieces([(r, frozenset()) for r in ranges])]
+
+
+def _merge_pieces(pieces: Iterable[_Piece]) -> list[_Piece]:
+    """merge_ranges, keeping track of the collections behind each merged range."""
+    fixed: dict[CoverageRange, frozenset[str]] = {}  # bounded by volume only on some side
+    by_embargo: dict[str, list[_Piece]] = {}
+    for r, sources in pieces:
         if _volume_bounded(r):
-            fixed.append(r)
+            fixed[r] = fixed.get(r, frozenset()) | sources
         else:
-            by_embargo.setdefault(_text(r.embargo) or "", []).append(r)
-    merged: list[CoverageRange] = []
+            by_embargo.setdefault(_text(r.embargo) or "", []).append((r, sources))
+    merged: list[_Piece] = []
     for group in by_embargo.values():
         merged.extend(_merge_dates(group))
-    free = [r for r in merged if r.embargo is None]
-    kept = [r for r in merged if r.embargo is None or not any(_contains(f, r) for f in free)]
-    out = sorted(set(kept) | set(fixed), key=_range_order)
-    return out
+    free = [(r, s) for r, s in merged if r.embargo is None]
+    kept: dict[CoverageRange, frozenset[str]] = dict(fixed)
+    for r, sources in merged:
+        outer = None if r.embargo is None else next((f for f, _ in free if _contains(f, r)), None)
+        # An embargoed range inside an open one adds no coverage, but its collection
+        # still provides the line, so it is credited there.
+        target = r if outer is None else outer
+        kept[target] = kept.get(target, frozenset()) | sources
+    return sorted(kept.items(), key=lambda item: _range_order(item[0]))
 
 
 def _volume_bounded(r: CoverageRange) -> bool:
@@ -392,14 +481,14 @@ def _volume_bounded(r: CoverageRange) -> bool:
     )
 
 
-def _merge_dates(ranges: list[CoverageRange]) -> list[CoverageRange]:
-    ordered = sorted(ranges, key=_range_order)
-    out: list[CoverageRange] = []
-    for r in ordered:
-        if out and _touches(out[-1], r):
-            out[-1] = _union(out[-1], r)
+def _merge_dates(pieces: list[_Piece]) -> list[_Piece]:
+    ordered = sorted(pieces, key=lambda piece: _range_order(piece[0]))
+    out: list[_Piece] = []
+    for r, sources in ordered:
+        if out and _touches(out[-1][0], r):
+            out[-1] = (_union(out[-1][0], r), out[-1][1] | sources)
         else:
-            out.append(r)
+            out.append((r, sources))
     return out
 
 
@@ -484,20 +573,17 @@ def write_holdings(result: HoldingsResult, out: TextIO, fmt: str = "kbart") -> i
 
 
 def kbart_rows(holdings: Iterable[Holding]) -> Iterator[dict[str, str | None]]:
-    """One KBART row per published range: the title's first print and online identifier
-    (JSON output lists them all), and the holding key as title_id."""
+    """One KBART row per published line: the title's first print and online identifier
+    (JSON output lists them all), the holding key as title_id, and the line's columns."""
     for h in holdings:
-        for r in h.coverage:
+        for line in h.lines:
             yield {
                 "publication_title": h.title,
                 "print_identifier": h.print_identifiers[0] if h.print_identifiers else None,
                 "online_identifier": h.online_identifiers[0] if h.online_identifiers else None,
-                **range_dict(r),
-                "title_url": h.title_url,
-                "first_author": h.first_author,
+                **range_dict(line.coverage),
+                **dict(line.values),
                 "title_id": h.key,
-                "coverage_depth": h.coverage_depth,
-                "publisher_name": h.publisher,
                 "publication_type": h.publication_type,
             }
 

@@ -76,6 +76,32 @@ CASES = [
     ({"issn": "03178471"}, True, "covered", "title_level", "Alpha"),
     ({"issn": "2434-561X", "date": "2005"}, False, "not_covered", "no_journal", None),
     ({"doi": "10.1/x", "date": "2005"}, False, "not_covered", "no_identifier", None),
+    # Month 13, day 45: not a date, so not judged (issue: read as a title-level request).
+    ({"issn": "1234-5679", "date": "2005-13-45"}, False, "not_covered", "unreadable_date", None),
+    (
+        {"issn": "1234-5679", "date": "2005-13-45", "volume": "5"},
+        False,
+        "not_covered",
+        "unreadable_date",
+        None,
+    ),
+    # 1234-5678: the weighted sum 8·1+7·2+…+2·7 = 112 ≡ 2 (mod 11) asks for check digit 9.
+    ({"issn": "1234-5678", "date": "2005"}, False, "not_covered", "invalid_identifier", None),
+    (
+        {"issn": "n/a", "eissn": " ", "date": "2005"},
+        False,
+        "not_covered",
+        "invalid_identifier",
+        None,
+    ),
+    # An invalid ISSN beside a valid eISSN: matched by the eISSN.
+    (
+        {"issn": "1234-5678", "eissn": "2049-3630", "date": "2005"},
+        True,
+        "covered",
+        "covered",
+        "Alpha",
+    ),
 ]
 
 

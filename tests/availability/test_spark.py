@@ -8,6 +8,7 @@ import pytest
 from tests.availability.conftest import CASES, DAY, HOLDINGS
 
 from erdq.availability import run_availability, sample
+from erdq.errors import InputError
 
 pytest.importorskip("pyspark")
 if shutil.which("java") is None:
@@ -46,3 +47,21 @@ def test_spark_and_duckdb_agree_on_100000_articles(spark, tmp_path) -> None:
     verdicts = results["duckdb"]["verdicts"]
     assert len(verdicts) == 100_000
     assert {r[9] for r in verdicts} == {"covered", "embargoed", "not_covered"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("a.jsonl", '{"issn": "1234-5679"}\n{"issn": \n', "1 line cannot be read: line 2: "
+         "it is not valid JSON (Expecting value at column 10)"),
+        ("a.csv", "issn,date\n1234-5679,2005\n1234-5679,2006,v.6\n", "1 line cannot be read: "
+         "line 3: it has 3 fields, the header 2"),
+    ],
+)  # fmt: skip
+def test_spark_refuses_a_bad_file_as_duckdb_does(spark, tmp_path, name, text, expected) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    for engine in ("duckdb", "spark"):
+        with pytest.raises(InputError) as caught:
+            run_availability(path, HOLDINGS, today=DAY, engine=engine, spark=spark)
+        assert str(caught.value).startswith(f"{path}: {expected}"), (engine, caught.value)

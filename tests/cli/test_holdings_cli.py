@@ -54,3 +54,20 @@ def test_unknown_collection_is_a_usage_error(tmp_path, db) -> None:
 def test_help_has_an_example() -> None:
     result = CliRunner().invoke(main, ["holdings", "publish", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+@pytest.mark.shared
+def test_kbart_lines_keep_their_access_type_and_url(tmp_path, db) -> None:
+    # Issue: access_type was empty on every line. Cambridge line 2, "AI EDAM", 0890-0604 /
+    # 1469-1760, 1987-02-01 v.1 no.01 – present, P.
+    out = tmp_path / "holdings.txt"
+    result = CliRunner().invoke(main, ["holdings", "publish", "--db", db, str(out)])
+    assert result.exit_code == 0, result.output
+    header, *lines = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert header[24] == "access_type" and len(header) == 25
+    [edam] = [line for line in lines if line[0] == "AI EDAM"]
+    assert (edam[1], edam[2], edam[3], edam[4], edam[5], edam[6]) == (
+        "0890-0604", "1469-1760", "1987-02-01", "1", "01", ""
+    )  # fmt: skip
+    assert edam[9] == "http://journals.cambridge.org/action/displayBackIssues?jid=AIE"
+    assert edam[24] == "P"

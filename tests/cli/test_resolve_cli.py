@@ -142,3 +142,109 @@ def test_commands_have_examples() -> None:
         sub = getattr(command, "commands", {"": command})
         for cmd in sub.values():
             assert "Example:" in (cmd.help or ""), f"{name} {cmd.name}"
+
+
+def test_serve_port_out_of_range_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["serve", "--port", "99999"])
+    assert result.exit_code == 2
+    assert "99999 is not in the range 1<=x<=65535" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_collection_set_help_names_every_placeholder() -> None:
+    from erdq.resolver.links import PLACEHOLDERS
+
+    text = run("collection", "set", "--help").output
+    assert "{title_url}" in text
+    assert [p for p in PLACEHOLDERS if "{" + p + "}" not in text] == []
+
+
+def test_doi_prefix_service_says_what_it_is(db: str) -> None:
+    assert run("collection", "set", "Emb", "--doi-prefix", "10.1002", "--db", db).exit_code == 0
+    result = run("resolve", "rft_id=info:doi/10.1002/xyz.1&rft.date=2020", "--db", db)
+    assert "matched by doi prefix 10.1002 (doi_prefix); no portfolio" in result.output
+    assert "None" not in result.output
+
+
+CONTEXT_OBJECT = """<?xml version="1.0" encoding="UTF-8"?>
+<ctx:context-objects xmlns:ctx="info:ofi/fmt:xml:xsd:ctx">
+  <ctx:context-object version="Z39.88-2004">
+    <ctx:referent>
+      <ctx:metadata-by-val>
+        <ctx:format>info:ofi/fmt:xml:xsd:journal</ctx:format>
+        <ctx:metadata>
+          <jou:journal xmlns:jou="info:ofi/fmt:xml:xsd:journal">
+            <jou:item><jou:issn>1234-5679</jou:issn><jou:date>2023-09-10</jou:date></jou:item>
+          </jou:journal>
+        </ctx:metadata>
+      </ctx:metadata-by-val>
+    </ctx:referent>
+  </ctx:context-object>
+</ctx:context-objects>
+"""
+
+
+def test_resolve_reads_a_file_or_stdin(db: str, tmp_path: Path) -> None:
+    run("collection", "set", "Emb", "--link-template", "https://emb.example/{issn}", "--db", db)
+    xml = tmp_path / "ctx.xml"
+    xml.write_text(CONTEXT_OBJECT, encoding="utf-8")
+    args = ["--db", db, "--today", "2024-06-15", "--format", "json"]
+    from_file = json.loads(run("resolve", f"@{xml}", *args).output)
+    assert from_file["citation"]["syntax"] == "xml"
+    assert from_file["citation"]["issn"] == ["1234-5679"]
+    assert [s["url"] for s in from_file["services"]] == ["https://emb.example/1234-5679"]
+    piped = CliRunner().invoke(
+        main, ["resolve", "-", *args], input="rft.issn=1234-5679&rft.date=2023-09-10\n"
+    )
+    assert piped.exit_code == 0
+    assert [s["url"] for s in json.loads(piped.output)["services"]] == [
+        "https://emb.example/1234-5679"
+    ]
+    missing = CliRunner().invoke(main, ["resolve", f"@{tmp_path / 'nope.txt'}", "--db", db])
+    assert missing.exit_code == 2 and "nope.txt: no such file" in missing.output
+    two = tmp_path / "two.txt"
+    two.write_text("issn=1234-5679\nissn=1234-5679\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["resolve", f"@{two}", "--db", db])
+    assert refused.exit_code == 2 and "erdq logs import" in refused.output
+
+
+def test_logs_import_twice_is_refused_unless_again(db: str, tmp_path: Path) -> None:
+    log = tmp_path / "twice.log"
+    log.write_text("2024-05-01T10:00:00Z\trft.issn=1234-5679&rft.date=2024-01-05\n")
+    assert run("logs", "import", str(log), "--db", db).exit_code == 0
+    again = CliRunner().invoke(main, ["logs", "import", str(log), "--db", db])
+    assert again.exit_code == 2
+    assert "already been imported" in again.output and "--again" in again.output
+    assert "Traceback" not in again.output
+    forced = run("logs", "import", str(log), "--db", db, "--again")
+    assert forced.exit_code == 0 and "1 request(s) imported" in forced.output
+    with open_store(db) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM resolver_requests").scalar() == 2
+
+
+def test_logs_import_bad_stamp_and_help(db: str, tmp_path: Path) -> None:
+    log = tmp_path / "glued.log"
+    log.write_text("2024-05-01T10:00:00Zrft.issn=1234-5679\n")
+    result = CliRunner().invoke(main, ["logs", "import", str(log), "--db", db])
+    assert result.exit_code == 2 and "line 1:" in result.output
+    assert "followed by white space" in result.output
+    help_text = " ".join(run("logs", "import", "--help").output.split())
+    assert "converted to UTC" in help_text
+    assert "a line without a timestamp is recorded at the time of the import" in help_text
+
+
+def test_report_period_ends_at_until(db: str) -> None:
+    args = ["report", "no-service", "--db", db, "--today", "2024-06-30", "--until", "2024-06-01"]
+    assert "2023-06-01 to 2024-06-01" in run(*args).output
+
+
+def test_xlsx_hint_names_the_package(db: str, tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if it were not installed
+    out = str(tmp_path / "r.xlsx")
+    result = CliRunner().invoke(
+        main, ["report", "no-service", "--db", db, "--format", "xlsx", "-o", out]
+    )
+    assert result.exit_code == 2
+    assert "pip install openpyxl" in result.output and "erdq[excel]" in result.output

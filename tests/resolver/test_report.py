@@ -123,3 +123,45 @@ def test_empty_log(tmp_path: Path) -> None:
     with open_store(f"sqlite:///{tmp_path / 'e.sqlite'}") as store:
         report = no_service_report(store.engine, today=TODAY)
     assert (report.requests, report.rows) == (0, [])
+
+
+@pytest.mark.parametrize(
+    ("until", "today", "period"),
+    [
+        # --since defaults to a year before --until, whatever --today says.
+        (dt.date(2024, 6, 1), dt.date(2024, 6, 30), (dt.date(2023, 6, 1), dt.date(2024, 6, 1))),
+        (None, dt.date(2024, 6, 30), (dt.date(2023, 6, 30), dt.date(2024, 6, 30))),
+        (dt.date(2024, 2, 29), None, (dt.date(2023, 2, 28), dt.date(2024, 2, 29))),
+    ],
+)
+def test_default_since_is_a_year_before_until(tmp_path: Path, until, today, period) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'e.sqlite'}") as store:
+        report = no_service_report(store.engine, until=until, today=today)
+    assert (report.since, report.until) == period
+
+
+def test_journal_is_the_matched_title_when_only_an_issn_is_cited(tmp_path: Path) -> None:
+    from erdq.resolver import Resolver, load_index
+    from erdq.resolver.logimport import import_log
+
+    kbart = tmp_path / "k.txt"
+    kbart.write_text(
+        "publication_title\tprint_identifier\tdate_first_issue_online\ttitle_url\t"
+        "publication_type\nJournal of Tests\t1234-5679\t2000\thttps://j.example/\tserial\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "r.log"
+    log.write_text(
+        "2024-05-01T10:00:00Z\trft.issn=1234-5679&rft.date=1990&rft.atitle=Old\n"  # too old
+        "2024-05-01T11:00:00Z\trft.issn=1234-5679&rft.date=1991&rft.atitle=Older"
+        "&rft.jtitle=J.+Tests\n",
+        encoding="utf-8",
+    )
+    with open_store(f"sqlite:///{tmp_path / 'j.sqlite'}") as store:
+        store.import_kbart(kbart, collection="J")
+        import_log(store.engine, Resolver(load_index(store.engine)), log)
+        report = no_service_report(store.engine, today=TODAY)
+    assert [(r["article"], r["journal"], r["reason"]) for r in report.rows] == [
+        ("Old", "Journal of Tests", "before_coverage"),  # the holding's title, not its ISSN
+        ("Older", "J. Tests", "before_coverage"),  # a cited title is kept as cited
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,78 @@ def test_settings_change_needs_reload(tmp_path: Path) -> None:
     # set_collection validates before writing; a store without the collection refuses.
     with open_store(f"sqlite:///{tmp_path / 'e.sqlite'}") as store, pytest.raises(StoreError):
         set_collection(store.engine, "missing", active=False)
+
+
+def _logged(client: TestClient) -> list[str]:
+    client.app.state.request_log.flush()
+    with client.app.state.store.engine.connect() as conn:
+        return [r[0] for r in conn.exec_driver_sql("SELECT query FROM resolver_requests").all()]
+
+
+def test_head_is_answered_and_not_logged(client: TestClient) -> None:
+    response = client.head("/openurl?issn=1234-5679&date=2010")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    redirect = client.head("/openurl?issn=1234-5679&date=2010&redirect=1", follow_redirects=False)
+    assert redirect.status_code == 302
+    assert _logged(client) == []
+
+
+def test_post_takes_a_form_encoded_openurl(client: TestClient) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    body = "url_ver=Z39.88-2004&rft.issn=1234-5679&rft.date=2010"
+    posted = client.post("/openurl?format=json", content=body, headers=form)
+    assert posted.status_code == 200
+    got = client.get(f"/openurl?{body}&format=json").json()
+    assert posted.json() == got and got["outcome"] == "service"
+    redirect = client.post(
+        "/openurl", content=body + "&redirect=1", headers=form, follow_redirects=False
+    )
+    assert redirect.status_code == 302
+    assert redirect.headers["location"] == "https://a.example/j?x=1&y=2"
+    assert body in _logged(client)
+    wrong = client.post("/openurl", content="{}", headers={"Content-Type": "application/json"})
+    assert wrong.status_code == 415 and "x-www-form-urlencoded" in wrong.text
+    too_long = client.post("/openurl", content="issn=1234-5679&x=" + "a" * 3000, headers=form)
+    assert too_long.status_code == 413
+
+
+def test_errors_are_json_when_json_is_asked_for(client: TestClient) -> None:
+    long = "/openurl?issn=1234-5679&x=" + "a" * 3000
+    by_accept = client.get(long, headers={"Accept": "application/json"})
+    assert by_accept.status_code == 414
+    assert by_accept.json() == {
+        "error": "The request is longer than 2000 characters.",
+        "status": 414,
+    }
+    by_param = client.get(long + "&format=json")
+    assert by_param.status_code == 414 and by_param.json()["status"] == 414
+    assert client.get(long).headers["content-type"].startswith("text/html")
+
+
+def test_no_service_page_gives_each_reason_once(client: TestClient) -> None:
+    data = client.get("/openurl?issn=1234-5679&date=1990&format=json").json()
+    (failure,) = data["no_service_reasons"]
+    assert data["message"] == failure["message"]  # the request's reason is that title's
+    page = client.get("/openurl?issn=1234-5679&date=1990").text
+    assert page.count(escape(failure["message"])) == 1
+
+
+def test_title_only_match_is_never_a_redirect(client: TestClient) -> None:
+    query = "genre=article&title=%3Cscript%3Ealert(1)%3C/script%3E+Journal&date=2010"
+    data = client.get(f"/openurl?{query}&format=json").json()
+    assert [s["match_strength"] for s in data["services"]] == ["title"]
+    response = client.get(f"/openurl?{query}&redirect=1", follow_redirects=False)
+    assert response.status_code == 200 and "Full text (1)" in response.text
+
+
+def test_thank_you_page_links_back_to_the_menu(client: TestClient) -> None:
+    posted = client.post(
+        "/problem",
+        content="openurl=issn%3D1234-5679%26date%3D2010&message=dead",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert posted.status_code == 200 and "Thank you" in posted.text
+    assert 'href="openurl?issn=1234-5679&amp;date=2010"' in posted.text
+    form = client.get("/problem?openurl=issn%3D1234-5679")
+    assert 'href="openurl?issn=1234-5679"' in form.text

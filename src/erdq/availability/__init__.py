@@ -9,29 +9,39 @@ billions of articles (``spark_engine``). Both run the same SQL and give the same
 
 Per article the result says ``available``, ``status`` (covered, embargoed, not_covered),
 ``reason`` (covered, title_level, embargoed, before_coverage, after_coverage, gap,
-outside_coverage, no_journal, no_identifier), the ``collection`` that provides it (the
-first by name), the ``journal`` matched, how many collections hold the journal, and the
-index's flag when given. Summaries per journal and per collection count what is
-available, embargoed and not covered, and where the index and the holdings disagree.
+outside_coverage, no_journal, no_identifier, invalid_identifier, unreadable_date), the
+``collection`` that provides it (the first by name), the ``journal`` matched, how many
+collections hold the journal, and the index's flag when given. Summaries per journal
+(all ISSNs of a title together) and per collection count what is available, embargoed
+and not covered, and where the index and the holdings disagree.
+
+The articles file is read whole or refused (``erdq.availability.files``): bad lines are
+named, not skipped. Holdings with no coverage under a valid ISSN are refused too, since
+every article would come out as ``no_journal``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from erdq.availability import files
 from erdq.availability.common import (
     COLLECTION_COLUMNS,
     JOURNAL_COLUMNS,
     RESULT_COLUMNS,
+    JournalIndex,
     compile_intervals,
     store_portfolios,
     write_intervals,
+    write_journals,
 )
+from erdq.availability.files import output_kind
 from erdq.errors import InputError
 from erdq.model.portfolio import Portfolio
 
@@ -44,6 +54,7 @@ __all__ = [
     "RESULT_COLUMNS",
     "AvailabilityRun",
     "compile_intervals",
+    "output_kind",
     "run_availability",
 ]
 
@@ -57,18 +68,39 @@ class AvailabilityRun:
     intervals: int
     today: dt.date
     seconds: dict[str, float] = field(default_factory=dict)
+    temp_dir: Path | None = None  # erdq's own working folder, removed on close
 
     def rows(self, name: str = "verdicts") -> list[tuple]:
         return self.result.rows(name)
+
+    @property
+    def ignored_columns(self) -> tuple[str, ...]:
+        """The input's columns that are not article columns, so were not read."""
+        return self.result.ignored_columns
 
     def counts(self) -> dict[str, int]:
         return self.result.counts()
 
     def write(self, name: str, path: str | Path) -> None:
-        self.result.write(name, Path(path))
+        """verdicts, journals or collections, in the format the file name gives
+        (``output_kind``: .csv, .jsonl, .parquet or .xlsx)."""
+        if output_kind(path) == "xlsx":
+            files.write_xlsx(
+                path,
+                self.result.columns(name),
+                self.result.iter_rows(name),
+                self.result.count(name),
+                sheet=name,
+            )
+        else:
+            self.result.write(name, Path(path))
 
     def close(self) -> None:
-        self.result.close()
+        try:
+            self.result.close()
+        finally:
+            if self.temp_dir is not None:
+                shutil.rmtree(self.temp_dir, ignore_errors=True)
 
     def __enter__(self) -> AvailabilityRun:
         return self
@@ -101,24 +133,58 @@ def run_availability(
         raise InputError(f"{path}: no such file", hint="name a CSV, JSON Lines or Parquet file")
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}", hint=f"use one of {', '.join(ENGINES)}")
+    files.input_kind(path)  # refuses a spreadsheet before any work is done
     day = today or dt.date.today()
+    from_store = portfolios is None
     if portfolios is None:
         if store is None:
             raise InputError("no holdings given", hint="pass portfolios or a store")
         portfolios = store_portfolios(store, collections)
-    work = Path(work_dir or tempfile.mkdtemp(prefix="erdq-availability-"))
-    started = time.perf_counter()
-    interval_file = work / "intervals.csv"
-    count = write_intervals(compile_intervals(portfolios, day), interval_file)
-    compiled = time.perf_counter()
-    if engine == "duckdb":
-        from erdq.availability import duckdb_engine
+    own = None if work_dir else Path(tempfile.mkdtemp(prefix="erdq-availability-"))
+    work = Path(work_dir) if work_dir else own
+    try:
+        started = time.perf_counter()
+        interval_file, journal_file = work / "intervals.csv", work / "journals.csv"
+        journals = JournalIndex()
+        count = write_intervals(compile_intervals(portfolios, day, journals), interval_file)
+        if count == 0:
+            raise _no_holdings(store if from_store else None)
+        write_journals(journals, journal_file)
+        compiled = time.perf_counter()
+        if engine == "duckdb":
+            from erdq.availability import duckdb_engine
 
-        result = duckdb_engine.run(path, interval_file, temp_dir=str(work))
-    else:
-        from erdq.availability import spark_engine
+            result = duckdb_engine.run(path, interval_file, journal_file, temp_dir=str(work))
+        else:
+            from erdq.availability import spark_engine
 
-        result = spark_engine.run(path, interval_file, spark=spark)
+            result = spark_engine.run(path, interval_file, journal_file, spark=spark)
+    except BaseException:
+        if own is not None:
+            shutil.rmtree(own, ignore_errors=True)
+        raise
     done = time.perf_counter()
     seconds = {"compile": compiled - started, "join": done - compiled}
-    return AvailabilityRun(engine, result, count, day, seconds)
+    return AvailabilityRun(engine, result, count, day, seconds, temp_dir=own)
+
+
+def _no_holdings(store: Any) -> InputError:
+    """Why there is nothing to check against, and what to do about it."""
+    if store is None:
+        return InputError(
+            "the portfolios given have no coverage under a valid ISSN",
+            hint="articles are matched by ISSN or eISSN; pass portfolios with one",
+        )
+    known = store.collections()
+    if not any(c.get("latest_snapshot_id") for c in known):
+        return InputError(
+            "the store has no holdings: no KBART file has been imported",
+            hint="import one first: erdq import kbart --collection NAME FILE",
+        )
+    return InputError(
+        "no active portfolio in the store has coverage under a valid ISSN, so no article "
+        "could be matched",
+        hint="articles are matched by ISSN or eISSN: check that the collections are "
+        "active (erdq collection set NAME --active) and that their KBART files give ISSNs "
+        "(erdq holdings publish reports those without a valid identifier)",
+    )

@@ -20,20 +20,29 @@ any range covers it, else embargoed if any range embargoes it, else a miss: ``ga
 when it is after some range and before another, ``before_coverage`` or
 ``after_coverage``, or ``outside_coverage``.
 
+**Journals.** The ISSNs of one title (print and online, in any collection) are joined
+transitively into one journal (``JournalIndex``), known by its first ISSN in order and
+its most common title; an article is counted under the journal it matched, whichever of
+its ISSNs it cited. An ISSN is checked as ``erdq.identifiers`` checks it (eight
+characters, check digit): an article whose only ISSNs are invalid is
+``invalid_identifier``, not a journal the holdings lack.
+
 Known difference from ``evaluate``: for an embargo with both walls in which the R wall
 overtakes an embargoed article before the P wall releases it (such as ``R1Y;P6M``),
 ``evaluate`` says "never available" where the engines say ``embargoed``. Volumes in
 Roman numerals are compared by ``evaluate`` but not here (they are treated as text).
 
-Article dates are read as ``evaluate`` reads them: YYYY, YYYY-MM or YYYY-MM-DD (one-digit
-months and days and an attached time accepted) as an interval; anything else is not
-compared.
+Article dates are read as YYYY, YYYY-MM or YYYY-MM-DD (one-digit months and days and an
+attached time accepted), each an interval. A date given in any other form, or not a real
+day (``2005-13-45``), is ``unreadable_date``: the article is not judged, rather than
+treated as a title-level request (which is what ``evaluate`` does, with a note).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,8 +77,13 @@ INTERVAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("inverted", "INTEGER"),
 )
 
-# The article columns read from the input (all as text); missing ones are NULL.
-ARTICLE_COLUMNS = ("doi", "issn", "eissn", "date", "volume", "issue", "title", "available")
+# The journal table: each holdings ISSN → its journal (see the module doc).
+JOURNAL_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("issn", "VARCHAR"),
+    ("journal_issn", "VARCHAR"),
+    ("journal", "VARCHAR"),
+    ("journal_issns", "VARCHAR"),
+)
 
 # The per-article result, in this order.
 RESULT_COLUMNS = (
@@ -92,11 +106,13 @@ RESULT_COLUMNS = (
 JOURNAL_COLUMNS = (
     "journal_issn",
     "journal",
+    "journal_issns",
     "articles",
     "available",
     "embargoed",
     "not_covered",
     "no_journal",
+    "unreadable_date",
     "index_available_not_covered",
     "covered_index_unavailable",
 )
@@ -177,17 +193,78 @@ def range_window(r: CoverageRange, today: dt.date) -> tuple:
     )
 
 
-def compile_intervals(portfolios: Iterable[Portfolio], today: dt.date) -> Iterator[Interval]:
+def compile_intervals(
+    portfolios: Iterable[Portfolio], today: dt.date, journals: JournalIndex | None = None
+) -> Iterator[Interval]:
     """The interval rows of ``portfolios`` on ``today``; portfolios without a valid ISSN
-    give none (an article is matched by ISSN or eISSN only)."""
+    give none (an article is matched by ISSN or eISSN only). ``journals``, when given,
+    learns each portfolio's ISSNs and title on the way."""
     for p in portfolios:
         issns = portfolio_issns(p)
         if not issns:
             continue
+        if journals is not None:
+            journals.add(issns, p.title)
         for number, r in enumerate(p.coverage):
             values = range_window(r, today)
             for issn in issns:
                 yield Interval(issn, p.collection, p.title, p.title_id, p.line, number, *values)
+
+
+class JournalIndex:
+    """The holdings' journals: ISSNs that share a portfolio, joined transitively."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+        self._titles: dict[str, Counter[str]] = {}
+
+    def _root(self, issn: str) -> str:
+        parent = self._parent
+        while parent[issn] != issn:
+            parent[issn] = parent[parent[issn]]
+            issn = parent[issn]
+        return issn
+
+    def add(self, issns: list[str], title: str) -> None:
+        for issn in issns:
+            self._parent.setdefault(issn, issn)
+        first = self._root(issns[0])
+        for issn in issns[1:]:
+            other = self._root(issn)
+            if other != first:
+                # The smaller ISSN is the root, so the result does not depend on order.
+                low, high = sorted((first, other))
+                self._parent[high] = low
+                first = low
+        self._titles.setdefault(issns[0], Counter())[" ".join(title.split())] += 1
+
+    def rows(self) -> Iterator[tuple[str, str, str, str]]:
+        """(issn, journal_issn, journal, journal_issns) for every ISSN, in ISSN order."""
+        members: dict[str, list[str]] = {}
+        titles: dict[str, Counter[str]] = {}
+        for issn in self._parent:
+            root = self._root(issn)
+            members.setdefault(root, []).append(issn)
+            titles.setdefault(root, Counter()).update(self._titles.get(issn, Counter()))
+        for root in sorted(members):
+            group = sorted(members[root])
+            counts = titles[root]
+            # The most common title; ties go to the alphabetically first.
+            title = min(counts, key=lambda t: (-counts[t], t)) if counts else ""
+            for issn in group:
+                yield issn, group[0], title, "; ".join(group)
+
+
+def write_journals(journals: JournalIndex, path: Path) -> int:
+    """Write the journal table as the CSV both engines read; returns the row count."""
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([name for name, _ in JOURNAL_TABLE_COLUMNS])
+        for row in journals.rows():
+            writer.writerow(row)
+            count += 1
+    return count
 
 
 def store_portfolios(store: Any, collections: Iterable[str] | None = None) -> Iterator[Portfolio]:
@@ -265,12 +342,25 @@ SPARK = Dialect("spark")
 
 _DATE_RE = "^([0-9]{4})(-([0-9]{1,2})(-([0-9]{1,2}))?)?([T ][0-9]{1,2}:[0-9]{2}.*)?$"
 _NUMBER_RE = "^([0-9]+)[A-Za-z]?$"
+_ISSN_RE = "^([0-9]{7}[0-9X])$"
 
 
-def _issn(d: Dialect, column: str) -> str:
-    compact = f"upper({d.replace_all(column, '[^0-9Xx]', '')})"
+def _compact(d: Dialect, column: str) -> str:
+    """An ISSN as given, reduced to its digits and X (hyphens, spaces, "ISSN" dropped)."""
+    return f"nullif(upper({d.replace_all(column, '[^0-9Xx]', '')}), '')"
+
+
+def _valid_issn(compact: str) -> str:
+    """The canonical ISSN (1234-5679) when ``compact`` is one with the right check digit,
+    else NULL: the ISO 3297 check (weights 8..2, modulus 11, 10 written X)."""
+    weighted = " + ".join(
+        f"{9 - i} * try_cast(substr({compact}, {i}, 1) AS INT)" for i in range(1, 8)
+    )
+    last = f"substr({compact}, 8, 1)"
+    check = f"CASE WHEN {last} = 'X' THEN 10 ELSE try_cast({last} AS INT) END"
     return (
-        f"CASE WHEN length({compact}) = 8 "
+        f"CASE WHEN regexp_extract({compact}, '{_ISSN_RE}', 1) <> '' "
+        f"AND (11 - ({weighted}) % 11) % 11 = {check} "
         f"THEN substr({compact}, 1, 4) || '-' || substr({compact}, 5, 4) END"
     )
 
@@ -281,7 +371,7 @@ def _number(column: str) -> str:
 
 
 def articles_sql(d: Dialect, source: str) -> str:
-    """Parsed articles: match keys, date interval (cf..cl), volume/issue numbers."""
+    """Parsed articles: match keys, date interval (cf..cl), volume/issue numbers, flags."""
     y = f"regexp_extract(trim(date), '{_DATE_RE}', 1)"
     m = f"nullif(regexp_extract(trim(date), '{_DATE_RE}', 3), '')"
     day = f"nullif(regexp_extract(trim(date), '{_DATE_RE}', 5), '')"
@@ -296,25 +386,44 @@ def articles_sql(d: Dialect, source: str) -> str:
            WHEN p.m_txt IS NULL THEN try_cast(p.y_txt || '-12-31' AS DATE)
            WHEN p.d_txt IS NULL THEN last_day(p.cf)
            ELSE p.cf END AS cl,
-      CASE WHEN p.cf IS NULL AND p.vol_txt IS NULL AND p.iss_txt IS NULL
-           THEN 1 ELSE 0 END AS title_level
+      CASE WHEN p.date_txt IS NULL AND p.vol_txt IS NULL AND p.iss_txt IS NULL
+           THEN 1 ELSE 0 END AS title_level,
+      CASE WHEN p.date_txt IS NOT NULL AND p.cf IS NULL THEN 1 ELSE 0 END AS bad_date,
+      CASE WHEN p.k1 IS NULL AND p.k2 IS NULL AND (p.c1 IS NOT NULL OR p.c2 IS NOT NULL)
+           THEN 1 ELSE 0 END AS bad_ids
     FROM (
-      SELECT s.*,
-        {_issn(d, "s.issn")} AS k1,
-        {_issn(d, "s.eissn")} AS k2,
+      SELECT c.*,
+        {_valid_issn("c.c1")} AS k1,
+        {_valid_issn("c.c2")} AS k2,
         {y} AS y_txt, {m} AS m_txt, {day} AS d_txt,
         {first} AS cf,
-        nullif(trim(s.volume), '') AS vol_txt,
-        nullif(trim(s.issue), '') AS iss_txt,
-        {_number("s.volume")} AS v,
-        CASE WHEN {_number("s.volume")} IS NULL THEN NULL ELSE {_number("s.issue")} END AS i
-      FROM {source} s
+        nullif(trim(c.date), '') AS date_txt,
+        nullif(trim(c.volume), '') AS vol_txt,
+        nullif(trim(c.issue), '') AS iss_txt,
+        {_number("c.volume")} AS v,
+        CASE WHEN {_number("c.volume")} IS NULL THEN NULL ELSE {_number("c.issue")} END AS i
+      FROM (
+        SELECT s.*,
+          CASE WHEN trim(s.issn) <> '' THEN coalesce({_compact(d, "s.issn")}, '?') END AS c1,
+          CASE WHEN trim(s.eissn) <> '' THEN coalesce({_compact(d, "s.eissn")}, '?') END
+            AS c2
+        FROM {source} s
+      ) c
     ) p
+    """
+
+
+def intervals_sql(intervals: str, journals: str) -> str:
+    """The interval rows with the journal each ISSN belongs to."""
+    return f"""
+    SELECT r.*, j.journal_issn, j.journal, j.journal_issns
+    FROM {intervals} r JOIN {journals} j ON j.issn = r.issn
     """
 
 
 _OUTCOME = """
     CASE
+      WHEN a.bad_date = 1 THEN 'u'
       WHEN a.title_level = 1 THEN 'c'
       WHEN r.inverted = 1 THEN 'n'
       WHEN a.cf IS NOT NULL AND a.cf > r.last_day THEN 'a'
@@ -337,8 +446,9 @@ _OUTCOME = """
 
 def pairs_sql(articles: str, intervals: str) -> str:
     """Each article with each interval of its ISSN or eISSN, and the outcome letter:
-    c covered, e embargoed, b before, a after, n not covered otherwise."""
-    columns = "a.row, r.collection, r.title, r.issn"
+    c covered, e embargoed, b before, a after, n not covered otherwise, u not judged
+    (the article's date cannot be read)."""
+    columns = "a.row, r.collection, r.journal_issn, r.journal, r.journal_issns, r.issn"
     return f"""
     SELECT {columns}, {_OUTCOME} AS o
     FROM {articles} a JOIN {intervals} r ON r.issn = a.k1
@@ -356,8 +466,10 @@ def verdicts_sql(articles: str, pairs: str) -> str:
       CASE WHEN g.cov = 1 THEN true ELSE false END AS available,
       CASE WHEN g.cov = 1 THEN 'covered' WHEN g.emb = 1 THEN 'embargoed'
            ELSE 'not_covered' END AS status,
-      CASE WHEN a.k1 IS NULL AND a.k2 IS NULL THEN 'no_identifier'
+      CASE WHEN a.bad_ids = 1 THEN 'invalid_identifier'
+           WHEN a.k1 IS NULL AND a.k2 IS NULL THEN 'no_identifier'
            WHEN g.row IS NULL THEN 'no_journal'
+           WHEN a.bad_date = 1 THEN 'unreadable_date'
            WHEN g.cov = 1 AND a.title_level = 1 THEN 'title_level'
            WHEN g.cov = 1 THEN 'covered'
            WHEN g.emb = 1 THEN 'embargoed'
@@ -372,7 +484,8 @@ def verdicts_sql(articles: str, pairs: str) -> str:
       CASE WHEN lower(trim(a.available)) IN ('true', '1', 'yes', 'y', 't') THEN true
            WHEN lower(trim(a.available)) IN ('false', '0', 'no', 'n', 'f') THEN false
            ELSE NULL END AS index_available,
-      coalesce(a.k1, a.k2) AS journal_issn
+      coalesce(g.journal_issn, a.k1, a.k2) AS journal_issn,
+      g.journal_issns
     FROM {articles} a LEFT JOIN (
       SELECT row,
         max(CASE WHEN o = 'c' THEN 1 ELSE 0 END) AS cov,
@@ -381,7 +494,10 @@ def verdicts_sql(articles: str, pairs: str) -> str:
         max(CASE WHEN o = 'a' THEN 1 ELSE 0 END) AS aft,
         min(CASE WHEN o = 'c' THEN collection END) AS cov_collection,
         min(CASE WHEN o = 'e' THEN collection END) AS emb_collection,
-        min(title) AS journal,
+        -- Two journals only when the cited ISSN and eISSN belong to different titles.
+        min(journal_issn) AS journal_issn,
+        min_by(journal, journal_issn) AS journal,
+        min_by(journal_issns, journal_issn) AS journal_issns,
         count(DISTINCT collection) AS collections
       FROM {pairs} GROUP BY row
     ) g ON g.row = a.row
@@ -389,13 +505,16 @@ def verdicts_sql(articles: str, pairs: str) -> str:
 
 
 def journals_sql(verdicts: str) -> str:
+    """Per journal matched (or per valid ISSN cited that matched none)."""
     return f"""
-    SELECT journal_issn, min(journal) AS journal, count(*) AS articles,
+    SELECT journal_issn, min(journal) AS journal, min(journal_issns) AS journal_issns,
+      count(*) AS articles,
       sum(CASE WHEN status = 'covered' THEN 1 ELSE 0 END) AS available,
       sum(CASE WHEN status = 'embargoed' THEN 1 ELSE 0 END) AS embargoed,
       sum(CASE WHEN status = 'not_covered' THEN 1 ELSE 0 END) AS not_covered,
-      sum(CASE WHEN reason IN ('no_journal', 'no_identifier') THEN 1 ELSE 0 END)
-        AS no_journal,
+      sum(CASE WHEN reason IN ('no_journal', 'no_identifier', 'invalid_identifier')
+          THEN 1 ELSE 0 END) AS no_journal,
+      sum(CASE WHEN reason = 'unreadable_date' THEN 1 ELSE 0 END) AS unreadable_date,
       sum(CASE WHEN index_available AND NOT available THEN 1 ELSE 0 END)
         AS index_available_not_covered,
       sum(CASE WHEN index_available = false AND available THEN 1 ELSE 0 END)
@@ -417,13 +536,3 @@ def collections_sql(pairs: str) -> str:
       FROM {pairs} GROUP BY row, collection
     ) x GROUP BY collection
     """
-
-
-def input_kind(path: str | Path) -> str:
-    """csv, jsonl or parquet, from the file name (default csv)."""
-    name = str(path).lower()
-    if name.endswith((".jsonl", ".json", ".ndjson", ".jsonl.gz", ".json.gz")):
-        return "jsonl"
-    if name.endswith(".parquet"):
-        return "parquet"
-    return "csv"

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from erdq.availability import common
-from erdq.availability.common import DUCKDB, INTERVAL_COLUMNS
+from erdq.availability import common, files
+from erdq.availability.common import DUCKDB, INTERVAL_COLUMNS, JOURNAL_TABLE_COLUMNS
+from erdq.availability.files import ARTICLE_COLUMNS
+
+_BATCH = 10_000
 
 
 def _connect(threads: int | None, temp_dir: str | None) -> Any:
@@ -25,33 +29,68 @@ def _quote(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _read_articles(con: Any, path: Path) -> None:
-    kind = common.input_kind(path)
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _read_articles(con: Any, path: Path) -> files.ArticleColumns:
+    """Load the articles as text columns (``row`` numbers them in file order)."""
+    import duckdb
+
+    kind = files.input_kind(path)
     src = _quote(str(path))
-    if kind == "csv":
-        reader = f"read_csv({src}, header = true, all_varchar = true, auto_detect = true)"
-    elif kind == "jsonl":
-        reader = f"read_json({src}, format = 'newline_delimited')"
-    else:
-        reader = f"read_parquet({src})"
-    con.execute(f"CREATE VIEW raw_articles AS SELECT * FROM {reader}")
-    present = {row[0].lower(): row[0] for row in con.execute("DESCRIBE raw_articles").fetchall()}
-    columns = ", ".join(
-        f'CAST("{present[c]}" AS VARCHAR) AS {c}'
-        if c in present
-        else f"CAST(NULL AS VARCHAR) AS {c}"
-        for c in common.ARTICLE_COLUMNS
-    )
-    con.execute(
-        f"CREATE TABLE articles_in AS SELECT row_number() OVER () AS row, {columns} "
-        "FROM raw_articles"
-    )
+    layout = files.csv_layout(path) if kind == "csv" else None
+    try:
+        if layout is not None:
+            # Columns by position, as given: no sniffing that could read a bad file as
+            # one column, and DuckDB then names the line it cannot read.
+            columns = files.article_columns(path, layout.header)
+            types = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(layout.header)))
+            reader = (
+                f"read_csv({src}, header = true, auto_detect = false, "
+                f"delim = {_quote(layout.delimiter)}, quote = '\"', escape = '\"', "
+                f"columns = {{{types}}})"
+            )
+            names = {c: f"c{i}" for c, i in columns.index.items()}
+        elif kind == "jsonl":
+            # Every line is looked at for its keys; then the ones used are read as text,
+            # whatever JSON type each line gives them.
+            sniff = (
+                f"read_json({src}, format = 'newline_delimited', records = 'true', "
+                "sample_size = -1)"
+            )
+            found = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {sniff}").fetchall()]
+            columns = files.article_columns(path, found)
+            types = ", ".join(f"{_quote(n)}: 'VARCHAR'" for n in columns.names.values())
+            reader = (
+                f"read_json({src}, format = 'newline_delimited', records = 'true', "
+                f"columns = {{{types}}})"
+            )
+            names = columns.names
+        else:
+            reader = f"read_parquet({src})"
+            found = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+            columns = files.article_columns(path, found)
+            names = columns.names
+        selected = ", ".join(
+            f"CAST({_ident(names[c])} AS VARCHAR) AS {c}"
+            if c in names
+            else f"CAST(NULL AS VARCHAR) AS {c}"
+            for c in ARTICLE_COLUMNS
+        )
+        con.execute(
+            f"CREATE TABLE articles_in AS SELECT row_number() OVER () AS row, {selected} "
+            f"FROM {reader}"
+        )
+    except duckdb.Error as exc:
+        raise files.unreadable(path, kind, str(exc), layout) from None
+    return columns
 
 
-def _read_intervals(con: Any, path: Path) -> None:
-    types = ", ".join(f"'{name}': '{sql}'" for name, sql in INTERVAL_COLUMNS)
+def _read_table(con: Any, name: str, path: Path, columns: tuple[tuple[str, str], ...]) -> None:
+    types = ", ".join(f"'{column}': '{sql}'" for column, sql in columns)
     con.execute(
-        f"CREATE TABLE intervals AS SELECT * FROM read_csv({_quote(str(path))}, "
+        f"CREATE TABLE {name} AS SELECT * FROM read_csv({_quote(str(path))}, "
         f"header = true, columns = {{{types}}}, quote = '\"', escape = '\"')"
     )
 
@@ -59,25 +98,33 @@ def _read_intervals(con: Any, path: Path) -> None:
 def run(
     articles: Path,
     intervals: Path,
+    journals: Path,
     *,
     threads: int | None = None,
     temp_dir: str | None = None,
 ) -> DuckDBResult:
     """Join the articles to the interval table; the result holds the tables in DuckDB."""
     con = _connect(threads, temp_dir)
-    _read_articles(con, articles)
-    _read_intervals(con, intervals)
+    try:
+        columns = _read_articles(con, articles)
+    except BaseException:
+        con.close()
+        raise
+    _read_table(con, "raw_intervals", intervals, INTERVAL_COLUMNS)
+    _read_table(con, "journals", journals, JOURNAL_TABLE_COLUMNS)
+    con.execute(f"CREATE TABLE intervals AS {common.intervals_sql('raw_intervals', 'journals')}")
     con.execute(f"CREATE TABLE parsed AS {common.articles_sql(DUCKDB, 'articles_in')}")
     con.execute(f"CREATE TABLE pairs AS {common.pairs_sql('parsed', 'intervals')}")
     con.execute(f"CREATE TABLE verdicts AS {common.verdicts_sql('parsed', 'pairs')}")
-    return DuckDBResult(con)
+    return DuckDBResult(con, columns.ignored)
 
 
 class DuckDBResult:
     engine = "duckdb"
 
-    def __init__(self, con: Any) -> None:
+    def __init__(self, con: Any, ignored_columns: tuple[str, ...] = ()) -> None:
         self.con = con
+        self.ignored_columns = ignored_columns
 
     def _query(self, name: str) -> str:
         if name == "verdicts":
@@ -91,6 +138,20 @@ class DuckDBResult:
     def rows(self, name: str = "verdicts") -> list[tuple]:
         return [tuple(r) for r in self.con.execute(self._query(name)).fetchall()]
 
+    def columns(self, name: str) -> list[str]:
+        cursor = self.con.execute(f"SELECT * FROM ({self._query(name)}) LIMIT 0")
+        return [d[0] for d in cursor.description]
+
+    def count(self, name: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM ({self._query(name)})").fetchone()[0])
+
+    def iter_rows(self, name: str) -> Iterator[tuple]:
+        # A cursor of its own, so a count or another query meanwhile does not cut it short.
+        cursor = self.con.cursor()
+        cursor.execute(self._query(name))
+        while batch := cursor.fetchmany(_BATCH):
+            yield from (tuple(r) for r in batch)
+
     def counts(self) -> dict[str, int]:
         query = "SELECT status, count(*) FROM verdicts GROUP BY status"
         out = {"covered": 0, "embargoed": 0, "not_covered": 0}
@@ -101,12 +162,12 @@ class DuckDBResult:
         return out
 
     def write(self, name: str, path: Path) -> None:
-        kind = common.input_kind(path)
+        """CSV, JSON Lines or Parquet (``files.output_kind``), written by DuckDB."""
         options = {
             "csv": "FORMAT csv, HEADER true",
             "jsonl": "FORMAT json",
             "parquet": "FORMAT parquet",
-        }[kind]
+        }[files.output_kind(path)]
         self.con.execute(f"COPY ({self._query(name)}) TO {_quote(str(path))} ({options})")
 
     def close(self) -> None:

@@ -25,7 +25,7 @@ EMBARGOES = ("", "", "", "P1Y", "P6M", "P12M", "P3M", "R5Y", "R2Y", "R10Y;P30D",
 
 
 def journal_issns(j: int) -> tuple[str, str]:
-    """A valid print and online ISSN for journal number ``j`` (j < 5,000,000)."""
+    """A valid print and online ISSN for journal number ``j`` (j < 4,000,000)."""
     out = []
     for base in (1_000_000 + j, 6_000_000 + j):
         body = f"{base:07d}"
@@ -105,10 +105,11 @@ def _fields(p: Portfolio) -> dict:
 
 
 def articles(n: int, journals: int, seed: int = 2) -> Iterator[dict[str, str]]:
-    """``n`` article rows citing journals 0..journals (and 5% unknown ones)."""
+    """``n`` article rows citing journals 0..journals (and 5% unknown ones; 1% cite only
+    an ISSN with a wrong check digit)."""
     rng = random.Random(seed)
     for k in range(n):
-        j = rng.randrange(journals) if rng.random() < 0.95 else 4_000_000 + k % 1000
+        j = rng.randrange(journals) if rng.random() < 0.95 else 3_000_000 + k % 1000
         print_issn, online_issn = journal_issns(j)
         year = rng.randint(1940, 2025)
         which = rng.random()
@@ -124,7 +125,14 @@ def articles(n: int, journals: int, seed: int = 2) -> Iterator[dict[str, str]]:
         }
         if rng.random() < 0.1:
             row["issn"] = row["issn"].replace("-", "").lower()
+        if rng.random() < 0.01:
+            row["issn"], row["eissn"] = _wrong_check_digit(print_issn), ""
         yield row
+
+
+def _wrong_check_digit(issn: str) -> str:
+    digit = "0123456789X".index(issn[-1])
+    return issn[:-1] + "0123456789X"[(digit + 1) % 11]
 
 
 def write_articles(path: str | Path, rows: Iterator[dict[str, str]]) -> int:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from erdq.availability import common
-from erdq.availability.common import INTERVAL_COLUMNS, SPARK
+from erdq.availability import common, files
+from erdq.availability.common import INTERVAL_COLUMNS, JOURNAL_TABLE_COLUMNS, SPARK
+from erdq.availability.files import ARTICLE_COLUMNS
 from erdq.errors import InputError
 
 
@@ -38,7 +40,7 @@ def local_session(cores: str = "*") -> Any:
     )
 
 
-def _schema() -> Any:
+def _schema(columns: tuple[tuple[str, str], ...]) -> Any:
     from pyspark.sql import types as T
 
     kinds = {
@@ -47,43 +49,86 @@ def _schema() -> Any:
         "INTEGER": T.IntegerType(),
         "DATE": T.DateType(),
     }
-    return T.StructType([T.StructField(n, kinds[t], True) for n, t in INTERVAL_COLUMNS])
+    return T.StructType([T.StructField(n, kinds[t], True) for n, t in columns])
 
 
-def _read_articles(spark: Any, path: Path) -> Any:
+def _is_engine_error(exc: BaseException) -> bool:
+    return type(exc).__module__.split(".")[0] in ("pyspark", "py4j")
+
+
+def _read_articles(spark: Any, path: Path) -> tuple[Any, files.ArticleColumns]:
+    """The articles as text columns, numbered in file order, read through (and cached)
+    here so that a file Spark cannot read is refused before anything else runs."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 
-    kind = common.input_kind(path)
-    if kind == "csv":
-        frame = spark.read.option("header", True).option("escape", '"').csv(str(path))
-    elif kind == "jsonl":
-        frame = spark.read.json(str(path))
-    else:
-        frame = spark.read.parquet(str(path))
-    present = {c.lower(): c for c in frame.columns}
-    columns = [
-        (F.col(f"`{present[c]}`") if c in present else F.lit(None)).cast("string").alias(c)
-        for c in common.ARTICLE_COLUMNS
-    ]
-    frame = frame.select(*columns)
-    # Number the articles in file order (row_number over nothing has no order in Spark).
-    schema = T.StructType([T.StructField("row", T.LongType(), False), *frame.schema.fields])
-    numbered = frame.rdd.zipWithIndex().map(lambda pair: (pair[1] + 1, *pair[0]))
-    return spark.createDataFrame(numbered, schema)
+    kind = files.input_kind(path)
+    layout = files.csv_layout(path) if kind == "csv" else None
+    try:
+        if layout is not None:
+            # Columns by position, as in DuckDB; FAILFAST so a bad line stops the run
+            # instead of becoming an article of nulls.
+            columns = files.article_columns(path, layout.header)
+            schema = T.StructType(
+                [T.StructField(f"c{i}", T.StringType(), True) for i in range(len(layout.header))]
+            )
+            frame = (
+                spark.read.option("header", True)
+                .option("sep", layout.delimiter)
+                .option("escape", '"')
+                .option("mode", "FAILFAST")
+                .schema(schema)
+                .csv(str(path))
+            )
+            names = {c: f"c{i}" for c, i in columns.index.items()}
+        elif kind == "jsonl":
+            frame = spark.read.option("mode", "FAILFAST").json(str(path))
+            columns = files.article_columns(path, frame.columns)
+            names = columns.names
+        else:
+            frame = spark.read.parquet(str(path))
+            columns = files.article_columns(path, frame.columns)
+            names = columns.names
+        selected = [
+            (F.col(f"`{names[c]}`") if c in names else F.lit(None)).cast("string").alias(c)
+            for c in ARTICLE_COLUMNS
+        ]
+        frame = frame.select(*selected)
+        # Number the articles in file order (row_number over nothing has no order in Spark).
+        schema = T.StructType([T.StructField("row", T.LongType(), False), *frame.schema.fields])
+        numbered = frame.rdd.zipWithIndex().map(lambda pair: (pair[1] + 1, *pair[0]))
+        articles = spark.createDataFrame(numbered, schema).cache()
+        articles.count()
+    except Exception as exc:
+        if not _is_engine_error(exc):
+            raise
+        raise files.unreadable(path, kind, str(exc), layout) from None
+    return articles, columns
 
 
-def run(articles: Path, intervals: Path, *, spark: Any = None) -> SparkResult:
-    session = spark or local_session()
-    frame = _read_articles(session, articles)
-    frame.createOrReplaceTempView("articles_in")
-    (
-        session.read.option("header", True)
+def _read_table(spark: Any, path: Path, columns: tuple[tuple[str, str], ...]) -> Any:
+    return (
+        spark.read.option("header", True)
         .option("escape", '"')
         .option("dateFormat", "yyyy-MM-dd")
-        .schema(_schema())
-        .csv(str(intervals))
-        .createOrReplaceTempView("intervals")
+        .schema(_schema(columns))
+        .csv(str(path))
+    )
+
+
+def run(articles: Path, intervals: Path, journals: Path, *, spark: Any = None) -> SparkResult:
+    session = spark or local_session()
+    try:
+        frame, columns = _read_articles(session, articles)
+    except BaseException:
+        if spark is None:
+            session.stop()
+        raise
+    frame.createOrReplaceTempView("articles_in")
+    _read_table(session, intervals, INTERVAL_COLUMNS).createOrReplaceTempView("raw_intervals")
+    _read_table(session, journals, JOURNAL_TABLE_COLUMNS).createOrReplaceTempView("journals")
+    session.sql(common.intervals_sql("raw_intervals", "journals")).createOrReplaceTempView(
+        "intervals"
     )
     parsed = session.sql(common.articles_sql(SPARK, "articles_in")).cache()
     parsed.createOrReplaceTempView("parsed")
@@ -91,15 +136,16 @@ def run(articles: Path, intervals: Path, *, spark: Any = None) -> SparkResult:
     pairs.createOrReplaceTempView("pairs")
     verdicts = session.sql(common.verdicts_sql("parsed", "pairs")).cache()
     verdicts.createOrReplaceTempView("verdicts")
-    return SparkResult(session, owned=spark is None)
+    return SparkResult(session, owned=spark is None, ignored_columns=columns.ignored)
 
 
 class SparkResult:
     engine = "spark"
 
-    def __init__(self, spark: Any, *, owned: bool) -> None:
+    def __init__(self, spark: Any, *, owned: bool, ignored_columns: tuple[str, ...] = ()) -> None:
         self.spark = spark
         self.owned = owned
+        self.ignored_columns = ignored_columns
 
     def frame(self, name: str = "verdicts") -> Any:
         if name == "verdicts":
@@ -117,6 +163,16 @@ class SparkResult:
     def rows(self, name: str = "verdicts") -> list[tuple]:
         return [tuple(r) for r in self.frame(name).collect()]
 
+    def columns(self, name: str) -> list[str]:
+        return list(self.frame(name).columns)
+
+    def count(self, name: str) -> int:
+        return int(self.frame(name).count())
+
+    def iter_rows(self, name: str) -> Iterator[tuple]:
+        # One partition at a time on the driver, in order.
+        return (tuple(r) for r in self.frame(name).toLocalIterator())
+
     def counts(self) -> dict[str, int]:
         out = {"covered": 0, "embargoed": 0, "not_covered": 0}
         rows = self.spark.sql("SELECT status, count(*) FROM verdicts GROUP BY status").collect()
@@ -128,7 +184,7 @@ class SparkResult:
 
     def write(self, name: str, path: Path) -> None:
         """One file, as DuckDB writes it (the rows gathered into one partition)."""
-        kind = common.input_kind(path)
+        kind = files.output_kind(path)
         frame = self.frame(name).coalesce(1)
         temp = Path(tempfile.mkdtemp(prefix=".erdq-spark-", dir=path.parent or "."))
         try:
@@ -145,7 +201,15 @@ class SparkResult:
             shutil.rmtree(temp, ignore_errors=True)
 
     def close(self) -> None:
-        for table in ("verdicts", "pairs", "parsed"):
+        for table in (
+            "verdicts",
+            "pairs",
+            "parsed",
+            "intervals",
+            "journals",
+            "raw_intervals",
+            "articles_in",
+        ):
             self.spark.catalog.dropTempView(table)
         if self.owned:
             self.spark.stop()

@@ -16,7 +16,8 @@ from erdq.cli import ToolFailure, handle_errors, parse_today
     "out",
     required=True,
     type=click.Path(dir_okay=False, writable=True),
-    help="The verdict per article: .csv, .jsonl or .parquet (from the name).",
+    help="The verdict per article: .csv, .jsonl, .parquet or .xlsx (from the name; "
+    "xlsx up to 1,048,575 rows).",
 )
 @click.option(
     "--db",
@@ -44,13 +45,13 @@ from erdq.cli import ToolFailure, handle_errors, parse_today
     "--journals",
     "journals_out",
     type=click.Path(dir_okay=False, writable=True),
-    help="Also write the summary per journal (.csv, .jsonl or .parquet).",
+    help="Also write the summary per journal (.csv, .jsonl, .parquet or .xlsx).",
 )
 @click.option(
     "--collections-out",
     "collections_out",
     type=click.Path(dir_okay=False, writable=True),
-    help="Also write the summary per collection (.csv, .jsonl or .parquet).",
+    help="Also write the summary per collection (.csv, .jsonl, .parquet or .xlsx).",
 )
 @handle_errors
 def availability_command(
@@ -65,16 +66,23 @@ def availability_command(
 ) -> None:
     """Mark each article in ARTICLES available or not, with the reason.
 
-    ARTICLES is CSV (with a header), JSON Lines or Parquet with the columns doi, issn,
-    eissn, date, volume, issue and title (missing ones are empty), and optionally
-    available (true/false: what the discovery index shows). Articles are matched to the
-    store's active portfolios by ISSN or eISSN (either for either), and their date,
-    volume and issue are checked against each portfolio's coverage and embargo on
-    --today. The verdict columns: available, status (covered, embargoed, not_covered),
-    reason (covered, title_level, embargoed, before_coverage, after_coverage, gap,
-    outside_coverage, no_journal, no_identifier), collection (the first providing it),
-    journal, collections_matched, index_available. The per-journal summary also counts
-    articles the index shows as available that the holdings do not cover, and the reverse.
+    ARTICLES is CSV (with a header; comma, tab, semicolon or | separated), JSON Lines or
+    Parquet with the columns doi, issn, eissn, date, volume, issue and title (missing
+    ones are empty; issn or eissn is needed), and optionally available (true/false: what
+    the discovery index shows). A file with lines that cannot be read is refused, with
+    their line numbers, rather than read in part. Articles are matched to the store's
+    active portfolios by ISSN or eISSN (either for either), and their date (YYYY,
+    YYYY-MM or YYYY-MM-DD), volume and issue are checked against each portfolio's
+    coverage and embargo on --today; a store with no such coverage (nothing imported)
+    is refused. The verdict columns: available, status (covered,
+    embargoed, not_covered), reason (covered, title_level, embargoed, before_coverage,
+    after_coverage, gap, outside_coverage, no_journal, no_identifier,
+    invalid_identifier: only ISSNs with a wrong check digit or form, unreadable_date: a
+    date such as 2005-13-45, so the article is not judged), collection (the first
+    providing it), journal, collections_matched, index_available. The per-journal summary has one
+    row per journal, whichever of its ISSNs was cited (journal_issns lists them), and
+    also counts articles the index shows as available that the holdings do not cover,
+    and the reverse.
 
     \b
     Example:
@@ -82,7 +90,7 @@ def availability_command(
       erdq availability index.jsonl --out verdicts.parquet --journals journals.csv
       erdq availability index.parquet --out verdicts.parquet --engine spark
     """
-    from erdq.availability import run_availability
+    from erdq.availability import output_kind, run_availability
     from erdq.store import open_store
 
     path = Path(articles)
@@ -90,13 +98,16 @@ def availability_command(
         raise ToolFailure(
             f"{articles}: no such file", hint="name a CSV, JSON Lines or Parquet file of articles"
         )
+    for name in (out, journals_out, collections_out):
+        if name:
+            output_kind(name)  # an unknown extension is refused before the run, not after
     outputs = [Path(p) for p in (out, journals_out, collections_out) if p]
     if any(p.exists() and p.resolve() == path.resolve() for p in outputs):
         raise ToolFailure(f"{articles} is also an output; it would be overwritten")
     day = parse_today(today)
     try:
         with (
-            open_store(db_url) as store,
+            open_store(db_url, create=False) as store,
             run_availability(
                 path, store=store, collections=collections, engine=engine, today=day
             ) as run,
@@ -113,7 +124,9 @@ def availability_command(
             hint="pip install 'erdq[spark]' for Spark; DuckDB comes with erdq",
         ) from None
     except Exception as exc:
-        if type(exc).__module__.split(".")[0] in ("duckdb", "pyspark", "py4j"):
+        # The engines turn input problems into InputError; this is the last resort for
+        # anything else they raise, so the user never sees a traceback.
+        if type(exc).__module__.split(".")[0] in ("duckdb", "_duckdb", "pyspark", "py4j"):
             raise ToolFailure(
                 f"{articles} could not be read or joined: {str(exc).splitlines()[0]}",
                 hint="check that it is CSV with a header row, JSON Lines or Parquet",
@@ -128,3 +141,18 @@ def availability_command(
     )
     reasons = sorted((k[7:], v) for k, v in counts.items() if k.startswith("reason:"))
     err.write("  " + ", ".join(f"{k}: {v}" for k, v in reasons) + "\n")
+    unjudged = {k: v for k, v in reasons if k in _UNJUDGED}
+    if unjudged:
+        listing = ", ".join(f"{k} {v} ({_UNJUDGED[k]})" for k, v in unjudged.items())
+        err.write(
+            f"  warning: {sum(unjudged.values())} articles not judged: {listing}; "
+            f"see the reason column of {out}\n"
+        )
+    if run.ignored_columns:
+        err.write(f"  columns not used: {', '.join(run.ignored_columns)}\n")
+
+
+_UNJUDGED = {
+    "invalid_identifier": "only invalid ISSNs cited",
+    "unreadable_date": "a date that cannot be read",
+}

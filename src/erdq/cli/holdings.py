@@ -46,7 +46,7 @@ def holdings_group() -> None:
     show_default=True,
     help="kbart: tab-separated KBART Phase II columns, one line per coverage range; csv: "
     "the same columns, comma-separated; json: JSON Lines, one title a line with every "
-    "identifier and range.",
+    "identifier and line (each with its columns and collections).",
 )
 @click.option(
     "--today",
@@ -94,13 +94,18 @@ def publish_command(
     standard output).
 
     One title per set of portfolios sharing a valid ISSN/ISBN, across collections; only
-    valid identifiers (canonical form); coverage ranges merged per title (overlapping or
-    touching ranges with the same embargo become one, gaps stay); lines in a fixed order,
-    so an unchanged store gives an identical file. What was left out, and why, is
-    reported on standard error (and with --report as JSON): invalid identifiers (HL101),
-    portfolios without a valid identifier (HL102), unreadable or inverted coverage
-    (HL103), portfolios merged under one identifier with different titles (HL104).
-    Inactive collections are not published.
+    valid identifiers (canonical form). Each coverage range keeps its own title_url,
+    access_type, coverage_depth, notes, publisher_name, first_author, first_editor and
+    monograph columns as its portfolio gave them, and ranges are merged (overlapping or
+    touching, same embargo; gaps stay) only when all of these agree: a URL is never
+    attached to years its collection does not provide, and free (F) and paid (P) ranges
+    stay separate lines. title_id is the title's first identifier; the provider's
+    parent_ and preceding_publication_title_id are not published, as they name provider
+    ids the file does not contain. Lines come in a fixed order, so an unchanged store
+    gives an identical file. What was left out, and why, is reported on standard error
+    (and with --report as JSON): invalid identifiers (HL101), portfolios without a valid
+    identifier (HL102), unreadable or inverted coverage (HL103), portfolios merged under
+    one identifier with different titles (HL104). Inactive collections are not published.
 
     \b
     Example:

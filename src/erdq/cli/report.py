@@ -45,7 +45,7 @@ def report_group() -> None:
     show_default=True,
 )
 @click.option("--output", "-o", help="Write to this file (required for xlsx).")
-@click.option("--today", help="The day the default period ends (YYYY-MM-DD).")
+@click.option("--today", help="The day --until defaults to (YYYY-MM-DD; default: today).")
 @click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
 @handle_errors
 def no_service_command(
@@ -60,9 +60,9 @@ def no_service_command(
 ) -> None:
     """The most requested titles whose OpenURL requests found no service.
 
-    By default: the top 10 article titles requested without a service over the past
-    year, with their count, journal and dominant reason (reason codes are listed in
-    docs/resolver.md). Requests come from `erdq serve` and `erdq logs import`.
+    By default: the top 10 article titles requested without a service in the year up to
+    --until (default: today), with their count, journal and dominant reason (reason codes
+    are listed in docs/resolver.md). Requests come from `erdq serve` and `erdq logs import`.
 
     \b
     Example:
@@ -124,7 +124,7 @@ def _write_xlsx(path: str, columns: list[str], report: object) -> None:
     except ImportError:
         raise ToolFailure(
             "xlsx output needs the openpyxl package",
-            hint="pip install openpyxl, or use --format csv",
+            hint="pip install openpyxl (or pip install 'erdq[excel]'), or use --format csv",
         ) from None
     import os
     import tempfile

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -31,15 +32,19 @@ def resolve_command(
     Prints the parsed citation, every candidate portfolio with its match key and coverage
     verdict, the services with their URLs, and why each other candidate gives no
     service. OPENURL is a query string, a full resolver URL or an XML ContextObject;
-    quote it for the shell. The JSON keys are documented in docs/resolver.md.
+    quote it for the shell. `-` reads it from standard input and `@FILE` from FILE (one
+    OpenURL or one XML ContextObject). The JSON keys are documented in docs/resolver.md.
 
     \b
     Example:
       erdq resolve 'rft.issn=1234-5679&rft.date=2015&rft.volume=12'
       erdq resolve 'genre=article&issn=1662680X&date=2014' --today 2024-06-15 --format json
+      erdq resolve @context-object.xml
+      erdq resolve - < request.txt
     """
     from erdq import api
 
+    openurl = read_openurl(openurl)
     if not openurl.strip():
         raise ToolFailure("the OpenURL is empty", hint="pass the query string in quotes")
     resolution = api.resolve_openurl(openurl, db=db_url, today=parse_today(today), log=log)
@@ -47,6 +52,52 @@ def resolve_command(
         click.echo(json.dumps(resolution.to_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(render_text(resolution.to_dict()))
+
+
+MAX_INPUT = 1 << 20  # an OpenURL or ContextObject is a few KB; the XML reader stops at 1 MB
+
+
+def read_openurl(value: str) -> str:
+    """The OpenURL itself, or for `-` / `@FILE` the text read from stdin / FILE."""
+    if value == "-":
+        data, where = click.get_binary_stream("stdin").read(MAX_INPUT + 1), "standard input"
+    elif value.startswith("@"):
+        where = value[1:]
+        path = Path(where)
+        if not path.is_file():
+            raise ToolFailure(
+                f"{where}: no such file",
+                hint="@FILE names a file holding one OpenURL or one XML ContextObject",
+            )
+        with path.open("rb") as fh:
+            data = fh.read(MAX_INPUT + 1)
+    else:
+        return value
+    if len(data) > MAX_INPUT:
+        raise ToolFailure(
+            f"{where} holds more than 1 MB, which is not one OpenURL",
+            hint="for a log of many requests use erdq logs import",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    text = text.strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not text.startswith("<") and len(lines) > 1:
+        raise ToolFailure(
+            f"{where} holds {len(lines)} lines; erdq resolve reads one OpenURL",
+            hint="for a log of many requests use erdq logs import",
+        )
+    return text
+
+
+def _which(entry: dict) -> str:
+    """Which portfolio an entry is about, in words."""
+    if entry["portfolio"] is None:
+        return "no portfolio: the collection links every DOI with this prefix"
+    title_id = f", title_id {entry['title_id']}" if entry["title_id"] else ""
+    return f"portfolio {entry['portfolio']}{title_id}"
 
 
 def render_text(data: dict) -> str:
@@ -70,10 +121,7 @@ def render_text(data: dict) -> str:
         for s in data["services"]:
             lines.append(f"  {s['note']}")
             lines.append(f"    {s['url']}")
-            lines.append(
-                f"    matched by {s['match']} ({s['match_strength']}); "
-                f"portfolio {s['portfolio']}, title_id {s['title_id']}"
-            )
+            lines.append(f"    matched by {s['match']} ({s['match_strength']}); {_which(s)}")
             if s["coverage"]:
                 lines.append(f"    coverage: {s['coverage']['reason']}")
     else:
@@ -85,13 +133,12 @@ def render_text(data: dict) -> str:
             continue
         lines.append(f"  {r['collection']}: {r['title']} [{r['reason']}]")
         lines.append(f"    {r['message']}")
-        lines.append(
-            f"    matched by {r['match']} ({r['match_strength']}); "
-            f"portfolio {r['portfolio']}, title_id {r['title_id']}"
-        )
-    if data["warnings"]:
+        lines.append(f"    matched by {r['match']} ({r['match_strength']}); {_which(r)}")
+    # A warning that explains the no-service message is already printed with it.
+    warnings = [w for w in data["warnings"] if w not in (data["message"] or "")]
+    if warnings:
         lines.append("Warnings")
-        lines += [f"  {w}" for w in data["warnings"]]
+        lines += [f"  {w}" for w in warnings]
     return "\n".join(lines)
 
 
@@ -105,7 +152,8 @@ def collection_group() -> None:
 @click.option(
     "--link-template",
     help="How services link: 'title_url' (default), 'doi', or a URL with {issn} {eissn} "
-    "{isbn} {doi} {volume} {issue} {spage} {date} {title_id} placeholders; '' clears.",
+    "{isbn} {doi} {volume} {issue} {spage} {date} {title_id} {title_url} placeholders "
+    "(each URL-encoded); '' clears.",
 )
 @click.option(
     "--proxy", help="Proxy prefix, e.g. https://ezproxy.example.edu/login?url= ; '' clears."

@@ -12,12 +12,18 @@ from erdq.cli.resolve import DB_HELP
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="TCP port to listen on (1-65535).",
+)
 @click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
 @click.option("--today", help="Evaluate embargoes as of this day (YYYY-MM-DD), for tests.")
 @click.option(
     "--workers",
-    type=int,
+    type=click.IntRange(min=1),
     default=1,
     show_default=True,
     help="Worker processes; each loads the holdings once.",
@@ -31,8 +37,10 @@ def serve_command(
 
     GET /openurl?... answers with a services menu (HTML), or JSON with
     `Accept: application/json` or `format=json`, or a redirect to the only service with
-    `redirect=1`. GET /healthz reports status. Every request is logged for
-    `erdq report no-service` unless --no-log is given. See docs/resolver.md.
+    `redirect=1` (never to a title-only match). POST /openurl takes the OpenURL as a
+    form-encoded body; HEAD is answered but not logged. GET /healthz reports status.
+    Every request is logged for `erdq report no-service` unless --no-log is given. See
+    docs/resolver.md.
 
     \b
     Example:
@@ -44,12 +52,11 @@ def serve_command(
     except ImportError:
         raise ToolFailure("erdq serve needs uvicorn", hint="pip install uvicorn fastapi") from None
     day = parse_today(today)
-    if workers < 1:
-        raise ToolFailure(f"--workers must be at least 1, not {workers}")
-    # Check the store (and build the schema) before any worker starts.
+    # Check the store (and bring its schema up to date) before any worker starts; a store
+    # that does not exist yet would answer every request with "no title matched".
     from erdq.store import open_store
 
-    open_store(db_url).close()
+    open_store(db_url, create=False).close()
     if db_url:
         os.environ["ERDQ_DB"] = db_url
     if day:

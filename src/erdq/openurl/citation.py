@@ -16,6 +16,17 @@ from typing import Any
 from erdq.model.coverage import enum_value
 from erdq.model.dates import PartialDate
 
+# Which KBART publication_type a citation can be in. Z39.88-2004 lets rft_val_fmt decide
+# (its journal and book formats both have "proceeding" and "conference"); without a
+# format the genre is read as in OpenURL 0.1, where a conference or proceeding is published
+# in a serial.
+_FORMAT_TYPES = {"journal": "serial", "book": "monograph"}
+_GENRE_TYPES = {
+    "journal": "serial", "issue": "serial", "article": "serial", "proceeding": "serial",
+    "conference": "serial", "preprint": "serial",
+    "book": "monograph", "bookitem": "monograph", "report": "monograph", "document": "monograph",
+}  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Citation:
@@ -53,6 +64,13 @@ class Citation:
     def container_title(self) -> str | None:
         """The journal or book title, the one a title match uses."""
         return self.jtitle or self.btitle or self.title or self.stitle
+
+    @property
+    def publication_type(self) -> str | None:
+        """``serial`` or ``monograph`` (KBART's publication_type), or None when unknown."""
+        if self.format in _FORMAT_TYPES:
+            return _FORMAT_TYPES[self.format]
+        return _GENRE_TYPES.get(self.genre or "")
 
     @property
     def all_issns(self) -> tuple[str, ...]:

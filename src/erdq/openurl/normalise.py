@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from erdq.identifiers import check_isbn, check_issn
+from erdq.identifiers import IdentifierCheck, check_isbn, check_issn
 from erdq.model.dates import PartialDate, parse_partial_date
 from erdq.openurl.citation import Citation
 
@@ -100,7 +100,6 @@ _FORMATS = {
     "journal": "journal", "book": "book", "dissertation": "dissertation", "patent": "patent",
     "sch_svc": None, "dc": "dc",
 }  # fmt: skip
-_BOOK_GENRES = frozenset({"book", "bookitem", "report", "document"})
 _DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_URL_RE = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)")
 _PAGES_RE = re.compile(r"^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:[-–—]\s*([A-Za-z]?\d+[A-Za-z]?))?\s*$")
@@ -284,7 +283,7 @@ def _issn(value: str, field: str, notes: list[str], invalid: list[str]) -> str |
         )
     else:
         notes.append(f"{field} {value!r} is not a valid ISSN; not used for matching")
-    invalid.append(value)
+    _add_invalid(invalid, check)
     return None
 
 
@@ -299,8 +298,22 @@ def _isbn(value: str, notes: list[str], invalid: list[str]) -> str | None:
         )
     else:
         notes.append(f"isbn {value!r} is not a valid ISBN; not used for matching")
-    invalid.append(value)
+    _add_invalid(invalid, check)
     return None
+
+
+def _add_invalid(invalid: list[str], check: IdentifierCheck) -> None:
+    """List an invalid ISSN or ISBN once, in the form a librarian would look it up in:
+    a hyphenated ISSN (``1600-613X``), a compact ISBN; anything else as given."""
+    compact = check.compact
+    if check.kind == "issn" and compact and len(compact) == 8:
+        shown = f"{compact[:4]}-{compact[4:]}"
+    elif check.kind in ("isbn10", "isbn13") and compact:
+        shown = compact
+    else:
+        shown = check.raw.strip()
+    if shown not in invalid:
+        invalid.append(shown)
 
 
 def normalise_doi(value: str) -> str | None:
@@ -483,7 +496,3 @@ def _surname(aulast: str | None, notes: list[str]) -> str | None:
     if rest:
         notes.append(f"aulast holds more than one surname; kept {first!r}, not parsed: {rest!r}")
     return first or None
-
-
-def genre_is_book(genre: str | None) -> bool:
-    return genre in _BOOK_GENRES

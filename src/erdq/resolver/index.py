@@ -3,7 +3,8 @@
 A ``Holding`` is one title in one collection: the current portfolio rows sharing a
 ``Portfolio.key`` (a title with a gap in coverage has several rows, and they are evaluated
 together so the gap survives). Holdings are found by canonical ISSN / ISBN-13, by the
-collection's DOI prefixes and, as a weaker match, by normalised title. Coverage ranges are
+collection's DOI prefixes and, as a weaker match, by normalised title (the KBART
+``publication_type`` is kept so that a title match can respect it). Coverage ranges are
 built on first use and kept, so loading a million portfolios stays a single fast scan.
 """
 
@@ -59,6 +60,7 @@ class Holding:
     title_url: str | None
     coverage_depth: str | None
     rows: list[tuple[str | None, ...]]
+    publication_type: str | None = None  # KBART: serial | monograph (lower case)
     _ranges: tuple[CoverageRange, ...] | None = field(default=None, repr=False)
 
     def ranges(self) -> tuple[CoverageRange, ...]:
@@ -111,6 +113,7 @@ class HoldingsIndex:
         title_url: str | None,
         coverage_depth: str | None,
         coverage: Sequence[str | None],
+        publication_type: str | None = None,
     ) -> None:
         """Add one portfolio row; rows sharing (collection, key) make one holding."""
         share = self._share
@@ -122,6 +125,8 @@ class HoldingsIndex:
             holding.rows.append(row)
             holding._ranges = None
             holding.title_url = holding.title_url or title_url
+            if publication_type and not holding.publication_type:
+                holding.publication_type = share(publication_type.lower())
             return
         number = len(self.holdings)
         self._keys[(collection_id, key)] = number
@@ -136,6 +141,7 @@ class HoldingsIndex:
                 title_url=title_url,
                 coverage_depth=share(coverage_depth) if coverage_depth else None,
                 rows=[row],
+                publication_type=share(publication_type.lower()) if publication_type else None,
             )
         )
         for ident in {print_identifier, online_identifier}:
@@ -175,6 +181,7 @@ def load_index(engine: Engine) -> HoldingsIndex:
             p.online_identifier,
             p.title_url,
             p.coverage_depth,
+            p.publication_type,
             *(p[name] for name in _COVERAGE_COLUMNS),
         )
         .join(latest, latest.c.snapshot_id == p.snapshot_id)
@@ -207,6 +214,7 @@ def load_index(engine: Engine) -> HoldingsIndex:
                 online_identifier=row[6],
                 title_url=row[7],
                 coverage_depth=row[8],
-                coverage=row[9:],
+                publication_type=row[9],
+                coverage=row[10:],
             )
     return index.finish()

@@ -36,7 +36,7 @@ def request_row(
         "issn": issns[0] if issns else None,
         "isbn": c.isbns[0] if c.isbns else None,
         "doi": c.doi,
-        "journal": c.container_title,
+        "journal": c.container_title or _matched_title(resolution),
         "article": c.atitle,
         "date": str(c.date) if c.date else None,
         "volume": c.volume,
@@ -47,6 +47,12 @@ def request_row(
         "citation": c.to_dict(),
         "query": query[:MAX_QUERY] if query else None,
     }
+
+
+def _matched_title(resolution: Resolution) -> str | None:
+    """The title of the first holding matched, for a request that cites no title (an ISSN
+    alone): reports then name the journal, not its ISSN."""
+    return next((c.holding.title for c in resolution.candidates if c.holding is not None), None)
 
 
 def write_rows(engine: Engine, rows: Iterable[dict[str, Any]], *, chunk: int = 2000) -> int:

@@ -1,9 +1,9 @@
 """The no-service report: which requests found no full text, grouped and counted.
 
 The default is the reference library's report: the ten article titles most often requested
-without a service over the year before today, each with its count, its journal and its
-dominant reason. ``by`` may instead group by journal, reason code or source (rfr_id/sid).
-Grouping and counting are done by the database; only the per-group winners (journal,
+without a service over the year up to ``until`` (default today), each with its count, its
+journal and its dominant reason. ``by`` may instead group by journal, reason code or source
+(rfr_id/sid). Grouping and counting are done by the database; only the per-group winners (journal,
 reason) are picked in Python, ties going to the alphabetically first.
 """
 
@@ -47,13 +47,17 @@ class NoServiceReport:
         }
 
 
+def year_before(day: dt.date) -> dt.date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
     """The previous year: from the same day a year ago up to and including today."""
-    try:
-        since = today.replace(year=today.year - 1)
-    except ValueError:  # 29 February
-        since = today.replace(year=today.year - 1, day=28)
-    return since, today
+    return year_before(today), today
 
 
 def no_service_report(
@@ -69,9 +73,9 @@ def no_service_report(
         raise InputError(f"cannot group by {by!r}", hint=f"use one of {', '.join(BY_CHOICES)}")
     if top < 1:
         raise InputError(f"--top must be at least 1, not {top}")
-    default_since, default_until = default_period(today or dt.date.today())
-    since = since or default_since
-    until = until or default_until
+    # --until defaults to today and --since to a year before --until (not before today).
+    until = until or today or dt.date.today()
+    since = since or year_before(until)
     if since > until:
         raise InputError(f"--since {since} is after --until {until}", hint="swap the two dates")
     r = resolver_requests.c

@@ -3,7 +3,9 @@
 Matching, strongest first: the cited ISSNs and eISSNs against both identifiers of every
 holding (either may be cited for either), the cited ISBNs (ISBN-13 canonical, so 10 and 13
 meet), a collection's DOI prefixes (only collections that declare them), and, only when
-nothing matched on an identifier, the normalised title — a weaker match, marked as such.
+nothing matched on an identifier, the normalised title — a weaker match, marked as such,
+which never crosses publication types (a journal citation does not title-match a book) and
+never sends a reader on without the menu (``Resolution.redirect_url``).
 Each candidate then goes through ``erdq.coverage.evaluate`` (the one coverage evaluator)
 with the resolver's clock; a title-level request (no date, volume or issue) is not
 date-filtered. A candidate becomes a service when its collection is active, the item is
@@ -113,6 +115,15 @@ class Resolution:
         return tuple(c for c in self.candidates if c.is_service)
 
     @property
+    def redirect_url(self) -> str | None:
+        """Where a reader may be sent without seeing the menu: the URL of the only service,
+        unless it was matched by title alone (the reader should see what it is first)."""
+        services = self.services
+        if len(services) != 1 or services[0].strength == "title":
+            return None
+        return services[0].url
+
+    @property
     def warnings(self) -> tuple[str, ...]:
         return self.citation.warnings + self.extra_warnings
 
@@ -165,29 +176,36 @@ class Resolver:
             return Resolution(
                 citation, (), outcome, reason, _no_match_message(citation, reason), day
             )
-        matches = self._match(citation)
+        skipped: list[str] = []
+        matches = self._match(citation, skipped)
+        notes = tuple(skipped)
         if not matches:
             reason = "no_title_matched"
             if citation.invalid_identifiers and not (
                 citation.all_issns or citation.isbns or citation.doi
             ):
                 reason = "invalid_identifier"
-            message = _no_match_message(citation, reason)
-            return Resolution(citation, (), "no_service", reason, message, day)
+            message = "; ".join([_no_match_message(citation, reason), *notes])
+            return Resolution(citation, (), "no_service", reason, message, day, notes)
         candidates = [self._evaluate(citation, info, h, match, strength, day)
                       for info, h, match, strength in matches]  # fmt: skip
         candidates = _merge(candidates)
         services = [c for c in candidates if c.is_service]
         if services:
-            return Resolution(citation, tuple(candidates), "service", None, None, day)
+            return Resolution(citation, tuple(candidates), "service", None, None, day, notes)
         reason = min(
             (c.reason for c in candidates if c.reason),
             key=lambda r: _REASON_ORDER.index(r) if r in _REASON_ORDER else len(_REASON_ORDER),
         )
         first = next(c for c in candidates if c.reason == reason)
-        return Resolution(citation, tuple(candidates), "no_service", reason, first.message, day)
+        return Resolution(
+            citation, tuple(candidates), "no_service", reason, first.message, day, notes
+        )
 
-    def _match(self, citation: Citation) -> list[tuple[CollectionInfo, Holding | None, str, str]]:
+    def _match(
+        self, citation: Citation, skipped: list[str]
+    ) -> list[tuple[CollectionInfo, Holding | None, str, str]]:
+        """The matching holdings; why title matches were left out goes to ``skipped``."""
         index = self.index
         found: list[tuple[CollectionInfo, Holding | None, str, str]] = []
         seen: set[int] = set()
@@ -215,7 +233,16 @@ class Resolver:
         if not found and citation.container_title:
             key = normalise_title(citation.container_title)
             if key:
-                take(index.by_title.get(key, ()), "title", "title")
+                wanted = citation.publication_type
+                same, other = [], []
+                for n in index.by_title.get(key, ()):
+                    kind = index.holdings[n].publication_type
+                    # Only a known type on both sides rules a title out: many KBART files
+                    # leave publication_type empty.
+                    (other if wanted and kind in _TYPES and kind != wanted else same).append(n)
+                take(same, "title", "title")
+                if other:
+                    skipped.append(_type_warning(citation, wanted, len(other)))
         return found
 
     def _evaluate(
@@ -298,6 +325,22 @@ class Resolver:
         if strength == "title":
             note += " (matched by title only; check that it is the same title)"
         return Candidate(info, holding, match, strength, coverage, url, None, note)
+
+
+_TYPES = ("serial", "monograph")
+_CITES = {"serial": "a journal (serial)", "monograph": "a book (monograph)"}
+_ARE = {"serial": "journals (serials)", "monograph": "books (monographs)"}
+
+
+def _type_warning(citation: Citation, wanted: str | None, count: int) -> str:
+    other = "monograph" if wanted == "serial" else "serial"
+    decided_by_format = citation.format in ("journal", "book")
+    cited = f"format {citation.format}" if decided_by_format else f"genre {citation.genre}"
+    return (
+        f"{count} title(s) named {citation.container_title!r} in the holdings are"
+        f" {_ARE[other]} and the request ({cited}) cites {_CITES[wanted or '']},"
+        " so they were not matched"
+    )
 
 
 def _coverage_reason(result: CoverageResult) -> str:

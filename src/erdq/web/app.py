@@ -4,14 +4,17 @@ Routes:
 
 * ``GET /openurl?<OpenURL>`` — the services menu as HTML; JSON (the ``erdq resolve
   --format json`` shape) with ``Accept: application/json`` or ``format=json``; with
-  ``redirect=1``, a 302 to the service when there is exactly one (else the menu).
+  ``redirect=1``, a 302 to the service when there is exactly one and it was not matched by
+  title alone (else the menu). ``HEAD`` answers the same without a body and is not logged;
+  ``POST`` takes the OpenURL as a form-encoded body (Z39.88-2004 by-value transport).
 * ``GET /problem?openurl=...`` — a form to report a problem with a request;
   ``POST /problem`` records it in the store (a placeholder until the feedback form).
 * ``GET /healthz`` — liveness and what was loaded.
 
 ``format`` and ``redirect`` are the service's own parameters and are removed before the
-OpenURL is parsed. Queries longer than ``max_query`` characters get 414. Redirects only
-ever go to a URL the resolver built from a portfolio, never to one taken from the request.
+OpenURL is parsed. Queries longer than ``max_query`` characters get 414 (bodies 413); errors
+are JSON when the client asked for JSON. Redirects only ever go to a URL the resolver
+built from a portfolio, never to one taken from the request.
 The holdings are loaded once, when the app is created; every resolution is logged through
 a batching ``RequestLog`` unless logging is off.
 """
@@ -76,23 +79,27 @@ def create_app(
     app.state.request_log = request_log
     app.state.store = store
 
-    @app.get("/openurl")
+    @app.api_route("/openurl", methods=["GET", "HEAD", "POST"])
     async def openurl(request: Request) -> Response:
         raw = request.scope.get("query_string", b"").decode("latin-1")
         if len(raw) > max_query:
-            return _html(
-                pages.error_page(414, f"The request is longer than {max_query} characters."), 414
-            )
+            message = f"The request is longer than {max_query} characters."
+            return _error(request, 414, message, raw)
+        if request.method == "POST":
+            # Z39.88-2004 by-value transport: the KEV ContextObject as a form-encoded body.
+            body, problem = await _form_body(request, max_query)
+            if problem is not None:
+                return _error(request, *problem, raw)
+            raw = "&".join(part for part in (raw, body) if part)
         query, control = _split_control(raw)
         citation = parse_openurl(query)
         resolution = resolver.resolve(citation)
-        if request_log is not None:
+        # A HEAD is a link checker asking whether the link works, not a reader's request.
+        if request_log is not None and request.method != "HEAD":
             request_log.record(resolution, query=query)
-        services = resolution.services
-        if control.get("redirect", "").lower() in ("1", "true", "yes") and len(services) == 1:
-            url = services[0].url
-            if url:
-                return RedirectResponse(url, status_code=302, headers=_HEADERS)
+        target = resolution.redirect_url
+        if control.get("redirect", "").lower() in ("1", "true", "yes") and target:
+            return RedirectResponse(target, status_code=302, headers=_HEADERS)
         data = resolution.to_dict()
         if _wants_json(request, control):
             return _json(data)
@@ -102,18 +109,18 @@ def create_app(
     async def problem_form(request: Request) -> Response:
         openurl = request.query_params.get("openurl", "")
         if len(openurl) > max_query:
-            return _html(pages.error_page(414, "The request reported is too long."), 414)
+            return _error(request, 414, "The request reported is too long.")
         return _html(pages.problem_form(openurl))
 
     @app.post("/problem")
     async def problem_post(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > max_query + 8000:
-            return _html(pages.error_page(413, "The report is too long."), 413)
-        fields = dict(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+        body, problem = await _form_body(request, max_query + 8000)
+        if problem is not None:
+            return _error(request, *problem)
+        fields = dict(parse_qsl(body, keep_blank_values=True))
         openurl = fields.get("openurl", "")
         if not openurl:
-            return _html(pages.error_page(400, "The report names no request."), 400)
+            return _error(request, 400, "The report names no request.")
         report_id = record_problem(
             store.engine,
             openurl,
@@ -122,7 +129,7 @@ def create_app(
         )
         if "application/json" in request.headers.get("accept", ""):
             return _json({"id": report_id, "recorded": True})
-        return _html(pages.problem_thanks(report_id))
+        return _html(pages.problem_thanks(report_id, openurl))
 
     @app.get("/healthz")
     async def healthz() -> Response:
@@ -151,6 +158,33 @@ def _split_control(raw: str) -> tuple[str, dict[str, str]]:
         else:
             keep.append(segment)
     return "&".join(keep), control
+
+
+async def _form_body(request: Request, limit: int) -> tuple[str, tuple[int, str] | None]:
+    """A form-encoded request body as text, or the status and message to refuse it with."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in ("", "application/x-www-form-urlencoded"):
+        return "", (415, f"Send the form as application/x-www-form-urlencoded, not {kind}.")
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return "", (413, f"The request body is longer than {limit} characters.")
+    body = await request.body()
+    if len(body) > limit:
+        return "", (413, f"The request body is longer than {limit} characters.")
+    # Percent-encoded bodies are ASCII; a raw UTF-8 one is read as such, else as Latin-1.
+    try:
+        return body.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return body.decode("latin-1"), None
+
+
+def _error(request: Request, status: int, message: str, raw_query: str = "") -> Response:
+    """An error as JSON for a client that asked for JSON, else as an HTML page."""
+    # A refused query is not parsed, so only look for the one control parameter in it.
+    asked = "format=json" in raw_query.lower().split("&")
+    if asked or _wants_json(request, {}):
+        return _json({"error": message, "status": status}, status)
+    return _html(pages.error_page(status, message), status)
 
 
 def _wants_json(request: Request, control: dict[str, str]) -> bool:

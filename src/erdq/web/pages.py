@@ -56,12 +56,14 @@ def menu(data: dict[str, Any], query: str) -> str:
         parts.append("</ul>")
     else:
         parts.append("<h2>No full text found</h2>")
-        parts.append(f'<p class="why">{escape(data["message"] or "")}</p>')
+        # The request's message is one of the titles' messages: show each reason once.
         others = [r for r in data["no_service_reasons"] if r["collection"]]
         if others:
             parts.append("<ul>")
             parts += [f'<li class="why">{escape(r["message"])}</li>' for r in others]
             parts.append("</ul>")
+        else:
+            parts.append(f'<p class="why">{escape(data["message"] or "")}</p>')
     link = f"problem?openurl={quote(query, safe='')}"
     parts.append(f'<p><a href="{escape(link, quote=True)}">Report a problem with this link</a></p>')
     return page("Find full text", "".join(parts))
@@ -75,15 +77,26 @@ def problem_form(query: str) -> str:
         '<p><label for="message">What went wrong?</label></p>'
         '<p><textarea id="message" name="message" maxlength="4000"></textarea></p>'
         '<p><button type="submit">Send</button></p></form>'
+        f"{_back(query)}"
     )
     return page("Report a problem", body)
 
 
-def problem_thanks(report_id: int) -> str:
+def problem_thanks(report_id: int, query: str = "") -> str:
     return page(
         "Thank you",
-        f"<h1>Thank you</h1><p>Your report has been recorded (number {report_id}).</p>",
+        f"<h1>Thank you</h1><p>Your report has been recorded (number {report_id}).</p>"
+        f"{_back(query)}",
     )
+
+
+def _back(query: str) -> str:
+    """A link to the menu of ``query``; relative, so it stays on this resolver."""
+    if not query:
+        return ""
+    # Keep the query's own escapes (%26 inside a value) and encode only what is unsafe.
+    href = "openurl?" + quote(query, safe="&=%+:/;,@!$'()*~")
+    return f'<p><a href="{escape(href, quote=True)}">Back to the full text options</a></p>'
 
 
 def error_page(status: int, message: str) -> str:
