@@ -432,17 +432,23 @@ def audit(
     paths: str | Path | Iterable[str | Path],
     out_dir: str | Path = "erdq-report",
     *,
+    db: str | None = None,
+    store: bool = True,
     settings: Settings | None = None,
     today: dt.date | None = None,
     progress=None,
 ):
     """Audit a library's files (folders are walked; each file recognised by its content)
     and write report.html, findings.jsonl, summary.json, worklists.xlsx and one worklist
-    CSV per team into ``out_dir``; returns an ``erdq.audit.AuditResult``."""
+    CSV per team into ``out_dir``; returns an ``erdq.audit.AuditResult``. The run is kept
+    in the store at ``db`` (default: ``ERDQ_DB`` or ./erdq.sqlite) and compared with the
+    previous one there, unless ``store`` is false."""
     from erdq.audit import audit as run_audit
 
     names = [paths] if isinstance(paths, str | Path) else list(paths)
-    return run_audit(names, out_dir, settings=settings, today=today, progress=progress)
+    return run_audit(
+        names, out_dir, db=db, store=store, settings=settings, today=today, progress=progress
+    )
 
 
 __all__ += ["audit"]

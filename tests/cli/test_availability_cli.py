@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from tests.conftest import shared_file
 
 from erdq.cli import main
+from erdq.store import open_store
 
 WILEY = ("data", "kbart", "ezpaarse", "WILEY_GLOBAL_ALLJOURNALS_2024-03-17.txt")
 
@@ -157,6 +158,10 @@ def test_a_store_without_holdings_is_refused(tmp_path) -> None:
     articles = tmp_path / "a.csv"
     articles.write_text("issn,date\n1073-1105,2010\n", encoding="utf-8")
     db = f"sqlite:///{tmp_path / 'empty.sqlite'}"
+    result = _run(articles, "--out", tmp_path / "v.csv", "--db", db)
+    assert result.exit_code == 2, result.output  # no store at all: not created empty
+    assert "no erdq store" in result.output and not (tmp_path / "empty.sqlite").exists()
+    open_store(db).close()  # a store, but no holdings in it
     result = _run(articles, "--out", tmp_path / "v.csv", "--db", db)
     assert result.exit_code == 2, result.output
     assert "the store has no holdings" in result.output

@@ -122,8 +122,9 @@ def test_link_every_collection_and_the_all_records_scope(
 ) -> None:
     kbart, marc = files
     db = ("--db", f"sqlite:///{tmp_path / 'erdq.sqlite'}")
-    code, out = invoke("link", *db)
-    assert code == 2 and "no collection" in out and "erdq import marc" in out
+    code, out = invoke("link", *db)  # a store that does not exist is not created empty
+    assert code == 2 and "no erdq store" in out and "erdq import" in out
+    assert not (tmp_path / "erdq.sqlite").exists()
 
     invoke("import", "kbart", "--collection", "A", *db, kbart)
     invoke("import", "kbart", "--collection", "B", *db, kbart)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from erdq.errors import StoreError
 from erdq.store import DEFAULT_URL, Store, default_url, open_store
-from erdq.store.migrate import current_revisions, head_revisions
+from erdq.store.db import write_transaction
+from erdq.store.migrate import alembic_config, current_revisions, head_revisions
 from erdq.store.schema import metadata
 
 
@@ -77,3 +79,19 @@ def test_default_url_honours_erdq_db(tmp_path: Path, monkeypatch: pytest.MonkeyP
     explicit = f"sqlite:///{tmp_path / 'explicit.sqlite'}"
     with open_store(explicit) as store:
         assert store.url == explicit
+
+
+def test_revision_0004_adds_the_audit_tables_and_goes_back(store: Store) -> None:
+    assert {"audit_runs", "audit_findings"} <= set(inspect(store.engine).get_table_names())
+    config = alembic_config()
+    with write_transaction(store.engine) as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0003")
+    assert current_revisions(store.engine) == {"0003"}
+    tables = set(inspect(store.engine).get_table_names())
+    assert not {"audit_runs", "audit_findings"} & tables
+    assert "resolver_requests" in tables  # 0003's tables stay
+    with write_transaction(store.engine) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert current_revisions(store.engine) == head_revisions() == {"0004"}

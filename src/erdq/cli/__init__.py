@@ -224,6 +224,7 @@ def main() -> None:
 
 def _register() -> None:
     from erdq.cli import (
+        audit,
         availability,
         holdings,
         imports,
@@ -237,6 +238,7 @@ def _register() -> None:
         serve,
     )
 
+    main.add_command(audit.audit_command)
     main.add_command(rules.rules_command)
     main.add_command(rules.rule_command)
     main.add_command(kbart.kbart_group)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from erdq.cli import byte_progress, handle_errors, input_files, parse_today
+from erdq.cli.options import config_option
 from erdq.config import load_settings
 
 
@@ -30,12 +31,7 @@ def import_group() -> None:
     help="Store URL, e.g. sqlite:///erdq.sqlite "
     "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="An erdq.toml (default: the nearest erdq.toml or pyproject.toml).",
-)
+@config_option
 @click.option("--today", help="Evaluate dates and embargoes as of this day (YYYY-MM-DD).")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -115,12 +111,7 @@ def import_kbart(
     help="Store URL, e.g. sqlite:///erdq.sqlite "
     "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="An erdq.toml (default: the nearest erdq.toml or pyproject.toml).",
-)
+@config_option
 @click.option("--today", help="Evaluate dates as of this day (YYYY-MM-DD).")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True

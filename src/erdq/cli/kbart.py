@@ -19,7 +19,8 @@ from erdq.cli import (
     parse_today,
     require_rules,
 )
-from erdq.config import FAIL_ON_CHOICES, load_settings
+from erdq.cli.options import config_option, fail_on_option
+from erdq.config import load_settings
 from erdq.diff import Change
 from erdq.parallel import default_jobs
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreadsheet_safe
@@ -54,18 +55,8 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
     "(comma-separated or repeated). Replaces the configured selection.",
 )
 @click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default=None,
-    help="Exit 1 when a finding is at or above this severity [default: error].",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="An erdq.toml (default: the nearest erdq.toml or pyproject.toml).",
-)
+@fail_on_option
+@config_option
 @click.option(
     "--lenient",
     is_flag=True,

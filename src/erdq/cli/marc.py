@@ -18,7 +18,8 @@ from erdq.cli import (
     output_file,
     parse_today,
 )
-from erdq.config import FAIL_ON_CHOICES, load_settings
+from erdq.cli.options import config_option, fail_on_option
+from erdq.config import load_settings
 from erdq.marc_check import MarcSummary, marc_rule_codes, non_marc_selectors
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
 
@@ -77,18 +78,8 @@ def _marc_files(names: tuple[str, ...] | list[str]) -> list[str]:
     "(comma-separated or repeated). Replaces the configured selection.",
 )
 @click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip, e.g. MR510.")
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default=None,
-    help="Exit 1 when a finding is at or above this severity [default: error].",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="An erdq.toml (default: the nearest erdq.toml or pyproject.toml).",
-)
+@fail_on_option
+@config_option
 @click.option("--today", help="Evaluate dates as of this day (YYYY-MM-DD).")
 @click.option(
     "--output",

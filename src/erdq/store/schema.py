@@ -277,3 +277,35 @@ problem_reports = Table(
     Column("message", Text),
     Column("user_agent", Text),
 )
+
+# Added by revision 0004: ``erdq audit`` runs. A run keeps its inputs and its summary.json
+# as written; its findings are kept only by fingerprint (plus what a "fixed" list shows),
+# enough to tell new, persisting and fixed findings at the next audit.
+audit_runs = Table(
+    "audit_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started", DateTime(timezone=True), nullable=False),
+    Column("finished", DateTime(timezone=True), nullable=False),
+    Column("erdq_version", Text, nullable=False),
+    Column("inputs", Json, nullable=False),
+    Column("summary", Json, nullable=False),
+)
+
+audit_findings = Table(
+    "audit_findings",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    Column(
+        "run_id",
+        Integer,
+        ForeignKey("audit_runs.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("fingerprint", Text, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("severity", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("record_id", Text),
+    Index(None, "run_id", "fingerprint"),
+)

@@ -1,0 +1,10 @@
+"""``erdq audit``: every level of a library's e-resource data in one run, one report.
+
+``audit(paths, out_dir)`` recognises each file by its content, runs the KBART and MARC
+rules and the MARC completeness score, finds titles held in several collections, and
+writes report.html, findings.jsonl, summary.json, worklists.xlsx and one CSV per team.
+"""
+
+from erdq.audit.run import AuditResult, audit
+
+__all__ = ["AuditResult", "audit"]

@@ -1,0 +1,476 @@
+"""report.html: one self-contained page (inline CSS and SVG, no script, no network).
+
+An overview first (scores per level, findings by severity and level, top rules,
+collection scorecards with completeness distributions), then drill-downs per collection
+and per rule. Every value taken from the data is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from pathlib import Path
+
+from erdq.audit.tally import Tally
+from erdq.audit.worklists import fix_hint, rule_section
+from erdq.findings import Severity
+from erdq.registry import get_rule
+
+COLOURS = {"error": "#b42318", "warning": "#b54708", "info": "#475467"}
+LEVEL_LABELS = {
+    "collection": "Collection (KBART file)",
+    "portfolio": "Portfolio (KBART rows)",
+    "bibliographic": "Bibliographic (MARC records)",
+    "completeness": "Record completeness",
+}
+TOP_RULES = 15
+SHA_SHOWN = 12  # enough to tell deliveries apart; the whole hash is in the cell's title
+
+CSS = """
+body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2939;margin:0 auto;
+max-width:1100px;padding:1.5rem}
+h1{font-size:1.6rem;margin:.2rem 0}h2{border-bottom:2px solid #d0d5dd;padding-bottom:.2rem;
+margin-top:2.2rem}h3{margin-bottom:.3rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border-bottom:1px solid
+#eaecf0;padding:.3rem .45rem;text-align:left;vertical-align:top}th{background:#f2f4f7}
+td{overflow-wrap:anywhere}td.nowrap{white-space:nowrap}td.words{overflow-wrap:normal}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.cards{display:flex;flex-wrap:wrap;gap:.8rem}.card{border:1px solid #d0d5dd;border-radius:6px;
+padding:.6rem .9rem;min-width:11rem}.card b{display:block;font-size:1.8rem}
+.muted{color:#667085}.sev{font-weight:600}.error{color:#b42318}.warning{color:#b54708}
+.info{color:#475467}code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+.value{font-family:ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-all}
+.fix{background:#f0f9ff;border-left:4px solid #0086c9;padding:.4rem .7rem}
+nav a{margin-right:1rem}svg{max-width:100%;height:auto}
+@media print{body{max-width:none;padding:0;font-size:11pt}nav{display:none}
+section.drill{break-before:page}tr{break-inside:avoid}a{color:inherit;text-decoration:none}}
+"""
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "x"
+
+
+def _n(value: object) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return escape(str(value))
+
+
+def hbar_chart(rows: list[tuple[str, int, str]], width: int = 520, label_width: int = 190) -> str:
+    """Horizontal bars: (label, value, colour); labels are escaped here."""
+    if not rows:
+        return '<p class="muted">Nothing to show.</p>'
+    top = max(v for _, v, _ in rows) or 1
+    bar_h, gap = 20, 6
+    height = len(rows) * (bar_h + gap)
+    span = width - label_width - 70
+    parts = [
+        f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for i, (label, value, colour) in enumerate(rows):
+        y = i * (bar_h + gap)
+        w = max(1, round(span * value / top)) if value else 0
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 15}" text-anchor="end" font-size="13">'
+            f"{escape(label)}</text>"
+            f'<rect x="{label_width}" y="{y}" width="{w}" height="{bar_h}" fill="{colour}">'
+            f"<title>{escape(label)}: {value}</title></rect>"
+            f'<text x="{label_width + w + 5}" y="{y + 15}" font-size="13">{value:,}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def histogram_svg(bins: list[int], threshold: float | None = None) -> str:
+    """The completeness distribution: records per 10 points of score, 0-100."""
+    width, height, pad = 260, 90, 16
+    top = max(bins) if bins and max(bins) else 1
+    step = (width - 2) / 10
+    parts = [
+        f'<svg role="img" width="{width}" height="{height + pad}" '
+        f'viewBox="0 0 {width} {height + pad}" xmlns="http://www.w3.org/2000/svg">'
+        f"<title>Records per completeness band</title>"
+    ]
+    for i, count in enumerate(bins):
+        h = round((height - 4) * count / top)
+        colour = "#b42318" if threshold is not None and (i + 1) * 10 <= threshold else "#0086c9"
+        parts.append(
+            f'<rect x="{1 + i * step:.1f}" y="{height - h}" width="{step - 2:.1f}" height="{h}" '
+            f'fill="{colour}"><title>{i * 10}–{i * 10 + 9 if i < 9 else 100}: {count}</title>'
+            f"</rect>"
+        )
+    parts.append(
+        f'<line x1="0" y1="{height}" x2="{width}" y2="{height}" stroke="#98a2b3"/>'
+        f'<text x="0" y="{height + 13}" font-size="11">0</text>'
+        f'<text x="{width / 2 - 6:.0f}" y="{height + 13}" font-size="11">50</text>'
+        f'<text x="{width - 22}" y="{height + 13}" font-size="11">100</text></svg>'
+    )
+    return "".join(parts)
+
+
+SCORE_COLOURS = {
+    "collection": "#6941c6",
+    "portfolio": "#0086c9",
+    "bibliographic": "#039855",
+    "completeness": "#dc6803",
+}
+
+
+def trend_bars_svg(runs: list[dict], width: int = 480, height: int = 150) -> str:
+    """Findings per run, one bar stacked by severity (errors at the bottom)."""
+    pad_l, pad_b = 44, 18
+    top = max((r["findings_total"] or 0 for r in runs), default=0) or 1
+    step = (width - pad_l) / len(runs)
+    bar = min(36.0, step * 0.7)
+    span = height - pad_b - 6
+    parts = [
+        f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'xmlns="http://www.w3.org/2000/svg"><title>Findings per audit run</title>'
+        f'<text x="{pad_l - 4}" y="12" text-anchor="end" font-size="11">{top:,}</text>'
+        f'<text x="{pad_l - 4}" y="{height - pad_b}" text-anchor="end" font-size="11">0</text>'
+        f'<line x1="{pad_l}" y1="{height - pad_b}" x2="{width}" y2="{height - pad_b}" '
+        'stroke="#98a2b3"/>'
+    ]
+    for i, run in enumerate(runs):
+        x = pad_l + i * step + (step - bar) / 2
+        y = height - pad_b
+        for sev in ("error", "warning", "info"):
+            n = run["by_severity"].get(sev, 0) or 0
+            h = span * n / top
+            if h:
+                y -= h
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                    f'fill="{COLOURS[sev]}"><title>{escape(run["label"])}: {n:,} {sev}'
+                    "</title></rect>"
+                )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height - 4}" text-anchor="middle" '
+            f'font-size="10">{escape(run["short"])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def trend_lines_svg(runs: list[dict], width: int = 480, height: int = 150) -> str:
+    """Each level's score (0-100) per run, one line per level."""
+    pad_l, pad_b = 30, 18
+    step = (width - pad_l - 10) / max(1, len(runs) - 1)
+    span = height - pad_b - 6
+
+    def y(score: float) -> float:
+        return height - pad_b - span * score / 100
+
+    parts = [
+        f'<svg role="img" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'xmlns="http://www.w3.org/2000/svg"><title>Scores per audit run</title>'
+        f'<text x="{pad_l - 4}" y="{y(100) + 4:.0f}" text-anchor="end" font-size="11">100'
+        f'</text><text x="{pad_l - 4}" y="{y(0):.0f}" text-anchor="end" font-size="11">0'
+        f'</text><line x1="{pad_l}" y1="{y(0)}" x2="{width}" y2="{y(0)}" stroke="#98a2b3"/>'
+    ]
+    for level, colour in SCORE_COLOURS.items():
+        points = [
+            (pad_l + i * step, y(float(r["scores"][level])), r)
+            for i, r in enumerate(runs)
+            if isinstance(r["scores"].get(level), int | float)
+        ]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in points)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
+        for px, py, r in points:
+            parts.append(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{colour}"><title>'
+                f"{escape(LEVEL_LABELS[level])}, {escape(r['label'])}: "
+                f"{_n(r['scores'][level])}</title></circle>"
+            )
+    for i, r in enumerate(runs):
+        parts.append(
+            f'<text x="{pad_l + i * step:.1f}" y="{height - 4}" text-anchor="middle" '
+            f'font-size="10">{escape(r["short"])}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _trend(summary: dict) -> str:
+    """Earlier runs in the store and this one; nothing when there are no earlier runs."""
+    earlier = summary.get("trend") or []
+    if not earlier:
+        return ""
+    runs = [
+        {**r, "label": f"run {r['run']} ({r['started'][:10]})", "short": r["started"][5:10]}
+        for r in earlier
+    ]
+    runs.append(
+        {
+            "findings_total": summary["findings_total"],
+            "by_severity": summary["by_severity"],
+            "scores": summary["scores"],
+            "label": "this run",
+            "short": "now",
+        }
+    )
+    legend = " ".join(
+        f'<span style="color:{c}">■</span> {escape(LEVEL_LABELS[k].split(" (")[0])}'
+        for k, c in SCORE_COLOURS.items()
+    )
+    return (
+        f"<h3>Trend over the last {len(runs)} audits</h3>"
+        '<div class="cards"><div><p class="muted">Findings (errors, warnings, info)</p>'
+        f"{trend_bars_svg(runs)}</div>"
+        f'<div><p class="muted">Scores: {legend}</p>{trend_lines_svg(runs)}</div></div>'
+    )
+
+
+def _examples_table(rows: list[dict], with_rule: bool = False) -> str:
+    head = "<tr>" + ("<th>rule</th>" if with_rule else "")
+    head += "<th>file</th><th>where</th><th>field</th><th>value</th><th>message</th></tr>"
+    body = []
+    for f in rows:
+        where = []
+        if f.get("line") is not None:
+            where.append(f"line/record {f['line']}")
+        if f.get("record_id"):
+            where.append(f"id {f['record_id']}")
+        field = f.get("field") or ""
+        if f.get("subfield"):
+            field += f" ${f['subfield']}"
+        rule = (
+            f'<td><a href="#rule-{escape(f["code"])}">{escape(f["code"])}</a></td>'
+            if with_rule
+            else ""
+        )
+        body.append(
+            f"<tr>{rule}<td>{escape(Path(str(f['source'])).name)}</td>"
+            f"<td>{escape(', '.join(where) or 'file')}</td><td>{escape(field)}</td>"
+            f'<td class="value">{escape(f.get("value") or "")}</td>'
+            f"<td>{escape(str(f.get('message') or ''))}</td></tr>"
+        )
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _overview(summary: dict) -> str:
+    scores = summary["scores"]
+    cards = []
+    for level, label in LEVEL_LABELS.items():
+        value = scores.get(level)
+        cards.append(
+            f'<div class="card"><span class="muted">{escape(label)}</span>'
+            f'<b>{_n(value)}</b><span class="muted">of 100</span></div>'
+        )
+    by_sev = summary["by_severity"]
+    sev_rows = [(s.value, by_sev.get(s.value, 0), COLOURS[s.value]) for s in reversed(Severity)]
+    level_rows = [(lvl, n, "#0086c9") for lvl, n in summary["by_level"].items()]
+    out = [
+        "<section id=overview><h2>Overview</h2>",
+        '<p class="muted">Scores: 100 × the share of rows or records without findings '
+        "(an error counts 0, a warning 0.5); completeness is the mean record score.</p>",
+        f'<div class="cards">{"".join(cards)}</div>',
+        f"<h3>Findings by severity ({_n(summary['findings_total'])} in all)</h3>",
+        hbar_chart(sev_rows),
+        "<h3>Findings by level</h3>",
+        hbar_chart(level_rows),
+    ]
+    comparison = summary.get("comparison")
+    if comparison:
+        against = comparison["against"]
+        out.append(
+            f"<h3>Since the last audit</h3><p>{_n(comparison['new'])} new, "
+            f"{_n(comparison['persisting'])} persisting, {_n(comparison['fixed'])} fixed "
+            f"(compared with run {_n(against['run'])} of {escape(against['started'][:10])}, "
+            "by fingerprint).</p>"
+        )
+    out.append(_trend(summary))
+    top = sorted(summary["by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
+    out.append("<h3>Top rules</h3>")
+    out.append(
+        hbar_chart(
+            [
+                (f"{c} {summary['rules'][c]['name']}", n, COLOURS[summary["rules"][c]["severity"]])
+                for c, n in top
+            ],
+            width=760,
+            label_width=360,
+        )
+    )
+    out.append("</section>")
+    return "".join(out)
+
+
+def _scorecards(summary: dict) -> str:
+    rows = []
+    completeness = summary["completeness"]["by_collection"]
+    for name, c in summary["collections"].items():
+        sev = c["by_severity"]
+        scores = c["scores"]
+        comp = completeness.get(name)
+        chart = histogram_svg(comp["histogram"], comp["threshold"]) if comp else ""
+        size = []
+        if c["kbart_rows"] is not None:
+            size.append(f"{c['kbart_rows']:,} KBART rows")
+        if c["marc_records"] is not None:
+            size.append(f"{c['marc_records']:,} MARC records")
+        level_scores = "<br>".join(
+            f"{escape(LEVEL_LABELS[k].split(' (')[0])}: {_n(v)}" for k, v in scores.items()
+        )
+        comp_text = (
+            f"<br>median {_n(comp['median'])}, {_n(comp['below_threshold'])} below "
+            f"{_n(comp['threshold'])}"
+            if comp
+            else ""
+        )
+        rows.append(
+            f'<tr><td><a href="#coll-{_slug(name)}">{escape(name)}</a><br>'
+            f'<span class="muted">{escape(", ".join(size))}</span></td>'
+            f'<td class="n error">{_n(sev["error"])}</td><td class="n warning">'
+            f'{_n(sev["warning"])}</td><td class="n info">{_n(sev["info"])}</td>'
+            f"<td>{level_scores}</td><td>{chart}{comp_text}</td></tr>"
+        )
+    return (
+        "<section id=collections><h2>Collections</h2><table><tr><th>collection</th>"
+        '<th class="n">errors</th><th class="n">warnings</th><th class="n">info</th>'
+        "<th>scores</th><th>completeness distribution</th></tr>" + "".join(rows) + "</table>"
+        "</section>"
+    )
+
+
+def _overlap(summary: dict) -> str:
+    overlap = summary["overlap"]
+    out = [
+        "<section id=overlap><h2>Overlap between collections</h2>",
+        f"<p>{_n(overlap['titles_in_several'])} title(s) are held in more than one collection "
+        f"(matched by valid ISSN or ISBN; {_n(overlap['rows_without_identifier'])} row(s) "
+        "without one could not be matched).</p>",
+    ]
+    if overlap["by_pair"]:
+        out.append("<table><tr><th>collections</th><th class=n>shared titles</th></tr>")
+        out += [
+            f"<tr><td>{escape(pair)}</td><td class=n>{_n(n)}</td></tr>"
+            for pair, n in list(overlap["by_pair"].items())[:20]
+        ]
+        out.append("</table>")
+    if overlap["examples"]:
+        out.append("<h3>Examples</h3><table><tr><th>title</th><th>held in (coverage)</th></tr>")
+        for ex in overlap["examples"][:20]:
+            held = "<br>".join(
+                f"{escape(h['collection'])} ({escape(h['first'] or '?')} – "
+                f"{escape(h['last'] or 'present')})"
+                for h in ex["holdings"]
+            )
+            out.append(f"<tr><td>{escape(ex['title'])}</td><td>{held}</td></tr>")
+        out.append("</table>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _inputs(summary: dict) -> str:
+    rows = []
+    for i in summary["inputs"]:
+        size = i["rows"] if i["kind"] == "kbart" else i["records"]
+        kind = i["kind"] + (f" ({i['format']})" if i.get("format") else "")
+        cls = ' class="words"' if i["audited"] else ' class="words warning"'
+        rows.append(
+            f"<tr><td class=mono>{escape(i['path'])}</td><td{cls}>{escape(kind)}</td>"
+            f"<td class=words>{escape(i['detail'] or '')}</td><td class=n>{_n(size)}</td>"
+            f"<td class=n>{_n(i['findings'])}</td>"
+            f'<td class="mono nowrap" title="{escape(i["sha256"] or "")}">'
+            f"{escape((i['sha256'] or '')[:SHA_SHOWN])}</td></tr>"
+        )
+    unrecognised = len(summary["unrecognised"])
+    note = (
+        f'<p class="warning">{unrecognised} file(s) were not audited; the list says why.</p>'
+        if unrecognised
+        else ""
+    )
+    return (
+        f"<section id=inputs><h2>Files</h2>{note}<table><tr><th>file</th><th>detected as</th>"
+        "<th>detail</th><th class=n>rows/records</th><th class=n>findings</th>"
+        "<th>sha256</th></tr>" + "".join(rows) + "</table></section>"
+    )
+
+
+def _collection_drill(summary: dict, tally: Tally) -> str:
+    out = ['<section class="drill" id=by-collection><h2>By collection</h2>']
+    for name, c in summary["collections"].items():
+        out.append(f'<h3 id="coll-{_slug(name)}">{escape(name)}</h3>')
+        comp = summary["completeness"]["by_collection"].get(name)
+        if comp:
+            missing = sorted(comp["missing_share"].items(), key=lambda kv: -kv[1])[:5]
+            out.append(
+                "<p>Most often missing in records: "
+                + escape(", ".join(f"{k} {v:.0%}" for k, v in missing if v))
+                + "</p>"
+            )
+        if not c["by_rule"]:
+            out.append('<p class="muted">No findings.</p>')
+            continue
+        examples: list[dict] = []
+        for code in list(c["by_rule"])[:8]:
+            examples += tally.collection_examples.get((name, code), [])
+        rules = ", ".join(
+            f'<a href="#rule-{escape(code)}">{escape(code)}</a> × {_n(n)}'
+            for code, n in c["by_rule"].items()
+        )
+        out.append(f"<p>{rules}</p>")
+        out.append(_examples_table(examples, with_rule=True))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _rule_drill(summary: dict, tally: Tally) -> str:
+    out = ['<section class="drill" id=by-rule><h2>By rule</h2>']
+    for code, count in sorted(summary["by_rule"].items(), key=lambda kv: (-kv[1], kv[0])):
+        rule = get_rule(code)
+        severity = summary["rules"][code]["severity"]
+        why = " ".join(rule_section(rule.doc, "Why it matters").split())
+        out.append(
+            f'<h3 id="rule-{escape(code)}">{escape(code)} {escape(rule.name)}</h3>'
+            f'<p><span class="sev {escape(severity)}">{escape(severity)}</span> · '
+            f"{escape(rule.level.value)} · {_n(count)} finding(s)</p>"
+            f"<p>{escape(why)}</p>"
+            f'<div class="fix"><b>How to fix:</b> {escape(fix_hint(code))}</div>'
+        )
+        out.append(_examples_table(tally.examples.get(code, [])))
+    out.append("</section>")
+    return "".join(out)
+
+
+def render_report(summary: dict, tally: Tally) -> str:
+    inputs = summary["inputs"]
+    audited = sum(1 for i in inputs if i["audited"])
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        "<title>erdq audit report</title>"
+        f"<style>{CSS}</style></head><body>"
+        "<h1>E-resource data quality audit</h1>"
+        f'<p class="muted">{audited} of {len(inputs)} file(s) audited · as of '
+        f"{escape(summary['today'])} · erdq {escape(summary['erdq_version'])} · generated "
+        f"{escape(summary['generated_at'])}</p>"
+        '<nav><a href="#overview">Overview</a><a href="#collections">Collections</a>'
+        '<a href="#overlap">Overlap</a><a href="#inputs">Files</a>'
+        '<a href="#by-collection">By collection</a><a href="#by-rule">By rule</a></nav>'
+        + _overview(summary)
+        + _scorecards(summary)
+        + _overlap(summary)
+        + _inputs(summary)
+        + _collection_drill(summary, tally)
+        + _rule_drill(summary, tally)
+        + "</body></html>\n"
+    )
+
+
+def write_report(summary: dict, tally: Tally, path: Path) -> Path:
+    from erdq.audit.run import replacing
+
+    with replacing(path, encoding="utf-8") as fh:
+        fh.write(render_report(summary, tally))
+    return path

@@ -1,0 +1,371 @@
+"""Run an audit: recognise the inputs, check every level, store the run, write the outputs.
+
+Findings stream to findings.jsonl as they are found; the store's fingerprint rows and the
+worklists are written from that file afterwards, so memory holds counts and examples, not
+every finding. The store is the only memory of earlier runs: the comparison (new,
+persisting, fixed) and the trend come from it, and without a store there is neither.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from erdq import __version__, completeness
+from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, run_history
+from erdq.audit.inputs import AuditInput, discover
+from erdq.audit.overlap import OverlapIndex
+from erdq.audit.tally import LEVEL_ITEMS, Tally, item_score
+from erdq.config import Settings
+from erdq.engine import KbartCheck
+from erdq.errors import InputError
+from erdq.findings import Finding, Severity
+from erdq.marc_check import MarcCheck
+from erdq.readers.kbart import KbartRow
+from erdq.readers.marc import MarcItem
+from erdq.registry import get_rule
+
+if TYPE_CHECKING:
+    from erdq.store import Store
+
+# progress(stage, done, total): stage is a label ("KBART Wiley.txt"); done/total in bytes.
+StageProgress = Callable[[str, int, int], None]
+
+FINDINGS = "findings.jsonl"
+SUMMARY = "summary.json"
+
+
+@dataclass
+class AuditResult:
+    """What an audit produced: the summary (as written to summary.json) and its files."""
+
+    summary: dict[str, object]
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def severities(self) -> list[Severity]:
+        by = self.summary["by_severity"]
+        assert isinstance(by, dict)
+        return [Severity(s) for s, n in by.items() if n]
+
+
+@contextmanager
+def replacing(path: Path, mode: str = "w", **kw: object) -> Iterator[IO]:
+    """Write ``path`` whole or not at all: an interrupted audit leaves the previous file."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    ok = False
+    try:
+        with open(fd, mode, **kw) as fh:  # type: ignore[call-overload]
+            yield fh
+        ok = True
+    finally:
+        if ok:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)  # mkstemp's 0600 would hide the report from others
+            os.replace(temp, path)
+        else:
+            Path(temp).unlink(missing_ok=True)
+
+
+class Audit:
+    def __init__(
+        self,
+        paths: list[str | Path],
+        out_dir: str | Path,
+        *,
+        settings: Settings | None = None,
+        today: dt.date | None = None,
+        progress: StageProgress | None = None,
+        db: str | None = None,
+        store: bool = True,
+    ) -> None:
+        if not paths:
+            raise InputError("nothing to audit", hint="name a folder or files")
+        self.paths = paths
+        self.out_dir = Path(out_dir)
+        self.settings = settings or Settings()
+        self.today = today or dt.date.today()
+        self.progress = progress
+        self.db = db
+        self.use_store = store
+        self.tally = Tally()
+        self.overlap = OverlapIndex()
+        self.completeness = completeness.BatchCompleteness()
+        self.items: dict[tuple[str, str], int] = {}  # (kind, collection) -> rows/records
+        self.timings: dict[str, float] = {}
+        self.inputs: list[dict[str, object]] = []
+
+    def _stage(self, label: str, total: int) -> Callable[[int], None]:
+        progress = self.progress
+        if progress is None:
+            return lambda done: None
+        progress(label, 0, total)
+        return lambda done: progress(label, done, total)
+
+    def run(self) -> AuditResult:
+        from erdq.store import open_store
+
+        # Opened first: a wrong --db fails now, not after an hour of checking.
+        if not self.use_store:
+            return self._run(None)
+        with open_store(self.db) as store:
+            return self._run(store)
+
+    def _run(self, store: Store | None) -> AuditResult:
+        from erdq.audit.html import write_report
+        from erdq.audit.worklists import write_worklists
+
+        started_at = dt.datetime.now(dt.UTC)
+        started = time.perf_counter()
+        found = discover(self.paths, exclude=self.out_dir)
+        self.timings["discover"] = round(time.perf_counter() - started, 3)
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        findings_path = self.out_dir / FINDINGS
+        t = time.perf_counter()
+        with replacing(findings_path, encoding="utf-8", newline="\n") as out:
+            for item in found:
+                self.inputs.append(self._check(item, out))
+        self.timings["check"] = round(time.perf_counter() - t, 3)
+        previous: PreviousRun | None = None
+        if store is None:
+            summary = self._summary(found, None, [], None)
+        else:
+            t = time.perf_counter()
+            with run_history(store) as history:
+                previous = history.previous()
+                trend = history.trend()
+                summary = self._summary(found, previous, trend, history)
+                run_id = history.save(
+                    started=started_at,
+                    inputs=self.inputs,
+                    summary=summary,
+                    findings_path=findings_path,
+                )
+            summary["run"] = {"id": run_id, "store": store.url}
+            self.timings["store"] = round(time.perf_counter() - t, 3)
+        files = {"findings": findings_path}
+        t = time.perf_counter()
+        files.update(
+            write_worklists(
+                findings_path,
+                self.out_dir,
+                self._collections(found),
+                previous.fingerprints if previous else None,
+            )
+        )
+        self.timings["worklists"] = round(time.perf_counter() - t, 3)
+        t = time.perf_counter()
+        files["report"] = write_report(summary, self.tally, self.out_dir / "report.html")
+        self.timings["report"] = round(time.perf_counter() - t, 3)
+        self.timings["total"] = round(time.perf_counter() - started, 3)
+        summary["timings"] = dict(self.timings)
+        files["summary"] = self.out_dir / SUMMARY
+        with replacing(files["summary"], encoding="utf-8") as fh:
+            json.dump(summary, fh, ensure_ascii=False, indent=2)
+            fh.write("\n")
+        return AuditResult(summary, self.out_dir, files)
+
+    @staticmethod
+    def _collections(found: list[AuditInput]) -> dict[str, str]:
+        return {i.path: i.collection for i in found}
+
+    def _check(self, item: AuditInput, out: IO[str]) -> dict[str, object]:
+        entry: dict[str, object] = {
+            "path": item.path,
+            "kind": item.kind,
+            "detail": item.detail,
+            "collection": item.collection if item.audited else None,
+            "size": item.size,
+            "audited": item.audited,
+            "sha256": None,
+            "rows": None,
+            "records": None,
+            "findings": 0,
+        }
+        if not item.audited:
+            return entry
+        before = self.tally.total
+        t = time.perf_counter()
+        if item.kind == "kbart":
+            self._kbart(item, out, entry)
+        else:
+            self._marc(item, out, entry)
+        entry["findings"] = self.tally.total - before
+        entry["seconds"] = round(time.perf_counter() - t, 3)
+        return entry
+
+    def _write(self, finding: Finding, out: IO[str], collection: str) -> None:
+        row = finding.to_dict()
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        self.tally.add(finding, row, collection)
+
+    def _kbart(self, item: AuditInput, out: IO[str], entry: dict[str, object]) -> None:
+        check = KbartCheck(
+            item.path,
+            self.settings,
+            today=self.today,
+            progress=self._stage(f"KBART {Path(item.path).name}", item.size),
+            display_path=item.path,
+        )
+        collection = item.collection
+        for event in check.events():
+            if isinstance(event, KbartRow):
+                self.overlap.add(collection, event.values)
+            else:
+                self._write(event, out, collection)
+        s = check.summary
+        entry.update(sha256=s.sha256, rows=s.rows, encoding=s.encoding)
+        key = ("kbart", collection)
+        self.items[key] = self.items.get(key, 0) + s.rows
+
+    def _marc(self, item: AuditInput, out: IO[str], entry: dict[str, object]) -> None:
+        check = MarcCheck(
+            item.path,
+            self.settings,
+            today=self.today,
+            progress=self._stage(f"MARC {Path(item.path).name}", item.size),
+            display_path=item.path,
+        )
+        collection = item.collection
+        for event in check.items_and_findings():
+            if isinstance(event, MarcItem):
+                if event.record.leader[6:7] not in ("z", "u", "v", "x", "y"):
+                    # MR7xx leaves the score in memo when selected; compute it otherwise.
+                    result = event.memo.get("completeness") or completeness.score_record(
+                        event.record
+                    )
+                    self.completeness.add(result, collection=collection)  # type: ignore[arg-type]
+            else:
+                self._write(event, out, collection)
+        s = check.summary
+        entry.update(
+            sha256=s.sha256,
+            records=s.records,
+            format=s.format,
+            encoding=s.encoding,
+            unparseable=s.unparseable,
+        )
+        key = ("marc", collection)
+        self.items[key] = self.items.get(key, 0) + s.records
+
+    def _scores(self) -> tuple[dict[str, float | None], dict[str, dict[str, float | None]]]:
+        """Per-level item scores overall and per collection (see ``tally.item_score``),
+        plus the mean completeness of bibliographic records."""
+        overall: dict[str, float | None] = {}
+        per_collection: dict[str, dict[str, float | None]] = {}
+        for level, kind in LEVEL_ITEMS.items():
+            total_items = sum(n for (k, _), n in self.items.items() if k == kind)
+            merged: dict[tuple[str, int], int] = {}
+            for (lvl, _), flagged in self.tally.flagged.items():
+                if lvl == level:
+                    merged.update(flagged)  # keys carry their source, so no clash
+            overall[level] = item_score(total_items, merged)
+            for (k, collection), n in self.items.items():
+                if k == kind:
+                    flagged = self.tally.flagged.get((level, collection), {})
+                    per_collection.setdefault(collection, {})[level] = item_score(n, flagged)
+        everything = self.completeness.group()
+        overall["completeness"] = everything.mean if everything else None
+        for group in self.completeness.summary():
+            if group.dimension == "collection":
+                per_collection.setdefault(group.key, {})["completeness"] = group.mean
+        return overall, per_collection
+
+    def _summary(
+        self,
+        found: list[AuditInput],
+        previous: PreviousRun | None,
+        trend: list[dict],
+        history: RunHistory | None,
+    ) -> dict:
+        tally = self.tally
+        scores, collection_scores = self._scores()
+        comparison = None
+        if previous is not None and history is not None:
+            now = tally.fingerprints
+            before = previous.fingerprints
+            fixed = sorted(before - now)
+            comparison = {
+                "against": {"run": previous.id, "started": previous.started},
+                "new": len(now - before),
+                "persisting": len(now & before),
+                "fixed": len(fixed),
+                "fixed_examples": history.findings_of(previous.id, fixed[:FIXED_EXAMPLES]),
+            }
+        collections = sorted({i.collection for i in found if i.audited})
+        return {
+            "erdq_version": __version__,
+            "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "today": self.today.isoformat(),
+            "fail_on": self.settings.fail_on,
+            "inputs": self.inputs,
+            "unrecognised": [i.path for i in found if not i.audited and i.kind != "config"],
+            "findings_total": tally.total,
+            "by_severity": {s.value: tally.by_severity.get(s.value, 0) for s in Severity},
+            "by_level": dict(sorted(tally.by_level.items())),
+            "by_rule": dict(sorted(tally.by_rule.items())),
+            "rules": {
+                code: {
+                    "name": get_rule(code).name,
+                    "level": get_rule(code).level.value,
+                    "severity": tally.rule_severity[code],
+                }
+                for code in sorted(tally.by_rule)
+            },
+            "scores": scores,
+            "collections": {
+                name: {
+                    "kbart_rows": self.items.get(("kbart", name)),
+                    "marc_records": self.items.get(("marc", name)),
+                    "findings": sum(tally.by_collection[name].values()),
+                    "by_severity": {
+                        s.value: tally.by_collection[name].get(s.value, 0) for s in Severity
+                    },
+                    "by_rule": dict(tally.collection_rules[name].most_common()),
+                    "scores": collection_scores.get(name, {}),
+                }
+                for name in collections
+            },
+            "completeness": {
+                "all": everything.as_dict() if (everything := self.completeness.group()) else None,
+                "by_collection": {
+                    g.key: g.as_dict()
+                    for g in self.completeness.summary()
+                    if g.dimension == "collection"
+                },
+            },
+            "overlap": self.overlap.result(),
+            "comparison": comparison,
+            "trend": trend,  # earlier runs in the store, oldest first
+        }
+
+
+def audit(
+    paths: str | Path | list[str | Path],
+    out_dir: str | Path = "erdq-report",
+    *,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+    progress: StageProgress | None = None,
+    db: str | None = None,
+    store: bool = True,
+) -> AuditResult:
+    """Audit a library's files (folders are walked) and write report.html, findings.jsonl,
+    summary.json, worklists.xlsx and worklist CSVs into ``out_dir``.
+
+    The run is stored in the workspace store at ``db`` (default: ``ERDQ_DB`` or
+    ./erdq.sqlite) and compared with the previous run there; ``store=False`` stores
+    nothing and compares with nothing."""
+    names = [paths] if isinstance(paths, str | Path) else list(paths)
+    return Audit(
+        names, out_dir, settings=settings, today=today, progress=progress, db=db, store=store
+    ).run()

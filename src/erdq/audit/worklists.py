@@ -1,0 +1,142 @@
+"""Worklists: every finding of an audit, one sheet (and one CSV) per team that fixes it.
+
+The knowledge-base team gets KBART findings, cataloguing the MARC ones, and linkage the
+portfolio-record ones. Each row carries the rule's "how to fix" text. Cells that begin
+with =, +, -, @ are neutralised (``erdq.report.findings.spreadsheet_safe``) so a
+spreadsheet never runs record data, and characters XML cannot hold are shown escaped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Collection
+from contextlib import ExitStack
+from functools import cache
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from erdq.registry import get_rule
+from erdq.report.findings import spreadsheet_safe
+
+TEAMS = (
+    ("knowledge-base", "Knowledge base"),
+    ("cataloguing", "Cataloguing"),
+    ("linkage", "Linkage"),
+)
+COLUMNS = (
+    "status",
+    "severity",
+    "code",
+    "name",
+    "collection",
+    "source",
+    "line",
+    "record_id",
+    "field",
+    "subfield",
+    "value",
+    "message",
+    "how_to_fix",
+    "fingerprint",
+)
+_WIDTHS = {"message": 70, "how_to_fix": 60, "value": 30, "source": 30, "name": 28}
+MAX_HINT = 500
+
+
+def team_of(code: str, level: str) -> str:
+    """The team that fixes a finding: by rule family, else by level."""
+    if code.startswith("PF"):
+        return "linkage"
+    if code.startswith("MR") or level == "bibliographic":
+        return "cataloguing"
+    return "knowledge-base"
+
+
+def rule_section(doc: str, heading: str) -> str:
+    """The text under ``## heading`` in a rule doc, up to the next heading."""
+    marker = f"## {heading}\n"
+    start = doc.find(marker)
+    if start < 0:
+        return ""
+    body = doc[start + len(marker) :]
+    end = body.find("\n## ")
+    return (body if end < 0 else body[:end]).strip()
+
+
+@cache
+def fix_hint(code: str) -> str:
+    text = " ".join(rule_section(get_rule(code).doc, "How to fix").split())
+    return text if len(text) <= MAX_HINT else text[: MAX_HINT - 1] + "…"
+
+
+def _cell(value: object) -> object:
+    value = spreadsheet_safe(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    return value
+
+
+def worklist_row(finding: dict, collection: str, status: str) -> dict[str, object]:
+    return {
+        **{k: finding.get(k) for k in COLUMNS},
+        "status": status,
+        "collection": collection,
+        "how_to_fix": fix_hint(str(finding["code"])),
+    }
+
+
+def write_worklists(
+    findings_path: Path,
+    out_dir: Path,
+    collections: dict[str, str],
+    previous: Collection[str] | None,
+) -> dict[str, Path]:
+    """worklists.xlsx and worklist-<team>.csv from findings.jsonl; returns the paths.
+    ``previous``: the previous run's fingerprints, for each row's status (new or
+    persisting); None when there is no previous run, and the status is left empty."""
+    from erdq.audit.run import replacing
+
+    workbook = Workbook(write_only=True)
+    sheets = {}
+    writers = {}
+    counts = dict.fromkeys((key for key, _ in TEAMS), 0)
+    paths: dict[str, Path] = {}
+    # The CSVs are replaced only if every one is written: an error leaves the old ones.
+    with ExitStack() as stack:
+        for key, title in TEAMS:
+            sheet = workbook.create_sheet(title)
+            sheet.freeze_panes = "A2"
+            for index, column in enumerate(COLUMNS, start=1):
+                width = _WIDTHS.get(column, 14)
+                sheet.column_dimensions[get_column_letter(index)].width = width
+            sheet.append(list(COLUMNS))
+            sheets[key] = sheet
+            path = out_dir / f"worklist-{key}.csv"
+            fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
+            writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writers[key] = writer
+            paths[f"csv-{key}"] = path
+        with findings_path.open(encoding="utf-8") as fh:
+            for line in fh:
+                finding = json.loads(line)
+                team = team_of(finding["code"], finding["level"])
+                status = ""
+                if previous is not None:
+                    status = "persisting" if finding["fingerprint"] in previous else "new"
+                row = worklist_row(finding, collections.get(finding["source"], ""), status)
+                sheets[team].append([_cell(row[c]) for c in COLUMNS])
+                writers[team].writerow({c: spreadsheet_safe(row[c]) for c in COLUMNS})
+                counts[team] += 1
+        for key, _ in TEAMS:
+            last = get_column_letter(len(COLUMNS))
+            sheets[key].auto_filter.ref = f"A1:{last}{counts[key] + 1}"
+        xlsx = out_dir / "worklists.xlsx"
+        with replacing(xlsx, "wb") as out:
+            workbook.save(out)
+        paths["xlsx"] = xlsx
+    return paths

@@ -1,0 +1,156 @@
+"""``erdq audit``: the whole audit of a library's files in one command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from erdq import api
+from erdq.cli import handle_errors, parse_today, require_rules
+from erdq.cli.options import config_option, fail_on_option
+from erdq.cli.resolve import DB_HELP
+from erdq.config import load_settings
+
+
+def _selectors(values: tuple[str, ...]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+@contextmanager
+def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """One rich progress bar per stage (per file) on a terminal's stderr; none otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    tasks: dict[str, int] = {}
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        console=Console(stderr=True),
+    ) as progress:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done)
+
+        yield update
+
+
+def _text_summary(summary: dict, out_dir: str) -> str:
+    lines = []
+    for entry in summary["inputs"]:
+        size = entry["rows"] if entry["kind"] == "kbart" else entry["records"]
+        what = f"{size} item(s), {entry['findings']} finding(s)" if entry["audited"] else ""
+        lines.append(f"  {entry['kind']:<12} {entry['path']}  {what or entry['detail']}")
+    sev = summary["by_severity"]
+    scores = ", ".join(
+        f"{level} {'—' if v is None else v}" for level, v in summary["scores"].items()
+    )
+    lines.append(
+        f"{summary['findings_total']} finding(s): {sev['error']} error(s), "
+        f"{sev['warning']} warning(s), {sev['info']} info."
+    )
+    lines.append(f"Scores (of 100): {scores}.")
+    comparison = summary.get("comparison")
+    if comparison:
+        lines.append(
+            f"Since the last audit (run {comparison['against']['run']}): {comparison['new']} "
+            f"new, {comparison['persisting']} persisting, {comparison['fixed']} fixed."
+        )
+    if summary["unrecognised"]:
+        lines.append(f"{len(summary['unrecognised'])} file(s) not audited (see the list above).")
+    lines.append(f"Report: {out_dir}/report.html (and findings.jsonl, summary.json, worklists).")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("audit")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--out",
+    "-o",
+    "out_dir",
+    default="erdq-report",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for report.html, findings.jsonl, summary.json and the worklists.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the summary (summary.json) on standard output.",
+)
+@click.option("--select", multiple=True, help="Rule codes, prefixes or names to run.")
+@click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip.")
+@fail_on_option
+@config_option
+@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@click.option(
+    "--no-store",
+    is_flag=True,
+    help="Store nothing and compare with nothing (a one-off look at some files).",
+)
+@click.option("--today", help="Evaluate dates and embargoes as of this day (YYYY-MM-DD).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bars and no text summary.")
+@handle_errors
+def audit_command(
+    paths: tuple[str, ...],
+    out_dir: str,
+    fmt: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config_path: str | None,
+    db_url: str | None,
+    no_store: bool,
+    today: str | None,
+    quiet: bool,
+) -> None:
+    """Audit a library's e-resource files: KBART and MARC, every level, one report.
+
+    Files are recognised by their content (folders are walked); anything that cannot be
+    audited is listed with the reason. A file's collection is its file name. Writes
+    report.html, findings.jsonl, summary.json, worklists.xlsx and worklist-<team>.csv
+    into --out. The run is kept in the workspace store (--db) and compared with the
+    previous run there: findings new, persisting and fixed, and a trend over earlier runs.
+
+    \b
+    Example:
+      erdq audit examples/library
+      erdq audit kbart/ marc/ --out reports/2024-06 --fail-on warning
+      erdq audit library/ --format json --quiet > summary.json
+      erdq audit library/ --db postgresql+psycopg://erdq@dbhost/erdq
+    """
+    start = paths[0]
+    settings = load_settings(
+        config_path, start=start if Path(start).is_dir() else Path(start).parent
+    ).with_overrides(select=_selectors(select) or None, ignore=_selectors(ignore), fail_on=fail_on)
+    require_rules(settings)
+    with stage_progress(not quiet) as progress:
+        result = api.audit(
+            list(paths),
+            out_dir,
+            settings=settings,
+            today=parse_today(today),
+            progress=progress,
+            db=db_url,
+            store=not no_store,
+        )
+    if fmt == "json":
+        click.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
+    elif not quiet:
+        click.echo(_text_summary(result.summary, out_dir), nl=False)
+    if api.exceeds(result.severities(), settings.fail_on):
+        sys.exit(1)

@@ -1,0 +1,292 @@
+"""erdq audit: outputs checked against what the test counts itself in findings.jsonl."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from erdq.audit.inputs import sniff_file
+from erdq.cli.audit import audit_command
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLES = REPO / "examples" / "library"
+DAY = "2024-06-15"
+
+HEADER = (
+    "publication_title\tprint_identifier\tonline_identifier\tdate_first_issue_online\t"
+    "num_first_vol_online\tnum_first_issue_online\tdate_last_issue_online\t"
+    "num_last_vol_online\tnum_last_issue_online\ttitle_url\tfirst_author\ttitle_id\t"
+    "embargo_info\tcoverage_depth\tnotes\tpublisher_name\tpublication_type\t"
+    "date_monograph_published_print\tdate_monograph_published_online\tmonograph_volume\t"
+    "monograph_edition\tfirst_editor\tparent_publication_title_id\t"
+    "preceding_publication_title_id\taccess_type\n"
+)
+
+
+def kbart_row(title: str, print_id: str, online_id: str, title_id: str) -> str:
+    cells = [title, print_id, online_id, "2001-01-01", "1", "1", "", "", ""]
+    cells += [f"https://example.org/{title_id}", "", title_id, "", "fulltext", "", "Pub"]
+    cells += ["serial", "", "", "", "", "", "", "", "P"]
+    return "\t".join(cells) + "\n"
+
+
+def run(*args: str) -> tuple[int, str]:
+    """The CLI, storing nothing unless the test names a store: never ./erdq.sqlite."""
+    store = [] if "--db" in args else ["--no-store"]
+    result = CliRunner().invoke(audit_command, [*args, *store, "--today", DAY, "--quiet"])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+def worklist_fingerprints(out: Path) -> tuple[list[str], list[str]]:
+    """Fingerprints in worklists.xlsx (all sheets) and in the CSVs, in file order."""
+    book = load_workbook(out / "worklists.xlsx", read_only=True)
+    in_xlsx = []
+    for sheet in book.worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = list(next(rows))
+        col = header.index("fingerprint")
+        in_xlsx += [r[col] for r in rows]
+    in_csv = []
+    for path in sorted(out.glob("worklist-*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            in_csv += [r["fingerprint"] for r in csv.DictReader(fh)]
+    return in_xlsx, in_csv
+
+
+@pytest.fixture(scope="module")
+def example_audit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("report")
+    db = f"sqlite:///{out / 'erdq.sqlite'}"
+    code, _ = run(str(EXAMPLES), "--out", str(out), "--fail-on", "never", "--db", db)
+    assert code == 0
+    return out
+
+
+def test_example_library_writes_every_output(example_audit: Path) -> None:
+    for name in ("report.html", "findings.jsonl", "summary.json", "worklists.xlsx"):
+        assert (example_audit / name).stat().st_size > 0
+    names = {p.name for p in example_audit.glob("worklist-*.csv")}
+    assert names == {
+        "worklist-knowledge-base.csv",
+        "worklist-cataloguing.csv",
+        "worklist-linkage.csv",
+    }
+
+
+def test_summary_counts_equal_the_jsonl(example_audit: Path) -> None:
+    findings = read_jsonl(example_audit / "findings.jsonl")
+    summary = json.loads((example_audit / "summary.json").read_text("utf-8"))
+    assert findings, "the example files have known faults"
+    assert summary["findings_total"] == len(findings)
+    by_severity = Counter(f["severity"] for f in findings)
+    assert summary["by_severity"] == {
+        s: by_severity.get(s, 0) for s in ("info", "warning", "error")
+    }
+    assert summary["by_level"] == dict(Counter(f["level"] for f in findings))
+    assert summary["by_rule"] == dict(Counter(f["code"] for f in findings))
+    per_input = Counter(f["source"] for f in findings)
+    for entry in summary["inputs"]:
+        assert entry["findings"] == per_input.get(entry["path"], 0)
+
+
+def test_every_file_is_listed_with_its_kind(example_audit: Path) -> None:
+    summary = json.loads((example_audit / "summary.json").read_text("utf-8"))
+    on_disk = sorted(str(p.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("*") if p.is_file())
+    listed = sorted(str(Path(i["path"]).relative_to(EXAMPLES)) for i in summary["inputs"])
+    assert listed == on_disk
+    kinds = {Path(i["path"]).parent.name: set() for i in summary["inputs"]}
+    for entry in summary["inputs"]:
+        kinds[Path(entry["path"]).parent.name].add(entry["kind"])
+        assert len(entry["sha256"]) == 64
+    assert kinds == {"kbart": {"kbart"}, "marc": {"marc"}}
+    assert summary["unrecognised"] == []
+
+
+def test_every_finding_appears_in_the_worklists(example_audit: Path) -> None:
+    findings = read_jsonl(example_audit / "findings.jsonl")
+    in_xlsx, in_csv = worklist_fingerprints(example_audit)
+    expected = sorted(f["fingerprint"] for f in findings)
+    assert sorted(in_xlsx) == expected
+    assert sorted(in_csv) == expected
+    book = load_workbook(example_audit / "worklists.xlsx", read_only=True)
+    assert [s.title for s in book.worksheets] == ["Knowledge base", "Cataloguing", "Linkage"]
+    kb = book["Knowledge base"]
+    codes = {r[2] for r in kb.iter_rows(min_row=2, values_only=True)}
+    assert codes and all(c.startswith("KB") for c in codes)
+    hints = [r[12] for r in book["Cataloguing"].iter_rows(min_row=2, values_only=True)]
+    assert hints and all(hints)
+
+
+def test_worklist_sheets_have_filters_and_frozen_header(example_audit: Path) -> None:
+    book = load_workbook(example_audit / "worklists.xlsx")
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref.startswith("A1:")
+
+
+def test_scores_follow_the_documented_formula(example_audit: Path) -> None:
+    findings = read_jsonl(example_audit / "findings.jsonl")
+    summary = json.loads((example_audit / "summary.json").read_text("utf-8"))
+    rows = sum(i["rows"] for i in summary["inputs"] if i["kind"] == "kbart")
+    worst: dict[tuple[str, int], str] = {}
+    rank = {"info": 0, "warning": 1, "error": 2}
+    for f in findings:
+        if f["level"] == "portfolio" and f["line"] and f["line"] > 1:
+            key = (f["source"], f["line"])
+            worst[key] = max(worst.get(key, "info"), f["severity"], key=rank.__getitem__)
+    errors = sum(1 for s in worst.values() if s == "error")
+    warnings = sum(1 for s in worst.values() if s == "warning")
+    expected = round(100 * (rows - errors - 0.5 * warnings) / rows, 1)
+    assert summary["scores"]["portfolio"] == expected
+    records = sum(i["records"] for i in summary["inputs"] if i["kind"] == "marc")
+    assert summary["completeness"]["all"]["records"] == records
+    assert 0 < summary["scores"]["completeness"] <= 100
+
+
+def test_report_is_self_contained_and_lists_everything(example_audit: Path) -> None:
+    html = (example_audit / "report.html").read_text("utf-8")
+    summary = json.loads((example_audit / "summary.json").read_text("utf-8"))
+    lowered = html.lower()
+    assert "<script" not in lowered and "<link" not in lowered and " src=" not in lowered
+    assert "<svg" in html
+    for entry in summary["inputs"]:
+        assert entry["path"] in html
+        # The Files table shows 12 characters of the hash and keeps the rest in a tooltip.
+        assert f'title="{entry["sha256"]}">{entry["sha256"][:12]}<' in html
+    for code in summary["by_rule"]:
+        assert f'id="rule-{code}"' in html
+
+
+def write_library(folder: Path, rows: list[str]) -> Path:
+    (folder / "kbart").mkdir(parents=True, exist_ok=True)
+    (folder / "kbart" / "Acme_Global_Journals_2024-01-01.txt").write_text(
+        HEADER + "".join(rows), "utf-8"
+    )
+    return folder
+
+
+def test_unrecognised_files_are_listed_and_data_is_escaped(tmp_path: Path) -> None:
+    lib = write_library(
+        tmp_path / "lib",
+        [kbart_row("Nature", "<script>alert(1)</script>", "=1+1", "t1")],
+    )
+    (lib / "notes.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    (lib / "readme.txt").write_text("Files from the vendor, June.\n", "utf-8")
+    out = tmp_path / "out"
+    code, _ = run(str(lib), "--out", str(out), "--fail-on", "never")
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert sorted(Path(p).name for p in summary["unrecognised"]) == ["notes.pdf", "readme.txt"]
+    html = (out / "report.html").read_text("utf-8")
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    findings = read_jsonl(out / "findings.jsonl")
+    formula = [f for f in findings if f["value"] == "=1+1"]
+    assert formula, "the bad ISSN is reported with its value"
+    with (out / "worklist-knowledge-base.csv").open(encoding="utf-8-sig") as fh:
+        values = [r["value"] for r in csv.DictReader(fh)]
+    assert "'=1+1" in values and "=1+1" not in values
+    sheet = load_workbook(out / "worklists.xlsx")["Knowledge base"]
+    cells = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
+    assert "'=1+1" in cells and "=1+1" not in cells
+
+
+def test_second_run_reports_new_and_fixed(tmp_path: Path) -> None:
+    good, bad = "0028-0836", "0028-0837"  # Nature's ISSN, then with a wrong check digit
+    lib = write_library(
+        tmp_path / "lib",
+        [kbart_row("Nature", bad, "", "t1"), kbart_row("Science", "0036-8075", "", "t2")],
+    )
+    out = tmp_path / "out"
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    first = {f["fingerprint"] for f in read_jsonl(out / "findings.jsonl")}
+    write_library(
+        lib, [kbart_row("Nature", good, "", "t1"), kbart_row("Science", "0036-8076", "", "t2")]
+    )
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    second = {f["fingerprint"] for f in read_jsonl(out / "findings.jsonl")}
+    assert first != second
+    comparison = json.loads((out / "summary.json").read_text("utf-8"))["comparison"]
+    assert comparison["new"] == len(second - first) > 0
+    assert comparison["fixed"] == len(first - second) > 0
+    assert comparison["persisting"] == len(first & second)
+    with (out / "worklist-knowledge-base.csv").open(encoding="utf-8-sig") as fh:
+        status = Counter(r["status"] for r in csv.DictReader(fh))
+    assert status["new"] == len(second - first)
+
+
+def test_titles_in_several_collections(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib).mkdir()
+    (lib / "Acme_Global_Journals_2024-01-01.txt").write_text(
+        HEADER + kbart_row("Nature", "0028-0836", "", "a1") + kbart_row("Only here", "", "", "a2"),
+        "utf-8",
+    )
+    (lib / "Other_Global_Journals_2024-01-01.txt").write_text(
+        HEADER
+        + kbart_row("Nature (online)", "", "1476-4687", "b1")
+        + kbart_row("Nature again", "0028-0836", "1476-4687", "b2"),
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    overlap = json.loads((out / "summary.json").read_text("utf-8"))["overlap"]
+    assert overlap["titles_in_several"] == 1
+    assert overlap["rows_without_identifier"] == 1
+    assert len(overlap["examples"][0]["holdings"]) == 3
+
+
+def test_exit_codes_and_json_summary(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, stdout = run(str(EXAMPLES / "marc"), "--out", str(out), "--format", "json")
+    assert code == 1  # the example records have errors; --fail-on defaults to error
+    assert json.loads(stdout) == json.loads((out / "summary.json").read_text("utf-8"))
+    assert run(str(EXAMPLES / "marc"), "--out", str(out), "--fail-on", "never")[0] == 0
+    assert run(str(tmp_path / "missing"), "--out", str(out))[0] == 2
+
+
+def test_output_folder_inside_the_audited_folder_is_not_audited(tmp_path: Path) -> None:
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0836", "", "t1")])
+    for _ in range(2):
+        run(str(lib), "--out", str(lib / "report"), "--fail-on", "never")
+    summary = json.loads((lib / "report" / "summary.json").read_text("utf-8"))
+    assert [Path(i["path"]).name for i in summary["inputs"]] == [
+        "Acme_Global_Journals_2024-01-01.txt"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind", "detail"),
+    [
+        (HEADER.encode("utf-16"), "kbart", "KBART header"),
+        (b"=LDR  00000nam a2200000 a 4500\n=001  x\n", "marc", "mrk"),
+        (
+            b'<?xml version="1.0"?><collection xmlns="http://www.loc.gov/MARC21/slim"/>',
+            "marc",
+            "marcxml",
+        ),
+        (b"<!DOCTYPE html><html><body>Please log in</body></html>", "unrecognised", None),
+        (b"Report_Name\tTitle Master Report\nRelease\t5\n", "counter", None),
+    ],
+)
+def test_files_are_recognised_by_content(
+    tmp_path: Path, content: bytes, kind: str, detail: str | None
+) -> None:
+    path = tmp_path / "delivery.dat"  # the name says nothing
+    path.write_bytes(content)
+    found = sniff_file(path)
+    assert found.kind == kind
+    if detail is not None:
+        assert found.detail == detail
