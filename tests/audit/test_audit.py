@@ -136,6 +136,30 @@ def test_worklist_sheets_have_filters_and_frozen_header(example_audit: Path) -> 
         assert sheet.auto_filter.ref.startswith("A1:")
 
 
+def test_a_team_over_the_sheet_limit_goes_on_in_a_second_sheet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Excel opens no sheet over 1,048,576 rows; with the limit at 4 rows (header and 3
+    # findings), the example MARC file's cataloguing findings fill several sheets.
+    from erdq.audit import worklists
+
+    monkeypatch.setattr(worklists, "SHEET_ROWS", 4)
+    out = tmp_path / "out"
+    run(str(EXAMPLES / "marc" / "troublesomeRecords.xml"), "--out", str(out), "--fail-on", "never")
+    findings = read_jsonl(out / "findings.jsonl")
+    cataloguing = [f for f in findings if worklists.team_of(f["code"], f["level"]) == "cataloguing"]
+    book = load_workbook(out / "worklists.xlsx")
+    sheets = [s for s in book.worksheets if s.title.startswith("Cataloguing")]
+    expected_sheets = -(-len(cataloguing) // 3)  # 3 findings a sheet, rounded up
+    assert [s.title for s in sheets] == ["Cataloguing"] + [
+        f"Cataloguing ({n})" for n in range(2, expected_sheets + 1)
+    ]
+    rows = [r for s in sheets for r in s.iter_rows(min_row=2, values_only=True)]
+    assert [r[-1] for r in rows] == [f["fingerprint"] for f in cataloguing]
+    for sheet in sheets:
+        assert sheet.max_row <= 4 and sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
+
+
 def test_scores_follow_the_documented_formula(example_audit: Path) -> None:
     findings = read_jsonl(example_audit / "findings.jsonl")
     summary = json.loads((example_audit / "summary.json").read_text("utf-8"))

@@ -45,6 +45,7 @@ COLUMNS = (
 )
 _WIDTHS = {"message": 70, "how_to_fix": 60, "value": 30, "source": 30, "name": 28}
 MAX_HINT = 500
+SHEET_ROWS = 1_048_576  # Excel's limit per sheet, header included
 
 
 def team_of(code: str, level: str) -> str:
@@ -103,18 +104,27 @@ def write_worklists(
     workbook = Workbook(write_only=True)
     sheets = {}
     writers = {}
-    counts = dict.fromkeys((key for key, _ in TEAMS), 0)
+    counts = dict.fromkeys((key for key, _ in TEAMS), 0)  # rows on the team's current sheet
+    parts = dict.fromkeys((key for key, _ in TEAMS), 1)
+    titles = dict(TEAMS)
     paths: dict[str, Path] = {}
+
+    def new_sheet(key: str) -> None:
+        if key in sheets:  # the full sheet gets its filter before the next one starts
+            _filter(sheets[key], counts[key])
+        title = titles[key] if parts[key] == 1 else f"{titles[key]} ({parts[key]})"
+        sheet = workbook.create_sheet(title)
+        sheet.freeze_panes = "A2"
+        for index, column in enumerate(COLUMNS, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 14)
+        sheet.append(list(COLUMNS))
+        sheets[key] = sheet
+        counts[key] = 0
+
     # The CSVs are replaced only if every one is written: an error leaves the old ones.
     with ExitStack() as stack:
-        for key, title in TEAMS:
-            sheet = workbook.create_sheet(title)
-            sheet.freeze_panes = "A2"
-            for index, column in enumerate(COLUMNS, start=1):
-                width = _WIDTHS.get(column, 14)
-                sheet.column_dimensions[get_column_letter(index)].width = width
-            sheet.append(list(COLUMNS))
-            sheets[key] = sheet
+        for key, _ in TEAMS:
+            new_sheet(key)
             path = out_dir / f"worklist-{key}.csv"
             fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
             writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
@@ -129,14 +139,22 @@ def write_worklists(
                 if previous is not None:
                     status = "persisting" if finding["fingerprint"] in previous else "new"
                 row = worklist_row(finding, collections.get(finding["source"], ""), status)
+                if counts[team] == SHEET_ROWS - 1:
+                    # A sheet Excel cannot open helps nobody: the team goes on in a sheet
+                    # of its own; the CSV holds every row in one file.
+                    parts[team] += 1
+                    new_sheet(team)
                 sheets[team].append([_cell(row[c]) for c in COLUMNS])
                 writers[team].writerow({c: spreadsheet_safe(row[c]) for c in COLUMNS})
                 counts[team] += 1
         for key, _ in TEAMS:
-            last = get_column_letter(len(COLUMNS))
-            sheets[key].auto_filter.ref = f"A1:{last}{counts[key] + 1}"
+            _filter(sheets[key], counts[key])
         xlsx = out_dir / "worklists.xlsx"
         with replacing(xlsx, "wb") as out:
             workbook.save(out)
         paths["xlsx"] = xlsx
     return paths
+
+
+def _filter(sheet, rows: int) -> None:
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"

@@ -38,8 +38,8 @@ from erdq.availability.common import (
     JournalIndex,
     compile_intervals,
     store_portfolios,
-    write_intervals,
     write_journals,
+    write_portfolio_intervals,
 )
 from erdq.availability.files import output_kind
 from erdq.errors import InputError
@@ -146,7 +146,7 @@ def run_availability(
         started = time.perf_counter()
         interval_file, journal_file = work / "intervals.csv", work / "journals.csv"
         journals = JournalIndex()
-        count = write_intervals(compile_intervals(portfolios, day, journals), interval_file)
+        count = write_portfolio_intervals(portfolios, day, journals, interval_file)
         if count == 0:
             raise _no_holdings(store if from_store else None)
         write_journals(journals, journal_file)

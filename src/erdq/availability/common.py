@@ -150,16 +150,24 @@ def portfolio_issns(p: Portfolio) -> list[str]:
         value = raw or (getattr(p, column) or "")
         if not value:
             continue
-        check = check_identifier(value)
-        if (
-            check.valid
-            and check.kind == "issn"
-            and check.canonical
-            and "placeholder" not in check.problems
-            and check.canonical not in out
-        ):
-            out.append(check.canonical)
+        canonical = _canonical_issn(value)
+        if canonical and canonical not in out:
+            out.append(canonical)
     return out
+
+
+@lru_cache(maxsize=1 << 20)
+def _canonical_issn(value: str) -> str | None:
+    # Cached: a title's ISSNs recur in every package that holds it.
+    check = check_identifier(value)
+    if (
+        check.valid
+        and check.kind == "issn"
+        and check.canonical
+        and "placeholder" not in check.problems
+    ):
+        return check.canonical
+    return None
 
 
 @lru_cache(maxsize=65536)
@@ -300,21 +308,73 @@ def write_intervals(intervals: Iterable[Interval], path: Path) -> int:
                     iv.title_id or "",
                     "" if iv.line is None else iv.line,
                     iv.range_no,
-                    iv.first_day.isoformat(),
-                    iv.last_day.isoformat(),
-                    iv.avail_first.isoformat(),
-                    iv.avail_last.isoformat(),
-                    iv.r_wall.isoformat() if iv.r_wall else "",
-                    iv.p_wall.isoformat() if iv.p_wall else "",
-                    _int(iv.start_vol),
-                    _int(iv.start_iss),
-                    _int(iv.end_vol),
-                    _int(iv.end_iss),
-                    iv.inverted,
+                    *_range_cells(
+                        (
+                            iv.first_day,
+                            iv.last_day,
+                            iv.avail_first,
+                            iv.avail_last,
+                            iv.r_wall,
+                            iv.p_wall,
+                            iv.start_vol,
+                            iv.start_iss,
+                            iv.end_vol,
+                            iv.end_iss,
+                            iv.inverted,
+                        )
+                    ),
                 ]
             )
             count += 1
     return count
+
+
+def write_portfolio_intervals(
+    portfolios: Iterable[Portfolio], today: dt.date, journals: JournalIndex, path: Path
+) -> int:
+    """``write_intervals(compile_intervals(...))`` without the Interval objects: each
+    range's cells are formatted once and written under each of the portfolio's ISSNs."""
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([name for name, _ in INTERVAL_COLUMNS])
+        for p in portfolios:
+            issns = portfolio_issns(p)
+            if not issns or not p.coverage:
+                if issns:
+                    journals.add(issns, p.title)
+                continue
+            journals.add(issns, p.title)
+            head = [
+                p.collection,
+                " ".join(p.title.split()),
+                p.title_id or "",
+                "" if p.line is None else p.line,
+            ]
+            rows = [
+                [issn, *head, number, *_range_cells(range_window(r, today))]
+                for number, r in enumerate(p.coverage)
+                for issn in issns
+            ]
+            writer.writerows(rows)
+            count += len(rows)
+    return count
+
+
+@lru_cache(maxsize=65536)
+def _range_cells(values: tuple) -> tuple[str, ...]:
+    """A range's compiled values as CSV cells (many ranges are alike: cached)."""
+    first, last, avail_first, avail_last, r_wall, p_wall, *numbers, inv = values
+    return (
+        first.isoformat(),
+        last.isoformat(),
+        avail_first.isoformat(),
+        avail_last.isoformat(),
+        r_wall.isoformat() if r_wall else "",
+        p_wall.isoformat() if p_wall else "",
+        *(_int(n) for n in numbers),
+        str(inv),
+    )
 
 
 def _int(value: int | None) -> str:
@@ -370,8 +430,9 @@ def _number(column: str) -> str:
     return f"try_cast(nullif({text}, '') AS BIGINT)"
 
 
-def articles_sql(d: Dialect, source: str) -> str:
-    """Parsed articles: match keys, date interval (cf..cl), volume/issue numbers, flags."""
+def _dates_sql(source: str) -> str:
+    """Each distinct date string of ``source`` read once (the regex is the costly part):
+    its text, and its first and last day (cf..cl), NULL when it cannot be read."""
     y = f"regexp_extract(trim(date), '{_DATE_RE}', 1)"
     m = f"nullif(regexp_extract(trim(date), '{_DATE_RE}', 3), '')"
     day = f"nullif(regexp_extract(trim(date), '{_DATE_RE}', 5), '')"
@@ -381,43 +442,64 @@ def articles_sql(d: Dialect, source: str) -> str:
         f"AS DATE) END"
     )
     return f"""
-    SELECT p.*,
+    SELECT p.date, p.date_txt, p.cf,
       CASE WHEN p.cf IS NULL THEN NULL
            WHEN p.m_txt IS NULL THEN try_cast(p.y_txt || '-12-31' AS DATE)
            WHEN p.d_txt IS NULL THEN last_day(p.cf)
-           ELSE p.cf END AS cl,
+           ELSE p.cf END AS cl
+    FROM (
+      SELECT date, nullif(trim(date), '') AS date_txt,
+        {y} AS y_txt, {m} AS m_txt, {day} AS d_txt, {first} AS cf
+      FROM (SELECT DISTINCT date FROM {source} WHERE date IS NOT NULL) u
+    ) p
+    """
+
+
+def articles_sql(d: Dialect, source: str) -> str:
+    """Parsed articles, without their text (``results_sql`` adds it back): the ISSN and
+    eISSN reduced to match keys (c1, c2: digits and X, ``?`` when nothing is left), date
+    interval (cf..cl), volume/issue numbers, flags. Whether a key is a valid ISSN is asked
+    only of articles that match nothing (``verdicts_sql``): a key that matches an
+    interval's is one."""
+    return f"""
+    SELECT p.row, p.c1, p.c2, p.cf, p.cl, p.v,
+      CASE WHEN p.v IS NULL THEN NULL ELSE p.i_num END AS i,
       CASE WHEN p.date_txt IS NULL AND p.vol_txt IS NULL AND p.iss_txt IS NULL
            THEN 1 ELSE 0 END AS title_level,
       CASE WHEN p.date_txt IS NOT NULL AND p.cf IS NULL THEN 1 ELSE 0 END AS bad_date,
-      CASE WHEN p.k1 IS NULL AND p.k2 IS NULL AND (p.c1 IS NOT NULL OR p.c2 IS NOT NULL)
-           THEN 1 ELSE 0 END AS bad_ids
+      CASE WHEN p.flag IN ('true', '1', 'yes', 'y', 't') THEN true
+           WHEN p.flag IN ('false', '0', 'no', 'n', 'f') THEN false
+           ELSE NULL END AS index_available
     FROM (
-      SELECT c.*,
-        {_valid_issn("c.c1")} AS k1,
-        {_valid_issn("c.c2")} AS k2,
-        {y} AS y_txt, {m} AS m_txt, {day} AS d_txt,
-        {first} AS cf,
-        nullif(trim(c.date), '') AS date_txt,
-        nullif(trim(c.volume), '') AS vol_txt,
-        nullif(trim(c.issue), '') AS iss_txt,
-        {_number("c.volume")} AS v,
-        CASE WHEN {_number("c.volume")} IS NULL THEN NULL ELSE {_number("c.issue")} END AS i
-      FROM (
-        SELECT s.*,
-          CASE WHEN trim(s.issn) <> '' THEN coalesce({_compact(d, "s.issn")}, '?') END AS c1,
-          CASE WHEN trim(s.eissn) <> '' THEN coalesce({_compact(d, "s.eissn")}, '?') END
-            AS c2
-        FROM {source} s
-      ) c
+      SELECT s.row,
+        CASE WHEN trim(s.issn) <> '' THEN coalesce({_compact(d, "s.issn")}, '?') END AS c1,
+        CASE WHEN trim(s.eissn) <> '' THEN coalesce({_compact(d, "s.eissn")}, '?') END
+          AS c2,
+        t.date_txt, t.cf, t.cl,
+        nullif(trim(s.volume), '') AS vol_txt,
+        nullif(trim(s.issue), '') AS iss_txt,
+        {_number("s.volume")} AS v,
+        {_number("s.issue")} AS i_num,
+        lower(trim(s.available)) AS flag
+      FROM {source} s LEFT JOIN ({_dates_sql(source)}) t ON t.date = s.date
     ) p
     """
 
 
 def intervals_sql(intervals: str, journals: str) -> str:
-    """The interval rows with the journal each ISSN belongs to."""
+    """The interval rows with their match key (the ISSN's digits and X, as ``c1``/``c2``)
+    and the journal each ISSN belongs to."""
     return f"""
-    SELECT r.*, j.journal_issn, j.journal, j.journal_issns
+    SELECT r.*, replace(r.issn, '-', '') AS ikey, j.journal_issn
     FROM {intervals} r JOIN {journals} j ON j.issn = r.issn
+    """
+
+
+def journal_names_sql(journals: str) -> str:
+    """Each journal once: its ISSN, title and ISSNs (the same on every row of the journal)."""
+    return f"""
+    SELECT journal_issn, min(journal) AS journal, min(journal_issns) AS journal_issns
+    FROM {journals} GROUP BY journal_issn
     """
 
 
@@ -445,94 +527,121 @@ _OUTCOME = """
 
 
 def pairs_sql(articles: str, intervals: str) -> str:
-    """Each article with each interval of its ISSN or eISSN, and the outcome letter:
-    c covered, e embargoed, b before, a after, n not covered otherwise, u not judged
-    (the article's date cannot be read)."""
-    columns = "a.row, r.collection, r.journal_issn, r.journal, r.journal_issns, r.issn"
+    """Each article with each interval of its ISSN or eISSN (an equi-join on the match
+    key), and the outcome letter: c covered, e embargoed, b before, a after, n not
+    covered otherwise, u not judged (the article's date cannot be read)."""
+    columns = "a.row, r.collection, r.journal_issn"
     return f"""
     SELECT {columns}, {_OUTCOME} AS o
-    FROM {articles} a JOIN {intervals} r ON r.issn = a.k1
+    FROM {articles} a JOIN {intervals} r ON r.ikey = a.c1
     UNION ALL
     SELECT {columns}, {_OUTCOME} AS o
-    FROM {articles} a JOIN {intervals} r ON r.issn = a.k2
-    WHERE a.k1 IS NULL OR a.k2 <> a.k1
+    FROM {articles} a JOIN {intervals} r ON r.ikey = a.c2
+    WHERE a.c1 IS NULL OR a.c2 <> a.c1
     """
 
 
-def verdicts_sql(articles: str, pairs: str) -> str:
-    """One row per article: the verdict across every matching range."""
+def matches_sql(pairs: str) -> str:
+    """Per article and collection it matched: what that collection's ranges make of it."""
     return f"""
-    SELECT a.row, a.doi, a.issn, a.eissn, a.date, a.volume, a.issue, a.title,
-      CASE WHEN g.cov = 1 THEN true ELSE false END AS available,
-      CASE WHEN g.cov = 1 THEN 'covered' WHEN g.emb = 1 THEN 'embargoed'
-           ELSE 'not_covered' END AS status,
-      CASE WHEN a.bad_ids = 1 THEN 'invalid_identifier'
-           WHEN a.k1 IS NULL AND a.k2 IS NULL THEN 'no_identifier'
-           WHEN g.row IS NULL THEN 'no_journal'
-           WHEN a.bad_date = 1 THEN 'unreadable_date'
-           WHEN g.cov = 1 AND a.title_level = 1 THEN 'title_level'
-           WHEN g.cov = 1 THEN 'covered'
-           WHEN g.emb = 1 THEN 'embargoed'
-           WHEN g.bef = 1 AND g.aft = 1 THEN 'gap'
-           WHEN g.bef = 1 THEN 'before_coverage'
-           WHEN g.aft = 1 THEN 'after_coverage'
-           ELSE 'outside_coverage' END AS reason,
-      CASE WHEN g.cov = 1 THEN g.cov_collection WHEN g.emb = 1 THEN g.emb_collection
-           ELSE NULL END AS collection,
-      g.journal,
-      coalesce(g.collections, 0) AS collections_matched,
-      CASE WHEN lower(trim(a.available)) IN ('true', '1', 'yes', 'y', 't') THEN true
-           WHEN lower(trim(a.available)) IN ('false', '0', 'no', 'n', 'f') THEN false
-           ELSE NULL END AS index_available,
-      coalesce(g.journal_issn, a.k1, a.k2) AS journal_issn,
-      g.journal_issns
-    FROM {articles} a LEFT JOIN (
-      SELECT row,
-        max(CASE WHEN o = 'c' THEN 1 ELSE 0 END) AS cov,
-        max(CASE WHEN o = 'e' THEN 1 ELSE 0 END) AS emb,
-        max(CASE WHEN o = 'b' THEN 1 ELSE 0 END) AS bef,
-        max(CASE WHEN o = 'a' THEN 1 ELSE 0 END) AS aft,
-        min(CASE WHEN o = 'c' THEN collection END) AS cov_collection,
-        min(CASE WHEN o = 'e' THEN collection END) AS emb_collection,
-        -- Two journals only when the cited ISSN and eISSN belong to different titles.
-        min(journal_issn) AS journal_issn,
-        min_by(journal, journal_issn) AS journal,
-        min_by(journal_issns, journal_issn) AS journal_issns,
-        count(DISTINCT collection) AS collections
-      FROM {pairs} GROUP BY row
-    ) g ON g.row = a.row
+    SELECT row, collection, min(journal_issn) AS journal_issn,
+      max(CASE WHEN o = 'c' THEN 1 ELSE 0 END) AS cov,
+      max(CASE WHEN o = 'e' THEN 1 ELSE 0 END) AS emb,
+      max(CASE WHEN o = 'b' THEN 1 ELSE 0 END) AS bef,
+      max(CASE WHEN o = 'a' THEN 1 ELSE 0 END) AS aft
+    FROM {pairs} GROUP BY row, collection
     """
 
 
-def journals_sql(verdicts: str) -> str:
+def verdicts_sql(articles: str, matches: str) -> str:
+    """One row per article: the verdict across every matching range (without the
+    article's text and journal names: ``results_sql``). ``matched_journal`` is the
+    journal matched, ``journal_issn`` that or else the first valid ISSN cited."""
+    return f"""
+    SELECT a.row, a.matched,
+      CASE WHEN a.cov = 1 THEN true ELSE false END AS available,
+      CASE WHEN a.cov = 1 THEN 'covered' WHEN a.emb = 1 THEN 'embargoed'
+           ELSE 'not_covered' END AS status,
+      CASE WHEN a.matched = 0 AND a.k1 IS NULL AND a.k2 IS NULL
+             AND (a.c1 IS NOT NULL OR a.c2 IS NOT NULL) THEN 'invalid_identifier'
+           WHEN a.matched = 0 AND a.k1 IS NULL AND a.k2 IS NULL THEN 'no_identifier'
+           WHEN a.matched = 0 THEN 'no_journal'
+           WHEN a.bad_date = 1 THEN 'unreadable_date'
+           WHEN a.cov = 1 AND a.title_level = 1 THEN 'title_level'
+           WHEN a.cov = 1 THEN 'covered'
+           WHEN a.emb = 1 THEN 'embargoed'
+           WHEN a.bef = 1 AND a.aft = 1 THEN 'gap'
+           WHEN a.bef = 1 THEN 'before_coverage'
+           WHEN a.aft = 1 THEN 'after_coverage'
+           ELSE 'outside_coverage' END AS reason,
+      CASE WHEN a.cov = 1 THEN a.cov_collection WHEN a.emb = 1 THEN a.emb_collection
+           ELSE NULL END AS collection,
+      a.collections AS collections_matched,
+      a.index_available,
+      a.matched_journal,
+      coalesce(a.matched_journal, a.k1, a.k2) AS journal_issn
+    FROM (
+      SELECT x.*,
+        CASE WHEN g.g_row IS NULL THEN 0 ELSE 1 END AS matched,
+        g.cov, g.emb, g.bef, g.aft, g.cov_collection, g.emb_collection,
+        g.matched_journal, coalesce(g.collections, 0) AS collections,
+        -- The ISSN check, asked only of the articles that matched nothing.
+        CASE WHEN g.g_row IS NULL THEN {_valid_issn("x.c1")} END AS k1,
+        CASE WHEN g.g_row IS NULL THEN {_valid_issn("x.c2")} END AS k2
+      FROM {articles} x LEFT JOIN (
+        SELECT row AS g_row,
+          max(cov) AS cov, max(emb) AS emb, max(bef) AS bef, max(aft) AS aft,
+          min(CASE WHEN cov = 1 THEN collection END) AS cov_collection,
+          min(CASE WHEN emb = 1 THEN collection END) AS emb_collection,
+          -- Two journals only when the cited ISSN and eISSN belong to different titles.
+          min(journal_issn) AS matched_journal,
+          count(collection) AS collections
+        FROM {matches} GROUP BY row
+      ) g ON g.g_row = x.row
+    ) a
+    """
+
+
+def results_sql(source: str, verdicts: str, journal_names: str) -> str:
+    """The verdicts with the article's text and the journal's name (RESULT_COLUMNS)."""
+    return f"""
+    SELECT s.row, s.doi, s.issn, s.eissn, s.date, s.volume, s.issue, s.title,
+      v.available, v.status, v.reason, v.collection, n.journal, v.collections_matched,
+      v.index_available
+    FROM {source} s JOIN {verdicts} v ON v.row = s.row
+    LEFT JOIN {journal_names} n ON n.journal_issn = v.matched_journal
+    """
+
+
+def journals_sql(verdicts: str, journal_names: str) -> str:
     """Per journal matched (or per valid ISSN cited that matched none)."""
     return f"""
-    SELECT journal_issn, min(journal) AS journal, min(journal_issns) AS journal_issns,
-      count(*) AS articles,
-      sum(CASE WHEN status = 'covered' THEN 1 ELSE 0 END) AS available,
-      sum(CASE WHEN status = 'embargoed' THEN 1 ELSE 0 END) AS embargoed,
-      sum(CASE WHEN status = 'not_covered' THEN 1 ELSE 0 END) AS not_covered,
-      sum(CASE WHEN reason IN ('no_journal', 'no_identifier', 'invalid_identifier')
-          THEN 1 ELSE 0 END) AS no_journal,
-      sum(CASE WHEN reason = 'unreadable_date' THEN 1 ELSE 0 END) AS unreadable_date,
-      sum(CASE WHEN index_available AND NOT available THEN 1 ELSE 0 END)
-        AS index_available_not_covered,
-      sum(CASE WHEN index_available = false AND available THEN 1 ELSE 0 END)
-        AS covered_index_unavailable
-    FROM {verdicts} GROUP BY journal_issn
+    SELECT g.journal_issn, n.journal, n.journal_issns, g.articles, g.available,
+      g.embargoed, g.not_covered, g.no_journal, g.unreadable_date,
+      g.index_available_not_covered, g.covered_index_unavailable
+    FROM (
+      SELECT journal_issn, min(matched_journal) AS matched_journal,
+        count(*) AS articles,
+        sum(CASE WHEN status = 'covered' THEN 1 ELSE 0 END) AS available,
+        sum(CASE WHEN status = 'embargoed' THEN 1 ELSE 0 END) AS embargoed,
+        sum(CASE WHEN status = 'not_covered' THEN 1 ELSE 0 END) AS not_covered,
+        sum(CASE WHEN reason IN ('no_journal', 'no_identifier', 'invalid_identifier')
+            THEN 1 ELSE 0 END) AS no_journal,
+        sum(CASE WHEN reason = 'unreadable_date' THEN 1 ELSE 0 END) AS unreadable_date,
+        sum(CASE WHEN index_available AND NOT available THEN 1 ELSE 0 END)
+          AS index_available_not_covered,
+        sum(CASE WHEN index_available = false AND available THEN 1 ELSE 0 END)
+          AS covered_index_unavailable
+      FROM {verdicts} GROUP BY journal_issn
+    ) g LEFT JOIN {journal_names} n ON n.journal_issn = g.matched_journal
     """
 
 
-def collections_sql(pairs: str) -> str:
+def collections_sql(matches: str) -> str:
     """Per collection: the articles of its journals, and what its own ranges make of them."""
     return f"""
     SELECT collection, count(*) AS articles, sum(cov) AS available,
       sum(CASE WHEN cov = 0 AND emb = 1 THEN 1 ELSE 0 END) AS embargoed,
       sum(CASE WHEN cov = 0 AND emb = 0 THEN 1 ELSE 0 END) AS not_covered
-    FROM (
-      SELECT row, collection,
-        max(CASE WHEN o = 'c' THEN 1 ELSE 0 END) AS cov,
-        max(CASE WHEN o = 'e' THEN 1 ELSE 0 END) AS emb
-      FROM {pairs} GROUP BY row, collection
-    ) x GROUP BY collection
+    FROM {matches} GROUP BY collection
     """

@@ -11,9 +11,10 @@ from erdq.availability.common import DUCKDB, INTERVAL_COLUMNS, JOURNAL_TABLE_COL
 from erdq.availability.files import ARTICLE_COLUMNS
 
 _BATCH = 10_000
+MEMORY_LIMIT = "3GB"
 
 
-def _connect(threads: int | None, temp_dir: str | None) -> Any:
+def _connect(threads: int | None, temp_dir: str | None, memory_limit: str | None) -> Any:
     import duckdb
 
     con = duckdb.connect()
@@ -21,7 +22,12 @@ def _connect(threads: int | None, temp_dir: str | None) -> Any:
         con.execute(f"SET threads = {int(threads)}")
     if temp_dir:
         con.execute("SET temp_directory = ?", [temp_dir])
-    con.execute("SET preserve_insertion_order = true")
+    # A bound, so that joins, aggregates and tables spill to temp_directory rather than
+    # grow to most of the machine (DuckDB's default is 80% of its memory).
+    con.execute("SET memory_limit = ?", [memory_limit or MEMORY_LIMIT])
+    # Order is kept only where it is asked for (ORDER BY row on output): keeping it
+    # everywhere costs much time and memory.
+    con.execute("SET preserve_insertion_order = false")
     return con
 
 
@@ -78,10 +84,13 @@ def _read_articles(con: Any, path: Path) -> files.ArticleColumns:
             else f"CAST(NULL AS VARCHAR) AS {c}"
             for c in ARTICLE_COLUMNS
         )
+        # Numbered in file order: the one step that needs the insertion order kept.
+        con.execute("SET preserve_insertion_order = true")
         con.execute(
             f"CREATE TABLE articles_in AS SELECT row_number() OVER () AS row, {selected} "
             f"FROM {reader}"
         )
+        con.execute("SET preserve_insertion_order = false")
     except duckdb.Error as exc:
         raise files.unreadable(path, kind, str(exc), layout) from None
     return columns
@@ -102,9 +111,10 @@ def run(
     *,
     threads: int | None = None,
     temp_dir: str | None = None,
+    memory_limit: str | None = None,
 ) -> DuckDBResult:
     """Join the articles to the interval table; the result holds the tables in DuckDB."""
-    con = _connect(threads, temp_dir)
+    con = _connect(threads, temp_dir, memory_limit)
     try:
         columns = _read_articles(con, articles)
     except BaseException:
@@ -112,10 +122,16 @@ def run(
         raise
     _read_table(con, "raw_intervals", intervals, INTERVAL_COLUMNS)
     _read_table(con, "journals", journals, JOURNAL_TABLE_COLUMNS)
-    con.execute(f"CREATE TABLE intervals AS {common.intervals_sql('raw_intervals', 'journals')}")
+    # The articles' text is kept once (articles_in); the tables computed from it are
+    # narrow, and the text is joined back on output. Views where a table is read once.
+    con.execute(f"CREATE VIEW intervals AS {common.intervals_sql('raw_intervals', 'journals')}")
+    con.execute(f"CREATE VIEW journal_names AS {common.journal_names_sql('journals')}")
     con.execute(f"CREATE TABLE parsed AS {common.articles_sql(DUCKDB, 'articles_in')}")
-    con.execute(f"CREATE TABLE pairs AS {common.pairs_sql('parsed', 'intervals')}")
-    con.execute(f"CREATE TABLE verdicts AS {common.verdicts_sql('parsed', 'pairs')}")
+    con.execute(f"CREATE VIEW pairs AS {common.pairs_sql('parsed', 'intervals')}")
+    con.execute(f"CREATE TABLE matches AS {common.matches_sql('pairs')}")
+    con.execute(f"CREATE TABLE verdicts AS {common.verdicts_sql('parsed', 'matches')}")
+    con.execute("DROP VIEW pairs")
+    con.execute("DROP TABLE parsed")
     return DuckDBResult(con, columns.ignored)
 
 
@@ -128,12 +144,12 @@ class DuckDBResult:
 
     def _query(self, name: str) -> str:
         if name == "verdicts":
-            cols = ", ".join(f'"{c}"' for c in common.RESULT_COLUMNS)
-            return f"SELECT {cols} FROM verdicts ORDER BY row"
+            results = common.results_sql("articles_in", "verdicts", "journal_names")
+            return f"SELECT * FROM ({results}) ORDER BY row"
         if name == "journals":
-            journals = common.journals_sql("verdicts")
+            journals = common.journals_sql("verdicts", "journal_names")
             return f"SELECT * FROM ({journals}) ORDER BY journal_issn NULLS LAST"
-        return f"SELECT * FROM ({common.collections_sql('pairs')}) ORDER BY collection"
+        return f"SELECT * FROM ({common.collections_sql('matches')}) ORDER BY collection"
 
     def rows(self, name: str = "verdicts") -> list[tuple]:
         return [tuple(r) for r in self.con.execute(self._query(name)).fetchall()]

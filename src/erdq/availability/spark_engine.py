@@ -130,11 +130,13 @@ def run(articles: Path, intervals: Path, journals: Path, *, spark: Any = None) -
     session.sql(common.intervals_sql("raw_intervals", "journals")).createOrReplaceTempView(
         "intervals"
     )
+    session.sql(common.journal_names_sql("journals")).createOrReplaceTempView("journal_names")
     parsed = session.sql(common.articles_sql(SPARK, "articles_in")).cache()
     parsed.createOrReplaceTempView("parsed")
-    pairs = session.sql(common.pairs_sql("parsed", "intervals")).cache()
-    pairs.createOrReplaceTempView("pairs")
-    verdicts = session.sql(common.verdicts_sql("parsed", "pairs")).cache()
+    session.sql(common.pairs_sql("parsed", "intervals")).createOrReplaceTempView("pairs")
+    matches = session.sql(common.matches_sql("pairs")).cache()
+    matches.createOrReplaceTempView("matches")
+    verdicts = session.sql(common.verdicts_sql("parsed", "matches")).cache()
     verdicts.createOrReplaceTempView("verdicts")
     return SparkResult(session, owned=spark is None, ignored_columns=columns.ignored)
 
@@ -149,15 +151,15 @@ class SparkResult:
 
     def frame(self, name: str = "verdicts") -> Any:
         if name == "verdicts":
-            cols = ", ".join(f"`{c}`" for c in common.RESULT_COLUMNS)
-            return self.spark.sql(f"SELECT {cols} FROM verdicts ORDER BY row")
+            results = common.results_sql("articles_in", "verdicts", "journal_names")
+            return self.spark.sql(f"SELECT * FROM ({results}) x ORDER BY row")
         if name == "journals":
             return self.spark.sql(
-                f"SELECT * FROM ({common.journals_sql('verdicts')}) x "
+                f"SELECT * FROM ({common.journals_sql('verdicts', 'journal_names')}) x "
                 "ORDER BY journal_issn NULLS LAST"
             )
         return self.spark.sql(
-            f"SELECT * FROM ({common.collections_sql('pairs')}) x ORDER BY collection"
+            f"SELECT * FROM ({common.collections_sql('matches')}) x ORDER BY collection"
         )
 
     def rows(self, name: str = "verdicts") -> list[tuple]:
@@ -203,8 +205,10 @@ class SparkResult:
     def close(self) -> None:
         for table in (
             "verdicts",
+            "matches",
             "pairs",
             "parsed",
+            "journal_names",
             "intervals",
             "journals",
             "raw_intervals",

@@ -203,10 +203,13 @@ def parse_record(data: bytes, offset: int, notes: list) -> Parsed:
     incomplete = _incomplete(notes, entries, pieces)
     if incomplete is not None:
         parsed.memo["incomplete"] = incomplete
-    encoding = _decide_encoding(leader, data[base:], pieces, note)
+    body = data[base:]
+    encoding = _decide_encoding(leader, body, pieces, note)
     parsed.encoding = encoding
     # ASCII under a MARC-8 leader may still hold MARC-8 character references (&#x0E25;).
     mode = charset.MARC8 if encoding == charset.ASCII and leader[9] != "a" else encoding
+    if encoding == charset.ASCII and _printable_ascii(body, pieces, parsed.notes, mode):
+        parsed.memo[PRINTABLE_ASCII] = True
     record = Record()
     record.leader = Leader(leader)
     record.fields, as_read = _fields(pieces, mode, note)
@@ -214,6 +217,29 @@ def parse_record(data: bytes, offset: int, notes: list) -> Parsed:
         parsed.memo["indicators_as_read"] = as_read
     parsed.record = record
     return parsed
+
+
+# Set in ``Parsed.memo`` when every value of the record is printable ASCII: the text
+# rules (MR508-MR512) then have nothing to look at, and skip the walk over the values.
+PRINTABLE_ASCII = "iso2709.printable_ascii"
+_NOT_PRINTABLE = re.compile(rb"[^\x1e\x1f\x20-\x7e]")
+
+
+def _printable_ascii(body: bytes, pieces: list, notes: list, mode: str) -> bool:
+    """Whether the values taken from ``body`` are all printable ASCII. Its bytes are, bar
+    delimiters and terminators; neither may end up inside a value: each field holds just
+    its own terminator (the pieces are in order, none moved) and no control field holds a
+    delimiter. MARC-8 character references (&#x...;) decode to other characters."""
+    end = len(body) - 1 if body and body[-1] == RT else len(body)
+    if _NOT_PRINTABLE.search(body, 0, end) is not None:
+        return False
+    if mode == charset.MARC8 and b"&#" in body:
+        return False
+    if body.count(b"\x1e") != len(pieces):
+        return False
+    if any(code in ("MR109", "MR122") for code, _ in notes):
+        return False
+    return not any(tag[:2] == "00" and b"\x1f" in piece for tag, piece in pieces)
 
 
 def _incomplete(notes: list, entries: list, pieces: list) -> tuple[str, str] | None:
@@ -251,13 +277,11 @@ def _directory(directory: bytes, note) -> list[tuple[str, int | None, int | None
             reason=f"its length ({len(directory)} bytes) is not a multiple of 12",
         )
     if _CLEAN_DIRECTORY.fullmatch(directory, 0, usable) is not None:
-        # The common case: every length and offset is digits.
+        # The common case: every length and offset is digits. Decoded once, not per
+        # entry: slicing text is cheaper than decoding each tag.
+        text = directory.decode("latin-1")
         return [
-            (
-                directory[i : i + 3].decode("latin-1"),
-                int(directory[i + 3 : i + 7]),
-                int(directory[i + 7 : i + 12]),
-            )
+            (text[i : i + 3], int(text[i + 3 : i + 7]), int(text[i + 7 : i + 12]))
             for i in range(0, usable, 12)
         ]
     entries: list[tuple[str, int | None, int | None]] = []

@@ -18,6 +18,7 @@ from pymarc.field import Subfield
 
 from erdq import charset
 from erdq.findings import Level, Severity
+from erdq.readers.iso2709 import PRINTABLE_ASCII
 from erdq.readers.marc import MarcItem
 from erdq.registry import Example, Scope, rule, sections
 from erdq.rules.marc.base import RecordContext, record_check
@@ -349,6 +350,8 @@ def _suspect_values(record):
     any_format=True,  # MARC 21 character sets are shared by every format
 )
 def check_text(item: MarcItem, ctx: RecordContext) -> None:
+    if item.memo.get(PRINTABLE_ASCII):
+        return  # most records: the reader saw nothing but printable ASCII in the values
     report = ctx.report
     ordinal = item.ordinal
     decomposed = 0
