@@ -10,6 +10,9 @@ strict = true                   # strict KBART reading (lowercase embargo is an 
 KB504 = "info"
 [tool.erdq.per-source-ignores]
 "vendors/acme/*.txt" = ["KB901"]
+[tool.erdq.collections]         # which collection (and vendor) a file belongs to
+"kbart/Wiley*.txt" = { name = "Wiley Journals", vendor = "Wiley" }
+"marc/springer_*.mrc" = "Springer eBooks"
 ```
 """
 
@@ -25,7 +28,15 @@ from erdq.errors import ConfigError
 from erdq.findings import Severity
 
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
-_KNOWN_KEYS = {"select", "ignore", "fail-on", "strict", "severity", "per-source-ignores"}
+_KNOWN_KEYS = {
+    "select",
+    "ignore",
+    "fail-on",
+    "strict",
+    "severity",
+    "per-source-ignores",
+    "collections",
+}
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,8 @@ class Settings:
     strict: bool = True
     severity: Mapping[str, Severity] = field(default_factory=dict)
     per_source_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # file pattern -> (collection name, vendor or None), first match wins
+    collections: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
     source: str | None = None  # the file the settings came from, for messages
 
     def codes(self) -> set[str]:
@@ -55,29 +68,43 @@ class Settings:
                     out[code] = (spec, sev)
         return {code: sev for code, (_, sev) in out.items()}
 
-    def ignored_for(self, source: str) -> set[str]:
-        """Codes ignored for ``source`` by ``per-source-ignores``.
-
-        Patterns are relative to the folder of the configuration file, whatever the
-        working folder and however the path was typed; a pattern without a slash also
-        matches the bare file name.
-        """
-        from erdq.registry import resolve_selector
-
-        if not self.per_source_ignores:
-            return set()
+    def _names(self, source: str) -> set[str]:
+        """The forms of ``source`` a file pattern may match: as given, the bare file name,
+        and relative to the folder of the configuration file (whatever the working folder
+        and however the path was typed)."""
         path = Path(source)
         names = {path.as_posix(), path.name}
         root = Path(self.source).resolve().parent if self.source else Path.cwd()
         resolved = path.resolve()
         if resolved.is_relative_to(root):  # else only the other forms can match
             names.add(resolved.relative_to(root).as_posix())
+        return names
+
+    def ignored_for(self, source: str) -> set[str]:
+        """Codes ignored for ``source`` by ``per-source-ignores``; a pattern without a
+        slash also matches the bare file name."""
+        from erdq.registry import resolve_selector
+
+        if not self.per_source_ignores:
+            return set()
+        names = self._names(source)
         ignored: set[str] = set()
         for pattern, selectors in self.per_source_ignores.items():
             if any(fnmatch.fnmatch(name, pattern) for name in names):
                 for sel in selectors:
                     ignored |= resolve_selector(sel)
         return ignored
+
+    def collection_for(self, source: str) -> tuple[str, str | None] | None:
+        """The (collection, vendor) that ``[collections]`` gives ``source``: the first
+        pattern that matches, in the order of the file; None when none does."""
+        if not self.collections:
+            return None
+        names = self._names(source)
+        for pattern, named in self.collections.items():
+            if any(fnmatch.fnmatch(name, pattern) for name in names):
+                return named
+        return None
 
     def with_overrides(
         self,
@@ -95,6 +122,7 @@ class Settings:
             strict=self.strict if strict is None else strict,
             severity=self.severity,
             per_source_ignores=self.per_source_ignores,
+            collections=self.collections,
             source=self.source,
         )
 
@@ -115,6 +143,29 @@ def _as_list(value: object, key: str, where: str) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise ConfigError(f"{where}: `{key}` must be a list of strings", hint=f'{key} = ["KB2"]')
+
+
+def _collections(raw: object, where: str) -> dict[str, tuple[str, str | None]]:
+    example = '"kbart/Wiley*.txt" = { name = "Wiley Journals", vendor = "Wiley" }'
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: [collections] must be a table", hint=example)
+    out: dict[str, tuple[str, str | None]] = {}
+    for pattern, value in raw.items():
+        if isinstance(value, str):
+            value = {"name": value}
+        if not isinstance(value, Mapping):
+            raise ConfigError(
+                f"{where}: collections.{pattern!r} must be a name or a table", hint=example
+            )
+        unknown = set(value) - {"name", "vendor"}
+        name, vendor = value.get("name"), value.get("vendor")
+        if unknown or not isinstance(name, str) or not name.strip():
+            bad = f"unknown key(s) {', '.join(sorted(unknown))}" if unknown else "no name"
+            raise ConfigError(f"{where}: collections.{pattern!r}: {bad}", hint=example)
+        if vendor is not None and not isinstance(vendor, str):
+            raise ConfigError(f"{where}: collections.{pattern!r}: vendor must be a string")
+        out[str(pattern)] = (name.strip(), vendor.strip() if vendor else None)
+    return out
 
 
 def settings_from_mapping(data: Mapping[str, object], where: str = "configuration") -> Settings:
@@ -154,6 +205,7 @@ def settings_from_mapping(data: Mapping[str, object], where: str = "configuratio
         per_source_ignores={
             str(k): _as_list(v, f"per-source-ignores.{k}", where) for k, v in psi_raw.items()
         },
+        collections=_collections(data.get("collections", {}), where),
         source=where,
     )
     # Resolve every selector now so a typo fails at start-up, not after an hour's run.

@@ -314,3 +314,47 @@ def test_files_are_recognised_by_content(
     assert found.kind == kind
     if detail is not None:
         assert found.detail == detail
+
+
+def test_erdq_toml_in_the_folder_names_collections_and_vendors(tmp_path: Path) -> None:
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0836", "", "t1")])
+    (lib / "kbart" / "Other_Global_Books_2024-01-01.txt").write_text(
+        HEADER + kbart_row("Science", "0036-8075", "", "s1"), "utf-8"
+    )
+    # Patterns are relative to the configuration's folder; the first match wins, and a
+    # file no pattern matches keeps its own name.
+    (lib / "erdq.toml").write_text(
+        '[collections]\n"kbart/Acme_*.txt" = { name = "Acme Journals", vendor = "Acme" }\n'
+        '"kbart/*.txt" = "never reached for Acme"\n',
+        "utf-8",
+    )
+    (lib / "kbart" / "Other_Global_Books_2024-01-01.txt").rename(lib / "Other_Books.txt")
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    by_name = {Path(i["path"]).name: i for i in summary["inputs"]}
+    acme = by_name["Acme_Global_Journals_2024-01-01.txt"]
+    assert (acme["collection"], acme["vendor"]) == ("Acme Journals", "Acme")
+    other = by_name["Other_Books.txt"]
+    assert (other["collection"], other["vendor"]) == ("Other_Books", None)
+    assert by_name["erdq.toml"]["kind"] == "config"
+    assert summary["collections"]["Acme Journals"]["vendor"] == "Acme"
+    assert "vendor: Acme" in (out / "report.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('"*.txt" = { nme = "X" }', "unknown key(s) nme"),
+        ('"*.txt" = 3', "must be a name or a table"),
+        ('"*.txt" = { vendor = "V" }', "no name"),
+    ],
+)
+def test_a_bad_collections_table_is_a_start_up_error(
+    tmp_path: Path, table: str, message: str
+) -> None:
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0836", "", "t1")])
+    (lib / "erdq.toml").write_text(f"[collections]\n{table}\n", "utf-8")
+    code, out = run(str(lib), "--out", str(tmp_path / "out"))
+    assert code == 2 and message in out
+    assert not (tmp_path / "out").exists()  # refused before anything was written

@@ -313,7 +313,7 @@ def _scorecards(summary: dict) -> str:
         scores = c["scores"]
         comp = completeness.get(name)
         chart = histogram_svg(comp["histogram"], comp["threshold"]) if comp else ""
-        size = []
+        size = [f"vendor: {c['vendor']}"] if c.get("vendor") else []
         if c["kbart_rows"] is not None:
             size.append(f"{c['kbart_rows']:,} KBART rows")
         if c["marc_records"] is not None:

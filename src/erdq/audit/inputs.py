@@ -8,9 +8,10 @@ without a word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from erdq.config import Settings
 from erdq.errors import InputError
 from erdq.kbart_fields import aliases, standard_columns
 from erdq.readers.kbart import normalise_header
@@ -40,6 +41,7 @@ class AuditInput:
     detail: str = ""
     collection: str = ""
     size: int = 0
+    vendor: str | None = None
 
     @property
     def audited(self) -> bool:
@@ -99,12 +101,17 @@ def sniff_file(path: Path, display: str | None = None) -> AuditInput:
     return AuditInput(kind="unrecognised", detail="a text file without a KBART header", **base)
 
 
-def discover(paths: list[str | Path], exclude: Path | None = None) -> list[AuditInput]:
+def discover(
+    paths: list[str | Path],
+    exclude: Path | None = None,
+    settings: Settings | None = None,
+) -> list[AuditInput]:
     """Every regular file under ``paths`` (folders are walked, hidden entries skipped),
     sniffed, in a stable order: the order given, then sorted within each folder.
 
     ``exclude`` is the output folder: a report written inside the audited folder must not
-    be audited next time."""
+    be audited next time. A file's collection and vendor come from the ``[collections]``
+    of ``settings`` when a pattern there matches it, else the collection is its name."""
     skip = exclude.resolve() if exclude is not None else None
     out: list[AuditInput] = []
     seen: set[Path] = set()
@@ -126,5 +133,9 @@ def discover(paths: list[str | Path], exclude: Path | None = None) -> list[Audit
             if key in seen or (skip is not None and key.is_relative_to(skip)):
                 continue
             seen.add(key)
-            out.append(sniff_file(path, str(path)))
+            item = sniff_file(path, str(path))
+            named = settings.collection_for(str(path)) if settings is not None else None
+            if named is not None:
+                item = replace(item, collection=named[0], vendor=named[1])
+            out.append(item)
     return out

@@ -126,7 +126,7 @@ class Audit:
 
         started_at = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
-        found = discover(self.paths, exclude=self.out_dir)
+        found = discover(self.paths, exclude=self.out_dir, settings=self.settings)
         self.timings["discover"] = round(time.perf_counter() - started, 3)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         findings_path = self.out_dir / FINDINGS
@@ -184,6 +184,7 @@ class Audit:
             "kind": item.kind,
             "detail": item.detail,
             "collection": item.collection if item.audited else None,
+            "vendor": item.vendor if item.audited else None,
             "size": item.size,
             "audited": item.audited,
             "sha256": None,
@@ -302,6 +303,10 @@ class Audit:
                 "fixed_examples": history.findings_of(previous.id, fixed[:FIXED_EXAMPLES]),
             }
         collections = sorted({i.collection for i in found if i.audited})
+        vendors: dict[str, str] = {}
+        for item in found:
+            if item.audited and item.vendor:
+                vendors.setdefault(item.collection, item.vendor)
         return {
             "erdq_version": __version__,
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -324,6 +329,7 @@ class Audit:
             "scores": scores,
             "collections": {
                 name: {
+                    "vendor": vendors.get(name),
                     "kbart_rows": self.items.get(("kbart", name)),
                     "marc_records": self.items.get(("marc", name)),
                     "findings": sum(tally.by_collection[name].values()),
