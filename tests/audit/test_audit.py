@@ -358,3 +358,45 @@ def test_a_bad_collections_table_is_a_start_up_error(
     code, out = run(str(lib), "--out", str(tmp_path / "out"))
     assert code == 2 and message in out
     assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_the_store_inside_the_audited_folder_is_not_audited(tmp_path: Path) -> None:
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0836", "", "t1")])
+    db = f"sqlite:///{lib / 'erdq.sqlite'}"
+    for _ in range(2):  # the second run finds the store (and its WAL files) in the folder
+        run(str(lib), "--out", str(tmp_path / "out"), "--fail-on", "never", "--db", db)
+        summary = json.loads((tmp_path / "out" / "summary.json").read_text("utf-8"))
+        assert [Path(i["path"]).name for i in summary["inputs"]] == [
+            "Acme_Global_Journals_2024-01-01.txt"
+        ]
+    assert summary["comparison"]["new"] == summary["comparison"]["fixed"] == 0
+
+
+def test_auditing_part_of_the_library_reports_nothing_else_as_fixed(tmp_path: Path) -> None:
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
+    other = lib / "other" / "Other_Global_Books_2024-01-01.txt"
+    other.parent.mkdir()
+    other.write_text(HEADER + kbart_row("Science", "0036-8076", "", "s1"), "utf-8")
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    whole = read_jsonl(out / "findings.jsonl")
+    in_other = [f for f in whole if f["source"].endswith("Other_Global_Books_2024-01-01.txt")]
+    assert in_other  # the wrong check digit at least
+    run(str(lib / "kbart"), "--out", str(out), "--fail-on", "never", "--db", db)
+    comparison = json.loads((out / "summary.json").read_text("utf-8"))["comparison"]
+    # Nothing changed in the file audited again; the other file was not audited.
+    assert (comparison["new"], comparison["fixed"]) == (0, 0)
+    assert comparison["persisting"] == len(whole) - len(in_other)
+    assert comparison["not_compared"] == len(in_other)
+
+
+def test_a_folder_with_nothing_to_audit_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out = run(str(empty), "--out", str(tmp_path / "out"))
+    assert code == 2 and "nothing to audit" in out
+    (empty / "notes.txt").write_text("not a holdings file\n", "utf-8")
+    code, out = run(str(empty), "--out", str(tmp_path / "out"))
+    assert code == 2 and "nothing to audit" in out and "notes.txt" in out
+    assert not (tmp_path / "out").exists()

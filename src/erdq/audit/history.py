@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, insert, select
 
 from erdq import __version__
+from erdq.findings import source_key
 from erdq.store.db import db_errors, write_transaction
 from erdq.store.schema import audit_findings, audit_runs
 
@@ -36,6 +37,7 @@ class PreviousRun:
     id: int
     started: str
     fingerprints: frozenset[str]
+    left_out: int = 0  # findings of files this run does not audit: not compared
 
 
 class RunHistory:
@@ -44,17 +46,32 @@ class RunHistory:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def previous(self) -> PreviousRun | None:
-        """The latest run in the store, with the fingerprints of its findings."""
+    def previous(self, sources: Iterable[str] | None = None) -> PreviousRun | None:
+        """The latest run in the store, with the fingerprints of its findings.
+
+        With ``sources``, only the findings of files that this run audits too count
+        (matched by ``source_key``: file name without folder, extension and delivery date):
+        auditing a part of the library, or a mistyped folder, must not report the rest as
+        "fixed". ``left_out`` counts the previous findings of the other files."""
         row = self.conn.execute(
             select(audit_runs.c.id, audit_runs.c.started).order_by(audit_runs.c.id.desc()).limit(1)
         ).first()
         if row is None:
             return None
-        fingerprints = self.conn.execute(
-            select(audit_findings.c.fingerprint).where(audit_findings.c.run_id == row.id)
-        ).scalars()
-        return PreviousRun(row.id, _iso(row.started), frozenset(fingerprints))
+        stored = self.conn.execute(
+            select(audit_findings.c.fingerprint, audit_findings.c.source).where(
+                audit_findings.c.run_id == row.id
+            )
+        )
+        keys = None if sources is None else {source_key(s) for s in sources}
+        kept: set[str] = set()
+        left_out = 0
+        for fingerprint, source in stored:
+            if keys is None or source_key(source) in keys:
+                kept.add(fingerprint)
+            else:
+                left_out += 1
+        return PreviousRun(row.id, _iso(row.started), frozenset(kept), left_out)
 
     def findings_of(self, run_id: int, fingerprints: Iterable[str]) -> list[dict]:
         """Stored rows of ``run_id`` with these fingerprints (for a "fixed" list)."""

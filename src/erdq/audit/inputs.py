@@ -105,14 +105,16 @@ def discover(
     paths: list[str | Path],
     exclude: Path | None = None,
     settings: Settings | None = None,
+    skip: set[Path] | None = None,
 ) -> list[AuditInput]:
     """Every regular file under ``paths`` (folders are walked, hidden entries skipped),
     sniffed, in a stable order: the order given, then sorted within each folder.
 
     ``exclude`` is the output folder: a report written inside the audited folder must not
-    be audited next time. A file's collection and vendor come from the ``[collections]``
-    of ``settings`` when a pattern there matches it, else the collection is its name."""
-    skip = exclude.resolve() if exclude is not None else None
+    be audited next time, nor the store's own files (``skip``). A file's collection and
+    vendor come from the ``[collections]`` of ``settings`` when a pattern there matches it,
+    else the collection is its name."""
+    skip_dir = exclude.resolve() if exclude is not None else None
     out: list[AuditInput] = []
     seen: set[Path] = set()
     for given in paths:
@@ -130,7 +132,11 @@ def discover(
             files = [root]
         for path in files:
             key = path.resolve()
-            if key in seen or (skip is not None and key.is_relative_to(skip)):
+            if (
+                key in seen
+                or (skip_dir is not None and key.is_relative_to(skip_dir))
+                or key in (skip or ())
+            ):
                 continue
             seen.add(key)
             item = sniff_file(path, str(path))

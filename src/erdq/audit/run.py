@@ -111,6 +111,19 @@ class Audit:
         progress(label, 0, total)
         return lambda done: progress(label, done, total)
 
+    def _store_files(self) -> set[Path]:
+        """The SQLite store and its journal files: erdq's own data, never audited."""
+        from erdq.store import default_url
+        from erdq.store.db import normalise_url
+
+        if not self.use_store:
+            return set()
+        url = normalise_url(self.db or default_url())
+        if not url.drivername.startswith("sqlite") or not url.database:
+            return set()
+        base = Path(url.database).resolve()
+        return {base, *(base.with_name(base.name + s) for s in ("-wal", "-shm", "-journal"))}
+
     def run(self) -> AuditResult:
         from erdq.store import open_store
 
@@ -126,7 +139,16 @@ class Audit:
 
         started_at = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
-        found = discover(self.paths, exclude=self.out_dir, settings=self.settings)
+        found = discover(
+            self.paths, exclude=self.out_dir, settings=self.settings, skip=self._store_files()
+        )
+        if not any(i.audited for i in found):
+            listed = ", ".join(f"{i.path} ({i.detail or i.kind})" for i in found[:5])
+            raise InputError(
+                "nothing to audit: no KBART or MARC file among "
+                + (f"{len(found)} file(s): {listed}" if found else "the paths given (no files)"),
+                hint="name the folder that holds the library's KBART and MARC files",
+            )
         self.timings["discover"] = round(time.perf_counter() - started, 3)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         findings_path = self.out_dir / FINDINGS
@@ -141,7 +163,7 @@ class Audit:
         else:
             t = time.perf_counter()
             with run_history(store) as history:
-                previous = history.previous()
+                previous = history.previous(i.path for i in found if i.audited)
                 trend = history.trend()
                 summary = self._summary(found, previous, trend, history)
                 run_id = history.save(
@@ -300,6 +322,7 @@ class Audit:
                 "new": len(now - before),
                 "persisting": len(now & before),
                 "fixed": len(fixed),
+                "not_compared": previous.left_out,
                 "fixed_examples": history.findings_of(previous.id, fixed[:FIXED_EXAMPLES]),
             }
         collections = sorted({i.collection for i in found if i.audited})
