@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -133,7 +134,7 @@ def availability_command(
             ) from None
         raise
     total = counts["articles"]
-    err = click.get_text_stream("stderr")
+    err = sys.stderr
     err.write(
         f"{total} articles: {counts['covered']} available, {counts['embargoed']} embargoed, "
         f"{counts['not_covered']} not covered ({run.intervals} coverage intervals, "

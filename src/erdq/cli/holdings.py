@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
 from typing import TextIO
 
@@ -135,7 +136,7 @@ def publish_command(
         with output_file(report_path, [out]) as fh:
             json.dump(report, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
-    _text_report(result, report, lines, fmt, out, max_per_rule, click.get_text_stream("stderr"))
+    _text_report(result, report, lines, fmt, out, max_per_rule, sys.stderr)
     if fail_on != "never":
         floor = Severity(fail_on).rank
         if any(f.severity.rank >= floor for f in result.findings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -60,7 +61,7 @@ MAX_INPUT = 1 << 20  # an OpenURL or ContextObject is a few KB; the XML reader s
 def read_openurl(value: str) -> str:
     """The OpenURL itself, or for `-` / `@FILE` the text read from stdin / FILE."""
     if value == "-":
-        data, where = click.get_binary_stream("stdin").read(MAX_INPUT + 1), "standard input"
+        data, where = sys.stdin.buffer.read(MAX_INPUT + 1), "standard input"
     elif value.startswith("@"):
         where = value[1:]
         path = Path(where)
