@@ -155,7 +155,9 @@ def test_a_team_over_the_sheet_limit_goes_on_in_a_second_sheet(
         f"Cataloguing ({n})" for n in range(2, expected_sheets + 1)
     ]
     rows = [r for s in sheets for r in s.iter_rows(min_row=2, values_only=True)]
-    assert [r[-1] for r in rows] == [f["fingerprint"] for f in cataloguing]
+    rank = {"error": 0, "warning": 1, "info": 2}  # errors first, each in file order
+    in_order = sorted(cataloguing, key=lambda f: rank[f["severity"]])
+    assert [r[-1] for r in rows] == [f["fingerprint"] for f in in_order]
     for sheet in sheets:
         assert sheet.max_row <= 4 and sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
 
@@ -400,3 +402,13 @@ def test_a_folder_with_nothing_to_audit_is_an_error(tmp_path: Path) -> None:
     code, out = run(str(empty), "--out", str(tmp_path / "out"))
     assert code == 2 and "nothing to audit" in out and "notes.txt" in out
     assert not (tmp_path / "out").exists()
+
+
+def test_worklists_put_errors_first_then_file_order(example_audit: Path) -> None:
+    findings = read_jsonl(example_audit / "findings.jsonl")
+    rank = {"error": 0, "warning": 1, "info": 2}
+    with (example_audit / "worklist-knowledge-base.csv").open(encoding="utf-8-sig") as fh:
+        got = [r["fingerprint"] for r in csv.DictReader(fh)]
+    kb = [f for f in findings if f["code"].startswith("KB")]
+    assert {f["severity"] for f in kb} >= {"error", "warning"}  # the order is tested
+    assert got == [f["fingerprint"] for f in sorted(kb, key=lambda f: rank[f["severity"]])]

@@ -1,7 +1,8 @@
 """Worklists: every finding of an audit, one sheet (and one CSV) per team that fixes it.
 
 The knowledge-base team gets KBART findings, cataloguing the MARC ones, and linkage the
-portfolio-record ones. Each row carries the rule's "how to fix" text. Cells that begin
+portfolio-record ones, errors first, then warnings, then information, each in file order.
+Each row carries the rule's "how to fix" text. Cells that begin
 with =, +, -, @ are neutralised (``erdq.report.findings.spreadsheet_safe``) so a
 spreadsheet never runs record data, and characters XML cannot hold are shown escaped.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from contextlib import ExitStack
 from functools import cache
 from pathlib import Path
@@ -131,22 +132,20 @@ def write_worklists(
             writer.writeheader()
             writers[key] = writer
             paths[f"csv-{key}"] = path
-        with findings_path.open(encoding="utf-8") as fh:
-            for line in fh:
-                finding = json.loads(line)
-                team = team_of(finding["code"], finding["level"])
-                status = ""
-                if previous is not None:
-                    status = "persisting" if finding["fingerprint"] in previous else "new"
-                row = worklist_row(finding, collections.get(finding["source"], ""), status)
-                if counts[team] == SHEET_ROWS - 1:
-                    # A sheet Excel cannot open helps nobody: the team goes on in a sheet
-                    # of its own; the CSV holds every row in one file.
-                    parts[team] += 1
-                    new_sheet(team)
-                sheets[team].append([_cell(row[c]) for c in COLUMNS])
-                writers[team].writerow({c: spreadsheet_safe(row[c]) for c in COLUMNS})
-                counts[team] += 1
+        for finding in _by_severity(findings_path):
+            team = team_of(finding["code"], finding["level"])
+            status = ""
+            if previous is not None:
+                status = "persisting" if finding["fingerprint"] in previous else "new"
+            row = worklist_row(finding, collections.get(finding["source"], ""), status)
+            if counts[team] == SHEET_ROWS - 1:
+                # A sheet Excel cannot open helps nobody: the team goes on in a sheet
+                # of its own; the CSV holds every row in one file.
+                parts[team] += 1
+                new_sheet(team)
+            sheets[team].append([_cell(row[c]) for c in COLUMNS])
+            writers[team].writerow({c: spreadsheet_safe(row[c]) for c in COLUMNS})
+            counts[team] += 1
         for key, _ in TEAMS:
             _filter(sheets[key], counts[key])
         xlsx = out_dir / "worklists.xlsx"
@@ -158,3 +157,16 @@ def write_worklists(
 
 def _filter(sheet, rows: int) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"
+
+
+def _by_severity(findings_path: Path) -> Iterator[dict]:
+    """The findings, errors first, then warnings, then information, each in file order:
+    one pass over the file per severity, so nothing is held in memory."""
+    for severity in ("error", "warning", "info"):
+        marker = f'"severity": "{severity}"'
+        with findings_path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if marker in line:  # cheap pre-filter; the parsed value decides
+                    finding = json.loads(line)
+                    if finding["severity"] == severity:
+                        yield finding
