@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -412,3 +413,11 @@ def test_worklists_put_errors_first_then_file_order(example_audit: Path) -> None
     kb = [f for f in findings if f["code"].startswith("KB")]
     assert {f["severity"] for f in kb} >= {"error", "warning"}  # the order is tested
     assert got == [f["fingerprint"] for f in sorted(kb, key=lambda f: rank[f["severity"]])]
+
+
+def test_drill_downs_say_how_many_findings_the_examples_stand_for(example_audit: Path) -> None:
+    html = (example_audit / "report.html").read_text("utf-8")
+    findings = read_jsonl(example_audit / "findings.jsonl")
+    kb504 = sum(1 for f in findings if f["code"] == "KB504")
+    assert kb504 > 10  # more than a drill-down shows
+    assert re.search(rf"\d+ of {kb504:,} shown; all are in the “Knowledge base” worklist", html)

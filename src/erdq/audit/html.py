@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from erdq.audit.tally import Tally
-from erdq.audit.worklists import fix_hint, rule_section
+from erdq.audit.worklists import TEAMS, fix_hint, rule_section, team_of
 from erdq.findings import Severity
 from erdq.registry import get_rule
 
@@ -230,6 +230,12 @@ def _trend(summary: dict) -> str:
     )
 
 
+def _more(shown: int, total: int, where: str) -> str:
+    if total <= shown:
+        return ""
+    return f'<p class="muted">{_n(shown)} of {_n(total)} shown; all are in {escape(where)}.</p>'
+
+
 def _examples_table(rows: list[dict], with_rule: bool = False) -> str:
     head = "<tr>" + ("<th>rule</th>" if with_rule else "")
     head += "<th>file</th><th>where</th><th>field</th><th>value</th><th>message</th></tr>"
@@ -421,6 +427,7 @@ def _collection_drill(summary: dict, tally: Tally) -> str:
         )
         out.append(f"<p>{rules}</p>")
         out.append(_examples_table(examples, with_rule=True))
+        out.append(_more(len(examples), c["findings"], "the worklists"))
     out.append("</section>")
     return "".join(out)
 
@@ -438,7 +445,10 @@ def _rule_drill(summary: dict, tally: Tally) -> str:
             f"<p>{escape(why)}</p>"
             f'<div class="fix"><b>How to fix:</b> {escape(fix_hint(code))}</div>'
         )
-        out.append(_examples_table(tally.examples.get(code, [])))
+        shown = tally.examples.get(code, [])
+        out.append(_examples_table(shown))
+        sheet = dict(TEAMS)[team_of(code, rule.level.value)]
+        out.append(_more(len(shown), count, f"the “{sheet}” worklist"))
     out.append("</section>")
     return "".join(out)
 
