@@ -94,4 +94,21 @@ def test_revision_0004_adds_the_audit_tables_and_goes_back(store: Store) -> None
     with write_transaction(store.engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
-    assert current_revisions(store.engine) == head_revisions() == {"0004"}
+    assert current_revisions(store.engine) == head_revisions() == {"0005"}
+
+
+def test_revision_0005_indexes_the_request_origin_and_goes_back(store: Store) -> None:
+    def origin_indexed() -> bool:
+        indexes = inspect(store.engine).get_indexes("resolver_requests")
+        return any(ix["column_names"] == ["origin"] for ix in indexes)
+
+    assert origin_indexed()
+    config = alembic_config()
+    with write_transaction(store.engine) as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0004")
+    assert current_revisions(store.engine) == {"0004"} and not origin_indexed()
+    with write_transaction(store.engine) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert origin_indexed()

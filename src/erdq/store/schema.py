@@ -266,6 +266,7 @@ resolver_requests = Table(
     Column("query", Text),  # the request as received (truncated to 4,000 characters)
     Index(None, "requested_at"),
     Index(None, "outcome", "requested_at"),
+    Index(None, "origin"),
 )
 
 problem_reports = Table(

@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2025-03-15
+Create Date: 2026-12-04
 
 ``audit_runs`` keeps each audit's inputs and summary; ``audit_findings`` one row per
 finding (fingerprint, code, severity, source, record id), so the next audit can say what
