@@ -12,8 +12,7 @@ import click
 
 from erdq import api
 from erdq.cli import handle_errors, parse_today, require_rules
-from erdq.cli.options import config_option, fail_on_option
-from erdq.cli.resolve import DB_HELP
+from erdq.cli.options import config_option, db_option, fail_on_option
 from erdq.config import load_settings
 
 
@@ -96,7 +95,7 @@ def _text_summary(summary: dict, out_dir: str) -> str:
 @click.option("--ignore", multiple=True, help="Rule codes, prefixes or names to skip.")
 @fail_on_option
 @config_option
-@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@db_option
 @click.option(
     "--no-store",
     is_flag=True,

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from erdq.cli import ToolFailure, handle_errors, parse_today
+from erdq.cli.options import db_option
 
 
 @click.command("availability")
@@ -20,13 +21,7 @@ from erdq.cli import ToolFailure, handle_errors, parse_today
     help="The verdict per article: .csv, .jsonl, .parquet or .xlsx (from the name; "
     "xlsx up to 1,048,575 rows).",
 )
-@click.option(
-    "--db",
-    "db_url",
-    envvar="ERDQ_DB",
-    help="Store URL, e.g. sqlite:///erdq.sqlite "
-    "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
-)
+@db_option
 @click.option(
     "--collection",
     "collections",

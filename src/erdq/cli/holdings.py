@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from erdq.cli import ToolFailure, handle_errors, output_file, parse_today
+from erdq.cli.options import db_option
 from erdq.config import FAIL_ON_CHOICES, load_settings
 from erdq.findings import Severity
 
@@ -26,13 +27,7 @@ def holdings_group() -> None:
 
 @holdings_group.command("publish")
 @click.argument("out", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "--db",
-    "db_url",
-    envvar="ERDQ_DB",
-    help="Store URL, e.g. sqlite:///erdq.sqlite "
-    "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
-)
+@db_option
 @click.option(
     "--collection",
     "collections",

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from erdq.cli import byte_progress, handle_errors, input_files, parse_today
-from erdq.cli.options import config_option
+from erdq.cli.options import config_option, db_option, quiet_option
 from erdq.config import load_settings
 
 
@@ -24,19 +24,13 @@ def import_group() -> None:
 @click.option(
     "--vendor", help="The vendor or provider of the collection (replaces the one stored for it)."
 )
-@click.option(
-    "--db",
-    "db_url",
-    envvar="ERDQ_DB",
-    help="Store URL, e.g. sqlite:///erdq.sqlite "
-    "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
-)
+@db_option
 @config_option
 @click.option("--today", help="Evaluate dates and embargoes as of this day (YYYY-MM-DD).")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@quiet_option
 @handle_errors
 def import_kbart(
     file: str,
@@ -104,19 +98,13 @@ def import_kbart(
 @click.option(
     "--vendor", help="The vendor or provider of the collection (replaces the one stored for it)."
 )
-@click.option(
-    "--db",
-    "db_url",
-    envvar="ERDQ_DB",
-    help="Store URL, e.g. sqlite:///erdq.sqlite "
-    "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
-)
+@db_option
 @config_option
 @click.option("--today", help="Evaluate dates as of this day (YYYY-MM-DD).")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@quiet_option
 @handle_errors
 def import_marc(
     files: tuple[str, ...],

@@ -19,7 +19,7 @@ from erdq.cli import (
     parse_today,
     require_rules,
 )
-from erdq.cli.options import config_option, fail_on_option
+from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, quiet_option
 from erdq.config import load_settings
 from erdq.diff import Change
 from erdq.parallel import default_jobs
@@ -70,13 +70,7 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
     type=click.Path(dir_okay=False, writable=True),
     help="Write findings to this file instead of standard output.",
 )
-@click.option(
-    "--max-per-rule",
-    type=click.IntRange(min=0),
-    default=10,
-    show_default=True,
-    help="Text format: examples shown per rule and file (0: counts only).",
-)
+@max_per_rule_option
 @click.option(
     "--jobs",
     "-j",
@@ -84,7 +78,7 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
     default=None,
     help="Processes for large files [default: the number of CPUs].",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@quiet_option
 @handle_errors
 def validate_command(
     files: tuple[str, ...],

@@ -10,7 +10,7 @@ from typing import TextIO
 import click
 
 from erdq.cli import ToolFailure, handle_errors, output_file
-from erdq.cli.options import config_option, fail_on_option
+from erdq.cli.options import config_option, db_option, fail_on_option, max_per_rule_option
 from erdq.config import load_settings
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreadsheet_safe
 
@@ -31,13 +31,7 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
     help="Match against the current records of every collection, not only the collection's "
     "own (e.g. a catalogue export imported on its own).",
 )
-@click.option(
-    "--db",
-    "db_url",
-    envvar="ERDQ_DB",
-    help="Store URL, e.g. sqlite:///erdq.sqlite "
-    "or postgresql+psycopg://user@host/db [env: ERDQ_DB; default: ./erdq.sqlite].",
-)
+@db_option
 @click.option(
     "--format",
     "fmt",
@@ -66,13 +60,7 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
     type=click.Path(dir_okay=False, writable=True),
     help="Write to this file instead of standard output.",
 )
-@click.option(
-    "--max-per-rule",
-    type=click.IntRange(min=0),
-    default=10,
-    show_default=True,
-    help="Text format: examples shown per rule and file (0: counts only).",
-)
+@max_per_rule_option
 @handle_errors
 def link_command(
     collection: str | None,

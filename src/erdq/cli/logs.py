@@ -6,7 +6,7 @@ import click
 
 from erdq import api
 from erdq.cli import handle_errors, input_files, parse_today
-from erdq.cli.resolve import DB_HELP
+from erdq.cli.options import db_option
 
 
 @click.group("logs")
@@ -24,7 +24,7 @@ def logs_group() -> None:
     "(its requests are then counted twice).",
 )
 @click.option("--today", help="Evaluate every request as of this day (default: its own date).")
-@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@db_option
 @handle_errors
 def logs_import(
     file: str, skip_bad: bool, again: bool, today: str | None, db_url: str | None

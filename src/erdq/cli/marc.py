@@ -18,7 +18,7 @@ from erdq.cli import (
     output_file,
     parse_today,
 )
-from erdq.cli.options import config_option, fail_on_option
+from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, quiet_option
 from erdq.config import load_settings
 from erdq.marc_check import MarcSummary, marc_rule_codes, non_marc_selectors
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
@@ -87,14 +87,8 @@ def _marc_files(names: tuple[str, ...] | list[str]) -> list[str]:
     type=click.Path(dir_okay=False, writable=True),
     help="Write findings to this file instead of standard output.",
 )
-@click.option(
-    "--max-per-rule",
-    type=click.IntRange(min=0),
-    default=10,
-    show_default=True,
-    help="Text format: examples shown per rule and file (0: counts only).",
-)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@max_per_rule_option
+@quiet_option
 @handle_errors
 def validate_command(
     files: tuple[str, ...],
@@ -189,7 +183,7 @@ def validate_command(
     show_default=True,
     help="Text format: lines shown of each kind (0: counts only).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@quiet_option
 @handle_errors
 def convert_command(
     source: str,
@@ -259,7 +253,7 @@ def convert_command(
     type=click.Path(dir_okay=False, writable=True),
     help="Write the report to this file instead of standard output.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@quiet_option
 @handle_errors
 def stats_command(files: tuple[str, ...], fmt: str, output: str | None, quiet: bool) -> None:
     """Count what MARC files hold: MarcEdit's field count report, and completeness.

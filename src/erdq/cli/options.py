@@ -20,3 +20,20 @@ config_option = click.option(
     type=click.Path(dir_okay=False),
     help="An erdq.toml (default: the nearest erdq.toml or pyproject.toml).",
 )
+
+DB_HELP = (
+    "Store URL, e.g. sqlite:///erdq.sqlite or postgresql+psycopg://user@host/db "
+    "[env: ERDQ_DB; default: ./erdq.sqlite]."
+)
+
+db_option = click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+
+quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+
+max_per_rule_option = click.option(
+    "--max-per-rule",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Text format: examples shown per rule and file (0: counts only).",
+)

@@ -9,7 +9,7 @@ import json
 import click
 
 from erdq.cli import ToolFailure, handle_errors, output_file, parse_today
-from erdq.cli.resolve import DB_HELP
+from erdq.cli.options import db_option
 
 
 def _date(value: str | None, option: str) -> dt.date | None:
@@ -46,7 +46,7 @@ def report_group() -> None:
 )
 @click.option("--output", "-o", help="Write to this file (required for xlsx).")
 @click.option("--today", help="The day --until defaults to (YYYY-MM-DD; default: today).")
-@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@db_option
 @handle_errors
 def no_service_command(
     since: str | None,

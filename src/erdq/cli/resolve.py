@@ -9,16 +9,12 @@ from pathlib import Path
 import click
 
 from erdq.cli import ToolFailure, handle_errors, parse_today
-
-DB_HELP = (
-    "Store URL, e.g. sqlite:///erdq.sqlite or postgresql+psycopg://user@host/db "
-    "[env: ERDQ_DB; default: ./erdq.sqlite]."
-)
+from erdq.cli.options import db_option
 
 
 @click.command("resolve")
 @click.argument("openurl")
-@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@db_option
 @click.option("--today", help="Evaluate embargoes as of this day (YYYY-MM-DD).")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -166,7 +162,7 @@ def collection_group() -> None:
 )
 @click.option("--preference", type=int, help="Place in the services menu; lower comes first.")
 @click.option("--active/--inactive", default=None, help="Whether the resolver offers it.")
-@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@db_option
 @handle_errors
 def collection_set(
     name: str,

@@ -7,7 +7,7 @@ import os
 import click
 
 from erdq.cli import ToolFailure, handle_errors, parse_today
-from erdq.cli.resolve import DB_HELP
+from erdq.cli.options import db_option
 
 
 @click.command("serve")
@@ -19,7 +19,7 @@ from erdq.cli.resolve import DB_HELP
     show_default=True,
     help="TCP port to listen on (1-65535).",
 )
-@click.option("--db", "db_url", envvar="ERDQ_DB", help=DB_HELP)
+@db_option
 @click.option("--today", help="Evaluate embargoes as of this day (YYYY-MM-DD), for tests.")
 @click.option(
     "--workers",
