@@ -50,6 +50,7 @@ from typing import Any, TextIO
 from erdq.errors import InputError
 from erdq.findings import Confidence, Finding, Location, Severity
 from erdq.identifiers import check_identifier
+from erdq.kbart_fields import standard_columns
 from erdq.model.coverage import CoverageRange, inverted
 from erdq.model.dates import parse_partial_date
 from erdq.model.embargo import parse_embargo
@@ -59,33 +60,7 @@ from erdq.registry import get_rule
 FORMATS = ("kbart", "csv", "json")
 
 # KBART Phase II columns (NISO RP-9-2014), in the mandated order.
-KBART_COLUMNS = (
-    "publication_title",
-    "print_identifier",
-    "online_identifier",
-    "date_first_issue_online",
-    "num_first_vol_online",
-    "num_first_issue_online",
-    "date_last_issue_online",
-    "num_last_vol_online",
-    "num_last_issue_online",
-    "title_url",
-    "first_author",
-    "title_id",
-    "embargo_info",
-    "coverage_depth",
-    "notes",
-    "publisher_name",
-    "publication_type",
-    "date_monograph_published_print",
-    "date_monograph_published_online",
-    "monograph_volume",
-    "monograph_edition",
-    "first_editor",
-    "parent_publication_title_id",
-    "preceding_publication_title_id",
-    "access_type",
-)
+KBART_COLUMNS = standard_columns()
 
 _ID_COLUMNS = ("print_identifier", "online_identifier")
 _DATE_COLUMNS = ("date_first_issue_online", "date_last_issue_online")

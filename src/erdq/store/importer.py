@@ -109,19 +109,7 @@ def _lock_collection(conn: Connection, name: str) -> int:
 def _load(
     conn: Connection, check: KbartCheck, path: Path, collection: str, collection_id: int, sha: str
 ) -> ImportResult:
-    snapshot_id = conn.execute(
-        snapshots.insert().values(
-            collection_id=collection_id,
-            imported_at=_now(),
-            checked_on=check.today,
-            source=str(path),
-            file_name=path.name,
-            sha256=sha,
-            erdq_version=erdq_version(),
-            status="importing",
-            kind="kbart",
-        )
-    ).inserted_primary_key[0]
+    snapshot_id = insert_snapshot(conn, collection_id, path, sha, check.today, kind="kbart")
     portfolio_rows: list[Row] = []
     finding_rows: list[Row] = []
     counts = dict.fromkeys(Severity, 0)
@@ -132,16 +120,16 @@ def _load(
             portfolio_rows.append(portfolio_values(portfolio, snapshot_id, collection_id))
             stored += 1
             if len(portfolio_rows) >= BATCH_SIZE:
-                _flush(conn, portfolios, portfolio_rows)
+                flush(conn, portfolios, portfolio_rows)
                 portfolio_rows = []
         else:
             finding_rows.append(finding_values(event, snapshot_id))
             counts[event.severity] += 1
             if len(finding_rows) >= BATCH_SIZE:
-                _flush(conn, findings, finding_rows)
+                flush(conn, findings, finding_rows)
                 finding_rows = []
-    _flush(conn, portfolios, portfolio_rows)
-    _flush(conn, findings, finding_rows)
+    flush(conn, portfolios, portfolio_rows)
+    flush(conn, findings, finding_rows)
     if stored == 0:
         # An empty delivery would become the "current" list and retire every title.
         raise InputError(
@@ -179,7 +167,35 @@ def _load(
     )
 
 
-def _flush(conn: Connection, table: Table, rows: list[Row]) -> None:
+def insert_snapshot(
+    conn: Connection,
+    collection_id: int,
+    path: Path,
+    sha: str,
+    checked_on: dt.date,
+    *,
+    kind: str,
+    batch: int | None = None,
+) -> int:
+    """A new snapshot row of ``collection_id`` for the file at ``path``, marked as still
+    importing until its rows are in; returns its id."""
+    return conn.execute(
+        snapshots.insert().values(
+            collection_id=collection_id,
+            imported_at=_now(),
+            checked_on=checked_on,
+            source=str(path),
+            file_name=path.name,
+            sha256=sha,
+            erdq_version=erdq_version(),
+            status="importing",
+            kind=kind,
+            batch=batch,
+        )
+    ).inserted_primary_key[0]
+
+
+def flush(conn: Connection, table: Table, rows: list[Row]) -> None:
     if rows:
         conn.execute(table.insert(), rows)
 

@@ -45,7 +45,12 @@ from erdq.marc_check import MarcCheck
 from erdq.readers.marc import MarcItem
 from erdq.store import importer
 from erdq.store.db import db_errors, refresh_statistics, write_transaction
-from erdq.store.importer import _lock_collection, _now, erdq_version, finding_values
+from erdq.store.importer import (
+    _lock_collection,
+    finding_values,
+    flush,
+    insert_snapshot,
+)
 from erdq.store.linking import batch_snapshots, latest_marc_batches
 from erdq.store.schema import collections, findings, record_identifiers, records, snapshots
 
@@ -262,20 +267,9 @@ def _load(
     sha: str,
     batch: int | None,
 ) -> MarcFileResult:
-    snapshot_id = conn.execute(
-        snapshots.insert().values(
-            collection_id=collection_id,
-            imported_at=_now(),
-            checked_on=check.today,
-            source=str(path),
-            file_name=path.name,
-            sha256=sha,
-            erdq_version=erdq_version(),
-            status="importing",
-            kind="marc",
-            batch=batch,
-        )
-    ).inserted_primary_key[0]
+    snapshot_id = insert_snapshot(
+        conn, collection_id, path, sha, check.today, kind="marc", batch=batch
+    )
     batch = batch if batch is not None else snapshot_id
     record_rows: list[Row] = []
     identifiers: list[list[RecordIdentifier]] = []
@@ -296,10 +290,10 @@ def _load(
             finding_rows.append(_scrub(finding_values(event, snapshot_id)))
             counts[event.severity] += 1
             if len(finding_rows) >= BATCH_SIZE:
-                _flush(conn, finding_rows)
+                flush(conn, findings, finding_rows)
                 finding_rows = []
     _flush_records(conn, snapshot_id, record_rows, identifiers)
-    _flush(conn, finding_rows)
+    flush(conn, findings, finding_rows)
     summary = check.summary
     if stored == 0:
         # An empty delivery would become the collection's current records.
@@ -379,11 +373,6 @@ def _flush_records(
     ]
     if ident_rows:
         conn.execute(record_identifiers.insert(), ident_rows)
-
-
-def _flush(conn: Connection, rows: list[Row]) -> None:
-    if rows:
-        conn.execute(findings.insert(), rows)
 
 
 def _scrub(row: Row) -> Row:
