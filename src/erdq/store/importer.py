@@ -120,16 +120,16 @@ def _load(
             portfolio_rows.append(portfolio_values(portfolio, snapshot_id, collection_id))
             stored += 1
             if len(portfolio_rows) >= BATCH_SIZE:
-                flush(conn, portfolios, portfolio_rows)
+                _flush(conn, portfolios, portfolio_rows)
                 portfolio_rows = []
         else:
             finding_rows.append(finding_values(event, snapshot_id))
             counts[event.severity] += 1
             if len(finding_rows) >= BATCH_SIZE:
-                flush(conn, findings, finding_rows)
+                _flush(conn, findings, finding_rows)
                 finding_rows = []
-    flush(conn, portfolios, portfolio_rows)
-    flush(conn, findings, finding_rows)
+    _flush(conn, portfolios, portfolio_rows)
+    _flush(conn, findings, finding_rows)
     if stored == 0:
         # An empty delivery would become the "current" list and retire every title.
         raise InputError(
@@ -195,7 +195,7 @@ def insert_snapshot(
     ).inserted_primary_key[0]
 
 
-def flush(conn: Connection, table: Table, rows: list[Row]) -> None:
+def _flush(conn: Connection, table: Table, rows: list[Row]) -> None:
     if rows:
         conn.execute(table.insert(), rows)
 

@@ -46,9 +46,9 @@ from erdq.readers.marc import MarcItem
 from erdq.store import importer
 from erdq.store.db import db_errors, refresh_statistics, write_transaction
 from erdq.store.importer import (
+    _flush,
     _lock_collection,
     finding_values,
-    flush,
     insert_snapshot,
 )
 from erdq.store.linking import batch_snapshots, latest_marc_batches
@@ -290,10 +290,10 @@ def _load(
             finding_rows.append(_scrub(finding_values(event, snapshot_id)))
             counts[event.severity] += 1
             if len(finding_rows) >= BATCH_SIZE:
-                flush(conn, findings, finding_rows)
+                _flush(conn, findings, finding_rows)
                 finding_rows = []
     _flush_records(conn, snapshot_id, record_rows, identifiers)
-    flush(conn, findings, finding_rows)
+    _flush(conn, findings, finding_rows)
     summary = check.summary
     if stored == 0:
         # An empty delivery would become the collection's current records.
