@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.exc import OperationalError
 from tests.conftest import DATA
 
 from erdq.store import Store, open_store
 from erdq.store.db import normalise_url
+from erdq.store.schema import metadata
 
 PG_URL = os.environ.get("ERDQ_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 KBART = DATA / "kbart" / "folio" / "Testdata_KBART_AnnualReviews.tsv"
@@ -69,3 +71,26 @@ def kbart_file() -> Path:
     if not KBART.is_file():
         pytest.skip(f"shared test data not found at {KBART}")
     return KBART
+
+
+def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: what "the store is unchanged" compares."""
+    with store.engine.connect() as conn:
+        return {
+            table.name: [tuple(row) for row in conn.execute(select(table).order_by(table.c.id))]
+            for table in metadata.sorted_tables
+        }
+
+
+def failing_after(n: int, func: Callable[..., Any], exc: BaseException) -> Callable[..., Any]:
+    """``func``, raising ``exc`` from its call n + 1 on: a failure part-way through."""
+    calls = 0
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls > n:
+            raise exc
+        return func(*args, **kwargs)
+
+    return wrapper

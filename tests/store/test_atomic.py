@@ -3,43 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from tests.store.conftest import dump, failing_after
 
 from erdq.errors import StoreError
 from erdq.store import Store, importer, open_store
-from erdq.store.schema import metadata
 
 pytestmark = pytest.mark.shared
 
 TODAY = dt.date(2024, 6, 1)
 FAIL_AFTER = 35  # rows; with batches of 10 three batches are already inserted by then
-
-
-def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table."""
-    with store.engine.connect() as conn:
-        return {
-            table.name: [tuple(row) for row in conn.execute(select(table).order_by(table.c.id))]
-            for table in metadata.sorted_tables
-        }
-
-
-def failing_after(n: int, func: Callable[..., Any], exc: BaseException) -> Callable[..., Any]:
-    calls = 0
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls > n:
-            raise exc
-        return func(*args, **kwargs)
-
-    return wrapper
 
 
 @pytest.fixture

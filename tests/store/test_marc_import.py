@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +11,13 @@ import pymarc
 import pytest
 from sqlalchemy import select
 from tests.conftest import shared_file
+from tests.store.conftest import dump, failing_after
 
 from erdq.errors import InputError, StoreError
 from erdq.marc_check import MarcCheck
 from erdq.readers.marc import MarcItem
 from erdq.store import Store, marc_import
-from erdq.store.schema import metadata, snapshots
+from erdq.store.schema import snapshots
 
 pytestmark = pytest.mark.shared
 
@@ -34,27 +34,6 @@ def folio() -> Path:
 @pytest.fixture
 def serials_xml() -> Path:
     return shared_file("data", "marc", "evergreen", "serials_marc21.xml")
-
-
-def dump(store: Store) -> dict[str, list[tuple[Any, ...]]]:
-    with store.engine.connect() as conn:
-        return {
-            table.name: [tuple(row) for row in conn.execute(select(table).order_by(table.c.id))]
-            for table in metadata.sorted_tables
-        }
-
-
-def failing_after(n: int, func: Callable[..., Any], exc: BaseException) -> Callable[..., Any]:
-    calls = 0
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls > n:
-            raise exc
-        return func(*args, **kwargs)
-
-    return wrapper
 
 
 def test_import_stores_records_identifiers_and_the_checks_findings(
