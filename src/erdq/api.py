@@ -42,13 +42,16 @@ def check_marc(
     *,
     today: Today = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> MarcCheck:
     """Validate one MARC file (ISO 2709, MARCXML, .mrk or MARC-in-JSON, recognised from
-    its content); iterate ``.findings()`` (or ``.items_and_findings()``) once."""
+    its content); iterate ``.findings()`` (or ``.items_and_findings()``) once.
+
+    ``jobs`` > 1 lets ``.findings()`` use that many processes on a large ISO 2709 file."""
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{p} is a folder, not a MARC file", hint="name the files inside it")
-    return MarcCheck(p, settings, today=today, progress=progress, display_path=str(path))
+    return MarcCheck(p, settings, today=today, progress=progress, display_path=str(path), jobs=jobs)
 
 
 def list_rules(family: str | None = None) -> list[Rule]:

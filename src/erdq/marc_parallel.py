@@ -17,7 +17,6 @@ in one process: splitting them does not pay.
 
 from __future__ import annotations
 
-import os
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,13 +30,6 @@ from erdq.readers.sniff import marc_format
 MIN_PARALLEL_BYTES = 8 << 20  # below this, starting processes costs more than it saves
 BATCH_BYTES = 1 << 20  # records are sent to the workers about a megabyte at a time
 BATCHES_PER_JOB = 3  # batches in flight per worker: enough to keep each one busy
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 @dataclass

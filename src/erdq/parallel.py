@@ -15,7 +15,6 @@ UTF-16 files and small files are read in one process: splitting them does not pa
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import signal
 import tempfile
@@ -42,13 +41,6 @@ from erdq.scratch import Scratch
 MIN_PARALLEL_BYTES = 8 << 20  # below this, starting processes costs more than it saves
 RANGES_PER_JOB = 6  # several ranges per worker keep both busy and the progress bar moving
 BLOCK = 1 << 20
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 @dataclass

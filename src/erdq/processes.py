@@ -11,6 +11,7 @@ milliseconds, not a fresh interpreter's import time. Where there is no fork serv
 from __future__ import annotations
 
 import multiprocessing
+import os
 from multiprocessing.context import BaseContext
 
 _PRELOAD = ["erdq.parallel", "erdq.marc_parallel"]
@@ -23,3 +24,11 @@ def worker_context() -> BaseContext:
         context.set_forkserver_preload(_PRELOAD)
         return context
     return multiprocessing.get_context("spawn")
+
+
+def default_jobs() -> int:
+    """Worker processes a large file is split over: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

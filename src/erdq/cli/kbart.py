@@ -19,10 +19,16 @@ from erdq.cli import (
     parse_today,
     require_rules,
 )
-from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, quiet_option
+from erdq.cli.options import (
+    config_option,
+    fail_on_option,
+    jobs_option,
+    max_per_rule_option,
+    quiet_option,
+)
 from erdq.config import load_settings
 from erdq.diff import Change
-from erdq.parallel import default_jobs
+from erdq.processes import default_jobs
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreadsheet_safe
 
 
@@ -71,13 +77,7 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
     help="Write findings to this file instead of standard output.",
 )
 @max_per_rule_option
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Processes for large files [default: the number of CPUs].",
-)
+@jobs_option
 @quiet_option
 @handle_errors
 def validate_command(

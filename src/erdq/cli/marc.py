@@ -18,9 +18,16 @@ from erdq.cli import (
     output_file,
     parse_today,
 )
-from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, quiet_option
+from erdq.cli.options import (
+    config_option,
+    fail_on_option,
+    jobs_option,
+    max_per_rule_option,
+    quiet_option,
+)
 from erdq.config import load_settings
 from erdq.marc_check import MarcSummary, marc_rule_codes, non_marc_selectors
+from erdq.processes import default_jobs
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
 
 _FORMATS = {"iso2709": "ISO 2709", "marcxml": "MARCXML", "mrk": "MarcEdit .mrk", "json": "JSON"}
@@ -88,6 +95,7 @@ def _marc_files(names: tuple[str, ...] | list[str]) -> list[str]:
     help="Write findings to this file instead of standard output.",
 )
 @max_per_rule_option
+@jobs_option
 @quiet_option
 @handle_errors
 def validate_command(
@@ -100,6 +108,7 @@ def validate_command(
     today: str | None,
     output: str | None,
     max_per_rule: int,
+    jobs: int | None,
     quiet: bool,
 ) -> None:
     """Validate MARC files against every selected rule.
@@ -138,7 +147,9 @@ def validate_command(
         for name in names:
             size = Path(name).stat().st_size
             with byte_progress(size, Path(name).name, enabled=not quiet) as progress:
-                check = api.check_marc(name, settings, today=day, progress=progress)
+                check = api.check_marc(
+                    name, settings, today=day, progress=progress, jobs=jobs or default_jobs()
+                )
                 for finding in check.findings():
                     severities.add(finding.severity)
                     sink.write(finding)

@@ -37,3 +37,11 @@ max_per_rule_option = click.option(
     show_default=True,
     help="Text format: examples shown per rule and file (0: counts only).",
 )
+
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for large files [default: the number of CPUs].",
+)
