@@ -90,6 +90,7 @@ class Finding:
             "line": loc.line,
             "record_id": loc.record_id,
             "tag": loc.tag,
+            "subfield": loc.subfield,
             "source": loc.source,
         }
         return get_rule(self.code).render({**context, **self.params}, self.value)

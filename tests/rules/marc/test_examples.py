@@ -19,7 +19,7 @@ from erdq.registry import Example, Rule, all_rules
 
 MR_RULES = [r for r in all_rules() if r.family == "MR"]
 # What ``Finding.message`` gives a template besides the finding's parameters.
-RENDER_CONTEXT = {"column", "line", "record_id", "tag", "source", "value"}
+RENDER_CONTEXT = {"column", "line", "record_id", "tag", "subfield", "source", "value"}
 
 
 def _findings(example: Example, tmp_path) -> list:
@@ -68,6 +68,6 @@ def test_bad_example_message_has_every_value(rule, tmp_path) -> None:
 
 
 def test_no_template_names_a_location_field_the_renderer_leaves_out() -> None:
-    # Location.subfield and .offset are data, not template values: pass them as parameters.
+    # Location.offset is data, not a template value: pass it as a parameter.
     left_out = set(Location.__slots__) - RENDER_CONTEXT
     assert {r.code: _fields(r) & left_out for r in MR_RULES if _fields(r) & left_out} == {}

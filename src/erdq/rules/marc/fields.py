@@ -152,7 +152,7 @@ SUBFIELD_REPEATED = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="{tag} ${code_shown} occurs {count} times in one field, but MARC 21 allows it "
+    message="{tag} ${subfield} occurs {count} times in one field, but MARC 21 allows it "
     "once in {tag} ({name}). Merge the texts, or split the field.",
     doc=sections(
         what="Non-repeatable subfields occur at most once in a field (in an 880, as in "
@@ -389,7 +389,6 @@ def check_fields(item: MarcItem, ctx: RecordContext) -> None:
                         ordinal,
                         tag=tag,
                         subfield=first,
-                        code_shown=first,
                         count=second,
                         name=name,
                     )

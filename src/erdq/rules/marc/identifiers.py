@@ -37,7 +37,7 @@ ISBN_INVALID = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.ERROR,
     scope=Scope.ROW,
-    message="020 ${code_shown} {value!r} is not a valid ISBN ({problem}). If the resource "
+    message="020 ${subfield} {value!r} is not a valid ISBN ({problem}). If the resource "
     "itself carries this wrong ISBN, move it to 020 $z (cancelled/invalid ISBN); otherwise "
     "correct it from the resource or the publisher's catalogue.",
     doc=sections(
@@ -62,7 +62,7 @@ ISSN_INVALID = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.ERROR,
     scope=Scope.ROW,
-    message="022 ${code_shown} {value!r} is not a valid ISSN ({problem}). If the resource "
+    message="022 ${subfield} {value!r} is not a valid ISSN ({problem}). If the resource "
     "carries this wrong ISSN, move it to 022 $y (incorrect ISSN; a cancelled one goes in "
     "$z); otherwise correct it from the ISSN Portal.",
     doc=sections(
@@ -85,7 +85,7 @@ ISBD_PUNCTUATION = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.INFO,
     scope=Scope.ROW,
-    message="{tag} ${code_shown} {value!r} ends in the ISBD punctuation {punctuation!r} "
+    message="{tag} ${subfield} {value!r} ends in the ISBD punctuation {punctuation!r} "
     "before the next subfield; the number {canonical} is valid. Nothing is wrong with the "
     "number; remove the punctuation only if your system indexes the subfield as it is.",
     doc=sections(
@@ -112,7 +112,7 @@ ISBN_QUALIFIER = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.INFO,
     scope=Scope.ROW,
-    message="020 ${code_shown} {value!r} carries the qualifier {qualifier!r} after the valid "
+    message="020 ${subfield} {value!r} carries the qualifier {qualifier!r} after the valid "
     "ISBN {canonical}; MARC 21 keeps qualifiers in $q, without parentheses. Write the "
     "field as $a {compact} $q {qualifier_text} instead.",
     doc=sections(
@@ -135,7 +135,7 @@ FORMATTING = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="{tag} ${code_shown} {value!r} holds the valid {kind} {canonical} but {problem}. "
+    message="{tag} ${subfield} {value!r} holds the valid {kind} {canonical} but {problem}. "
     "Write the subfield as {canonical}.",
     doc=sections(
         what="An ISBN or ISSN subfield holds the number only: no spaces inside it, no "
@@ -159,7 +159,7 @@ PLACEHOLDER = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="{tag} ${code_shown} {value!r} is a filler, not a real {kind}, even if its check "
+    message="{tag} ${subfield} {value!r} is a filler, not a real {kind}, even if its check "
     "digit is valid. Remove it, or give the real number.",
     doc=sections(
         what="ISBN and ISSN subfields do not hold repeated-digit fillers such as "
@@ -180,7 +180,7 @@ LINK_INVALID = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="{tag} ${code_shown} {value!r} is not a valid {kind} ({problem}); the link to "
+    message="{tag} ${subfield} {value!r} is not a valid {kind} ({problem}); the link to "
     "the related resource cannot be followed. Correct it from the related record.",
     doc=sections(
         what="In linking entries (760-787), $x holds a valid ISSN and $z a valid ISBN; "
@@ -228,7 +228,7 @@ LINK_SELF = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="{tag} ${code_shown} {value!r} is the record's own {kind} (also in {own_tag} $a): "
+    message="{tag} ${subfield} {value!r} is the record's own {kind} (also in {own_tag} $a): "
     "the link to the {relation} points back at this record. Put the other format's "
     "number in {tag}, or this format's in {own_tag} $a.",
     doc=sections(
@@ -321,9 +321,7 @@ def _check_value(
         return None
     result = check_isbn(value) if family == "ISBN" else check_issn(value)
     ordinal = item.ordinal
-    # The messages name the subfield, and a template sees the location's tag but not its
-    # subfield: the code goes in as a parameter too.
-    where = {"value": value, "tag": tag, "subfield": code, "code_shown": code}
+    where = {"value": value, "tag": tag, "subfield": code}
     if "placeholder" in result.problems:
         ctx.report("MR306", ordinal, **where, kind=family)
         return None
@@ -433,7 +431,6 @@ def check_identifiers(item: MarcItem, ctx: RecordContext) -> None:
                 value=value,
                 tag=tag,
                 subfield=code,
-                code_shown=code,
                 kind=_KIND_NAME[result.kind],
                 own_tag=own_tag,
                 relation="other physical form",
