@@ -24,7 +24,7 @@ from erdq.engine import Check, InputSummary, Progress
 from erdq.errors import ConfigError
 from erdq.findings import Finding
 from erdq.readers.marc import MarcItem, MarcReader
-from erdq.registry import Scope, all_rules, get_rule, resolve_selector
+from erdq.registry import Scope, closest_rule, get_rule, resolve_selector
 from erdq.rules.marc.base import RECORD_CHECKERS, RecordCheck, RecordContext
 from erdq.rules.marc.formats import by_format
 
@@ -198,8 +198,6 @@ _SELECTOR_HINT = (
     "use a MARC rule code (MR301), a prefix (MR, MR3) or a name (marc-isbn-invalid); "
     "`erdq rules --family MR` lists them"
 )
-# Characters typed for the digits they look like: MR1O1 is MR101, MRl04 is MR104.
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "i": "1"})
 
 
 def marc_rule_codes(settings: Settings) -> frozenset[str]:
@@ -212,7 +210,7 @@ def marc_rule_codes(settings: Settings) -> frozenset[str]:
         try:
             resolve_selector(selector)
         except ConfigError:
-            guess = suggest_rule(selector)
+            guess = closest_rule(selector, family="MR")
             raise ConfigError(
                 f"unknown rule selector {selector!r}"
                 + (f"; did you mean {guess!r}?" if guess else ""),
@@ -234,28 +232,3 @@ def marc_rule_codes(settings: Settings) -> frozenset[str]:
 def non_marc_selectors(selectors: Iterable[str]) -> list[str]:
     """The selectors that enable no MARC rule (``KB2`` in ``--select MR3,KB2``)."""
     return [s for s in selectors if not any(c.startswith("MR") for c in resolve_selector(s))]
-
-
-def suggest_rule(selector: str, family: str = "MR") -> str | None:
-    """The rule code, prefix or name a mistyped selector most likely meant.
-
-    Letters typed for digits are read as the digits (``MR1O1`` → ``MR101``); otherwise
-    the code at the smallest edit distance (a swap of two characters counts as one),
-    rules of ``family`` first, or the closest rule name."""
-    from rapidfuzz import fuzz, process
-    from rapidfuzz.distance import OSA
-
-    text = selector.strip()
-    if not text:
-        return None
-    codes = [r.code for r in all_rules()]
-    code_like = len(text) <= 6 and text[:2].isalpha() and not text[2:].isalpha()
-    if code_like:
-        fixed = text[:2].upper() + text[2:].translate(_DIGIT_LOOKALIKES)
-        if any(c.startswith(fixed) for c in codes):
-            return fixed
-        best = min(codes, key=lambda c: (OSA.distance(fixed, c), not c.startswith(family), c))
-        return best if OSA.distance(fixed, best) <= 2 else None
-    names = [r.name for r in all_rules()]
-    match = process.extractOne(text.lower(), names, scorer=fuzz.ratio, score_cutoff=70)
-    return match[0] if match else None

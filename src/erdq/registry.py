@@ -200,17 +200,33 @@ def resolve_selector(selector: str) -> set[str]:
     return matched
 
 
-def closest_rule(selector: str) -> str | None:
-    """The code or name nearest to a mistyped one, for did-you-mean messages."""
-    from rapidfuzz import fuzz, process
+# Characters typed for the digits they look like: MR1O1 is MR101, KBl04 is KB104.
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "i": "1"})
 
-    choices = [*_RULES, *_BY_NAME]
-    match = process.extractOne(
-        selector.upper() if CODE_RE.match(selector.upper().replace("O", "0")) else selector,
-        choices,
-        scorer=fuzz.ratio,
-        score_cutoff=70,
-    )
+
+def closest_rule(selector: str, family: str | None = None) -> str | None:
+    """The rule code, prefix or name a mistyped selector most likely meant, for
+    did-you-mean messages.
+
+    Letters typed for digits are read as the digits (``MR1O1`` → ``MR101``); otherwise
+    the code at the smallest edit distance (a swap of two characters counts as one),
+    rules of ``family`` first, or the closest rule name."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import OSA
+
+    _load_rules()
+    text = selector.strip()
+    if not text:
+        return None
+    codes = sorted(_RULES)
+    if len(text) <= 6 and text[:2].isalpha() and not text[2:].isalpha():
+        fixed = text[:2].upper() + text[2:].translate(_DIGIT_LOOKALIKES)
+        if any(c.startswith(fixed) for c in codes):
+            return fixed
+        preferred = family or fixed[:2]
+        best = min(codes, key=lambda c: (OSA.distance(fixed, c), not c.startswith(preferred), c))
+        return best if OSA.distance(fixed, best) <= 2 else None
+    match = process.extractOne(text.lower(), sorted(_BY_NAME), scorer=fuzz.ratio, score_cutoff=70)
     return match[0] if match else None
 
 
