@@ -32,6 +32,7 @@ from erdq.marc_check import MarcCheck
 from erdq.readers.kbart import KbartRow
 from erdq.readers.marc import MarcItem
 from erdq.registry import get_rule
+from erdq.rules.marc.formats import other_format
 
 if TYPE_CHECKING:
     from erdq.store import Store
@@ -261,7 +262,7 @@ class Audit:
         collection = item.collection
         for event in check.items_and_findings():
             if isinstance(event, MarcItem):
-                if event.record.leader[6:7] not in ("z", "u", "v", "x", "y"):
+                if other_format(event) is None:  # only bibliographic records are scored
                     # MR7xx leaves the score in memo when selected; compute it otherwise.
                     result = event.memo.get("completeness") or completeness.score_record(
                         event.record
