@@ -216,6 +216,7 @@ def main() -> None:
 
     \b
     Example:
+      erdq audit examples/library
       erdq kbart validate examples/library/kbart/*
       erdq rules
       erdq rule KB201
