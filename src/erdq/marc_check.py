@@ -187,6 +187,52 @@ class MarcCheck(Check):
         s.bytes_read = reader.bytes_read
 
 
+class RecordsCheck(MarcCheck):
+    """The MARC record rules over records made in memory (a spreadsheet converted, a print
+    record turned into an e-book record), before they are written.
+
+    ``source`` names what the records came from in the findings; an item's ``ordinal``
+    is the line its finding carries (a spreadsheet row, a record's position in its file).
+    Reader rules (ISO 2709 structure, decoding) do not apply: the records were not read.
+    """
+
+    def __init__(
+        self,
+        source: str,
+        settings: Settings | None = None,
+        *,
+        today: dt.date | Callable[[], dt.date] | None = None,
+    ) -> None:
+        super().__init__(source, settings, today=today, display_path=source)
+        self._ctx = self.context()
+        self._checks = self.record_checks()
+
+    def check(self, item: MarcItem) -> list[Finding]:
+        """The findings for one record (MR124 included when it is not bibliographic)."""
+        self._record_id = item.record_id
+        try:
+            for check in self._checks:
+                check(item, self._ctx)
+        finally:
+            self._record_id = None
+        found = list(map(self._number, self._pending))
+        self._pending.clear()
+        return found
+
+
+def check_records(
+    items: Iterable[MarcItem],
+    settings: Settings | None = None,
+    *,
+    source: str,
+    today: dt.date | Callable[[], dt.date] | None = None,
+) -> Iterator[tuple[MarcItem, list[Finding]]]:
+    """Each record of ``items`` with its findings under the selected MARC rules."""
+    checker = RecordsCheck(source, settings, today=today)
+    for item in items:
+        yield item, checker.check(item)
+
+
 @cache
 def _is_file_level(code: str) -> bool:
     return get_rule(code).scope is Scope.FILE
