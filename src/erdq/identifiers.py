@@ -25,19 +25,31 @@ from stdnum import ean, isbn, issn
 
 __all__ = [
     "FORMAT_PROBLEMS",
+    "OCLC_ORG",
     "PROBLEM_CODES",
+    "SYSTEM_NUMBER_SOFT_PROBLEMS",
     "IdentifierCheck",
+    "Lccn",
+    "SystemNumber",
     "check_identifier",
     "check_isbn",
     "check_issn",
+    "control_number_key",
     "format_isbn13",
     "is_placeholder_isbn",
     "is_placeholder_issn",
     "isbn10",
     "isbn13",
+    "lccn_010a",
     "normalize_isbn",
     "normalize_issn",
+    "normalize_lccn",
+    "oclc_035",
+    "oclc_number",
+    "parse_lccn",
+    "parse_system_number",
     "same_identifier",
+    "system_number_key",
 ]
 
 # Every problem code, in the order ``IdentifierCheck.problems`` lists them.
@@ -390,3 +402,218 @@ def _extra(before: str, after: str) -> str | None:
     if lead and trail:
         return f"{before}…{after}"
     return before if lead else after if trail else None
+
+
+# -- LCCN (Library of Congress Control Number) -------------------------------------------
+#
+# The structure and normalisation are LC's ("LCCN Structure", MARC 21 010 $a, and the
+# info:lccn namespace normalisation): an alphabetic prefix, a year of two digits (before
+# 2001) or four (from 2001), and a serial of six digits, left-padded with zeros when it
+# was written after a hyphen. In 010 $a the prefix is blank-filled on the right to three
+# positions and a pre-2001 number ends in one blank (12 characters); from 2001 the prefix
+# has two positions and there is no trailing blank (12 characters too).
+
+_LCCN_RE = re.compile(r"^([a-z]{0,3})(\d{2}|\d{4})(\d{6})$")
+
+
+class Lccn(NamedTuple):
+    """An LCCN split into its parts: ``prefix`` letters, ``year`` (2 or 4 digits), and
+    the six-digit ``serial``."""
+
+    prefix: str
+    year: str
+    serial: str
+
+    @property
+    def key(self) -> str:
+        """The normalised form used for searching and matching ("85153773")."""
+        return f"{self.prefix}{self.year}{self.serial}"
+
+    @property
+    def marc_010a(self) -> str:
+        """The fixed-position form of MARC 21 010 $a ("   85153773 ", "  2001045944")."""
+        if len(self.year) == 2:
+            return f"{self.prefix:<3}{self.year}{self.serial} "
+        return f"{self.prefix:<2}{self.year}{self.serial}"
+
+
+def parse_lccn(value: str) -> Lccn | None:
+    """The parts of an LCCN written in any usual way ("85-153773", "ms89-1579",
+    "2001045944", "   85153773 "), or None when the value is no LCCN.
+
+    Blanks are removed, a revision after "/" is dropped, and a serial written after a
+    hyphen is padded to six digits, as LC's normalisation says. A four-digit year before
+    2001 is refused (that form began in 2001), as is a prefix of three letters on a number
+    from 2001 on (two positions remain for it then).
+    """
+    text = "".join(value.split()).lower().split("/", 1)[0]
+    if "-" in text:
+        head, _, serial = text.partition("-")
+        if not serial.isdigit() or len(serial) > 6 or "-" in serial:
+            return None
+        text = head + serial.zfill(6)
+    match = _LCCN_RE.match(text)
+    if match is None:
+        return None
+    prefix, year, serial = match.groups()
+    if len(year) == 4 and (int(year) < 2001 or len(prefix) > 2):
+        return None
+    return Lccn(prefix, year, serial)
+
+
+def normalize_lccn(value: str) -> str | None:
+    """The normalised LCCN ("85153773", "2001045944", "ms89001579"), or None."""
+    parsed = parse_lccn(value)
+    return None if parsed is None else parsed.key
+
+
+def lccn_010a(value: str) -> str | None:
+    """The LCCN as MARC 21 010 $a holds it ("   85153773 "), or None when not an LCCN."""
+    parsed = parse_lccn(value)
+    return None if parsed is None else parsed.marc_010a
+
+
+# -- System control numbers (035, 001/003) and OCLC numbers ------------------------------
+#
+# A 035 $a is "(org code)number". The org code is a MARC Organization Code: (OCoLC) is
+# OCLC, (DLC) the Library of Congress, a vendor has its own ((WaSeSS), (EBZ)). OCLC numbers
+# are also written with OCLC's own prefixes: "ocm" + 8 digits, "ocn" + 9 digits, "on" + 10
+# or more, zero-padded, bare (the 001 of an OCLC record, with 003 OCoLC) or inside
+# "(OCoLC)". Leading zeros are not significant, so every form of one OCLC number gives
+# the key ("OCoLC", "12345"). A number under any other org code is that organisation's
+# own and is kept as written (spaces removed): its zeros may be significant, and the same
+# digits under two codes are two different numbers.
+
+OCLC_ORG = "OCoLC"
+# Problems that leave a usable key beside them; any other problem means no key.
+SYSTEM_NUMBER_SOFT_PROBLEMS: frozenset[str] = frozenset(
+    {"prefix-case", "prefix-length", "trailing-text"}
+)
+_ORG_RE = re.compile(r"\s*\(([^()]*)\)\s*(.*)", re.DOTALL)
+_OCLC_BODY_RE = re.compile(r"(ocm|ocn|on)?\s*([0-9]+)(.*)", re.IGNORECASE | re.DOTALL)
+_OCLC_DIGITS = {"ocm": range(8, 9), "ocn": range(9, 10), "on": range(10, 100)}
+
+
+class SystemNumber(NamedTuple):
+    """What a 035 $a (or 001 with its 003) holds: whose number it is, and the number.
+
+    ``org`` is "OCoLC" for every OCLC form, else the organisation code as written;
+    ``number`` is the OCLC number without leading zeros, or another organisation's number
+    with spaces removed. ``key`` is what matching compares; None when the value gives no
+    usable number (a bare number whose owner is unknown, no digits after (OCoLC) ...).
+    """
+
+    raw: str
+    org: str | None
+    number: str | None
+    problems: tuple[str, ...] = ()
+    oclc_prefix: str | None = None  # "ocm", "ocn", "on" as written, lower-cased
+
+    @property
+    def is_oclc(self) -> bool:
+        return self.org == OCLC_ORG
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        if self.org is None or self.number is None:
+            return None
+        if any(p not in SYSTEM_NUMBER_SOFT_PROBLEMS for p in self.problems):
+            return None
+        return (self.org, self.number)
+
+
+def parse_system_number(value: str) -> SystemNumber:
+    """Read a system control number as written in 035 $a (or $z).
+
+    "(OCoLC)ocm00012345", "(OCoLC)12345", "ocm00012345" and "on0000012345" all give
+    ("OCoLC", "12345"); "(DLC)  2001012345" gives ("DLC", "2001012345"); a bare
+    "12345" gives no key ("no-org-code": whose number it is cannot be told).
+    """
+    if not value.strip():
+        return SystemNumber(value, None, None, ("empty",))
+    m = _ORG_RE.fullmatch(value)
+    if m is None:
+        if "(" in value or ")" in value:
+            return SystemNumber(value, None, None, ("bad-org-code",))
+        body = _oclc_body(value.strip(), bare=True)
+        if body is not None:
+            return SystemNumber(value, OCLC_ORG, *body)
+        problem = "no-org-code" if value.strip().isdigit() else "not-a-number"
+        return SystemNumber(value, None, None, (problem,))
+    org, rest = m[1].strip(), m[2].strip()
+    if not org:
+        return SystemNumber(value, None, None, ("bad-org-code",))
+    if org.casefold() == OCLC_ORG.casefold():
+        body = _oclc_body(rest, bare=False)
+        if body is None:
+            return SystemNumber(value, OCLC_ORG, None, ("empty" if not rest else "not-a-number",))
+        number, problems, prefix = body
+        if org != OCLC_ORG:
+            problems = ("prefix-case", *problems)
+        return SystemNumber(value, OCLC_ORG, number, problems, prefix)
+    number = "".join(rest.split())
+    if not number:
+        return SystemNumber(value, org, None, ("empty",))
+    return SystemNumber(value, org, number)
+
+
+def _oclc_body(text: str, *, bare: bool) -> tuple[str, tuple[str, ...], str | None] | None:
+    """(number, problems, prefix) of an OCLC number written with or without ocm/ocn/on.
+
+    Bare (no "(OCoLC)"), only OCLC's own prefixes say the number is OCLC's.
+    """
+    m = _OCLC_BODY_RE.fullmatch(text)
+    if m is None or (bare and m[1] is None):
+        return None
+    prefix = m[1].lower() if m[1] else None
+    digits, after = m[2], m[3].strip()
+    number = digits.lstrip("0")
+    if not number:
+        return None  # all zeros: no OCLC number is 0
+    problems: list[str] = []
+    if prefix is not None and len(digits) not in _OCLC_DIGITS[prefix]:
+        problems.append("prefix-length")
+    if after:
+        problems.append("trailing-text")
+    return number, tuple(problems), prefix
+
+
+def system_number_key(value: str) -> tuple[str, str] | None:
+    """The matching key of a 035 $a value, e.g. ("OCoLC", "12345"); None if unusable."""
+    return parse_system_number(value).key
+
+
+def oclc_number(value: str) -> str | None:
+    """The OCLC number (digits, no leading zeros) a value denotes, else None."""
+    parsed = parse_system_number(value)
+    return parsed.number if parsed.is_oclc and parsed.key is not None else None
+
+
+def control_number_key(control_number: str | None, org_code: str | None) -> SystemNumber | None:
+    """The system number a record's 001 denotes, given its 003.
+
+    With 003 OCoLC the 001 is an OCLC number (ocm/ocn/on and zeros allowed); a 001 in
+    OCLC's own prefixed form without 003 is one too; with another 003 the 001 is that
+    organisation's number. A 001 without 003 and without an OCLC prefix names nobody:
+    None.
+    """
+    number = (control_number or "").strip()
+    org = (org_code or "").strip()
+    if not number:
+        return None
+    if org.casefold() == OCLC_ORG.casefold() or (not org and number[:1].lower() == "o"):
+        body = _oclc_body(number, bare=not org)
+        if body is None:
+            if not org:
+                return None
+            return SystemNumber(number, OCLC_ORG, None, ("not-a-number",))
+        digits, problems, prefix = body
+        return SystemNumber(number, OCLC_ORG, digits, problems, prefix)
+    if not org:
+        return None
+    return SystemNumber(number, org, "".join(number.split()))
+
+
+def oclc_035(number: str) -> str:
+    """The 035 $a form OCLC recommends for an OCLC number: "(OCoLC)" + the digits."""
+    return f"({OCLC_ORG}){number.lstrip('0') or number}"
