@@ -274,7 +274,8 @@ def record_keys(item: MarcItem) -> tuple[dict[str, Any], list[RecordIdentifier]]
         "format": index.leader[6:8].strip() or None,
         "online": online,
         "url": _url(index),
-        "completeness": score_record(index, online=online).score,
+        # The completeness rule (or the caller) may have scored the record already.
+        "completeness": (item.memo.get("completeness") or score_record(index, online=online)).score,
     }
     return keys, record_identifiers(index, online)
 
@@ -418,6 +419,15 @@ class _PkSet:
         low = pk & ((1 << self._SHIFT) - 1)
         return bool(chunk[low >> 3] & (1 << (low & 7)))
 
+    def update(self, other: _PkSet) -> None:
+        """Add every id of ``other``."""
+        for key, bits in other._chunks.items():
+            mine = self._chunks.get(key)
+            if mine is None:
+                self._chunks[key] = bytearray(bits)
+            else:
+                self._chunks[key] = bytearray(a | b for a, b in zip(mine, bits, strict=True))
+
 
 _SERIAL_07 = frozenset("bis")  # leader/07 of a serial or integrating resource
 
@@ -456,6 +466,7 @@ class Linkage:
         title_threshold: float = TITLE_MATCH_THRESHOLD,
         disagree_threshold: float = TITLE_DISAGREE_THRESHOLD,
         close_store: bool = False,
+        kbart_snapshot_id: int | None = None,
     ) -> None:
         import erdq.rules  # noqa: F401  (registers the PF rules)
 
@@ -466,7 +477,11 @@ class Linkage:
         self.title_threshold = title_threshold
         self.disagree_threshold = disagree_threshold
         self.close_store = close_store
+        self.kbart_snapshot_id = kbart_snapshot_id  # None: the collection's latest
         self.summary = LinkSummary(collection, all_records=all_records)
+        # Every record pk the run linked (or passed over for an online record), complete
+        # after the run: what ``unlinked_records`` of a later run may be told.
+        self.linked_records = _PkSet()
         self.active = frozenset(self.settings.codes())
         overrides = self.settings.severity_overrides()
         self._severity = {r.code: overrides.get(r.code, r.severity) for r in all_rules()}
@@ -497,7 +512,9 @@ class Linkage:
     # The three passes ----------------------------------------------------------------
 
     def _run(self, queries: Any) -> Iterator[Link | Finding]:
-        scope = queries.scope(self.collection, all_records=self.all_records)
+        scope = queries.scope(
+            self.collection, all_records=self.all_records, kbart_snapshot_id=self.kbart_snapshot_id
+        )
         s = self.summary
         s.kbart_snapshot_id = scope.kbart_snapshot_id
         s.kbart_source = scope.kbart_source
@@ -505,7 +522,7 @@ class Linkage:
         s.own_snapshot_ids = scope.own_snapshot_ids
         self._sources = dict(scope.sources)
         self._kbart_source = scope.kbart_source
-        linked = _PkSet()
+        linked = self.linked_records
         scratch = Scratch()
         try:
             scratch.table("orphans", _ORPHAN_COLUMNS)
@@ -520,7 +537,22 @@ class Linkage:
                 )
         finally:
             scratch.close()
-        yield from self._record_pass(queries, scope, linked)
+        yield from self._record_pass(queries, scope.own_snapshot_ids, linked)
+
+    def unlinked_records(
+        self, sources: Mapping[int, str], linked: _PkSet | None = None
+    ) -> Iterator[Finding]:
+        """PF102/PF103 for the records of the MARC snapshots ``sources`` (id -> file) that
+        are not in ``linked``: the union of the ``linked_records`` of the runs that may
+        claim them (several KBART files of one collection, or every collection's).
+        ``summary.records`` and ``summary.linked_records`` count them."""
+        self._sources.update(sources)
+        try:
+            with self.store.link_queries() as queries:
+                yield from self._record_pass(queries, tuple(sources), linked or _PkSet())
+        finally:
+            if self.close_store:
+                self.store.close()
 
     def _identifier_pass(
         self, queries: Any, scope: Any, linked: _PkSet, scratch: Scratch
@@ -670,9 +702,11 @@ class Linkage:
             out[pid] = [(round(score, 1), rows[index]) for index, score in best.items()]
         return out
 
-    def _record_pass(self, queries: Any, scope: Any, linked: _PkSet) -> Iterator[Finding]:
+    def _record_pass(
+        self, queries: Any, snapshot_ids: tuple[int, ...], linked: _PkSet
+    ) -> Iterator[Finding]:
         s = self.summary
-        for row in queries.records(scope.own_snapshot_ids):
+        for row in queries.records(snapshot_ids):
             s.records += 1
             if row["record_pk"] in linked:
                 s.linked_records += 1

@@ -1,8 +1,10 @@
 """report.html: one self-contained page (inline CSS and SVG, no script, no network).
 
 An overview first (scores per level, findings by severity and level, top rules,
-collection scorecards with completeness distributions), then drill-downs per collection
-and per rule. Every value taken from the data is HTML-escaped.
+collection scorecards with completeness distributions), the overlap between collections
+with each shared title's union coverage and gaps, then drill-downs per collection (with
+its portfolio ↔ record linkage and example links) and per rule. Every value taken from
+the data is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -258,9 +260,84 @@ def _examples_table(rows: list[dict], with_rule: bool = False) -> str:
             f"<tr>{rule}<td>{escape(Path(str(f['source'])).name)}</td>"
             f"<td>{escape(', '.join(where) or 'file')}</td><td>{escape(field)}</td>"
             f'<td class="value">{escape(f.get("value") or "")}</td>'
-            f"<td>{escape(str(f.get('message') or ''))}</td></tr>"
+            f"<td>{escape(str(f.get('message') or ''))}{_other_level(f.get('link'))}</td></tr>"
         )
     return f"<table>{head}{''.join(body)}</table>"
+
+
+def _other_level(link: dict | None) -> str:
+    """A PF finding's other side: the record of a portfolio finding, or the portfolio of
+    a record finding, where the finding names one."""
+    if not link:
+        return ""
+    parts = []
+    if link.get("portfolio_line") is not None and link.get("record_source"):
+        parts.append(
+            f"portfolio: {escape(str(link.get('portfolio_collection') or ''))} line "
+            f"{_n(link['portfolio_line'])}, {escape(str(link.get('portfolio_title') or ''))}"
+        )
+    elif link.get("portfolio_identifiers"):
+        parts.append(f"portfolio identifiers: {escape(str(link['portfolio_identifiers']))}")
+    if link.get("records"):
+        parts.append(f"records: {escape(str(link['records']))}")
+    if not parts:
+        return ""
+    return f'<br><span class="muted">↔ {"; ".join(parts)}</span>'
+
+
+def _link_rows(rows: list[dict], record_first: bool) -> str:
+    """Example links: a portfolio and its record, or a record and its portfolio."""
+    portfolio = "<th>portfolio (line, title)</th>"
+    record = "<th>record (file, no., 001, title)</th>"
+    head = f"<tr>{record + portfolio if record_first else portfolio + record}<th>key</th></tr>"
+    body = []
+    for r in rows:
+        p = (
+            f"<td>{escape(str(r.get('portfolio_collection') or ''))}"
+            f"{' line ' if r.get('portfolio_collection') else 'line '}"
+            f"{_n(r['portfolio_line'])}: {escape(r['portfolio_title'] or '')}</td>"
+        )
+        rec = (
+            f"<td>{escape(Path(str(r['record_source'])).name)} no. {_n(r['record_ordinal'])}, "
+            f"001 <span class=mono>{escape(r['record_id'] or '—')}</span>: "
+            f"{escape(r['record_title'] or '')}</td>"
+        )
+        key = f"<td>{escape(r['key'])} <span class=mono>{escape(r['identifiers'])}</span></td>"
+        body.append(f"<tr>{rec + p if record_first else p + rec}{key}</tr>")
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _linkage(summary: dict, name: str) -> str:
+    """One collection's linkage counts and example links (nothing when none ran)."""
+    linkage = summary.get("linkage")
+    counts = (linkage or {}).get("collections", {}).get(name)
+    if not counts:
+        return ""
+    out = []
+    if counts["portfolios"]:
+        keys = ", ".join(f"{escape(k)} {_n(v)}" for k, v in counts["by_key"].items())
+        several = counts["several_records"]
+        out.append(
+            f"<p><b>Linkage</b> (against {escape(counts['matched_against'] or '')}): "
+            f"{_n(counts['linked'])} of {_n(counts['portfolios'])} portfolios have a record"
+            f"{f' (by {keys})' if keys else ''}, {_n(counts['unlinked'])} have none"
+            f"{f', {_n(several)} have several' if several else ''}."
+            "</p>"
+        )
+        examples = linkage["examples"].get(name) or []
+        if examples:
+            out.append(_link_rows(examples, record_first=False))
+    if counts["records"]:
+        out.append(
+            f"<p><b>Linkage</b>: {_n(counts['records_linked'])} of {_n(counts['records'])} "
+            f"records have a portfolio, {_n(counts['records_without_portfolio'])} have none "
+            f"({_n(counts['print_records_without_portfolio'])} of them print records, not "
+            "reported).</p>"
+        )
+        examples = linkage["record_examples"].get(name) or []
+        if examples:
+            out.append(_link_rows(examples, record_first=True))
+    return "".join(out)
 
 
 def _overview(summary: dict) -> str:
@@ -363,16 +440,38 @@ def _overlap(summary: dict) -> str:
             for pair, n in list(overlap["by_pair"].items())[:20]
         ]
         out.append("</table>")
-    if overlap["examples"]:
-        out.append("<h3>Examples</h3><table><tr><th>title</th><th>held in (coverage)</th></tr>")
-        for ex in overlap["examples"][:20]:
+    gaps = overlap.get("titles_with_gaps", 0)
+    out.append(
+        f"<p>Union coverage as of {escape(overlap.get('today') or summary['today'])} (embargoes "
+        "applied on that day; open ends run to it): "
+        f"{_n(gaps)} shared title(s) have a gap that no collection covers"
+        f"{'; all are in the “Coverage gaps” worklist' if gaps else ''}.</p>"
+    )
+
+    def rows(examples: list[dict]) -> str:
+        body = [
+            "<table><tr><th>title</th><th>held in (coverage)</th><th>union</th><th>gaps</th></tr>"
+        ]
+        for ex in examples[:20]:
             held = "<br>".join(
                 f"{escape(h['collection'])} ({escape(h['first'] or '?')} – "
-                f"{escape(h['last'] or 'present')})"
+                f"{escape(h['last'] or 'present')}"
+                f"{', embargo ' + escape(h['embargo']) if h.get('embargo') else ''})"
                 for h in ex["holdings"]
             )
-            out.append(f"<tr><td>{escape(ex['title'])}</td><td>{held}</td></tr>")
-        out.append("</table>")
+            body.append(
+                f"<tr><td>{escape(ex['title'])}</td><td>{held}</td>"
+                f"<td>{escape(ex.get('union_text') or '')}</td>"
+                f'<td class="{"warning" if ex.get("gaps") else "muted"}">'
+                f"{escape(ex.get('gaps_text') or 'none')}</td></tr>"
+            )
+        body.append("</table>")
+        return "".join(body)
+
+    if overlap.get("gap_examples"):
+        out.append("<h3>Titles with gaps</h3>" + rows(overlap["gap_examples"]))
+    if overlap["examples"]:
+        out.append("<h3>Examples</h3>" + rows(overlap["examples"]))
     out.append("</section>")
     return "".join(out)
 
@@ -415,6 +514,7 @@ def _collection_drill(summary: dict, tally: Tally) -> str:
                 + escape(", ".join(f"{k} {v:.0%}" for k, v in missing if v))
                 + "</p>"
             )
+        out.append(_linkage(summary, name))
         if not c["by_rule"]:
             out.append('<p class="muted">No findings.</p>')
             continue

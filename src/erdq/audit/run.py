@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 from erdq import __version__, completeness
 from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, run_history
 from erdq.audit.inputs import AuditInput, discover
+from erdq.audit.linkage import PF_CODES, AuditLinkage
 from erdq.audit.overlap import OverlapIndex
 from erdq.audit.tally import LEVEL_ITEMS, Tally, item_score
 from erdq.config import Settings
@@ -29,6 +30,7 @@ from erdq.engine import KbartCheck
 from erdq.errors import InputError
 from erdq.findings import Finding, Severity
 from erdq.marc_check import MarcCheck
+from erdq.model.portfolio import row_to_portfolio
 from erdq.readers.kbart import KbartRow
 from erdq.readers.marc import MarcItem
 from erdq.registry import get_rule
@@ -99,7 +101,9 @@ class Audit:
         self.db = db
         self.use_store = store
         self.tally = Tally()
-        self.overlap = OverlapIndex()
+        self.overlap = OverlapIndex(today=self.today)
+        self.linkage: AuditLinkage | None = None
+        self.linkage_summary: dict[str, object] | None = None
         self.completeness = completeness.BatchCompleteness()
         self.items: dict[tuple[str, str], int] = {}  # (kind, collection) -> rows/records
         self.timings: dict[str, float] = {}
@@ -154,10 +158,21 @@ class Audit:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         findings_path = self.out_dir / FINDINGS
         t = time.perf_counter()
-        with replacing(findings_path, encoding="utf-8", newline="\n") as out:
-            for item in found:
-                self.inputs.append(self._check(item, out))
-        self.timings["check"] = round(time.perf_counter() - t, 3)
+        kinds = {i.kind for i in found if i.audited}
+        if {"kbart", "marc"} <= kinds and set(PF_CODES) & self.settings.codes():
+            self.linkage = AuditLinkage(self.settings, self.today, self.out_dir)
+        try:
+            with replacing(findings_path, encoding="utf-8", newline="\n") as out:
+                for item in found:
+                    self.inputs.append(self._check(item, out))
+                self.timings["check"] = round(time.perf_counter() - t, 3)
+                if self.linkage is not None:
+                    t = time.perf_counter()
+                    self._link(out)
+                    self.timings["linkage"] = round(time.perf_counter() - t, 3)
+        finally:
+            if self.linkage is not None:
+                self.linkage.close()
         previous: PreviousRun | None = None
         if store is None:
             summary = self._summary(found, None, [], None)
@@ -183,6 +198,7 @@ class Audit:
                 self.out_dir,
                 self._collections(found),
                 previous.fingerprints if previous else None,
+                self.overlap.gap_titles,
             )
         )
         self.timings["worklists"] = round(time.perf_counter() - t, 3)
@@ -227,8 +243,34 @@ class Audit:
         entry["seconds"] = round(time.perf_counter() - t, 3)
         return entry
 
-    def _write(self, finding: Finding, out: IO[str], collection: str) -> None:
+    def _link(self, out: IO[str]) -> None:
+        """PF findings of the portfolios and records read, and the linkage counts."""
+        linkage = self.linkage
+        assert linkage is not None
+        per_input = {str(e["path"]): e for e in self.inputs}
+        for finding, collection, context in linkage.findings():
+            self._write(finding, out, collection, link=context)
+            entry = per_input.get(finding.location.source)
+            if entry is not None:
+                entry["findings"] = int(entry["findings"]) + 1  # type: ignore[call-overload]
+        self.linkage_summary = {
+            "collections": {
+                name: counts.as_dict() for name, counts in sorted(linkage.counts.items())
+            },
+            "examples": {k: v for k, v in sorted(linkage.examples.items())},
+            "record_examples": {k: v for k, v in sorted(linkage.record_examples.items())},
+        }
+
+    def _write(
+        self,
+        finding: Finding,
+        out: IO[str],
+        collection: str,
+        link: dict[str, object] | None = None,
+    ) -> None:
         row = finding.to_dict()
+        if link is not None:
+            row["link"] = {k: v for k, v in link.items() if v is not None}
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.tally.add(finding, row, collection)
 
@@ -241,11 +283,21 @@ class Audit:
             display_path=item.path,
         )
         collection = item.collection
+        linkage = self.linkage
+        if linkage is not None:
+            linkage.start_file(item.path, collection, "kbart")
         for event in check.events():
             if isinstance(event, KbartRow):
-                self.overlap.add(collection, event.values)
+                if linkage is None:
+                    self.overlap.add(collection, event.values)
+                    continue
+                portfolio = row_to_portfolio(event.values, collection, event.line)
+                linkage.add_portfolio(portfolio)
+                self.overlap.add(collection, event.values, portfolio.coverage)
             else:
                 self._write(event, out, collection)
+        if linkage is not None:
+            linkage.end_file()
         s = check.summary
         entry.update(sha256=s.sha256, rows=s.rows, encoding=s.encoding)
         key = ("kbart", collection)
@@ -260,6 +312,9 @@ class Audit:
             display_path=item.path,
         )
         collection = item.collection
+        linkage = self.linkage
+        if linkage is not None:
+            linkage.start_file(item.path, collection, "marc")
         for event in check.items_and_findings():
             if isinstance(event, MarcItem):
                 if other_format(event) is None:  # only bibliographic records are scored
@@ -267,9 +322,14 @@ class Audit:
                     result = event.memo.get("completeness") or completeness.score_record(
                         event.record
                     )
+                    event.memo["completeness"] = result  # record_keys reuses it
                     self.completeness.add(result, collection=collection)  # type: ignore[arg-type]
+                    if linkage is not None:
+                        linkage.add_record(event)
             else:
                 self._write(event, out, collection)
+        if linkage is not None:
+            linkage.end_file()
         s = check.summary
         entry.update(
             sha256=s.sha256,
@@ -374,6 +434,7 @@ class Audit:
                 },
             },
             "overlap": self.overlap.result(),
+            "linkage": self.linkage_summary,
             "comparison": comparison,
             "trend": trend,  # earlier runs in the store, oldest first
         }

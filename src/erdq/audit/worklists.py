@@ -2,7 +2,10 @@
 
 The knowledge-base team gets KBART findings, cataloguing the MARC ones, and linkage the
 portfolio-record ones, errors first, then warnings, then information, each in file order.
-Each row carries the rule's "how to fix" text. Cells that begin
+Each row carries the rule's "how to fix" text; a linkage row also names the portfolio
+and the record it is about (the finding's ``link`` object). The knowledge-base team gets
+a second sheet, the coverage gaps of titles held in several collections (one row per
+title, from ``erdq.audit.overlap``: these are not findings of a rule). Cells that begin
 with =, +, -, @ are neutralised (``erdq.report.findings.spreadsheet_safe``) so a
 spreadsheet never runs record data, and characters XML cannot hold are shown escaped.
 """
@@ -44,7 +47,60 @@ COLUMNS = (
     "how_to_fix",
     "fingerprint",
 )
-_WIDTHS = {"message": 70, "how_to_fix": 60, "value": 30, "source": 30, "name": 28}
+# The linkage sheet: the portfolio and the record first, then the finding.
+LINKAGE_COLUMNS = (
+    "status",
+    "severity",
+    "code",
+    "name",
+    "portfolio_collection",
+    "portfolio_title",
+    "portfolio_identifiers",
+    "portfolio_line",
+    "record_file",
+    "record_ordinal",
+    "record_001",
+    "record_title",
+    "match_key",
+    "identifiers",
+    "records",
+    "collection",
+    "source",
+    "value",
+    "message",
+    "how_to_fix",
+    "fingerprint",
+)
+GAP_SHEET = ("coverage-gaps", "Coverage gaps")
+GAP_COLUMNS = (
+    "title",
+    "identifiers",
+    "collections",
+    "holdings",
+    "union",
+    "gaps",
+    "gap_days",
+    "how_to_fix",
+)
+GAP_HINT = (
+    "No collection covers these dates of a title the library holds in several: check each "
+    "package's coverage with the provider (a KBART line may be missing or cut short), "
+    "then correct the KBART file or license the missing years."
+)
+_WIDTHS = {
+    "message": 70,
+    "how_to_fix": 60,
+    "value": 30,
+    "source": 30,
+    "name": 28,
+    "portfolio_title": 40,
+    "record_title": 40,
+    "record_file": 30,
+    "title": 40,
+    "holdings": 60,
+    "union": 30,
+    "gaps": 30,
+}
 MAX_HINT = 500
 SHEET_ROWS = 1_048_576  # Excel's limit per sheet, header included
 
@@ -82,9 +138,17 @@ def _cell(value: object) -> object:
     return value
 
 
+def columns_of(team: str) -> tuple[str, ...]:
+    return LINKAGE_COLUMNS if team == "linkage" else COLUMNS
+
+
 def worklist_row(finding: dict, collection: str, status: str) -> dict[str, object]:
+    link = finding.get("link") or {}
     return {
         **{k: finding.get(k) for k in COLUMNS},
+        **{k: link.get(k) for k in LINKAGE_COLUMNS if k in link},
+        "record_file": link.get("record_source"),
+        "record_001": link.get("record_001"),
         "status": status,
         "collection": collection,
         "how_to_fix": fix_hint(str(finding["code"])),
@@ -96,10 +160,12 @@ def write_worklists(
     out_dir: Path,
     collections: dict[str, str],
     previous: Collection[str] | None,
+    gap_titles: list[dict[str, object]] | None = None,
 ) -> dict[str, Path]:
     """worklists.xlsx and worklist-<team>.csv from findings.jsonl; returns the paths.
     ``previous``: the previous run's fingerprints, for each row's status (new or
-    persisting); None when there is no previous run, and the status is left empty."""
+    persisting); None when there is no previous run, and the status is left empty.
+    ``gap_titles``: the coverage-gap rows (``OverlapIndex.gap_titles``)."""
     from erdq.audit.run import replacing
 
     workbook = Workbook(write_only=True)
@@ -114,11 +180,7 @@ def write_worklists(
         if key in sheets:  # the full sheet gets its filter before the next one starts
             _filter(sheets[key], counts[key])
         title = titles[key] if parts[key] == 1 else f"{titles[key]} ({parts[key]})"
-        sheet = workbook.create_sheet(title)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(COLUMNS, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 14)
-        sheet.append(list(COLUMNS))
+        sheet = _new_sheet(workbook, title, columns_of(key))
         sheets[key] = sheet
         counts[key] = 0
 
@@ -128,7 +190,7 @@ def write_worklists(
             new_sheet(key)
             path = out_dir / f"worklist-{key}.csv"
             fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+            writer = csv.DictWriter(fh, fieldnames=columns_of(key), lineterminator="\n")
             writer.writeheader()
             writers[key] = writer
             paths[f"csv-{key}"] = path
@@ -143,11 +205,13 @@ def write_worklists(
                 # of its own; the CSV holds every row in one file.
                 parts[team] += 1
                 new_sheet(team)
-            sheets[team].append([_cell(row[c]) for c in COLUMNS])
-            writers[team].writerow({c: spreadsheet_safe(row[c]) for c in COLUMNS})
+            columns = columns_of(team)
+            sheets[team].append([_cell(row.get(c)) for c in columns])
+            writers[team].writerow({c: spreadsheet_safe(row.get(c)) for c in columns})
             counts[team] += 1
         for key, _ in TEAMS:
             _filter(sheets[key], counts[key])
+        paths.update(_gap_sheet(workbook, out_dir, gap_titles or [], stack))
         xlsx = out_dir / "worklists.xlsx"
         with replacing(xlsx, "wb") as out:
             workbook.save(out)
@@ -155,8 +219,43 @@ def write_worklists(
     return paths
 
 
+def _new_sheet(workbook: Workbook, title: str, columns: tuple[str, ...]):
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 14)
+    sheet.append(list(columns))
+    sheet.erdq_columns = len(columns)  # for its filter
+    return sheet
+
+
 def _filter(sheet, rows: int) -> None:
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{rows + 1}"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.erdq_columns)}{rows + 1}"
+
+
+def _gap_sheet(
+    workbook: Workbook, out_dir: Path, rows: list[dict[str, object]], stack: ExitStack
+) -> dict[str, Path]:
+    """The knowledge-base team's coverage gaps, largest first (rows fit one sheet: one per
+    title held in several collections)."""
+    from erdq.audit.run import replacing
+
+    key, title = GAP_SHEET
+    sheet = _new_sheet(workbook, title, GAP_COLUMNS)
+    path = out_dir / f"worklist-{key}.csv"
+    fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
+    writer = csv.DictWriter(fh, fieldnames=GAP_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    shown = rows[: SHEET_ROWS - 1]  # largest gap first (OverlapIndex.result)
+    for row in shown:
+        full = {**row, "how_to_fix": GAP_HINT}
+        sheet.append([_cell(full.get(c)) for c in GAP_COLUMNS])
+    for row in rows:
+        writer.writerow(
+            {c: spreadsheet_safe({**row, "how_to_fix": GAP_HINT}.get(c)) for c in GAP_COLUMNS}
+        )
+    _filter(sheet, len(shown))
+    return {f"csv-{key}": path}
 
 
 def _by_severity(findings_path: Path) -> Iterator[dict]:

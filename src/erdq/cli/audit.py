@@ -120,7 +120,10 @@ def audit_command(
     """Audit a library's e-resource files: KBART and MARC, every level, one report.
 
     Files are recognised by their content (folders are walked); anything that cannot be
-    audited is listed with the reason. A file's collection is its file name. Writes
+    audited is listed with the reason. A file's collection is its file name (or what
+    [collections] in erdq.toml names). Portfolios are linked to records (PF rules): a
+    collection with KBART and MARC files of its own to its own records, others to every
+    record. Titles held in several collections get their union coverage and gaps. Writes
     report.html, findings.jsonl, summary.json, worklists.xlsx and worklist-<team>.csv
     into --out. The run is kept in the workspace store (--db) and compared with the
     previous run there: findings new, persisting and fixed, and a trend over earlier runs.

@@ -140,10 +140,26 @@ class LinkQueries:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def scope(self, collection: str, *, all_records: bool = False) -> LinkScope:
+    def scope(
+        self, collection: str, *, all_records: bool = False, kbart_snapshot_id: int | None = None
+    ) -> LinkScope:
+        """What a run reads: the collection's latest KBART snapshot, or ``kbart_snapshot_id``
+        (one of its snapshots: a collection delivered as several KBART files)."""
         conn = self.conn
         cid = collection_id(conn, collection)
-        kbart = latest_kbart_snapshot(conn, cid)
+        kbart = kbart_snapshot_id
+        if kbart is None:
+            kbart = latest_kbart_snapshot(conn, cid)
+        else:
+            owner = conn.execute(
+                select(snapshots.c.collection_id).where(
+                    snapshots.c.id == kbart_snapshot_id, snapshots.c.kind == "kbart"
+                )
+            ).scalar()
+            if owner != cid:
+                raise StoreError(
+                    f"snapshot {kbart_snapshot_id} is no KBART snapshot of {collection!r}"
+                )
         if kbart is None:
             raise StoreError(
                 f"{collection!r} has no KBART snapshot to link",
