@@ -455,3 +455,146 @@ def audit(
 
 
 __all__ += ["audit"]
+
+
+# -- batch cataloguing --------------------------------------------------------------------
+
+
+def edit_marc(
+    source: str | Path,
+    rules: str | Path | object,
+    target: str | Path | None = None,
+    *,
+    to: str | None = None,
+    progress: Callable[[int], None] | None = None,
+):
+    """Apply a rules file (its path, or a loaded ``erdq.cataloguing.edit.RuleSet``) to one
+    MARC file into ``target`` (None: a dry run that writes nothing; ``to`` may still name
+    the output format, so that what it cannot hold is reported). Iterate the result's
+    ``events()`` once, then read its ``summary``."""
+    from erdq.cataloguing.edit import edit_records
+
+    p = Path(source)
+    if p.is_dir():
+        raise InputError(f"{p} is a folder, not a MARC file", hint="name the files inside it")
+    return edit_records(p, rules, target, to=to, progress=progress)  # type: ignore[arg-type]
+
+
+__all__ += ["edit_marc"]
+
+
+def load_mapping(path: str | Path):
+    """A spreadsheet ↔ MARC mapping file, checked (``ConfigError`` names the bad key)."""
+    from erdq.cataloguing.mapping import load_mapping as load
+
+    return load(path)
+
+
+def excel_to_marc(
+    source: str | Path,
+    mapping,
+    target: str | Path,
+    *,
+    sheet: str | None = None,
+    settings: Settings | None = None,
+    today: Today = None,
+    check_marc: bool = True,
+):
+    """Convert a spreadsheet title list (.xlsx or CSV) into the MARC file ``target`` as
+    ``mapping`` (a path or a loaded mapping) says; iterate the result's ``events()`` once
+    (each row's record and findings: spreadsheet damage, then the MARC rules unless
+    ``check_marc`` is false), then read ``check.result``."""
+    from erdq.cataloguing.excel2marc import convert_file
+
+    p = Path(source)
+    if p.is_dir():
+        raise InputError(f"{p} is a folder, not a spreadsheet", hint="name the file inside it")
+    if isinstance(mapping, str | Path):
+        mapping = load_mapping(mapping)
+    return convert_file(
+        p, mapping, target, sheet=sheet, settings=settings, today=today, check_marc=check_marc
+    )
+
+
+def marc_to_excel(source: str | Path, mapping, target: str | Path, *, sheet_name: str = "Records"):
+    """Write the records of a MARC file to the workbook ``target`` with ``mapping``'s
+    columns, keeping what the mapping does not hold, so that ``excel_to_marc`` of the
+    unedited sheet gives the same records back; returns the workbook's summary."""
+    from erdq.cataloguing.marc2excel import write_workbook
+
+    if isinstance(mapping, str | Path):
+        mapping = load_mapping(mapping)
+    return write_workbook(source, mapping, target, sheet_name=sheet_name)
+
+
+def print_to_ebook(
+    source: str | Path,
+    target: str | Path,
+    *,
+    kbart: str | Path | None = None,
+    agency: str | None = None,
+    id_prefix: str = "e",
+    link_note: str | None = None,
+    print_isbns_in_020z: bool = True,
+    profile: str = "provider-neutral",
+    jobs: int = 1,
+    detail: bool = True,
+    progress: Callable[[int], None] | None = None,
+):
+    """Derive provider-neutral e-book records from the print records of ``source`` into
+    ``target``, e-ISBNs and links from the matching rows of ``kbart``; iterate the
+    result's ``results()`` once (each record's changes and problems), then read its
+    ``summary``. ``detail`` False with ``jobs`` > 1 sends counts back, not changes."""
+    from erdq.cataloguing.print2e import Options
+    from erdq.cataloguing.print2e_run import Print2eRun
+
+    p = Path(source)
+    if p.is_dir():
+        raise InputError(f"{p} is a folder, not a MARC file", hint="name the files inside it")
+    options = Options(
+        agency=agency,
+        id_prefix=id_prefix,
+        print_isbns_in_020z=print_isbns_in_020z,
+        link_note=link_note,
+        profile=profile,
+    )
+    return Print2eRun(
+        p, target, options=options, kbart=kbart, jobs=jobs, detail=detail, progress=progress
+    )
+
+
+__all__ += ["excel_to_marc", "load_mapping", "marc_to_excel", "print_to_ebook"]
+
+
+def match_marc(
+    incoming: str | Path,
+    existing: str | Path,
+    *,
+    keep: Iterable[str] = (),
+    title_threshold: float | None = None,
+    merge_to: str | Path | None = None,
+    progress: Progress | None = None,
+    index_progress: Progress | None = None,
+):
+    """Match a vendor's update file against the catalogue's records: iterate the result's
+    ``entries()`` once (one plan entry per incoming record: new, update, unchanged,
+    multiple-match or conflict, with the matched records, key and reason), then read its
+    ``summary``. ``merge_to`` names a MARC file for new records and merged updates, which
+    keep the catalogue's 001/003 and local fields (9XX, 590 and ``keep``)."""
+    from erdq.cataloguing.match import TITLE_THRESHOLD, MatchRun
+
+    for p in (Path(incoming), Path(existing)):
+        if p.is_dir():
+            raise InputError(f"{p} is a folder, not a MARC file", hint="name the files inside it")
+    return MatchRun(
+        incoming,
+        existing,
+        keep=keep,
+        title_threshold=TITLE_THRESHOLD if title_threshold is None else title_threshold,
+        merge_to=merge_to,
+        progress=progress,
+        index_progress=index_progress,
+    )
+
+
+__all__ += ["match_marc"]

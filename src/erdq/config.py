@@ -13,12 +13,16 @@ KB504 = "info"
 [tool.erdq.collections]         # which collection (and vendor) a file belongs to
 "kbart/Wiley*.txt" = { name = "Wiley Journals", vendor = "Wiley" }
 "marc/springer_*.mrc" = "Springer eBooks"
+[tool.erdq.cataloguing]         # records erdq makes or merges
+agency = "UkOxU"                # MARC organization code: 040 $d and 003 of converted records
+local-fields = ["541", "561"]   # kept from the catalogue when a vendor update is merged
 ```
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,7 +40,11 @@ _KNOWN_KEYS = {
     "severity",
     "per-source-ignores",
     "collections",
+    "cataloguing",
 }
+_CATALOGUING_KEYS = {"agency", "local-fields"}
+# A MARC organization code (DLC, UkOxU) or an ISIL (DE-101): letters first, no blanks.
+AGENCY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9:\-]{1,15}$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,10 @@ class Settings:
     per_source_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # file pattern -> (collection name, vendor or None), first match wins
     collections: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+    # [cataloguing]: the library's MARC organization code, and the tags (or patterns
+    # such as 69X) a vendor update must not overwrite, beside 9XX and 590
+    agency: str | None = None
+    local_fields: tuple[str, ...] = ()
     source: str | None = None  # the file the settings came from, for messages
 
     def codes(self) -> set[str]:
@@ -123,6 +135,8 @@ class Settings:
             severity=self.severity,
             per_source_ignores=self.per_source_ignores,
             collections=self.collections,
+            agency=self.agency,
+            local_fields=self.local_fields,
             source=self.source,
         )
 
@@ -168,6 +182,44 @@ def _collections(raw: object, where: str) -> dict[str, tuple[str, str | None]]:
     return out
 
 
+def check_agency(value: str, where: str) -> str:
+    """``value`` when it is a MARC organization code or ISIL; ``ConfigError`` otherwise."""
+    if not AGENCY_RE.match(value):
+        raise ConfigError(
+            f"{where}: {value!r} is not a MARC organization code",
+            hint="letters, digits and hyphens, starting with a letter: DLC, UkOxU, DE-101",
+        )
+    return value
+
+
+def _cataloguing(raw: object, where: str) -> dict[str, object]:
+    example = 'agency = "UkOxU" and local-fields = ["541", "69X"]'
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{where}: [cataloguing] must be a table", hint=example)
+    unknown = set(raw) - _CATALOGUING_KEYS
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) in [cataloguing]: {', '.join(sorted(map(repr, unknown)))}",
+            hint=f"known keys: {', '.join(sorted(_CATALOGUING_KEYS))}",
+        )
+    out: dict[str, object] = {}
+    if "agency" in raw:
+        if not isinstance(raw["agency"], str):
+            raise ConfigError(f"{where}: cataloguing.agency must be a string", hint=example)
+        out["agency"] = check_agency(raw["agency"], f"{where}: cataloguing.agency")
+    if "local-fields" in raw:
+        tags = _as_list(raw["local-fields"], "cataloguing.local-fields", where)
+        bad = [t for t in tags if not re.fullmatch(r"[0-9X.]{3}", t.strip().upper())]
+        if bad:
+            raise ConfigError(
+                f"{where}: cataloguing.local-fields: {', '.join(map(repr, bad))} "
+                "is not a tag or a tag pattern",
+                hint="three characters each: 541, 69X",
+            )
+        out["local_fields"] = tuple(t.strip().upper() for t in tags)
+    return out
+
+
 def settings_from_mapping(data: Mapping[str, object], where: str = "configuration") -> Settings:
     unknown = set(data) - _KNOWN_KEYS
     if unknown:
@@ -206,6 +258,7 @@ def settings_from_mapping(data: Mapping[str, object], where: str = "configuratio
             str(k): _as_list(v, f"per-source-ignores.{k}", where) for k, v in psi_raw.items()
         },
         collections=_collections(data.get("collections", {}), where),
+        **_cataloguing(data.get("cataloguing", {}), where),
         source=where,
     )
     # Resolve every selector now so a typo fails at start-up, not after an hour's run.

@@ -475,7 +475,7 @@ class MarcConversion:
             return
         events: list[Event] = []
         leader = str(record.leader)
-        source = _written_as_utf8_from(item)  # before a repair sets leader/09
+        source = written_as_utf8_from(item)  # before a repair sets leader/09
         repairs = safe_repairs(item) if self.repair_encoding else []
         events.extend(RepairedValue(*where, repair) for repair in repairs)
         if source is not None:
@@ -507,7 +507,7 @@ class MarcConversion:
         yield from events
 
 
-def _written_as_utf8_from(item: MarcItem) -> str | None:
+def written_as_utf8_from(item: MarcItem) -> str | None:
     """Why the record needs leader/09 'a' to be written as erdq writes it (UTF-8): the
     encoding its text was decoded from when that was not UTF-8 or plain ASCII, or
     ``UTF8_UNDER_MARC8`` for letters in UTF-8 under a MARC-8 leader (case BR-042: the

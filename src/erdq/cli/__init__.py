@@ -227,12 +227,16 @@ def _register() -> None:
     from erdq.cli import (
         audit,
         availability,
+        excel,
         holdings,
         imports,
         kbart,
         link,
         logs,
         marc,
+        marc_edit,
+        marc_match,
+        print2e,
         report,
         resolve,
         rules,
@@ -244,6 +248,8 @@ def _register() -> None:
     main.add_command(rules.rule_command)
     main.add_command(kbart.kbart_group)
     main.add_command(marc.marc_group)
+    marc.marc_group.add_command(marc_edit.edit_command)
+    marc.marc_group.add_command(marc_match.match_command)
     main.add_command(imports.import_group)
     main.add_command(link.link_command)
     main.add_command(resolve.resolve_command)
@@ -253,6 +259,9 @@ def _register() -> None:
     main.add_command(logs.logs_group)
     main.add_command(holdings.holdings_group)
     main.add_command(availability.availability_command)
+    main.add_command(excel.excel2marc_command)
+    main.add_command(excel.marc2excel_command)
+    main.add_command(print2e.print2e_command)
 
 
 _register()

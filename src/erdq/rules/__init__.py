@@ -1,3 +1,3 @@
 """Rule families. Importing a family registers its rules and checkers."""
 
-from erdq.rules import holdings, kbart, marc, portfolio  # noqa: F401
+from erdq.rules import holdings, kbart, marc, portfolio, vendor  # noqa: F401

@@ -1,0 +1,327 @@
+"""MARC records → a workbook that ``excel2marc`` turns back into the same records.
+
+Each record becomes one row. A mapping spec *claims* the fields it could have made
+(``FieldSpec.match``) and its columns get their values; everything else stays
+verbatim in ``marc:fields`` (MarcEdit mnemonic lines), with ``marc:leader`` when the
+leader is not the mapping's, ``marc:omit`` for constant fields the record lacks and
+``marc:order`` when the fields are not in the order ``excel2marc`` would give. Claims are
+checked by running the row forwards exactly as ``excel2marc`` will (cleaning included):
+a spec whose output differs gives its fields back to ``marc:fields``. A last check
+compares the whole rebuilt record; if it differs, the record is kept wholly in
+``marc:fields``, which is always lossless. So an unedited sheet converts back to the
+same records, whatever the mapping covers.
+
+Cells are text cells (an ISBN keeps its zeros; nothing is a number or date). A value
+Excel would run as a formula gets an apostrophe (``spreadsheet.neutralise``, undone by
+``excel2marc``) and the quote-prefix style, so that editing the cell keeps it text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pymarc
+
+from erdq.cataloguing.cells import clean
+from erdq.cataloguing.excel2marc_rows import (
+    EXTRA_MARK,
+    FIELDS_COLUMN,
+    LEADER_COLUMN,
+    MARC_COLUMNS,
+    OMIT_COLUMN,
+    ORDER_COLUMN,
+    arrange,
+    parse_mrk_lines,
+)
+from erdq.cataloguing.mapping import MarcMapping
+from erdq.cataloguing.spreadsheet import FORMULA_ONLY, needs_guard, neutralise
+from erdq.readers.marc import MarcReader
+from erdq.readers.mrk import write_mrk
+
+MAX_ROUNDS = 12
+_COMPUTED = (slice(0, 5), slice(12, 17))  # leader parts the writer computes
+
+
+def _key(fld: pymarc.Field) -> tuple:
+    if fld.control_field:
+        return (fld.tag, fld.data)
+    subs = tuple((s.code, s.value) for s in fld.subfields)
+    return (fld.tag, fld.indicator1 or " ", fld.indicator2 or " ", subs)
+
+
+def _leader_core(leader: str) -> str:
+    text = str(leader)
+    return text[5:12] + text[17:]
+
+
+@dataclass
+class Row:
+    cells: dict[str, str]
+    fully_mapped: bool
+
+
+class RowMaker:
+    """Turns records into rows for one mapping."""
+
+    def __init__(self, mapping: MarcMapping, today: dt.date | None = None) -> None:
+        self.mapping = mapping
+        self.today = today or dt.date.today()
+        self.columns = mapping.column_names
+
+    def row(self, record: pymarc.Record) -> Row:
+        fields = list(record.fields)
+        claims = self._claim(fields)
+        omit: set[str] = set()
+        for _ in range(MAX_ROUNDS):
+            cells = self._cells(fields, claims)
+            changed = self._verify(fields, claims, cells, omit)
+            if not changed:
+                break
+        cells = self._cells(fields, claims)
+        row = self._finish(record, fields, claims, cells, omit)
+        if row is not None and self._rebuilds(record, row.cells):
+            return row
+        return self._verbatim(record)
+
+    # -- claiming ---------------------------------------------------------------------
+
+    def _claim(self, fields: list[pymarc.Field]) -> dict[int, list[tuple[int, dict]]]:
+        claims: dict[int, list[tuple[int, dict]]] = {}
+        taken: set[int] = set()
+        for i, spec in enumerate(self.mapping.fields):
+            got_any = False
+            for p, fld in enumerate(fields):
+                if p in taken or fld.tag != spec.tag:
+                    continue
+                found = spec.match(fld)
+                if found is None:
+                    continue
+                claims.setdefault(i, []).append((p, found))
+                taken.add(p)
+                got_any = True
+                if not spec.repeat:
+                    break
+            if not got_any:
+                claims.pop(i, None)
+        return claims
+
+    def _values(self, claims: dict[int, list[tuple[int, dict]]]) -> dict[str, list[str]] | None:
+        values: dict[str, list[str]] = {}
+        for i, taken in sorted(claims.items()):
+            spec = self.mapping.fields[i]
+            for column, text in self._merged(spec.repeat, taken).items():
+                new = text.split("\x1f")
+                old = values.get(column)
+                if old is not None and old != new:
+                    return None
+                values[column] = new
+        return values
+
+    @staticmethod
+    def _merged(repeat: str | None, taken: list[tuple[int, dict]]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for _, found in taken:
+            for column, text in found.items():
+                if column == repeat and column in out:
+                    out[column] += "\x1f" + text
+                else:
+                    out.setdefault(column, text)
+        return out
+
+    def _cells(self, fields, claims) -> dict[str, str]:
+        values = self._values(claims)
+        while values is None:  # two specs disagree on a column: drop the later claim
+            claims.pop(max(claims))
+            values = self._values(claims)
+        cells = {}
+        for column, texts in values.items():
+            delimiter = self.mapping.column(column).split
+            cells[column] = (delimiter or "").join(texts) if delimiter else texts[0]
+        return cells
+
+    def _forward(self, cells: dict[str, str], omit: Iterable[str]) -> list[tuple[int, list]]:
+        values: dict[str, list[str]] = {}
+        for column, text in cells.items():
+            guarded = text.lstrip("'").startswith("=")  # written with a guard, read as data
+            cleaned = clean(self.mapping.column(column), text, literal=guarded)
+            if cleaned.values:
+                values[column] = cleaned.values
+        return self.mapping.build(values, self.today, frozenset(omit))
+
+    def _verify(self, fields, claims, cells, omit: set[str]) -> bool:
+        changed = False
+        for i, made in self._forward(cells, omit):
+            mine = [fields[p] for p, _ in claims.get(i, [])]
+            if [_key(f) for f in made] == [_key(f) for f in mine]:
+                continue
+            changed = True
+            tag = self.mapping.fields[i].tag
+            if made and not mine:
+                # The row would make a field the record lacks: leave the tag out.
+                omit.add(tag)
+                for j in [j for j in claims if self.mapping.fields[j].tag == tag]:
+                    claims.pop(j)
+            else:
+                claims.pop(i, None)
+        return changed
+
+    # -- the row ----------------------------------------------------------------------
+
+    def _finish(self, record, fields, claims, cells, omit) -> Row | None:
+        claimed = {p for taken in claims.values() for p, _ in taken}
+        extras = [f for p, f in enumerate(fields) if p not in claimed]
+        out = {c: cells.get(c, "") for c in self.columns}
+        lines = _mrk_lines(extras)
+        if lines is None:
+            return None
+        out[FIELDS_COLUMN] = lines
+        leader = str(record.leader)
+        out[LEADER_COLUMN] = (
+            "" if _leader_core(leader) == _leader_core(self.mapping.leader) else leader
+        )
+        out[OMIT_COLUMN] = " ".join(sorted(omit))
+        tokens = [f.tag + ("" if p in claimed else EXTRA_MARK) for p, f in enumerate(fields)]
+        built = [fields[p] for i in sorted(claims) for p, _ in claims[i]]
+        canonical = arrange(built, extras, [])
+        out[ORDER_COLUMN] = "" if canonical == fields else " ".join(tokens)
+        return Row(out, not extras)
+
+    def _rebuilds(self, record: pymarc.Record, cells: dict[str, str]) -> bool:
+        """Whether excel2marc gives ``record`` back from these cells."""
+        omit = cells.get(OMIT_COLUMN, "").split()
+        built = [f for _, made in self._forward(cells, omit) for f in made]
+        extras = parse_mrk_lines(cells.get(FIELDS_COLUMN, ""))
+        if extras is None:
+            return False
+        fields = arrange(built, extras, cells.get(ORDER_COLUMN, "").split())
+        leader = cells.get(LEADER_COLUMN) or self.mapping.leader
+        if _leader_core(leader) != _leader_core(str(record.leader)):
+            return False
+        return [_key(f) for f in fields] == [_key(f) for f in record.fields]
+
+    def _verbatim(self, record: pymarc.Record) -> Row:
+        always = sorted({s.tag for s in self.mapping.fields if s.always})
+        lines = _mrk_lines(record.fields)
+        out = dict.fromkeys(self.columns, "")
+        out[FIELDS_COLUMN] = lines or ""
+        out[LEADER_COLUMN] = str(record.leader)
+        out[OMIT_COLUMN] = " ".join(always)
+        out[ORDER_COLUMN] = ""
+        if lines is None:
+            raise ValueError("a field holds a line break, which a marc:fields line cannot")
+        if not self._rebuilds(record, out):
+            raise ValueError(
+                "a field cannot be written as a marc:fields line and read back unchanged "
+                "(check its tag and indicators with `erdq marc validate`)"
+            )
+        return Row(out, False)
+
+
+def _mrk_lines(fields: list[pymarc.Field]) -> str | None:
+    """The fields as .mrk lines (no leader), or None when a value holds a line break."""
+    for fld in fields:
+        values = [fld.data or ""] if fld.control_field else [s.value for s in fld.subfields]
+        if any("\n" in v or "\r" in v for v in values):
+            return None
+    record = pymarc.Record()
+    record.fields = list(fields)
+    return write_mrk(record).split("\n", 1)[1].rstrip("\n")
+
+
+# -- the workbook -------------------------------------------------------------------------
+
+
+@dataclass
+class WorkbookSummary:
+    records: int = 0
+    rows: int = 0
+    fully_mapped: int = 0
+    with_fields: int = 0
+    unwritten: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def write_workbook(
+    source: str | Path,
+    mapping: MarcMapping,
+    target: str | Path,
+    *,
+    sheet_name: str = "Records",
+    today: dt.date | None = None,
+) -> WorkbookSummary:
+    """Write the records of ``source`` to the workbook ``target`` (whole or not at all)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.utils import get_column_letter
+
+    maker = RowMaker(mapping, today)
+    header = [*maker.columns, *MARC_COLUMNS]
+    summary = WorkbookSummary()
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet_name[:31])
+    ws.freeze_panes = "A2"
+    for i, name in enumerate(header, start=1):
+        width = 60 if name == FIELDS_COLUMN else 28 if name in ("title", LEADER_COLUMN) else 16
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.append(header)
+
+    def cell(text: str, guard: bool) -> WriteOnlyCell:
+        # A text cell is never run, but excel2marc reads a mapped cell starting with = as
+        # a formula someone typed: those get the apostrophe. marc: columns are not read
+        # that way (marc:fields lines all start with =) and stay as they are.
+        c = WriteOnlyCell(ws, value=neutralise(text, FORMULA_ONLY) if guard else text)
+        c.data_type = "s"
+        if needs_guard(text) or text.startswith("'"):  # re-typed, Excel would change these
+            c.quotePrefix = True
+        return c
+
+    def report(*args: object, **kwargs: object) -> None:
+        pass  # reading problems are `erdq marc validate`'s business; records are counted
+
+    for item in MarcReader(source, report):
+        summary.records += 1
+        try:
+            row = maker.row(item.record)
+        except ValueError as exc:
+            summary.unwritten += 1
+            summary.problems.append(f"record {item.ordinal} ({item.record_id}): {exc}")
+            continue
+        texts = [row.cells.get(name, "") for name in header]
+        bad = next((t for t in texts if ILLEGAL_CHARACTERS_RE.search(t)), None)
+        if bad is not None:
+            summary.unwritten += 1
+            summary.problems.append(
+                f"record {item.ordinal} ({item.record_id}): a value holds a control character "
+                "a spreadsheet cannot hold; it was not written"
+            )
+            continue
+        ws.append(
+            [
+                cell(t, n not in MARC_COLUMNS) if t else None
+                for n, t in zip(header, texts, strict=True)
+            ]
+        )
+        summary.rows += 1
+        if row.fully_mapped:
+            summary.fully_mapped += 1
+        else:
+            summary.with_fields += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{summary.rows + 1}"
+    target = Path(target)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
+    os.close(fd)
+    try:
+        book.save(temp)
+        os.replace(temp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp)
+        raise
+    return summary

@@ -1,0 +1,253 @@
+"""Reading title lists: .xlsx (openpyxl, streamed) and CSV/TSV, rows as read.
+
+Values come back as the reader gives them: from .xlsx, numbers as ``int``/``float``,
+dates as ``datetime`` and text as ``str`` (that is where spreadsheet damage shows: an
+ISBN that is a number, a year that is a date serial); from CSV, text. Nothing is cleaned
+here: the conversion decides what a value means and reports what it repaired.
+
+``open_sheet`` finds the header row (the first of the first ``HEADER_SEARCH`` rows that
+names one of the expected columns), so title rows above the header do no harm. Rows are
+numbered as the spreadsheet numbers them (1-based; the header row is usually 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from erdq.errors import InputError
+from erdq.readers.text import sniff_encoding
+
+HEADER_SEARCH = 20  # rows searched for the header
+_CSV_SNIFF = 1 << 16
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm")
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
+
+# Cells a spreadsheet would run as a formula when typed or opened from CSV (OWASP CSV
+# injection); ``neutralise`` and ``restore`` are exact inverses on every string.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+FORMULA_ONLY = ("=",)  # in an .xlsx text cell only a leading = reads as a formula
+
+
+def needs_guard(value: str, starts: tuple[str, ...] = _FORMULA_START) -> bool:
+    """Whether Excel would take ``value`` typed into a cell (or read from CSV) as a
+    formula: it starts with =, +, -, @, a tab or a carriage return."""
+    return value.startswith(starts)
+
+
+def neutralise(value: str, starts: tuple[str, ...] = _FORMULA_START) -> str:
+    """``value`` with an apostrophe in front when Excel would run it, and also when it
+    already starts with apostrophes in front of such a character, so that ``restore``
+    can undo exactly what was added. ``starts``: the characters that count."""
+    if needs_guard(value.lstrip("'"), starts):
+        return "'" + value
+    return value
+
+
+def restore(value: str, starts: tuple[str, ...] = _FORMULA_START) -> str:
+    """The inverse of ``neutralise`` with the same ``starts``."""
+    if value.startswith("'") and needs_guard(value.lstrip("'"), starts):
+        return value[1:]
+    return value
+
+
+@dataclass
+class Sheet:
+    """One sheet being read. ``rows`` yields (row number, values) after the header, the
+    values aligned with ``header`` (missing cells are None)."""
+
+    path: Path
+    source: str  # the file, and the sheet for a workbook: "list.xlsx [Titles]"
+    kind: str  # "xlsx" | "csv"
+    name: str | None  # the sheet's name (workbooks)
+    header: list[str]  # column names as written, stripped of surrounding blanks
+    header_line: int | None
+    rows: Iterator[tuple[int, tuple[Any, ...]]]
+    epoch: str = "1900"  # the workbook's date system: "1900" or "1904"
+    encoding: str = ""  # CSV: the encoding read
+    sheets: list[str] = field(default_factory=list)
+    _close: Any = None
+
+    def close(self) -> None:
+        if self._close is not None:
+            self._close()
+            self._close = None
+
+
+def header_key(name: object) -> str:
+    """How header names are compared: blanks and a BOM around them do not count."""
+    return str(name if name is not None else "").strip().strip("\ufeff").strip()
+
+
+def open_sheet(
+    path: str | Path,
+    expected: Iterable[str] = (),
+    *,
+    sheet: str | None = None,
+    display: str | None = None,
+) -> Sheet:
+    """Open a title list and find its header. ``expected``: the column names the header
+    should contain (the first row naming any of them is the header; without names, the
+    first non-blank row). ``InputError`` for a file that cannot be read at all or a sheet
+    that does not exist; a missing header gives ``header_line`` None and no rows."""
+    path = Path(path)
+    label = display or str(path)
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES or _is_zip(path):
+        return _open_xlsx(path, set(expected), sheet, label)
+    if sheet is not None:
+        raise InputError(
+            f"{label} is a CSV file; it has no sheet {sheet!r}",
+            hint="leave out --sheet for CSV files",
+        )
+    return _open_csv(path, set(expected), label)
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _find_header(
+    rows: Iterator[tuple[int, tuple[Any, ...]]], expected: set[str]
+) -> tuple[int | None, list[str], list[tuple[int, tuple[Any, ...]]]]:
+    """(header row number, header, the rows read past it that are data) — or (None, [],
+    []) when no row among the first ``HEADER_SEARCH`` qualifies."""
+    wanted = {header_key(e) for e in expected}
+    folded = {w.casefold() for w in wanted}
+    for number, values in rows:
+        names = [header_key(v) for v in values]
+        if not any(names):
+            if number >= HEADER_SEARCH:
+                break
+            continue
+        if not wanted or any(n in wanted or n.casefold() in folded for n in names):
+            while names and not names[-1]:
+                names.pop()
+            return number, names, []
+        if number >= HEADER_SEARCH:
+            break
+    return None, [], []
+
+
+def _aligned(
+    rows: Iterator[tuple[int, tuple[Any, ...]]], width: int
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    for number, values in rows:
+        if len(values) < width:
+            values = (*values, *([None] * (width - len(values))))
+        yield number, values
+
+
+def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) -> Sheet:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        # read_only streams the rows; data_only=False keeps formulas visible as "=..."
+        # (a cached value may be stale or absent, and is never a guess we should make).
+        book = load_workbook(path, read_only=True, data_only=False)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(
+            f"cannot read {label} as an .xlsx workbook: {exc}",
+            hint="save the file as .xlsx (Excel 2007 or later) or as CSV",
+        ) from None
+    names = list(book.sheetnames)
+    if sheet is not None and sheet not in names:
+        book.close()
+        raise InputError(
+            f"{label} has no sheet {sheet!r}",
+            hint="its sheets are: " + ", ".join(repr(n) for n in names),
+        )
+    ws = book[sheet] if sheet is not None else book.worksheets[0]
+    epoch = "1904" if getattr(book, "epoch", None) and book.epoch.year == 1904 else "1900"
+    numbered = enumerate(ws.iter_rows(values_only=True), start=1)
+    line, header, _ = _find_header(numbered, expected)
+    rows: Iterator[tuple[int, tuple[Any, ...]]] = iter(())
+    if line is not None:
+        rows = _aligned(numbered, len(header))
+    return Sheet(
+        path=path,
+        source=f"{label} [{ws.title}]",
+        kind="xlsx",
+        name=ws.title,
+        header=header,
+        header_line=line,
+        rows=rows,
+        epoch=epoch,
+        sheets=names,
+        _close=book.close,
+    )
+
+
+def _open_csv(path: Path, expected: set[str], label: str) -> Sheet:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {label}: {exc.strerror}") from None
+    head = fh.read(_CSV_SNIFF)
+    codec, bom = sniff_encoding(head)
+    if codec == "utf-8" and not _utf8(head):
+        codec = "cp1252"  # Excel's "CSV" on Western Windows; reported in the summary
+    fh.seek(len(_bom_bytes(bom)) if bom else 0)
+    text = io.TextIOWrapper(fh, encoding=codec, errors="replace", newline="")
+    sample = head.decode(codec, errors="ignore").lstrip("\ufeff")
+    delimiter = _delimiter(path, sample)
+    reader = csv.reader(text, delimiter=delimiter)
+
+    def numbered() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        for number, values in enumerate(reader, start=1):
+            yield number, tuple(v if v != "" else None for v in values)
+
+    rows_in = numbered()
+    line, header, _ = _find_header(rows_in, expected)
+    rows: Iterator[tuple[int, tuple[Any, ...]]] = iter(())
+    if line is not None:
+        rows = _aligned(rows_in, len(header))
+    return Sheet(
+        path=path,
+        source=label,
+        kind="csv",
+        name=None,
+        header=header,
+        header_line=line,
+        rows=rows,
+        encoding=codec + (" with BOM" if bom else ""),
+        _close=text.close,
+    )
+
+
+def _bom_bytes(bom: str) -> bytes:
+    return {
+        "utf-8": codecs.BOM_UTF8,
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+    }[bom]
+
+
+def _utf8(head: bytes) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)  # a character cut at the end is not an error
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _delimiter(path: Path, sample: str) -> str:
+    if path.suffix.lower() in (".tsv", ".tab", ".txt"):
+        return "\t"
+    first = sample.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","

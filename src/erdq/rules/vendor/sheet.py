@@ -1,0 +1,177 @@
+"""VL1xx: the sheet and its header, and rows that cannot become a record."""
+
+from __future__ import annotations
+
+from erdq.findings import Level, Severity
+from erdq.registry import Example, Scope, rule, sections
+from erdq.rules.vendor.examples import HEADER, csv_bytes
+
+_ROW = 'Great Expectations,"Dickens, Charles",9780141439563,2003,,https://example.org/b/1'
+_REF = "erdq mapping files (docs in examples/cataloguing/README.md)."
+
+MAPPED_COLUMN_MISSING = rule(
+    "VL101",
+    "mapped-column-missing",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.FILE,
+    message="The mapping reads the column {column!r}, which the header does not have "
+    "(nearest: {nearest}); the fields built from it are left out of every record. Rename "
+    "the column in the sheet or in the mapping.",
+    doc=sections(
+        what="Every column the mapping names is in the sheet's header row.",
+        why="A renamed column (`ISBN` became `eISBN` in this month's list) would otherwise "
+        "give records without the fields built from it, and nobody would notice.",
+        example="The mapping reads `isbn`; the header says `e-isbn`.",
+        fix="Rename the column in the sheet, or change the mapping's column name.",
+        references=_REF,
+    ),
+    bad=Example(raw=csv_bytes(_ROW, header=HEADER.replace("isbn", "e-isbn")), file_name="b.csv"),
+    good=Example(raw=csv_bytes(_ROW), file_name="g.csv"),
+)
+
+HEADER_NOT_FOUND = rule(
+    "VL102",
+    "header-row-not-found",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.FILE,
+    message="No row among the first {searched} holds the mapping's columns ({columns}); "
+    "nothing was converted. Check --sheet and that the header row names the columns the "
+    "mapping reads.",
+    doc=sections(
+        what="A header row with the mapping's columns is found within the first rows of "
+        "the sheet (title rows and blank rows above it are skipped).",
+        why="Without a header no value can be given its meaning; converting anyway would "
+        "put titles in ISBN fields.",
+        example="A sheet whose columns are `Titel`, `Verfasser` with an English mapping.",
+        fix="Choose the right sheet with --sheet, or fix the header names.",
+        references=_REF,
+    ),
+    bad=Example(raw=b"Titel,Verfasser\nGrosse Erwartungen,Dickens\n", file_name="b.csv"),
+    good=Example(raw=csv_bytes(_ROW), file_name="g.csv"),
+)
+
+DUPLICATE_HEADER = rule(
+    "VL103",
+    "duplicate-header",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.FILE,
+    message="The header names {column!r} in columns {positions}; only the first is read. "
+    "Rename or remove the other columns.",
+    doc=sections(
+        what="Each column name the mapping reads occurs once in the header.",
+        why="Two `isbn` columns (print and online) cannot both be meant; taking either "
+        "would be a guess.",
+        example="`title,isbn,isbn`.",
+        fix="Rename the columns (`print_isbn`, `online_isbn`) and map the one you want.",
+        references=_REF,
+    ),
+    bad=Example(raw=csv_bytes(_ROW + ",x", header=HEADER + ",title"), file_name="b.csv"),
+    good=Example(raw=csv_bytes(_ROW), file_name="g.csv"),
+)
+
+UNMAPPED_COLUMN = rule(
+    "VL104",
+    "unmapped-column",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.INFO,
+    scope=Scope.FILE,
+    message="The column {column!r} is not read by the mapping; its values are in no "
+    "record. Map it, or ignore this if the column is not wanted.",
+    doc=sections(
+        what="Lists the header columns the mapping does not read.",
+        why="Nothing the vendor sent should disappear unnoticed; a new column may carry "
+        "data the records need (an e-ISBN, a DOI).",
+        example="A `price` column in a title list.",
+        fix="Add the column to the mapping, or ignore this information.",
+        references=_REF,
+    ),
+    bad=Example(raw=csv_bytes(_ROW + ",12.50", header=HEADER + ",price"), file_name="b.csv"),
+    good=Example(raw=csv_bytes(_ROW), file_name="g.csv"),
+)
+
+REQUIRED_VALUE_MISSING = rule(
+    "VL105",
+    "required-value-missing",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="The row has no usable {column!r}, which the mapping requires; it was not "
+    "converted. Fill in the cell.",
+    doc=sections(
+        what="Columns the mapping marks `required` (a title) have a usable value in every row.",
+        why="A record without a title cannot be found or matched; loading it creates a "
+        "blank entry in the catalogue.",
+        example="A row whose title cell is empty.",
+        fix="Fill in the value in the sheet and convert again.",
+        references=_REF,
+    ),
+    bad=Example(raw=csv_bytes(',"Dickens, Charles",9780141439563,2003,,'), file_name="b.csv"),
+    good=Example(raw=csv_bytes(_ROW), file_name="g.csv"),
+)
+
+RECORD_UNWRITABLE = rule(
+    "VL106",
+    "record-unwritable",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="The row's record cannot be written as {format}: {reason}",
+    doc=sections(
+        what="The record built from a row can be written in the output format.",
+        why="A field over 9,999 bytes does not fit ISO 2709; a line break cannot go into "
+        "a .mrk line. Writing such a record would change it.",
+        example="A title of 10,000 characters, written to ISO 2709 (.mrc).",
+        fix="Correct the cell, or choose a format that can hold it (MARCXML).",
+        references=_REF,
+    ),
+    bad=Example(factory=lambda: csv_bytes("Long" * 2500 + ",,,,,"), file_name="b.csv"),
+    good=Example(raw=csv_bytes(_ROW), file_name="g.csv"),
+)
+
+CSV_NOT_UTF8 = rule(
+    "VL107",
+    "csv-not-utf8",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.FILE,
+    message="The CSV file is not UTF-8; it was read as {encoding}. Check that accented "
+    "letters look right in the records, and save the list as 'CSV UTF-8' next time.",
+    doc=sections(
+        what="A CSV title list is UTF-8 (with or without a byte order mark, or UTF-16 "
+        "with one). Otherwise it is read as Windows-1252, what Excel's plain 'CSV' "
+        "format writes on Western Windows, and this is reported.",
+        why="A list in another code page (Chinese GB 18030, Cyrillic Windows-1251) read "
+        "as Windows-1252 gives mojibake in every title; the reader cannot know for sure.",
+        example="`Caf\\xe9` (Windows-1252 bytes) in a CSV file.",
+        fix="Save the list as 'CSV UTF-8 (comma delimited)' or as .xlsx.",
+        references="RFC 4180 (CSV); WHATWG Encoding Standard (windows-1252).",
+    ),
+    bad=Example(
+        raw=csv_bytes(_ROW.replace("Great", "Caf\u00e9")).decode().encode("cp1252"),
+        file_name="b.csv",
+    ),
+    good=Example(raw=csv_bytes(_ROW.replace("Great", "Caf\u00e9")), file_name="g.csv"),
+)
+
+VALUE_WITHOUT_HEADER = rule(
+    "VL108",
+    "value-without-header",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="Column {position} has the value {value!r} but no header name, so no mapping "
+    "can read it; it is in no record. Name the column in the header row.",
+    doc=sections(
+        what="Every value of a row stands in a column the header names.",
+        why="A value past the last named column (a note typed beside the list, a shifted "
+        "row) or under a blank header cell would be dropped without a word.",
+        example="`title,isbn` then `Great Expectations,9780141439563,see also vol. 2`.",
+        fix="Give the column a name (and map it), or move the value where it belongs.",
+        references=_REF,
+    ),
+    bad=Example(raw=csv_bytes(_ROW + ",stray note"), file_name="b.csv"),
+    good=Example(raw=csv_bytes(_ROW), file_name="g.csv"),
+)

@@ -1,0 +1,283 @@
+"""VL2xx: values a spreadsheet mangled (cases BR-050, BR-051, BR-053).
+
+A value that can be recovered is offered as a suggestion in the finding; whether the
+recovered value goes into the record is stated in each rule (BR-050: a restored leading
+zero does; BR-051: a number read back from scientific notation does not).
+"""
+
+from __future__ import annotations
+
+from erdq.findings import Level, Severity
+from erdq.registry import Example, Scope, rule, sections
+from erdq.rules.vendor.examples import csv_bytes
+
+_ROW = 'Great Expectations,"Dickens, Charles",{isbn},{year},{lccn},https://example.org/b/1'
+_GOOD = csv_bytes(_ROW.format(isbn="9780141439563", year="2003", lccn="85-153773"))
+_REF_ISBN = "ISO 2108 (ISBN); MARC 21 020. Cases BR-050 and BR-051."
+
+
+def _numeric_isbn_xlsx() -> bytes:
+    """A workbook whose ISBN cell is the number 9780141439563."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["title", "author", "isbn", "year", "lccn", "url"])
+    sheet.append(["Great Expectations", "Dickens, Charles", 9780141439563, 2003, None, None])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _row(isbn: str = "9780141439563", year: str = "2003", lccn: str = "") -> bytes:
+    return csv_bytes(_ROW.format(isbn=isbn, year=year, lccn=lccn))
+
+
+ISBN_LEADING_ZERO_LOST = rule(
+    "VL201",
+    "isbn-leading-zero-lost",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="{value!r} has {digits} digits: leading zero restored, "
+    "{suggestion} (the check digit is valid) was written to 020 $a. Format the column as "
+    "text before the next export.",
+    doc=sections(
+        what="An ISBN of fewer than ten digits that becomes a valid ISBN-10 when padded "
+        "with zeros on the left. The restored ISBN is written to 020 $a and reported.",
+        why="Spreadsheets store 0520963539 as the number 520963539. The check digit makes "
+        "the repair certain: a wrong restoration would fail it.",
+        example="`520963539` → `0520963539` (BR-050, row 1).",
+        fix="Nothing for this conversion; format ISBN columns as text in the source sheet "
+        "so the next list keeps its zeros.",
+        references=_REF_ISBN,
+    ),
+    bad=Example(raw=_row(isbn="520963539"), file_name="b.csv"),
+    good=Example(raw=_row(isbn="0520963539"), file_name="g.csv"),
+)
+
+ISBN_SCIENTIFIC_NOTATION = rule(
+    "VL202",
+    "isbn-scientific-notation",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="ISBN in scientific notation ({value!r}); digits were "
+    "lost and no 020 was written. {suggestion_text}",
+    doc=sections(
+        what="An ISBN cell holding a number in scientific notation (`9.78E+12`), as Excel "
+        "shows and exports ISBN-13s stored as numbers. No 020 is written. When twelve or "
+        "thirteen significant digits survive, the ISBN they give (the check digit "
+        "recomputed from twelve) is offered for confirmation.",
+        why="Only the first digits are left: `9.78E+12` could be any of a billion books. "
+        "Even a reconstruction with a correct check digit is a guess about the last digit "
+        "until someone compares it with the book.",
+        example="`9.78043902348E+12` (reconstruction 9780439023481 offered); `9.78E+12` "
+        "(unrecoverable). Case BR-051.",
+        fix="Take the ISBN from the vendor's original file or the resource; confirm an "
+        "offered reconstruction and put it in the sheet as text.",
+        references=_REF_ISBN,
+    ),
+    bad=Example(raw=_row(isbn="9.78043902348E+12"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+SHEET_ISBN_INVALID = rule(
+    "VL203",
+    "sheet-isbn-invalid",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="{value!r} is not a valid ISBN ({problem}); no 020 was "
+    "written for it. Correct the ISBN from the resource or the publisher.",
+    doc=sections(
+        what="Every ISBN in the sheet is valid: the right length and check digit. A number "
+        "too short for an ISBN that does not become valid when padded with zeros is also "
+        "reported here. No 020 is written for an invalid ISBN.",
+        why="A wrong ISBN links the record to another book, or to nothing, in matching, "
+        "KBART linking and cover services.",
+        example="`12345678`: padded to 0012345678, the check digit should be 9 (BR-050, row 2).",
+        fix="Correct the ISBN in the sheet from the resource or the publisher's catalogue.",
+        references=_REF_ISBN,
+    ),
+    bad=Example(raw=_row(isbn="12345678"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+ISBN_STORED_AS_NUMBER = rule(
+    "VL204",
+    "isbn-stored-as-number",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="The ISBN {value} is stored as a number; it is intact and "
+    "was written to 020, but the next save may show it as 9.78E+12 or drop zeros. "
+    "Format the column as text.",
+    doc=sections(
+        what="An .xlsx ISBN cell of the number type whose digits are all there.",
+        why="The value is fine in this file, but a number cell is one CSV export away "
+        "from scientific notation or lost leading zeros (BR-050, BR-051).",
+        example="A numeric cell 9780141439563 in an `isbn` column.",
+        fix="Format the ISBN column as text in the sheet.",
+        references=_REF_ISBN,
+    ),
+    bad=Example(factory=lambda: _numeric_isbn_xlsx(), file_name="b.xlsx"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+FORMULA_RESIDUE = rule(
+    "VL205",
+    "formula-residue",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="{value!r} is {what}, not a value; it was left out of the "
+    "record. Replace the formula by its value (Paste Special > Values) and convert again.",
+    doc=sections(
+        what="A cell holding a formula (`=VLOOKUP(...)`) or an error result (`#N/A`, "
+        "`#REF!`, `#VALUE!`) instead of data. The cell is left out of the record.",
+        why="Formula text and error codes end up as titles or URLs in the catalogue; the "
+        "value the formula would give is not in the file.",
+        example='`=HYPERLINK("https://example.org")` in a url column; `#N/A` from a failed lookup.',
+        fix="Copy the column and paste it as values; correct lookups that gave #N/A.",
+        references="ECMA-376 (Office Open XML), cell types.",
+    ),
+    bad=Example(raw=csv_bytes("Great Expectations,,,,,#N/A"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+STRAY_WHITESPACE = rule(
+    "VL206",
+    "stray-whitespace",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="{value!r} has {problem}; written as {suggestion!r}. "
+    "Clean the cell if the sheet is used elsewhere.",
+    doc=sections(
+        what="Spaces before or after a value, doubled spaces, non-breaking spaces "
+        "(U+00A0), ideographic spaces (U+3000) and zero-width characters. The cleaned "
+        "value is written and reported.",
+        why="Invisible characters make a title sort and match differently from the same "
+        "title typed cleanly, and break ISBNs and URLs.",
+        example="`Great\u00a0Expectations ` (non-breaking space, trailing space).",
+        fix="Nothing for this conversion; use TRIM/CLEAN in the sheet if it is reused.",
+        references="Unicode Standard, chapter 6 (space characters).",
+    ),
+    bad=Example(raw=csv_bytes(" Great Expectations ,,,,,"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+FULLWIDTH_CHARACTERS = rule(
+    "VL207",
+    "fullwidth-characters",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="{value!r} holds full-width forms ({chars}); {action}.",
+    doc=sections(
+        what="Full-width digits, Latin letters and ASCII punctuation (U+FF01-U+FF5E), as "
+        "CJK input methods type them. In identifier, year and URL columns the value is "
+        "converted to the ordinary forms (NFKC) and written; in text columns the "
+        "ordinary form is offered and the text written as given, because full-width "
+        "punctuation is ordinary in Chinese and Japanese text.",
+        why="`９７８７５０７７４１１５５` is no ISBN to any system; `２０１３` is no year "
+        "for 008. Matching and indexing treat full-width and ordinary forms as different "
+        "characters.",
+        example="An ISBN `９７８７５０７７４１１５５`; a year `２０１３`.",
+        fix="Nothing for identifier columns; review text columns where the suggestion "
+        "applies (ISBD punctuation in MARC is written with ordinary characters).",
+        references="Unicode Standard Annex #15 (NFKC); Unicode block Halfwidth and "
+        "Fullwidth Forms.",
+    ),
+    bad=Example(raw=_row(year="２００３"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+EXCEL_DATE_SERIAL = rule(
+    "VL208",
+    "excel-date-serial",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="{value!r} is an Excel date serial number (day {value} of "
+    "the {epoch} date system = {date}); written as {suggestion!r}. Format the column as "
+    "a date or text.",
+    doc=sections(
+        what="A year or date column holding a number such as 43466: the day count Excel "
+        "keeps a date as, shown once the cell lost its date format (or exported to CSV). "
+        "It is read as a date in the workbook's date system (1900 for CSV) and reported.",
+        why="43466 is not a year; written to 008/07-10 or 264 $c it gives a record "
+        "dated in the far future.",
+        example="`43466` in a year column (1 January 2019).",
+        fix="Format the column as a date, or type the year as text.",
+        references="ECMA-376 Part 1, 18.17.4 (date systems).",
+    ),
+    bad=Example(raw=_row(year="43466"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+YEAR_INVALID = rule(
+    "VL209",
+    "year-invalid",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="{value!r} is not a four-digit year; 008/07-10 was set to "
+    "'uuuu' and no date was written elsewhere. Give the year of publication.",
+    doc=sections(
+        what="A year column holds four digits (or a date, whose year is taken).",
+        why="008/07-10 and 264 $c drive date facets and matching; free text there is unusable.",
+        example="`c. 2003?` in a year column.",
+        fix="Put the year alone in the cell; keep notes in another column.",
+        references="MARC 21 Bibliographic, 008/07-10.",
+    ),
+    bad=Example(raw=_row(year="c. 2003?"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+LCCN_INVALID = rule(
+    "VL210",
+    "lccn-invalid",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="{value!r} is not an LCCN (prefix letters, a year of two "
+    "or four digits, a serial of up to six digits); no 010 was written. Correct it "
+    "from the LC catalogue.",
+    doc=sections(
+        what="An LCCN column holds LCCNs as LC structures them.",
+        why="010 $a is matched by its normalised form; a value that is no LCCN matches "
+        "nothing, or the wrong record.",
+        example="`85-1537730` (seven-digit serial).",
+        fix="Look the number up in the LC catalogue and correct the cell.",
+        references="Library of Congress, LCCN structure; MARC 21 010. Case BR-053.",
+    ),
+    bad=Example(raw=_row(lccn="85-1537730"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+LCCN_RESTRUCTURED = rule(
+    "VL211",
+    "lccn-restructured",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.INFO,
+    scope=Scope.ROW,
+    message="The LCCN {value!r} was written to 010 $a in its "
+    "fixed-position form {marc!r} (search key {key}).",
+    doc=sections(
+        what="Reports an LCCN written hyphenated or without zero padding and rebuilt into "
+        "the structure of 010 $a: the prefix blank-filled, the year, a six-digit serial, "
+        "and a trailing blank for numbers before 2001.",
+        why="Systems compare 010 $a position by position; `85-153773` would match "
+        "nothing. The rebuilt form is certain, so it is written, and reported.",
+        example="`85-153773` → `   85153773 `; `2001-45944` → `  2001045944`; "
+        "`ms89-1579` → `ms 89001579 ` (BR-053).",
+        fix="Nothing; this is information.",
+        references="Library of Congress, LCCN structure; MARC 21 010. Case BR-053.",
+    ),
+    bad=Example(raw=_row(lccn="85-153773"), file_name="b.csv"),
+    good=Example(raw=_row(lccn=""), file_name="g.csv"),
+)

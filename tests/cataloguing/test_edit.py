@@ -1,0 +1,402 @@
+"""The edit actions and conditions of ``erdq marc edit`` on small records built here.
+
+Expected results follow MARC 21's meaning of the fields: 020 $z holds an ISBN that does
+not identify the resource, 245 ind2 counts nonfiling characters, 588 ind1 0 is "Source
+of description", 00X fields hold data and no subfields.
+"""
+
+from __future__ import annotations
+
+import pymarc
+import pytest
+from pymarc import Field, Indicators, Subfield
+
+from erdq.cataloguing.edit import RecordEditError, apply, field_line, parse_rules
+
+LEADER = "00000nam a2200000 a 4500"
+
+
+def data(tag: str, ind: str, *subs: tuple[str, str]) -> Field:
+    return Field(tag, indicators=Indicators(ind[0], ind[1]), subfields=[Subfield(*s) for s in subs])
+
+
+def control(tag: str, value: str) -> Field:
+    return Field(tag, data=value)
+
+
+def record(*fields: Field, leader: str = LEADER) -> pymarc.Record:
+    rec = pymarc.Record(leader=leader)
+    rec.fields = list(fields)
+    return rec
+
+
+def lines(rec: pymarc.Record) -> list[str]:
+    return [field_line(f) for f in rec.fields]
+
+
+def edited(rules: str, rec: pymarc.Record) -> tuple[list[str], list]:
+    out, changes = apply(rec, parse_rules(rules))
+    return lines(out), changes
+
+
+def ebook() -> pymarc.Record:
+    return record(
+        control("001", "eb0001"),
+        control("007", "cr |||||||||||"),
+        data("020", "  ", ("a", "9780306406157"), ("q", "print")),
+        data("020", "  ", ("a", "9781234567897"), ("q", "electronic bk.")),
+        data("245", "10", ("a", "The title /"), ("c", "An Author.")),
+        data("590", "  ", ("a", "Local note.")),
+        data("856", "40", ("u", "http://link.example.com/a?id=1")),
+        data("907", "  ", ("a", ".b1234")),
+        data("949", "  ", ("a", "item data")),
+    )
+
+
+# -- actions ------------------------------------------------------------------------------
+
+
+def test_move_subfield_print_isbn_to_z() -> None:
+    rules = """
+- action: move-subfield
+  tag: '020'
+  from: a
+  to: z
+  where: {subfield: {code: q, matches: print}}
+"""
+    out, changes = edited(rules, ebook())
+    assert "=020  \\\\$z9780306406157$qprint" in out
+    assert "=020  \\\\$a9781234567897$qelectronic bk." in out  # the e-ISBN stays in $a
+    assert [(c.edit, c.action, c.tag) for c in changes] == [(1, "move-subfield", "020")]
+    assert changes[0].before == "=020  \\\\$a9780306406157$qprint"
+    assert changes[0].after == "=020  \\\\$z9780306406157$qprint"
+
+
+def test_move_subfield_matches_the_value() -> None:
+    rec = record(data("020", "  ", ("a", "0306406152 (pbk.)"), ("a", "9781234567897 (ebook)")))
+    out, _ = edited("- {action: move-subfield, tag: '020', from: a, to: z, matches: pbk}", rec)
+    assert out == ["=020  \\\\$z0306406152 (pbk.)$a9781234567897 (ebook)"]
+
+
+def test_delete_field_by_tag_pattern() -> None:
+    out, changes = edited("- {action: delete-field, tag: 9XX}", ebook())
+    assert [line[:4] for line in out] == ["=001", "=007", "=020", "=020", "=245", "=590", "=856"]
+    assert [(c.tag, c.after) for c in changes] == [("907", None), ("949", None)]
+
+
+def test_tag_pattern_with_dots_and_lists() -> None:
+    rec = record(
+        data("600", "10", ("a", "X")), data("651", " 0", ("a", "Y")), data("700", "1 ", ("a", "Z"))
+    )
+    out, _ = edited("- {action: delete-field, tag: '6..'}", rec)
+    assert out == ["=700  1\\$aZ"]
+    rec = record(
+        data("600", "10", ("a", "X")), data("651", " 0", ("a", "Y")), data("700", "1 ", ("a", "Z"))
+    )
+    out, _ = edited("- {action: delete-field, tag: ['600', '700']}", rec)
+    assert out == ["=651  \\0$aY"]
+
+
+def test_delete_field_selected_by_indicators() -> None:
+    # 856 ind2 2: a related resource (not the resource itself); 0: the resource.
+    rec = record(data("856", "40", ("u", "https://a")), data("856", "42", ("u", "https://b")))
+    out, _ = edited("- {action: delete-field, tag: '856', ind2: '2'}", rec)
+    assert out == ["=856  40$uhttps://a"]
+
+
+def test_blank_indicator_written_as_hash() -> None:
+    rec = record(data("246", "1 ", ("a", "Other")), data("246", "13", ("a", "Cover")))
+    out, _ = edited("- {action: delete-field, tag: '246', ind2: '#'}", rec)
+    assert out == ["=246  13$aCover"]
+
+
+def test_add_field_in_tag_order() -> None:
+    rules = """
+- action: add-field
+  tag: '588'
+  ind1: '0'
+  subfields: '$aDescription based on print version record.'
+"""
+    out, changes = edited(rules, ebook())
+    # 588 sorts after 245 and before 590.
+    assert out.index("=588  0\\$aDescription based on print version record.") == 5
+    assert out[4].startswith("=245") and out[6].startswith("=590")
+    assert [(c.tag, c.before) for c in changes] == [("588", None)]
+
+
+def test_add_field_subfields_as_list_and_dollar() -> None:
+    rules = """
+- action: add-field
+  tag: '500'
+  subfields:
+    - a: 'Price: $5'
+    - '5': DLC
+"""
+    out, _ = edited(rules, record(data("245", "00", ("a", "T"))))
+    assert out[1] == "=500  \\\\$aPrice: {dollar}5$5DLC"
+
+
+def test_add_control_field() -> None:
+    out, _ = edited("- {action: add-field, tag: '006', data: 'm     o  d        '}", record())
+    assert out == ["=006  m\\\\\\\\\\o\\\\d\\\\\\\\\\\\\\\\"]
+
+
+def test_add_subfield_start_and_end() -> None:
+    rules = """
+- action: add-subfield
+  tag: '856'
+  code: z
+  value: Access for members.
+  where: {missing-subfield: z}
+- {action: add-subfield, tag: '856', code: '3', value: Full text, position: start}
+"""
+    out, changes = edited(rules, ebook())
+    assert "=856  40$3Full text$uhttp://link.example.com/a?id=1$zAccess for members." in out
+    assert [c.edit for c in changes] == [1, 2]
+
+
+def test_delete_subfield_by_code_and_value() -> None:
+    rec = record(data("856", "40", ("u", "https://x"), ("z", "Click here"), ("z", "Members only")))
+    out, _ = edited("- {action: delete-subfield, tag: '856', code: z, matches: '(?i)^click'}", rec)
+    assert out == ["=856  40$uhttps://x$zMembers only"]
+    rec = record(data("650", " 0", ("a", "Jazz."), ("0", "id1"), ("2", "x")))
+    out, _ = edited("- {action: delete-subfield, tag: '650', code: ['0', '2']}", rec)
+    assert out == ["=650  \\0$aJazz."]
+
+
+def test_replace_in_one_subfield_with_groups() -> None:
+    rules = r"""
+- action: replace
+  tag: '856'
+  subfield: u
+  find: '^http://(link\.example\.com/)'
+  replace: 'https://\1'
+"""
+    rec = record(
+        data("856", "40", ("u", "http://link.example.com/a"), ("z", "http://link.example.com/"))
+    )
+    out, _ = edited(rules, rec)
+    assert out == ["=856  40$uhttps://link.example.com/a$zhttp://link.example.com/"]  # $z untouched
+
+
+def test_replace_other_host_untouched() -> None:
+    rules = r"""
+- {action: replace, tag: '856', subfield: u, find: '^http://(link\.example\.com/)', replace: 'https://\1'}
+"""
+    rec = record(data("856", "40", ("u", "http://other.org/link.example.com/")))
+    out, changes = edited(rules, rec)
+    assert out == ["=856  40$uhttp://other.org/link.example.com/"] and changes == []
+
+
+def test_replace_whole_field_can_split_subfields() -> None:
+    # AACR2 "0306406152 (pbk.)" in $a becomes RDA's $a number and $q qualifier.
+    rules = r"""
+- {action: replace, tag: '020', find: '^\$a(\d{9}[\dX]) \((.+?)\)', replace: '$a\1$q\2'}
+"""
+    out, _ = edited(rules, record(data("020", "  ", ("a", "0306406152 (pbk.)"))))
+    assert out == ["=020  \\\\$a0306406152$qpbk."]
+
+
+def test_replace_named_group_and_control_field() -> None:
+    # 008/23 (form of item) 'o': online.
+    f008 = "240101s2024    xx            000 0 eng d"
+    rules = r"- {action: replace, tag: '008', find: '^(?P<head>.{23}).', replace: '\g<head>o'}"
+    out, _ = edited(rules, record(control("008", f008)))
+    assert out == ["=008  " + (f008[:23] + "o" + f008[24:]).replace(" ", "\\")]
+
+
+def test_move_field_changes_tag_and_keeps_order() -> None:
+    out, changes = edited("- {action: move-field, tag: '590', to: '500'}", ebook())
+    assert "=500  \\\\$aLocal note." in out and not any(x.startswith("=590") for x in out)
+    assert (
+        out.index("=500  \\\\$aLocal note.") == out.index("=245  10$aThe title /$cAn Author.") + 1
+    )
+    assert (changes[0].before, changes[0].after) == (
+        "=590  \\\\$aLocal note.",
+        "=500  \\\\$aLocal note.",
+    )
+
+
+def test_move_field_sets_indicators() -> None:
+    # 020 of the print edition to 776 08 ("Other physical form", display constant "Available in
+    # another form"), the ISBN in 776 $z.
+    rules = """
+- action: move-field
+  tag: '020'
+  to: '776'
+  set: {ind1: '0', ind2: '8'}
+  where: {subfield: {code: q, matches: print}}
+- {action: move-subfield, tag: '776', from: a, to: z}
+- {action: delete-subfield, tag: '776', code: q}
+"""
+    out, _ = edited(rules, ebook())
+    assert "=776  08$z9780306406157" in out
+    assert out.index("=776  08$z9780306406157") == out.index("=590  \\\\$aLocal note.") + 1
+
+
+def test_moved_field_needs_indicators_its_new_tag_defines() -> None:
+    # 776 ind1 is 0 (display a note) or 1 (do not); the 020's blank is not one of them.
+    exc = _fails("- {action: move-field, tag: '020', to: '776'}", ebook())
+    assert "776 would get ind1 #, which MARC 21 does not define" in exc.reason
+    assert "set: {ind1: ...}" in exc.reason
+
+
+def test_set_indicators_on_245() -> None:
+    rules = """
+- action: set-indicators
+  tag: '245'
+  ind2: '0'
+  where: {subfield: {code: a, matches: '^The '}}
+  set: {ind2: '4'}
+"""
+    out, _ = edited(rules, ebook())
+    assert "=245  14$aThe title /$cAn Author." in out
+    rec = record(data("245", "10", ("a", "Theatre /")))
+    out, changes = edited(rules, rec)
+    assert out == ["=245  10$aTheatre /"] and changes == []
+
+
+def test_set_leader() -> None:
+    # Leader/17 encoding level '3': abbreviated level.
+    out, changes = apply(record(), parse_rules("- {action: set-leader, position: 17, value: '3'}"))
+    assert str(out.leader) == "00000nam a22000003a 4500"
+    assert [(c.tag, c.before, c.after) for c in changes] == [
+        ("LDR", "=LDR  00000nam a2200000 a 4500", "=LDR  00000nam a22000003a 4500")
+    ]
+
+
+def test_edits_apply_in_order() -> None:
+    # The second edit sees the first one's result: 590 is already 500.
+    rules = """
+- {action: move-field, tag: '590', to: '500'}
+- {action: add-subfield, tag: '500', code: '5', value: XyZ}
+"""
+    out, _ = edited(rules, ebook())
+    assert "=500  \\\\$aLocal note.$5XyZ" in out
+
+
+# -- conditions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "applies"),
+    [
+        ("{has: '856'}", True),
+        ("{has: '5XX'}", True),
+        ("{missing: '588'}", True),
+        ("{missing: '856'}", False),
+        ("{subfield: {tag: '020', code: q, matches: print}}", True),
+        ("{subfield: {tag: '020', code: z}}", False),
+        ("{field-matches: {tag: '856', matches: 'http://'}}", True),
+        ("{leader: {position: 6, equals: a}}", True),  # language material
+        ("{leader: {position: 6, equals: [g, m]}}", False),
+        ("{leader: {position: 7, equals: m}}", True),  # monograph
+        ("{control: {tag: '007', position: 0, equals: cr}}", True),  # remote electronic
+        ("{not: {has: '856'}}", False),
+        ("{all: [{has: '856'}, {missing: '588'}]}", True),
+        ("{all: [{has: '856'}, {has: '588'}]}", False),
+        ("{any: [{has: '588'}, {has: '9XX'}]}", True),
+        ("[{has: '856'}, {missing: '245'}]", False),
+        ("{has: '856', missing: '245'}", False),  # several keys: all of them
+    ],
+)
+def test_record_conditions(when: str, applies: bool) -> None:
+    rules = f"- {{action: set-leader, position: 17, value: '3', when: {when}}}"
+    _, changes = apply(ebook(), parse_rules(rules))
+    assert bool(changes) is applies
+
+
+@pytest.mark.parametrize(
+    ("where", "selected"),
+    [
+        ("{subfield: {code: q}}", ["9780306406157", "9781234567897"]),
+        ("{subfield: {code: q, matches: '^print$'}}", ["9780306406157"]),
+        ("{missing-subfield: q}", []),
+        ("{field-matches: '\\$a978030'}", ["9780306406157"]),
+        ("{not: {subfield: {code: q, matches: print}}}", ["9781234567897"]),
+        (
+            "{any: [{field-matches: 'electronic'}, {field-matches: 'print'}]}",
+            ["9780306406157", "9781234567897"],
+        ),
+    ],
+)
+def test_field_conditions(where: str, selected: list[str]) -> None:
+    rules = f"- {{action: move-subfield, tag: '020', from: a, to: z, where: {where}}}"
+    out, _ = apply(ebook(), parse_rules(rules))
+    moved = [s.value for f in out.get_fields("020") for s in f.subfields if s.code == "z"]
+    assert moved == selected
+
+
+# -- never an invalid record --------------------------------------------------------------
+
+
+def _fails(rules: str, rec: pymarc.Record) -> RecordEditError:
+    before = lines(rec), str(rec.leader)
+    with pytest.raises(RecordEditError) as info:
+        apply(rec, parse_rules(rules))
+    assert (lines(rec), str(rec.leader)) == before  # left exactly as it was
+    return info.value
+
+
+def test_error_leaves_record_unchanged_even_after_earlier_edits() -> None:
+    rules = """
+- {action: delete-field, tag: 9XX}
+- {action: delete-subfield, tag: '590', code: a}
+"""
+    exc = _fails(rules, ebook())
+    assert exc.edit.number == 2 and exc.tag == "590"
+    assert "no subfield" in exc.reason
+
+
+def test_error_empty_subfield_from_replace() -> None:
+    exc = _fails("- {action: replace, tag: '590', subfield: a, find: '.*', replace: ''}", ebook())
+    assert "$a would be left empty" in exc.reason
+
+
+def test_error_subfields_on_a_control_field() -> None:
+    exc = _fails("- {action: add-subfield, tag: '00X', code: a, value: x}", ebook())
+    assert "control field" in exc.reason and exc.tag == "001"
+
+
+def test_error_data_field_moved_to_control_tag() -> None:
+    exc = _fails(
+        "- {action: move-field, tag: '...', to: '009', where: {missing-subfield: x}}", ebook()
+    )
+    assert "data field" in exc.reason
+
+
+def test_error_whole_field_replace_losing_delimiter() -> None:
+    exc = _fails(r"- {action: replace, tag: '590', find: '^\$a', replace: ''}", ebook())
+    assert "does not start with $" in exc.reason
+
+
+def test_error_replace_producing_bad_subfield_code() -> None:
+    exc = _fails(r"- {action: replace, tag: '590', find: '^\$a', replace: '$A'}", ebook())
+    assert "subfield code 'A'" in exc.reason
+
+
+def test_set_indicators_on_control_field_is_an_error() -> None:
+    exc = _fails("- {action: set-indicators, tag: '00.', set: {ind1: '1'}}", ebook())
+    assert "no indicators" in exc.reason
+
+
+def test_no_second_non_repeatable_field() -> None:
+    # MARC 21: 245 (Title Statement) is not repeatable; 246 is.
+    exc = _fails(
+        "- {action: add-field, tag: '245', ind1: '0', ind2: '0', subfields: '$aX'}", ebook()
+    )
+    assert "245 is not repeatable" in exc.reason
+    move = "- {action: move-field, tag: '590', to: '245', set: {ind1: '0', ind2: '0'}}"
+    assert "245 is not repeatable" in _fails(move, ebook()).reason
+    out, _ = edited("- {action: add-field, tag: '246', ind1: '3', subfields: '$aX'}", ebook())
+    assert "=246  3\\$aX" in out
+
+
+def test_no_second_non_repeatable_subfield() -> None:
+    # 020 $a is not repeatable, $z is: moving $z to $a where $a exists makes two $a.
+    rec = record(data("020", "  ", ("a", "9781234567897"), ("z", "9780306406157")))
+    exc = _fails("- {action: move-subfield, tag: '020', from: z, to: a}", rec)
+    assert "020 $a is not repeatable (MARC 21) and would occur 2 times" in exc.reason
+    rec = record(data("020", "  ", ("a", "9781234567897")))
+    out, _ = edited("- {action: add-subfield, tag: '020', code: z, value: '9780306406157'}", rec)
+    assert out == ["=020  \\\\$a9781234567897$z9780306406157"]

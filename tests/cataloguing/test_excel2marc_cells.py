@@ -1,0 +1,96 @@
+"""What a cell means for its column (``erdq.cataloguing.cells``), one damage at a time.
+
+Expected values: ISBN check digits per ISO 2108 (computed by hand for the examples
+below), Excel's 1900 date system (serial 43466 is 2019-01-01; 1 is 1900-01-01), and the
+Unicode full-width block (U+FF10-FF19 are the digits 0-9).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from erdq.cataloguing.cells import clean
+from erdq.cataloguing.mapping import ColumnSpec
+
+ISBN = ColumnSpec("isbn", "isbn", split=";")
+YEAR = ColumnSpec("year", "year")
+TEXT = ColumnSpec("title")
+
+
+def _codes(result) -> list[str]:
+    return [code for code, _, _ in result.notes]
+
+
+def test_split_isbns_each_checked() -> None:
+    result = clean(ISBN, "9780306406157; 0306406152")
+    assert result.values == ["9780306406157", "0306406152"]
+    assert result.notes == []  # blanks around the delimiter belong to it
+
+
+def test_numeric_isbn_cell_is_kept_with_a_warning() -> None:
+    result = clean(ISBN, 9780306406157)
+    assert result.values == ["9780306406157"] and _codes(result) == ["VL204"]
+
+
+def test_float_that_lost_digits() -> None:
+    result = clean(ISBN, 9780306406150.0)  # last digit gone: check digit should be 7
+    assert result.values == [] and _codes(result) == ["VL203"]
+    assert "digits may have been lost" in result.notes[0][2]["problem"]
+
+
+def test_fullwidth_isbn_is_converted() -> None:
+    result = clean(
+        ISBN, "\uff19\uff17\uff18\uff10\uff13\uff10\uff16\uff14\uff10\uff16\uff11\uff15\uff17"
+    )
+    assert result.values == ["9780306406157"] and _codes(result) == ["VL207"]
+
+
+def test_fullwidth_text_is_kept_with_a_suggestion() -> None:
+    result = clean(TEXT, "\u4e2d\u56fd\uff1a\u5386\u53f2")
+    assert result.values == ["\u4e2d\u56fd\uff1a\u5386\u53f2"]
+    assert (
+        _codes(result) == ["VL207"] and "\u4e2d\u56fd:\u5386\u53f2" in result.notes[0][2]["action"]
+    )
+
+
+def test_stray_spaces_are_removed_and_reported() -> None:
+    result = clean(TEXT, "\u00a0Great  Expectations ")
+    assert result.values == ["Great Expectations"] and _codes(result) == ["VL206"]
+    problem = result.notes[0][2]["problem"]
+    assert "non-breaking" in problem and "doubled" in problem and "trailing" in problem
+
+
+@pytest.mark.parametrize(
+    ("raw", "year", "codes"),
+    [
+        ("2019", "2019", []),
+        (2019, "2019", []),
+        (dt.datetime(2019, 5, 1), "2019", []),
+        ("2019-05-01", "2019", []),
+        ("43466", "2019", ["VL208"]),
+        (43466, "2019", ["VL208"]),
+        ("c. 2003?", None, ["VL209"]),
+    ],
+)
+def test_years(raw, year, codes) -> None:
+    result = clean(YEAR, raw)
+    assert result.values == ([year] if year else [])
+    assert _codes(result) == codes
+
+
+def test_date_serial_in_the_1904_system() -> None:
+    result = clean(YEAR, 42004, epoch="1904")  # 1904-01-01 + 42004 days = 2019-01-01
+    assert result.values == ["2019"]
+    assert result.notes[0][2]["date"] == "2019-01-01"
+
+
+@pytest.mark.parametrize("raw", ["=VLOOKUP(A2,B:C,2,0)", "#N/A", "#REF!"])
+def test_formula_residue(raw) -> None:
+    result = clean(TEXT, raw)
+    assert result.values == [] and _codes(result) == ["VL205"]
+
+
+def test_a_guarded_value_is_data() -> None:
+    assert clean(TEXT, "=SUM(A1)", literal=True).values == ["=SUM(A1)"]

@@ -1,0 +1,144 @@
+"""``erdq excel2marc`` and ``erdq marc2excel`` through the command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from tests.conftest import REPO, shared_file
+
+from erdq.cli import main
+from erdq.readers.marc import MarcReader
+
+EXAMPLES = REPO / "examples" / "cataloguing"
+WESTERN = [
+    str(EXAMPLES / "western-ebooks.xlsx"),
+    "--mapping",
+    str(EXAMPLES / "western-ebooks.yaml"),
+]
+
+
+def _records(path) -> list:
+    return [item.record for item in MarcReader(path, lambda *a, **k: None)]
+
+
+def test_example_list_to_marcxml_exit_0(tmp_path) -> None:
+    out = tmp_path / "w.xml"
+    result = CliRunner().invoke(
+        main, ["excel2marc", *WESTERN, "--out", str(out), "--today", "2024-06-15"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Converted 20 of 20 row(s)" in result.output
+    assert "wrote 20 record(s)" in result.output
+    assert len(_records(out)) == 20
+    assert _records(out)[0]["008"].data.startswith("240615")
+
+
+@pytest.mark.shared
+def test_case_file_errors_exit_1_and_json_report(tmp_path) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(
+        "columns:\n  title: {required: true}\n  isbn: {type: isbn}\n"
+        "fields:\n  - tag: '020'\n    subfields: [{code: a, column: isbn}]\n"
+        "  - tag: '245'\n    subfields: [{code: a, column: title}]\n"
+        "  - tag: '100'\n    subfields: [{code: a, column: author}]\n"
+        "  - tag: '264'\n"
+        "    subfields: [{code: b, column: publisher}, {code: c, column: pub_date}]\n"
+        "  - tag: '010'\n    subfields: [{code: a, column: lccn}]\n",
+        encoding="utf-8",
+    )
+    source = shared_file("cases", "inputs", "BR-050.csv")
+    out = tmp_path / "b.mrc"
+    args = ["excel2marc", str(source), "--mapping", str(mapping), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--format", "json", "--select", "VL"])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    findings, summary = lines[:-1], lines[-1]["summary"]
+    assert [(f["code"], f["line"], f["field"]) for f in findings] == [
+        ("VL201", 2, "isbn"),
+        ("VL203", 3, "isbn"),
+    ]
+    assert summary["converted"] == 2 and summary["with_errors"] == 1
+    assert summary["with_warnings"] == 1 and summary["written"] == 2
+    assert [r.get("020")["a"] if r.get("020") else None for r in _records(out)] == [
+        "0520963539",
+        None,
+    ]
+    # --fail-on never: the same run exits 0.
+    assert CliRunner().invoke(main, [*args, "--fail-on", "never"]).exit_code == 0
+
+
+def test_usage_errors_exit_2_and_leave_no_file(tmp_path) -> None:
+    out = tmp_path / "x.mrc"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("fields:\n  - tag: '245'\n    subfields: [{code: a, colum: title}]\n")
+    result = CliRunner().invoke(
+        main, ["excel2marc", WESTERN[0], "--mapping", str(bad), "--out", str(out)]
+    )
+    assert result.exit_code == 2 and "column, constant, template" in result.output
+    result = CliRunner().invoke(main, ["excel2marc", *WESTERN, "--out", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2 and ".mrc" in result.output
+    result = CliRunner().invoke(main, ["excel2marc", *WESTERN, "--out", str(out), "--sheet", "No"])
+    assert result.exit_code == 2 and "'Titles'" in result.output
+    assert not out.exists()
+
+
+def test_marc2excel_and_back(tmp_path) -> None:
+    records = tmp_path / "w.mrc"
+    CliRunner().invoke(main, ["excel2marc", *WESTERN, "--out", str(records)])
+    sheet = tmp_path / "w.xlsx"
+    mapping = str(EXAMPLES / "western-ebooks.yaml")
+    result = CliRunner().invoke(
+        main, ["marc2excel", str(records), "--mapping", mapping, "--out", str(sheet)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Wrote 20 row(s)" in result.output and "20 fully in mapped columns" in result.output
+    back = tmp_path / "back.mrc"
+    result = CliRunner().invoke(
+        main, ["excel2marc", str(sheet), "--mapping", mapping, "--out", str(back)]
+    )
+    assert result.exit_code == 0, result.output
+    assert records.read_bytes() == back.read_bytes()
+
+
+def test_marc2excel_writes_xlsx_only(tmp_path) -> None:
+    result = CliRunner().invoke(
+        main, ["marc2excel", WESTERN[0], "--mapping", WESTERN[2], "--out", str(tmp_path / "a.csv")]
+    )
+    assert result.exit_code == 2
+
+
+def test_xlsx_findings_name_the_sheet_row_and_column(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "March"
+    sheet.append(["Vendor list"])  # a title row above the header
+    sheet.append(["publication_title", "online_identifier", "year"])
+    sheet.append(["A Title", 9780306406157, 43466])
+    book.save(tmp_path / "list.xlsx")
+    result = CliRunner().invoke(
+        main,
+        [
+            "excel2marc",
+            str(tmp_path / "list.xlsx"),
+            "--mapping",
+            WESTERN[2],
+            "--out",
+            str(tmp_path / "o.mrc"),
+            "--select",
+            "VL2",
+            "--format",
+            "json",
+        ],
+    )
+    found = [json.loads(line) for line in result.output.splitlines()][:-1]
+    assert sorted((f["code"], f["line"], f["field"]) for f in found) == [
+        ("VL204", 3, "online_identifier"),
+        ("VL208", 3, "year"),
+    ]
+    assert all(f["source"].endswith("list.xlsx [March]") for f in found)
+    (record,) = _records(tmp_path / "o.mrc")
+    assert record["020"]["a"] == "9780306406157" and record["008"].data[7:11] == "2019"

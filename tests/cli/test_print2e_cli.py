@@ -1,0 +1,131 @@
+"""``erdq print2e`` on the command line."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from tests.cataloguing.test_print2e import PRINT
+from tests.cataloguing.test_print2e_real import write_kbart
+
+from erdq.cli import main
+from erdq.readers.marc import MarcReader
+
+# A map (leader/06 e): not a book, so not converted.
+MAP = PRINT.replace("=LDR  02102cam", "=LDR  02102cem").replace("ocn910504526", "ocn1")
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["print2e", *args])
+
+
+def inputs(tmp_path, *records: str):
+    source = tmp_path / "print.mrk"
+    source.write_text("\n".join(records), encoding="utf-8")
+    kbart = write_kbart(
+        tmp_path / "provider.txt",
+        [
+            {
+                "publication_title": "Muted modernists",
+                "print_identifier": "9780306406157",
+                "online_identifier": "9781402894626",
+                "title_url": "https://ebooks.example.org/muted",
+            }
+        ],
+    )
+    return source, kbart
+
+
+def read(path):
+    return [item.record for item in MarcReader(path, lambda *a, **k: None)]
+
+
+def test_converts_and_writes_iso2709(tmp_path):
+    source, kbart = inputs(tmp_path, PRINT)
+    out = tmp_path / "ebooks.mrc"
+    result = run(str(source), "--out", str(out), "--kbart", str(kbart), "--agency", "UkOxU")
+    assert result.exit_code == 0, result.output
+    assert "Read 1 record(s)" in result.output and "wrote 1 e-book record(s)" in result.output
+    assert "1 record(s) matched, 0 without a match" in result.output
+    [record] = read(out)
+    assert record["856"]["u"] == "https://ebooks.example.org/muted"
+    assert record["007"].data[:2] == "cr"
+    assert record["040"].get_subfields("d")[-1] == "UkOxU"
+
+
+def test_explain_lists_changes_with_reasons(tmp_path):
+    source, kbart = inputs(tmp_path, PRINT)
+    result = run(str(source), "--out", str(tmp_path / "e.mrk"), "--kbart", str(kbart), "--explain")
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "record 1 (001 ocn910504526):" in text
+    assert "  008/23 changed: ' ' → 'o'" in text
+    assert "  945 removed: =945" in text
+    assert "  300 changed: =300  \\\\$axii, 245 pages" in text
+    assert text.count("    why: ") >= 20
+    assert "No --agency code: 040 $d was not added" in text
+
+
+def test_skipped_record_reported_and_exit_1(tmp_path):
+    source, kbart = inputs(tmp_path, PRINT, MAP)
+    out = tmp_path / "e.xml"
+    result = run(str(source), "--out", str(out), "--kbart", str(kbart))
+    assert result.exit_code == 1, result.output
+    assert "record 2 (001 ocn1): skipped [not-a-book]" in result.output
+    assert "not converted 1 (1 not-a-book)" in result.output
+    assert len(read(out)) == 1  # the book was written
+
+
+def test_unmatched_record_is_a_warning(tmp_path):
+    source, _ = inputs(tmp_path, PRINT)
+    empty = write_kbart(tmp_path / "empty.txt", [])
+    result = run(str(source), "--out", str(tmp_path / "e.mrc"), "--kbart", str(empty))
+    assert result.exit_code == 0, result.output
+    assert "warning [no-kbart-match]" in result.output
+    assert "0 record(s) matched, 1 without a match (no e-ISBN, no 856)" in result.output
+
+
+def test_json_report(tmp_path):
+    source, kbart = inputs(tmp_path, PRINT, MAP)
+    result = run(
+        str(source), "--out", str(tmp_path / "e.jsonl"), "--kbart", str(kbart), "--format", "json"
+    )
+    docs = [json.loads(line) for line in result.output.splitlines()]
+    assert [d["type"] for d in docs] == ["record", "record", "summary"]
+    first, second, summary = docs
+    assert first["converted"] and first["kbart_lines"] == [2]
+    assert {"tag": "588", "action": "added"}.items() <= next(
+        c for c in first["changes"] if c["tag"] == "588"
+    ).items()
+    assert not second["converted"] and second["problems"][0]["code"] == "not-a-book"
+    assert (summary["read"], summary["written"], summary["skipped"]) == (
+        2,
+        1,
+        {"not-a-book": 1},
+    )
+
+
+def test_not_marc_input_writes_nothing(tmp_path):
+    source = tmp_path / "notes.txt"
+    source.write_text("just some text\n", encoding="utf-8")
+    out = tmp_path / "e.mrc"
+    result = run(str(source), "--out", str(out))
+    assert result.exit_code == 2, result.output
+    assert "cannot be read as MARC" in result.output
+    assert not out.exists()
+
+
+def test_usage_errors(tmp_path):
+    source, _ = inputs(tmp_path, PRINT)
+    bad_agency = run(str(source), "--out", str(tmp_path / "e.mrc"), "--agency", "not a code")
+    assert bad_agency.exit_code == 2 and "MARC organization code" in bad_agency.output
+    bad_ext = run(str(source), "--out", str(tmp_path / "e.txt"))
+    assert bad_ext.exit_code == 2 and "output format" in bad_ext.output
+    same = run(str(source), "--out", str(source))
+    assert same.exit_code == 2
+
+
+def test_help_has_example():
+    result = CliRunner().invoke(main, ["print2e", "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "erdq print2e" in result.output
