@@ -254,9 +254,13 @@ def test_example_library_links_what_shares_an_identifier(tmp_path: Path) -> None
     """Portfolios linked by ISBN/ISSN equal those that share a valid number with a record
     (020 $a $z, 022 $a $l, 776 $z $x), counted here with csv and pymarc."""
     numbers: set[str] = set()
-    with (EXAMPLES / "marc" / "folio_100.mrc").open("rb") as fh:
-        records = [r for r in pymarc.MARCReader(fh, to_unicode=True) if r is not None]
-    records += pymarc.parse_xml_to_array(str(EXAMPLES / "marc" / "troublesomeRecords.xml"))
+    records: list[pymarc.Record] = []
+    for path in sorted((EXAMPLES / "marc").iterdir()):
+        if path.suffix == ".xml":
+            records += pymarc.parse_xml_to_array(str(path))
+        else:
+            with path.open("rb") as fh:
+                records += [r for r in pymarc.MARCReader(fh, to_unicode=True) if r is not None]
     for rec in records:
         for tag, codes in (("020", "az"), ("022", "al"), ("776", "zx")):
             for fld in rec.get_fields(tag):
@@ -286,6 +290,10 @@ def test_example_library_links_what_shares_an_identifier(tmp_path: Path) -> None
     assert summary["by_rule"].get("PF101", 0) == unlinked
     # Every record of the two MARC files is counted once, under its own collection.
     assert got["folio_100"]["records"] == 100 and got["troublesomeRecords"]["records"] == 2
+    # The records made from the GOKb title list's first 20 rows find their portfolios.
+    assert shared >= 20
+    assert got["Example_Ebook_Package_Allfields_Original"]["by_key"] == {"isbn": 20}
+    assert got["example_ebooks_from_title_list"]["records_linked"] == 20
 
 
 # --- union coverage ----------------------------------------------------------------------
