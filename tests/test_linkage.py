@@ -494,3 +494,35 @@ def test_title_matching_compares_within_blocks_only(
     }
     assert findings == []
     assert max(compared) < 2000 / 4  # blocks, not the whole record set
+
+
+def test_a_short_title_links_by_title_only_when_it_is_the_same(
+    store: Store, tmp_path: Path
+) -> None:
+    """Seen in the shared data: the journal "Grana" scored 91 against the record "The
+    Granta." and was linked by title. One letter of a short title is a different title;
+    a long title may differ by one (a typo, punctuation left over)."""
+    header = "publication_title\tprint_identifier\tonline_identifier\ttitle_url\ttitle_id\t"
+    header += "publication_type"
+    rows = [
+        "Grana\t\t\thttps://example.org/grana\tg1\tmonograph",
+        "Nature\t\t\thttps://example.org/nature\tn1\tmonograph",
+        "Studies in the History of Gardens\t\t\thttps://example.org/s\ts1\tmonograph",
+    ]
+    kbart = tmp_path / "Short_Global_AllTitles_2024-01-01.txt"
+    kbart.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    marc = tmp_path / "short.mrc"
+    records = [
+        book("r1", "The Granta.", year="2020"),
+        book("r2", "Nature.", year="2020"),
+        book("r3", "Studies in the History of Garden.", year="2020"),
+    ]
+    marc.write_bytes(b"".join(r.as_marc() for r in records))
+    store.import_kbart(kbart, collection="S", today=TODAY)
+    store.import_marc(marc, collection="S", today=TODAY)
+
+    links, _findings, _ = run(store, "S")
+
+    # "nature" is the same title (punctuation is not part of the key); "grana" and
+    # "granta" differ by a letter in five; the long title by one letter in over thirty.
+    assert {(link.title_id, link.record_id) for link in links} == {("n1", "r2"), ("s1", "r3")}

@@ -38,8 +38,9 @@ when ``all_records`` is set (a catalogue export imported on its own, say).
    matched: both sides are blocked by ``title_block`` (so a comparison never leaves a
    block of titles starting with the same letters), then scored with rapidfuzz
    ``token_sort_ratio`` on the normalised titles, allowing either side (not both) to lack
-   its subtitle. A candidate scores at least ``TITLE_MATCH_THRESHOLD`` (90) and, for a
-   monograph, its year is within one of the portfolio's publication year when both are
+   its subtitle. A candidate scores at least ``TITLE_MATCH_THRESHOLD`` (90), or 100 when
+   either title is shorter than ``SHORT_TITLE_CHARS`` (20: "Grana" is not "Granta"), and,
+   for a monograph, its year is within one of the portfolio's publication year when both are
    known (editions share titles). The best-scoring candidates are linked (several when
    tied); the key is ``title``.
 3. *Records* of the collection's own batch that neither pass linked are reported.
@@ -93,6 +94,9 @@ __all__ = [
 ]
 
 TITLE_MATCH_THRESHOLD = 90.0  # token_sort_ratio needed to link by title alone
+# Below this many characters a normalised title links by title alone only when it is
+# the same: one letter is a tenth of "grana", and Grana is no Granta.
+SHORT_TITLE_CHARS = 20
 TITLE_DISAGREE_THRESHOLD = 50.0  # token_set_ratio under which an identifier match is doubted
 BLOCK_CHARS = 4  # letters of the normalised title (spaces removed) that form a block
 YEAR_TOLERANCE = 1  # years between a monograph's portfolio and a record linked by title
@@ -690,13 +694,15 @@ class Linkage:
             if short and short != key:
                 searches.append((short, keys))
             for query, choices in searches:
-                for _choice, score, index in process.extract(
+                for choice, score, index in process.extract(
                     query,
                     choices,
                     scorer=fuzz.token_sort_ratio,
                     score_cutoff=threshold,
                     limit=None,
                 ):
+                    if score < 100 and min(len(query), len(choice)) < SHORT_TITLE_CHARS:
+                        continue
                     if score > best.get(index, -1.0):
                         best[index] = score
             out[pid] = [(round(score, 1), rows[index]) for index, score in best.items()]

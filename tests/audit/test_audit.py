@@ -438,3 +438,67 @@ def test_drill_downs_say_how_many_findings_the_examples_stand_for(example_audit:
     kb504 = sum(1 for f in findings if f["code"] == "KB504")
     assert kb504 > 10  # more than a drill-down shows
     assert re.search(rf"\d+ of {kb504:,} shown; all are in the “Knowledge base” worklist", html)
+
+
+def test_the_overview_says_where_the_errors_are(tmp_path: Path) -> None:
+    # Two wrong ISSN check digits in Acme, one in Other (0028-0836 and 0036-8075 are
+    # Nature's and Science's ISSNs; the last digit is changed): 3 errors, Acme first.
+    lib = write_library(
+        tmp_path / "lib",
+        [kbart_row("Nature", "0028-0837", "", "t1"), kbart_row("Science", "0036-8076", "", "t2")],
+    )
+    (lib / "Other_Global_Journals_2024-01-01.txt").write_text(
+        HEADER + kbart_row("Nature", "0028-0839", "", "n1"), "utf-8"
+    )
+    (lib / "usage.csv").write_text("Report_Name,Title Master Report\n", "utf-8")
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    html = (out / "report.html").read_text("utf-8")
+    glance = html[html.index('<ul id="glance">') : html.index("</ul>")]
+    text = re.sub(r"<[^>]+>", "", glance)
+    assert (
+        "3 error(s) in 2 collection(s): Acme_Global_Journals_2024-01-01 (2, mostly KB201 "
+        "issn-invalid), Other_Global_Journals_2024-01-01 (1, mostly KB201 issn-invalid)."
+    ) in text
+    assert 'href="#coll-acme-global-journals-2024-01-01"' in glance
+    assert "1 file(s) were not audited" in text  # the COUNTER report
+    assert "Linkage" not in text  # no MARC file, so no linkage
+
+
+def test_the_report_lists_what_was_fixed(tmp_path: Path) -> None:
+    # Nature's ISSN 0028-0836 with a wrong check digit, then corrected: one KB201 fixed.
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
+    out = tmp_path / "out"
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    write_library(lib, [kbart_row("Nature", "0028-0836", "", "t1")])
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    html = (out / "report.html").read_text("utf-8")
+    since = html[html.index("<h3>Since the last audit</h3>") :]
+    since = since[: since.index("<h3>", 5)] if "<h3>" in since[5:] else since
+    assert "0 new, " in since and ", 1 fixed" in since
+    assert (
+        "<tr><td>KB201 issn-invalid</td><td>Acme_Global_Journals_2024-01-01.txt</td>"
+        "<td class=mono>t1</td></tr>"
+    ) in since
+
+
+def test_the_text_summary_says_how_many_were_not_compared(tmp_path: Path) -> None:
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
+    other = lib / "other" / "Other_Global_Books_2024-01-01.txt"
+    other.parent.mkdir()
+    other.write_text(HEADER + kbart_row("Science", "0036-8076", "", "s1"), "utf-8")
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    whole = read_jsonl(out / "findings.jsonl")
+    in_other = sum(1 for f in whole if f["source"].endswith("Other_Global_Books_2024-01-01.txt"))
+    result = CliRunner().invoke(
+        audit_command,
+        [str(lib / "kbart"), "--out", str(out), "--db", db, "--today", DAY, "--fail-on", "never"],
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        f"0 new, {len(whole) - in_other} persisting, 0 fixed, {in_other} not compared "
+        "(files or rules not audited now)." in result.output
+    )

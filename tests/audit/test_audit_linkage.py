@@ -458,3 +458,42 @@ def test_a_collection_of_several_kbart_files_claims_its_records_once(tmp_path: P
         2,
         1,
     )
+
+
+def test_the_overview_sums_the_linkage_of_every_collection(linked: Path) -> None:
+    # By hand (see ``linked``): portfolios Acme 3 + Other 1, of which Acme's lines 2 and 4
+    # and Other's line 2 have a record; records acme 3 + catalogue 2, of which b1, b5 and
+    # c1 have a portfolio. Every record is for an online resource, so none is print.
+    html = (linked / "report.html").read_text("utf-8")
+    overview = html[html.index("<section id=overview>") : html.index("</section>")]
+    assert (
+        "<li><b>Linkage:</b> 3 of 4 portfolios have a record, 1 have none; 3 of 5 records "
+        "have a portfolio, 2 have none (0 of them print records).</li>"
+    ) in overview
+
+
+def test_an_audit_without_records_fixes_no_linkage_finding(linked: Path, tmp_path: Path) -> None:
+    # The whole library, then its KBART files alone: no MARC file, so no linkage ran and
+    # acme_books.txt's PF101 (line 3) was not looked for again: not compared, not fixed.
+    lib = Path(json.loads((linked / "summary.json").read_text("utf-8"))["inputs"][0]["path"])
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    out = tmp_path / "out"
+
+    def audit(*paths: Path) -> dict:
+        result = CliRunner().invoke(
+            audit_command,
+            [*map(str, paths), "--out", str(out), "--db", db, "--today", DAY, "--quiet"],
+        )
+        assert result.exit_code in (0, 1), result.output
+        return json.loads((out / "summary.json").read_text("utf-8"))
+
+    audit(lib.parent)
+    whole = read_jsonl(out / "findings.jsonl")
+    kbart_files = [lib.parent / "acme_books.txt", lib.parent / "other_journals.txt"]
+    comparison = audit(*kbart_files)["comparison"]
+    in_marc = sum(1 for f in whole if f["source"].endswith(".mrk"))
+    pf_on_kbart = sum(1 for f in whole if f["code"] == "PF101")
+    assert pf_on_kbart == 1
+    assert (comparison["new"], comparison["fixed"]) == (0, 0)
+    assert comparison["not_compared"] == in_marc + pf_on_kbart
+    assert comparison["persisting"] == len(whole) - in_marc - pf_on_kbart

@@ -37,7 +37,7 @@ class PreviousRun:
     id: int
     started: str
     fingerprints: frozenset[str]
-    left_out: int = 0  # findings of files this run does not audit: not compared
+    left_out: int = 0  # findings of files or rules this run does not audit: not compared
 
 
 class RunHistory:
@@ -46,28 +46,36 @@ class RunHistory:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def previous(self, sources: Iterable[str] | None = None) -> PreviousRun | None:
+    def previous(
+        self, sources: Iterable[str] | None = None, codes: Iterable[str] | None = None
+    ) -> PreviousRun | None:
         """The latest run in the store, with the fingerprints of its findings.
 
         With ``sources``, only the findings of files that this run audits too count
         (matched by ``source_key``: file name without folder, extension and delivery date):
         auditing a part of the library, or a mistyped folder, must not report the rest as
-        "fixed". ``left_out`` counts the previous findings of the other files."""
+        "fixed". With ``codes``, only the findings of rules that this run checks count: a
+        rule that did not run (the linkage rules of an audit without MARC files, a rule
+        left out by ``--select``) fixed nothing. ``left_out`` counts the other previous
+        findings."""
         row = self.conn.execute(
             select(audit_runs.c.id, audit_runs.c.started).order_by(audit_runs.c.id.desc()).limit(1)
         ).first()
         if row is None:
             return None
         stored = self.conn.execute(
-            select(audit_findings.c.fingerprint, audit_findings.c.source).where(
-                audit_findings.c.run_id == row.id
-            )
+            select(
+                audit_findings.c.fingerprint, audit_findings.c.source, audit_findings.c.code
+            ).where(audit_findings.c.run_id == row.id)
         )
         keys = None if sources is None else {source_key(s) for s in sources}
+        checked = None if codes is None else set(codes)
         kept: set[str] = set()
         left_out = 0
-        for fingerprint, source in stored:
-            if keys is None or source_key(source) in keys:
+        for fingerprint, source, code in stored:
+            if (keys is None or source_key(source) in keys) and (
+                checked is None or code in checked
+            ):
                 kept.add(fingerprint)
             else:
                 left_out += 1

@@ -13,6 +13,7 @@ import re
 from html import escape
 from pathlib import Path
 
+from erdq.audit.history import FIXED_EXAMPLES
 from erdq.audit.tally import Tally
 from erdq.audit.worklists import TEAMS, fix_hint, rule_section, team_of
 from erdq.findings import Severity
@@ -340,6 +341,128 @@ def _linkage(summary: dict, name: str) -> str:
     return "".join(out)
 
 
+GLANCE_COLLECTIONS = 3  # collections named in the overview's "where" line
+
+
+def _where(summary: dict, severity: str) -> str:
+    """The collections with the most findings of a severity, linked to their drill-down."""
+    counts = sorted(
+        (
+            (-c["by_severity"][severity], name)
+            for name, c in summary["collections"].items()
+            if c["by_severity"][severity]
+        ),
+    )
+    if not counts:
+        return ""
+    rules = summary["rules"]
+
+    def mostly(name: str) -> str:
+        """The collection's most frequent rule of this severity."""
+        codes = [
+            c for c in summary["collections"][name]["by_rule"] if rules[c]["severity"] == severity
+        ]
+        return f", mostly {escape(codes[0])} {escape(rules[codes[0]]['name'])}" if codes else ""
+
+    named = ", ".join(
+        f'<a href="#coll-{_slug(name)}">{escape(name)}</a> ({_n(-n)}{mostly(name)})'
+        for n, name in counts[:GLANCE_COLLECTIONS]
+    )
+    more = len(counts) - GLANCE_COLLECTIONS
+    return (
+        f"<li><b class={severity}>{_n(summary['by_severity'][severity])} {severity}(s)</b> in "
+        f"{_n(len(counts))} collection(s): {named}{f' and {_n(more)} more' if more > 0 else ''}"
+        ".</li>"
+    )
+
+
+def _linkage_glance(collections: list[dict]) -> str:
+    """The linkage over every collection: portfolios with and without a record, records
+    with and without a portfolio."""
+
+    def total(key: str) -> int:
+        return sum(c[key] for c in collections)
+
+    parts = []
+    if total("portfolios"):
+        parts.append(
+            f"{_n(total('linked'))} of {_n(total('portfolios'))} portfolios have a record, "
+            f"{_n(total('unlinked'))} have none"
+        )
+    if total("records"):
+        parts.append(
+            f"{_n(total('records_linked'))} of {_n(total('records'))} records have a "
+            f"portfolio, {_n(total('records_without_portfolio'))} have none "
+            f"({_n(total('print_records_without_portfolio'))} of them print records)"
+        )
+    return f"<li><b>Linkage:</b> {'; '.join(parts)}.</li>" if parts else ""
+
+
+def _glance(summary: dict) -> str:
+    """What is wrong and where, in a few lines: the collections with errors (else
+    warnings), the linkage over all collections, shared titles with gaps, files not
+    audited."""
+    items = [_where(summary, "error") or _where(summary, "warning")]
+    linkage = summary.get("linkage")
+    if linkage:
+        items.append(_linkage_glance(list(linkage["collections"].values())))
+    overlap = summary["overlap"]
+    if overlap["titles_in_several"]:
+        items.append(
+            f'<li><a href="#overlap">{_n(overlap["titles_in_several"])} title(s)</a> are held in '
+            f"several collections; {_n(overlap.get('titles_with_gaps', 0))} of them have a "
+            "coverage gap no collection fills.</li>"
+        )
+    unaudited = len(summary["unrecognised"])
+    if unaudited:
+        items.append(
+            f'<li class="warning"><a href="#inputs">{_n(unaudited)} file(s) were not '
+            "audited</a>: the Files list says why.</li>"
+        )
+    items = [i for i in items if i]
+    return f'<ul id="glance">{"".join(items)}</ul>' if items else ""
+
+
+FIXED_SHOWN = 10  # fixed findings listed in the overview (summary.json keeps more)
+
+
+def _since(comparison: dict) -> str:
+    """The comparison with the previous run, and which findings it no longer has."""
+    against = comparison["against"]
+    left_out = comparison.get("not_compared") or 0
+    text = (
+        f"{_n(comparison['new'])} new, {_n(comparison['persisting'])} persisting, "
+        f"{_n(comparison['fixed'])} fixed (compared with run {_n(against['run'])} of "
+        f"{escape(against['started'][:10])}, by fingerprint"
+    )
+    if left_out:
+        text += f"; {_n(left_out)} finding(s) of files or rules not audited this time not compared"
+    text += ")."
+    if comparison["new"]:
+        text += " New findings have the status “new” in the worklists."
+    out = [f"<h3>Since the last audit</h3><p>{text}</p>"]
+    fixed = comparison.get("fixed_examples") or []
+    shown = fixed[:FIXED_SHOWN]
+    if shown:
+        body = "".join(
+            f"<tr><td>{escape(f['code'])} {escape(get_rule(f['code']).name)}</td>"
+            f"<td>{escape(Path(str(f['source'])).name)}</td>"
+            f"<td class=mono>{escape(f.get('record_id') or '')}</td></tr>"
+            for f in shown
+        )
+        out.append(
+            "<table><tr><th>fixed (no longer found)</th><th>file</th><th>row or record id</th>"
+            f"</tr>{body}</table>"
+        )
+        if comparison["fixed"] > len(shown):
+            out.append(
+                f'<p class="muted">{_n(len(shown))} of {_n(comparison["fixed"])} shown; '
+                f"summary.json lists up to {_n(FIXED_EXAMPLES)} (comparison, fixed_examples)."
+                "</p>"
+            )
+    return "".join(out)
+
+
 def _overview(summary: dict) -> str:
     scores = summary["scores"]
     cards = []
@@ -357,6 +480,7 @@ def _overview(summary: dict) -> str:
         '<p class="muted">Scores: 100 × the share of rows or records without findings '
         "(an error counts 0, a warning 0.5); completeness is the mean record score.</p>",
         f'<div class="cards">{"".join(cards)}</div>',
+        _glance(summary),
         f"<h3>Findings by severity ({_n(summary['findings_total'])} in all)</h3>",
         hbar_chart(sev_rows),
         "<h3>Findings by level</h3>",
@@ -364,13 +488,7 @@ def _overview(summary: dict) -> str:
     ]
     comparison = summary.get("comparison")
     if comparison:
-        against = comparison["against"]
-        out.append(
-            f"<h3>Since the last audit</h3><p>{_n(comparison['new'])} new, "
-            f"{_n(comparison['persisting'])} persisting, {_n(comparison['fixed'])} fixed "
-            f"(compared with run {_n(against['run'])} of {escape(against['started'][:10])}, "
-            "by fingerprint).</p>"
-        )
+        out.append(_since(comparison))
     out.append(_trend(summary))
     top = sorted(summary["by_rule"].items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_RULES]
     out.append("<h3>Top rules</h3>")

@@ -2,11 +2,13 @@
 
 Every file found is listed with its kind; what erdq cannot audit (yet) is listed as
 ``unrecognised`` (or as a known kind that is not audited) with the reason, never skipped
-without a word.
+without a word: a hidden file or folder (its name begins with a dot) is listed as
+``hidden``, a folder holding an earlier audit's report as ``report``, each once.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,15 +28,26 @@ _SPLIT = re.compile(r"[\t,;]")
 _COUNTER = re.compile(rb"^\W*(report_name|report name|report_id)", re.IGNORECASE)
 
 AUDITED = ("kbart", "marc")
+# erdq's own files: listed, but not counted among the files that were not audited.
+OWN_KINDS = ("config", "report")
+# What marks a folder as an audit's output (``erdq.audit.run`` writes both).
+_REPORT_FILES = ("summary.json", "findings.jsonl")
 # What ``not_tabular_kind`` says of files that may still be MARC (a damaged leader reads
 # as "a binary file"); ``marc_format`` decides for those.
 _MAYBE_MARC = ("a MARC", "an XML", "a JSON", "a binary file")
+COUNTER_DETAIL = "a COUNTER report: not audited yet"
+HIDDEN_FILE = "a hidden file (its name begins with a dot): not audited"
+HIDDEN_FOLDER = "a hidden folder (its name begins with a dot): not searched"
+REPORT_FOLDER = "an earlier audit's report (summary.json, findings.jsonl): not audited"
+LINKED_FOLDER = "a link to a folder: not followed (name the folder itself to audit it)"
+NOT_A_FILE = "not a regular file (a broken link?): not read"
 
 
 @dataclass(frozen=True, slots=True)
 class AuditInput:
-    """One file of the audit: ``kind`` is kbart, marc, config, excel, counter or
-    unrecognised; ``detail`` the MARC format or why a file was not audited."""
+    """One file (or skipped folder) of the audit: ``kind`` is kbart, marc, config, excel,
+    counter, hidden, report or unrecognised; ``detail`` the MARC format or why it was not
+    audited."""
 
     path: str
     kind: str
@@ -93,12 +106,64 @@ def sniff_file(path: Path, display: str | None = None) -> AuditInput:
     if marc == "json" and (b'"leader"' in head[:4096] or b'"fields"' in head[:4096]):
         return AuditInput(kind="marc", detail="json", **base)
     if binary is not None:
+        if binary.startswith("a JSON") and b'"report_header"' in head[:4096].lower():
+            # COUNTER R5 JSON (a SUSHI response saved to a file) opens with Report_Header.
+            return AuditInput(kind="counter", detail=COUNTER_DETAIL, **base)
         return AuditInput(kind="unrecognised", detail=binary, **base)
     if looks_like_kbart(head):
         return AuditInput(kind="kbart", detail="KBART header", **base)
     if _COUNTER.match(head.lstrip(b"\xef\xbb\xbf")):
-        return AuditInput(kind="counter", detail="a COUNTER report: not audited yet", **base)
+        return AuditInput(kind="counter", detail=COUNTER_DETAIL, **base)
     return AuditInput(kind="unrecognised", detail="a text file without a KBART header", **base)
+
+
+def is_report_folder(folder: Path) -> bool:
+    """A folder an audit wrote its report into: summary.json (with ``erdq_version``) and
+    findings.jsonl side by side."""
+    if not all((folder / name).is_file() for name in _REPORT_FILES):
+        return False
+    try:
+        with (folder / "summary.json").open("rb") as fh:
+            return b'"erdq_version"' in fh.read(4096)
+    except OSError:
+        return False
+
+
+def _walk(root: Path) -> list[tuple[Path, tuple[str, str] | None]]:
+    """Every file under ``root``, and each entry not searched with its kind and reason (a
+    hidden file or folder, a folder holding an earlier report, a link to a folder, which
+    is not followed, or something that is not a regular file), sorted by path."""
+    found: list[tuple[Path, tuple[str, str] | None]] = []
+    for folder, dirs, files in os.walk(root):
+        here = Path(folder)
+        kept = []
+        for name in dirs:
+            sub = here / name
+            if name.startswith("."):
+                found.append((sub, ("hidden", HIDDEN_FOLDER)))
+            elif sub.is_symlink():
+                found.append((sub, ("unrecognised", LINKED_FOLDER)))
+            elif is_report_folder(sub):
+                found.append((sub, ("report", REPORT_FOLDER)))
+            else:
+                kept.append(name)
+        dirs[:] = kept  # os.walk descends into these only
+        for name in files:
+            path = here / name
+            if name.startswith("."):
+                found.append((path, ("hidden", HIDDEN_FILE)))
+            elif not path.is_file():
+                found.append((path, ("unrecognised", NOT_A_FILE)))
+            else:
+                found.append((path, None))
+    return sorted(found, key=lambda entry: entry[0])
+
+
+def _skipped(path: Path, kind: str, reason: str) -> AuditInput:
+    size = path.stat().st_size if path.is_file() else 0
+    return AuditInput(
+        path=str(path), kind=kind, detail=reason, collection=collection_of(path), size=size
+    )
 
 
 def discover(
@@ -107,8 +172,9 @@ def discover(
     settings: Settings | None = None,
     skip: set[Path] | None = None,
 ) -> list[AuditInput]:
-    """Every regular file under ``paths`` (folders are walked, hidden entries skipped),
-    sniffed, in a stable order: the order given, then sorted within each folder.
+    """Every regular file under ``paths`` (folders are walked), sniffed, in a stable
+    order: the order given, then sorted within each folder. Hidden files and folders and
+    folders holding an earlier audit's report are listed once each, not read.
 
     ``exclude`` is the output folder: a report written inside the audited folder must not
     be audited next time, nor the store's own files (``skip``). A file's collection and
@@ -121,16 +187,8 @@ def discover(
         root = Path(given)
         if not root.exists():
             raise InputError(f"{given}: no such file or folder", hint="check the PATH given")
-        if root.is_dir():
-            files = sorted(
-                p
-                for p in root.rglob("*")
-                if p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(root).parts)
-            )
-        else:
-            files = [root]
-        for path in files:
+        entries = _walk(root) if root.is_dir() else [(root, None)]
+        for path, reason in entries:
             key = path.resolve()
             if (
                 key in seen
@@ -139,6 +197,9 @@ def discover(
             ):
                 continue
             seen.add(key)
+            if reason is not None:
+                out.append(_skipped(path, *reason))
+                continue
             item = sniff_file(path, str(path))
             named = settings.collection_for(str(path)) if settings is not None else None
             if named is not None:

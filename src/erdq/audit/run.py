@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING
 
 from erdq import __version__, completeness
 from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, run_history
-from erdq.audit.inputs import AuditInput, discover
+from erdq.audit.inputs import OWN_KINDS, AuditInput, discover
 from erdq.audit.linkage import PF_CODES, AuditLinkage
 from erdq.audit.overlap import OverlapIndex
 from erdq.audit.tally import LEVEL_ITEMS, Tally, item_score
@@ -179,7 +179,9 @@ class Audit:
         else:
             t = time.perf_counter()
             with run_history(store) as history:
-                previous = history.previous(i.path for i in found if i.audited)
+                previous = history.previous(
+                    (i.path for i in found if i.audited), codes=self._codes_checked()
+                )
                 trend = history.trend()
                 summary = self._summary(found, previous, trend, history)
                 run_id = history.save(
@@ -212,6 +214,12 @@ class Audit:
             json.dump(summary, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
         return AuditResult(summary, self.out_dir, files)
+
+    def _codes_checked(self) -> set[str]:
+        """The rules this run checked: the selected ones, without the linkage rules when
+        no linkage ran (no KBART or no MARC file)."""
+        codes = set(self.settings.codes())
+        return codes if self.linkage is not None else codes - set(PF_CODES)
 
     @staticmethod
     def _collections(found: list[AuditInput]) -> dict[str, str]:
@@ -397,7 +405,7 @@ class Audit:
             "today": self.today.isoformat(),
             "fail_on": self.settings.fail_on,
             "inputs": self.inputs,
-            "unrecognised": [i.path for i in found if not i.audited and i.kind != "config"],
+            "unrecognised": [i.path for i in found if not i.audited and i.kind not in OWN_KINDS],
             "findings_total": tally.total,
             "by_severity": {s.value: tally.by_severity.get(s.value, 0) for s in Severity},
             "by_level": dict(sorted(tally.by_level.items())),

@@ -62,9 +62,11 @@ def _text_summary(summary: dict, out_dir: str) -> str:
     lines.append(f"Scores (of 100): {scores}.")
     comparison = summary.get("comparison")
     if comparison:
+        left_out = comparison.get("not_compared") or 0
         lines.append(
             f"Since the last audit (run {comparison['against']['run']}): {comparison['new']} "
-            f"new, {comparison['persisting']} persisting, {comparison['fixed']} fixed."
+            f"new, {comparison['persisting']} persisting, {comparison['fixed']} fixed"
+            + (f", {left_out} not compared (files or rules not audited now)." if left_out else ".")
         )
     if summary["unrecognised"]:
         lines.append(f"{len(summary['unrecognised'])} file(s) not audited (see the list above).")

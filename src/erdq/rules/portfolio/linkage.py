@@ -110,8 +110,8 @@ RECORD_WITHOUT_PORTFOLIO = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.WARNING,
     scope=Scope.CROSS,
-    message="This record ({record_title!r}) matches no portfolio of the collection; only its "
-    "own link ({value}) leads to the resource. Check that the title is really in the "
+    message="This record ({record_title!r}) matches no portfolio it was compared with; only "
+    "its own link ({value}) leads to the resource. Check that the title is really in the "
     "package, or remove the record.",
     doc=sections(
         what="Every record of the collection's current MARC batch is linked to one of its "
@@ -138,8 +138,8 @@ RECORD_WITHOUT_ACCESS = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.ERROR,
     scope=Scope.CROSS,
-    message="This record ({record_title!r}) matches no portfolio of the collection and has "
-    "no 856 $u link: a reader who finds it has no way to the resource.",
+    message="This record ({record_title!r}) matches no portfolio it was compared with and "
+    "has no 856 $u link: a reader who finds it has no way to the resource.",
     doc=sections(
         what="A record of the collection's current MARC batch has either a portfolio (the "
         "same matching as PF101) or a link of its own in 856 $u (second indicator other "

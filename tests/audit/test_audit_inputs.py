@@ -1,0 +1,112 @@
+"""erdq audit: what is found in a folder, and that nothing in it is passed over in silence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from erdq.audit.inputs import discover, sniff_file
+from erdq.cli.audit import audit_command
+
+DAY = "2024-06-15"
+HEADER = "publication_title\tprint_identifier\tonline_identifier\ttitle_id\tcoverage_depth\n"
+ROW = "Nature\t0028-0836\t\tt1\tfulltext\n"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        audit_command, [*args, "--no-store", "--today", DAY, "--quiet", "--fail-on", "never"]
+    )
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def summary_of(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text("utf-8"))
+
+
+def test_hidden_files_and_folders_are_listed_not_skipped_in_silence(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib / ".old").mkdir(parents=True)
+    (lib / "Acme_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    # A KBART file saved under a dot name, and a folder of them: neither is read, but
+    # both are named, so the librarian can see that they were not audited.
+    (lib / ".Acme_copy.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / ".old" / "a.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / ".old" / "b.txt").write_text(HEADER + ROW, "utf-8")
+    out = tmp_path / "out"
+    assert run(str(lib), "--out", str(out))[0] == 0
+    summary = summary_of(out)
+    kinds = {Path(i["path"]).name: i["kind"] for i in summary["inputs"]}
+    assert kinds == {
+        ".Acme_copy.txt": "hidden",
+        ".old": "hidden",  # once for the folder, not once per file in it
+        "Acme_Global_Journals_2024-01-01.txt": "kbart",
+    }
+    assert sorted(Path(p).name for p in summary["unrecognised"]) == [".Acme_copy.txt", ".old"]
+    assert summary["findings_total"] == sum(i["findings"] for i in summary["inputs"])
+
+
+def test_an_earlier_report_in_the_audited_folder_is_named_once(tmp_path: Path) -> None:
+    # As the README suggests: one report folder per month, inside the library's folder.
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Acme_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    may, june = lib / "reports" / "2024-05", lib / "reports" / "2024-06"
+    assert run(str(lib), "--out", str(may))[0] == 0
+    assert run(str(lib), "--out", str(june))[0] == 0
+    inputs = summary_of(june)["inputs"]
+    assert [(Path(i["path"]).relative_to(lib).as_posix(), i["kind"]) for i in inputs] == [
+        ("Acme_Global_Journals_2024-01-01.txt", "kbart"),
+        ("reports/2024-05", "report"),
+    ]
+    # erdq's own output is not a file the library forgot: not among the unaudited.
+    assert summary_of(june)["unrecognised"] == []
+
+
+def test_a_folder_that_merely_has_a_summary_json_is_searched(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib / "vendor").mkdir(parents=True)
+    (lib / "vendor" / "summary.json").write_text('{"titles": 1}', "utf-8")
+    (lib / "vendor" / "findings.jsonl").write_text("{}\n", "utf-8")
+    (lib / "vendor" / "Acme.txt").write_text(HEADER + ROW, "utf-8")
+    kinds = sorted((Path(i.path).name, i.kind) for i in discover([lib]))
+    assert kinds == [
+        ("Acme.txt", "kbart"),
+        ("findings.jsonl", "unrecognised"),
+        ("summary.json", "unrecognised"),
+    ]
+
+
+def test_a_counter_report_in_json_is_recognised(tmp_path: Path) -> None:
+    # COUNTER R5 JSON, as a SUSHI server returns it: the Report_Header object first.
+    path = tmp_path / "usage.json"
+    path.write_text(
+        '{\n  "Report_Header": {"Report_Name": "Platform Master Report", "Report_ID": "PR",'
+        ' "Release": "5"},\n  "Report_Items": []\n}\n',
+        "utf-8",
+    )
+    found = sniff_file(path)
+    assert (found.kind, found.detail) == ("counter", "a COUNTER report: not audited yet")
+    other = tmp_path / "other.json"
+    other.write_text('{"titles": []}', "utf-8")
+    assert sniff_file(other).kind == "unrecognised"
+
+
+def test_links_to_folders_and_broken_links_are_listed(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Acme.txt").write_text(HEADER + ROW, "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "Other.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / "shared").symlink_to(elsewhere, target_is_directory=True)
+    (lib / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    found = {Path(i.path).name: (i.kind, i.detail) for i in discover([lib])}
+    assert found["Acme.txt"] == ("kbart", "KBART header")
+    assert found["shared"][0] == "unrecognised" and "not followed" in found["shared"][1]
+    assert found["gone.txt"][0] == "unrecognised" and "broken link" in found["gone.txt"][1]
+    assert "Other.txt" not in found
