@@ -71,11 +71,8 @@ def test_match_keeps_the_configured_local_fields(tmp_path: Path) -> None:
     config = tmp_path / "erdq.toml"
     config.write_text('[cataloguing]\nlocal-fields = ["541"]\n', encoding="utf-8")
     load = tmp_path / "load.mrc"
-    result = CliRunner().invoke(
-        main,
-        ["marc", "match", str(incoming), "--existing", str(current), "--merge", str(load)]
-        + ["--config", str(config)],
-    )
+    args = ["marc", "match", str(incoming), "--existing", str(current), "--merge", str(load)]
+    result = CliRunner().invoke(main, [*args, "--config", str(config)])
     assert result.exit_code == 0, result.output
     [merged] = read(load)
     assert merged["001"].data == "cat1"  # the catalogue's number, so the load overlays it

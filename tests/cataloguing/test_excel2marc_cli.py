@@ -76,12 +76,29 @@ def test_usage_errors_exit_2_and_leave_no_file(tmp_path) -> None:
     result = CliRunner().invoke(
         main, ["excel2marc", WESTERN[0], "--mapping", str(bad), "--out", str(out)]
     )
-    assert result.exit_code == 2 and "column, constant, template" in result.output
+    assert result.exit_code == 2 and "'colum' (did you mean 'column'?)" in result.output
     result = CliRunner().invoke(main, ["excel2marc", *WESTERN, "--out", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2 and ".mrc" in result.output
     result = CliRunner().invoke(main, ["excel2marc", *WESTERN, "--out", str(out), "--sheet", "No"])
     assert result.exit_code == 2 and "'Titles'" in result.output
     assert not out.exists()
+
+
+def test_a_sheet_without_a_header_row_leaves_out_as_it_was(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Titles"
+    book.create_sheet("Empty")
+    book.save(tmp_path / "list.xlsx")
+    out = tmp_path / "titles.mrc"
+    out.write_bytes(b"yesterday's records")
+    mapping = str(EXAMPLES / "western-ebooks.yaml")
+    args = ["excel2marc", str(tmp_path / "list.xlsx"), "--mapping", mapping, "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--sheet", "Empty"])
+    assert result.exit_code == 1
+    assert "VL102" in result.output and "nothing was written" in result.output
+    assert out.read_bytes() == b"yesterday's records"
 
 
 def test_marc2excel_and_back(tmp_path) -> None:

@@ -108,6 +108,27 @@ def test_terminal_punctuation_is_not_doubled() -> None:
 
 
 @pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"p": ["Springer"], "y": ["2020"]}, "=264  \\1$bSpringer,$c2020."),
+        # ISBD: the comma is the punctuation before $c (the date); with no date it has
+        # nothing to precede, so 264 ends with the publisher's name.
+        ({"p": ["Springer"]}, "=264  \\1$bSpringer"),
+        ({"p": ["Springer,"]}, "=264  \\1$bSpringer,"),  # the cell's own comma is data
+    ],
+)
+def test_punctuation_before_an_absent_subfield_is_left_off(values, expected) -> None:
+    mapping = mapping_from_text(
+        'fields:\n  - tag: "264"\n    ind2: "1"\n    subfields:\n'
+        '      - {code: b, column: p, end: ","}\n      - {code: c, column: y, end: "."}\n'
+    )
+    spec = mapping.fields[0]
+    assert [str(f) for f in spec.build(values, CASE_DAY)] == [expected]
+    built = [str(f) for _, fields in mapping.build(values, CASE_DAY) for f in fields]
+    assert built == [expected]  # the compiled path gives the same
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("fields:\n  - tag: '245'\n    subfields: [{code: a}]\n", "exactly one of"),
@@ -118,6 +139,27 @@ def test_terminal_punctuation_is_not_doubled() -> None:
         ("colums: {}\n", "unknown key"),
         ("leader: short\n", "24 characters"),
         ("fields:\n  - tag: '008'\n    subfields: [{code: a, column: t}]\n", "control field"),
+        # A misspelt key is named with the key meant, not dropped: without 'end' the 245
+        # would lose its full stop, without 'when' its indicator would be a constant.
+        ("colums: {}\n", "'colums' (did you mean 'columns'?)"),
+        (
+            "fields:\n  - tag: '245'\n    subfields: [{code: a, column: t, ned: '.'}]\n",
+            "field 245 $a: unknown key(s) 'ned' (did you mean 'end'?)",
+        ),
+        (
+            "fields:\n  - tag: '245'\n    subfields: [{code: a, colum: t}]\n",
+            "'colum' (did you mean 'column'?)",
+        ),
+        (
+            "fields:\n  - tag: '245'\n    ind1: {whne: a, then: '1', else: '0'}\n"
+            "    subfields: [{code: a, column: t}]\n",
+            "'whne' (did you mean 'when'?)",
+        ),
+        (
+            "fields:\n  - tag: '008'\n    base: '0000'\n"
+            "    positions: {'00-03': {column: y, defualt: 'uuuu'}}\n",
+            "'defualt' (did you mean 'default'?)",
+        ),
     ],
 )
 def test_malformed_mappings_are_config_errors(text: str, message: str) -> None:

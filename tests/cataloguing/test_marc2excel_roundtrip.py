@@ -112,6 +112,10 @@ def test_records_a_sheet_cannot_hold_are_reported_not_changed(tmp_path) -> None:
     before, after, summary = _round_trip(source, EXAMPLES / "western-ebooks.yaml", tmp_path)
     assert summary.records == 536 and summary.unwritten == 2 and summary.rows == 534
     assert [p.split(" ")[1] for p in summary.problems] == ["19", "335"]
+    # Each problem names what to look at: record 19's field tagged '2 4', and the
+    # character U+0012 (DC2) in record 335's 880 $p.
+    assert "field '2 4' cannot be written" in summary.problems[0]
+    assert "marc:fields would hold the control character U+0012" in summary.problems[1]
     kept = [r for i, r in enumerate(before, start=1) if i not in (19, 335)]
     assert [_shape(r) for r in after] == [_shape(r) for r in kept]
 
@@ -182,3 +186,65 @@ def test_an_edited_sheet_converts_back_with_the_edits(tmp_path) -> None:
     assert tags == sorted(tags)  # the added field takes its place by tag
     others = _read(records)[1:]
     assert [_shape(r) for r in _read(tmp_path / "back.mrc")[1:]] == [_shape(r) for r in others]
+
+
+def test_a_field_added_in_the_sheet_keeps_the_others_in_their_order(tmp_path) -> None:
+    """A record whose 520 comes before its 504 (not by tag): adding a 650 in marc:fields
+    goes before the 651, after the last field with a lower tag, and 520, 504 keep their
+    places."""
+    from openpyxl import load_workbook
+
+    mapping = load_mapping(EXAMPLES / "western-ebooks.yaml")
+    record = pymarc.Record(leader="00000nam a22000007i 4500")
+    record.add_field(
+        pymarc.Field("001", data="rec1"),
+        pymarc.Field("245", ["0", "0"], [pymarc.Subfield("a", "Order kept.")]),
+        pymarc.Field("520", [" ", " "], [pymarc.Subfield("a", "A summary.")]),
+        pymarc.Field("504", [" ", " "], [pymarc.Subfield("a", "Includes index.")]),
+        pymarc.Field("651", [" ", "0"], [pymarc.Subfield("a", "Arabia.")]),
+        pymarc.Field("700", ["1", " "], [pymarc.Subfield("a", "Doe, Jane.")]),
+    )
+    source = _write([record], tmp_path / "one.mrc")
+    write_workbook(source, mapping, tmp_path / "sheet.xlsx")
+    book = load_workbook(tmp_path / "sheet.xlsx")
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(2, header.index(FIELDS_COLUMN) + 1)
+    cell.value += "\n=650  \\0$aLibraries."
+    book.save(tmp_path / "edited.xlsx")
+    conversion = convert_file(
+        tmp_path / "edited.xlsx", mapping, tmp_path / "back.mrc", today=CASE_DAY, check_marc=False
+    )
+    for _ in conversion.events():
+        pass
+    (back,) = _read(tmp_path / "back.mrc")
+    assert [f.tag for f in back.fields] == ["001", "245", "520", "504", "650", "651", "700"]
+
+
+def test_a_fixed_field_code_excel2marc_would_refuse_stays_in_marc_fields(tmp_path) -> None:
+    """008/35-37 'ENG' is no MARC language code (they are lower case): in the language
+    column excel2marc would leave it out, so the 008 goes to marc:fields as it is."""
+    from openpyxl import load_workbook
+
+    mapping = load_mapping(EXAMPLES / "western-ebooks.yaml")
+    data = "240615s2020    xx      o     000 0 ENG d"
+    record = pymarc.Record(leader="00000nam a22000007i 4500")
+    record.add_field(
+        pymarc.Field("008", data=data),
+        pymarc.Field("245", ["0", "0"], [pymarc.Subfield("a", "Capital codes.")]),
+    )
+    source = _write([record], tmp_path / "one.mrc")
+    write_workbook(source, mapping, tmp_path / "sheet.xlsx")
+    sheet = load_workbook(tmp_path / "sheet.xlsx").active
+    header = [c.value for c in sheet[1]]
+    assert sheet.cell(2, header.index("language") + 1).value in (None, "")
+    assert (
+        f"=008  {data.replace(' ', chr(92))}"
+        in sheet.cell(2, header.index(FIELDS_COLUMN) + 1).value
+    )
+    conversion = convert_file(
+        tmp_path / "sheet.xlsx", mapping, tmp_path / "back.mrc", today=CASE_DAY, check_marc=False
+    )
+    assert not [f for r in conversion.events() for f in r.findings]
+    (back,) = _read(tmp_path / "back.mrc")
+    assert back["008"].data == data

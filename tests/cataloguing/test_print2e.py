@@ -97,6 +97,9 @@ def test_leader_keeps_type_and_level(converted):
     assert leader[5] == "n"  # a new record
     assert leader[17] == "1"  # full level, material not examined
     assert leader[18] == "i"  # ISBD punctuation, as in the print record
+    # 00-04 (record length) and 12-16 (base address) were the print's 02102 and 00385:
+    # not this record's, so zeros, which the writer fills in for ISO 2709.
+    assert leader[0:5] == "00000" and leader[12:17] == "00000"
 
 
 def test_fixed_fields_coded_for_an_online_resource(converted):
@@ -267,6 +270,58 @@ def test_invalid_kbart_online_identifier_not_used(print_record):
     a = [v for f in result.record.get_fields("020") for v in f.get_subfields("a")]
     assert a == ["9781473522695"]  # the record's own e-ISBN only
     assert [p.code for p in result.problems] == ["kbart-online-identifier-invalid"]
+
+
+def test_kbart_online_identifier_that_is_the_print_isbn_not_used(print_record):
+    # The row gives the print ISBN-10 (0306406152 = 978-0-306-40615-7, the hardback) as
+    # its online_identifier: it is not the e-ISBN, so 020 $a keeps the record's own
+    # e-ISBN alone and the print ISBN stays in 020 $z / 776 $z only.
+    kbart = KbartIndex()
+    kbart.add(KbartTitle(5, "t", "0306406152", "9780306406157", None, "https://x.org/m"))
+    result = convert_record(print_record, kbart=kbart)
+    a = [v for f in result.record.get_fields("020") for v in f.get_subfields("a")]
+    assert a == ["9781473522695"]
+    assert [p.code for p in result.problems] == ["kbart-online-identifier-is-print"]
+    assert "KBART line 5" in result.problems[0].message
+    assert [f["u"] for f in result.record.get_fields("856")] == ["https://x.org/m"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # MARC 21 76X-78X $w: the number preceded by the organisation's code in
+        # parentheses. ocm (8 digits), ocn (9) and on (10 or more) mark OCLC numbers.
+        (r"=035  \\$a(OCoLC)910504526", r"=035  \\$aocn910504526"),
+        (r"=035  \\$a(OCoLC)910504526", r"=035  \\$a(OCoLC)ocn910504526"),
+        # No 035: the print's 001 under 003 OCoLC is its OCLC number.
+        (r"=035  \\$a(OCoLC)910504526" + "\n", ""),
+    ],
+)
+def test_776_w_holds_the_oclc_number_in_the_parenthesised_form(tmp_path, old, new):
+    text = PRINT.replace(old, new)
+    assert text != PRINT
+    [record] = read_mrk(tmp_path, text)
+    link = convert_record(record).record["776"]
+    assert link.get_subfields("w") == ["(DLC)2015012345", "(OCoLC)910504526"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        r"=541  1\$aGift of the author.",  # MARC 541: immediate source of acquisition
+        r"=561  1\$aFrom the library of J. Smith.",  # 561: ownership and custodial history
+        r"=563  \\$aBound in red morocco.",  # 563: binding information
+        r"=583  1\$aretained$d2025$5UkOxU",  # 583: action note (of the printed copy)
+    ],
+)
+def test_notes_on_the_printed_copy_are_removed(tmp_path, line):
+    text = PRINT.replace("=590  ", line + "\n=590  ")
+    [record] = read_mrk(tmp_path, text)
+    converted = convert_record(record)
+    tag = line[1:4]
+    assert converted.record.get_fields(tag) == []
+    [change] = [c for c in converted.changes if c.tag == tag]
+    assert change.action == "removed" and "printed copy" in change.why
 
 
 def test_aacr2_extent_without_isbd(tmp_path):

@@ -64,6 +64,35 @@ def test_sheet_by_name_and_unknown_sheet(tmp_path) -> None:
     assert "'Titles'" in str(info.value.hint)
 
 
+# An .xls file is an OLE2 compound document: it starts with D0 CF 11 E0 A1 B1 1A E1
+# (Microsoft, [MS-CFB] 2.2, the header signature), whatever the file is called.
+OLE2 = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "what"),
+    [
+        ("list.xls", OLE2, "an Excel 97-2003 workbook (.xls)"),
+        ("list.csv", OLE2, "an Excel 97-2003 workbook (.xls)"),  # saved under a CSV name
+        ("list.ods", b"PK\x03\x04", "an OpenDocument spreadsheet (.ods)"),
+    ],
+)
+def test_formats_erdq_cannot_read_are_named_with_what_to_do(tmp_path, name, content, what):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        open_sheet(path, ["title"])
+    assert f"is {what}; erdq reads .xlsx workbooks and CSV files" in str(info.value)
+    assert "save it as Excel Workbook (.xlsx)" in str(info.value.hint)
+
+
+def test_a_workbook_under_another_extension_is_an_input_error(tmp_path) -> None:
+    path = _book(tmp_path / "b.xlsx", [["title"], ["B"]]).rename(tmp_path / "b.zip")
+    with pytest.raises(InputError) as info:
+        open_sheet(path, ["title"])
+    assert "cannot read" in str(info.value) and ".xlsx" in str(info.value.hint)
+
+
 def test_no_header(tmp_path) -> None:
     path = tmp_path / "a.csv"
     path.write_text("Titel,Verfasser\nX,Y\n", encoding="utf-8")

@@ -133,6 +133,16 @@ def test_usage_errors_exit_2(files, tmp_path: Path, extra: list[str], message: s
     assert not (tmp_path / "load.txt").exists()
 
 
+def test_out_named_csv_is_refused_with_the_csv_option_named(files, tmp_path: Path) -> None:
+    # --out writes JSON whatever its name: a plan.csv holding JSON is refused, not written.
+    incoming, current = files
+    plan = tmp_path / "plan.csv"
+    result = _run(str(incoming), "--existing", str(current), "--out", str(plan))
+    assert result.exit_code == 2
+    assert f"use --csv {plan}" in result.output
+    assert not plan.exists()
+
+
 def test_missing_files_exit_2(files, tmp_path: Path) -> None:
     incoming, _ = files
     result = _run(str(incoming), "--existing", str(tmp_path / "nope.mrc"))

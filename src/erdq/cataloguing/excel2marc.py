@@ -243,7 +243,8 @@ class SheetConversion(Check):
 @dataclass
 class Conversion:
     """A conversion to a file: iterate ``events()`` (RowResult for each row, findings
-    included); the output replaces ``target`` only when the iteration finishes."""
+    included); the output replaces ``target`` only when the iteration finishes, and not
+    at all when the sheet has no header row (``summary.output`` is then None)."""
 
     check: SheetConversion
     target: Path
@@ -267,7 +268,11 @@ class Conversion:
                             self._unwritable(result, exc)
                     yield result
                 writer.close()
-            ok = True
+            # No header row: nothing could be read, so a file of no records would only
+            # replace what OUT held (a previous run's records) with nothing.
+            ok = self.check.result.header_line is not None
+            if not ok:
+                summary.output = None
         finally:
             if ok:
                 mode = 0o666 & ~_umask()

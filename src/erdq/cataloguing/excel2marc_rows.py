@@ -68,6 +68,7 @@ class RowConverter(Check):
         layout = self.layout
         restoring = layout.restoring
         values: dict[str, list[str]] = {}
+        reported: set[int] = set()  # sheet columns whose cell was reported on
         for column, i, spec in layout.mapped:
             raw = cells[i]
             literal = False
@@ -75,10 +76,13 @@ class RowConverter(Check):
                 unguarded = restore(raw, FORMULA_ONLY)
                 raw, literal = unguarded, unguarded != raw
             cleaned = clean(spec, raw, layout.epoch, literal=literal)
-            for code, value, params in cleaned.notes:
-                report(code, line, column, value, **params)
+            if i not in reported:  # two mapped names ('year', 'Year') may read one cell
+                reported.add(i)
+                for code, value, params in cleaned.notes:
+                    report(code, line, column, value, **params)
             if cleaned.values:
                 values[column] = cleaned.values
+        self._fixed_positions(line, values)
         extras, leader, omit, order = self._marc_cells(line, cells)
         extra_tags = {f.tag for f in extras}
         skip = False
@@ -103,6 +107,30 @@ class RowConverter(Check):
         if self._marc is not None:
             found.extend(self._marc.check(MarcItem(line, record, format="spreadsheet")))
         return record, found
+
+    def _fixed_positions(self, line: int, values: dict[str, list[str]]) -> None:
+        """A code that does not fit its 008 (or other fixed-field) positions is reported
+        and left out, so that the position takes its default: cutting 'English' to
+        'Eng' or padding 'EN' would write a code that is not one."""
+        for tag, pos, column, problem in misfits(self.mapping, values):
+            last = pos.start + pos.width - 1
+            where = f"{pos.start:02d}" + (f"-{last:02d}" if pos.width > 1 else "")
+            default = (
+                "the day of conversion"
+                if pos.default == "today"
+                else repr(pos.default.ljust(pos.width)[: pos.width])
+            )
+            value = values.pop(column)[0]
+            self._report(
+                "VL212",
+                line,
+                column,
+                value,
+                tag=tag,
+                positions=where,
+                problem=problem,
+                default=default,
+            )
 
     def _marc_cells(
         self, line: int, cells: tuple
@@ -137,6 +165,33 @@ class RowConverter(Check):
         return list(parsed.record.fields) if parsed.record is not None else []
 
 
+def misfits(mapping: MarcMapping, values: dict[str, list[str]]) -> list[tuple]:
+    """(tag, position, column, problem) for each column value that cannot go into the
+    fixed-field positions it is mapped to (``position_problem``)."""
+    out = []
+    for spec in mapping.fields:
+        for pos in spec.positions:
+            column = pos.value.column
+            found = values.get(column) if column and pos.when is None else None
+            problem = position_problem(found[0], pos.width, pos.default) if found else None
+            if problem is not None and column not in {c for _, _, c, _ in out}:
+                out.append((spec.tag, pos, column, problem))
+    return out
+
+
+def position_problem(value: str, width: int, default: str) -> str | None:
+    """Why ``value`` cannot go into ``width`` fixed-field positions as it is, or None.
+    MARC 21 codes in fixed fields are lower case; a position whose default fills it
+    (language 'und') takes a code of exactly that length."""
+    if len(value) > width:
+        return f"it has {len(value)} characters and the position holds {width}"
+    if value != value.lower():
+        return "it has capital letters, and MARC codes are lower case"
+    if len(value) < width and default != "today" and len(default.rstrip()) == width:
+        return f"it has {len(value)} character(s) and the position takes {width}"
+    return None
+
+
 def _carried(mapping: MarcMapping, column: str, tags: set[str]) -> bool:
     return bool(tags) and bool(mapping.tags_of(column) & tags)
 
@@ -163,24 +218,30 @@ def parse_mrk_lines(lines: str) -> list[pymarc.Field] | None:
 def arrange(
     built: list[pymarc.Field], extras: list[pymarc.Field], order: list[str]
 ) -> list[pymarc.Field]:
-    """The record's fields: by ``order`` (tags, ``*`` marking a field of marc:fields)
-    when it accounts for every field, else by tag, built before extra within a tag."""
-    if order:
-        queues: dict[tuple[str, bool], list[pymarc.Field]] = {}
-        for fld in built:
-            queues.setdefault((fld.tag, False), []).append(fld)
-        for fld in extras:
-            queues.setdefault((fld.tag, True), []).append(fld)
-        out: list[pymarc.Field] = []
-        for token in order:
-            key = (token.rstrip(EXTRA_MARK), token.endswith(EXTRA_MARK))
-            queue = queues.get(key)
-            if not queue:
-                break
-            out.append(queue.pop(0))
-        else:
-            if not any(queues.values()):
-                return out
+    """The record's fields: by ``order`` (tags, ``*`` marking a field of marc:fields), else
+    by tag, built before extra within a tag. A field the order does not account for (one
+    added in the sheet) goes after the last ordered field whose tag is not above its own,
+    and an ordered field deleted in the sheet is passed over: the other fields keep their
+    places."""
     tagged = [(f.tag, 0, i, f) for i, f in enumerate(built)]
     tagged += [(f.tag, 1, i, f) for i, f in enumerate(extras)]
-    return [f for *_, f in sorted(tagged, key=lambda t: t[:3])]
+    by_tag = [f for *_, f in sorted(tagged, key=lambda t: t[:3])]
+    if not order:
+        return by_tag
+    queues: dict[tuple[str, bool], list[pymarc.Field]] = {}
+    for fld in built:
+        queues.setdefault((fld.tag, False), []).append(fld)
+    for fld in extras:
+        queues.setdefault((fld.tag, True), []).append(fld)
+    out: list[pymarc.Field] = []
+    for token in order:
+        queue = queues.get((token.rstrip(EXTRA_MARK), token.endswith(EXTRA_MARK)))
+        if queue:
+            out.append(queue.pop(0))
+    placed = {id(f) for f in out}
+    for fld in by_tag:
+        if id(fld) in placed:
+            continue
+        at = next((i for i in range(len(out), 0, -1) if out[i - 1].tag <= fld.tag), 0)
+        out.insert(at, fld)
+    return out

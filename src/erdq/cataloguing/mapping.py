@@ -27,7 +27,8 @@ A mapping is a YAML file (examples in ``examples/cataloguing/``)::
 
 A subfield takes a ``column``, a ``constant`` or a ``template`` (column names in braces;
 the subfield is left out when a column it names is empty), optionally ``when`` /
-``unless`` a column has a value, and ``end`` (terminal punctuation). A field with column
+``unless`` a column has a value, and ``end`` (punctuation; ISBD separators ``,`` ``:``
+``;`` ``/`` ``=`` only when another subfield follows). A field with column
 subfields is produced only when one of them has a value. Control fields take ``value``
 (the same three kinds) or, for 008, ``positions`` over a ``base``.
 
@@ -149,12 +150,24 @@ def mapping_from_dict(data: object, *, name: str = "mapping") -> MarcMapping:
 
 
 def _known(data: dict, keys: set[str], where: str) -> None:
-    unknown = set(data) - keys
+    unknown = sorted(map(str, set(data) - keys))
     if unknown:
+        from difflib import get_close_matches
+
+        named = []
+        for key in unknown:
+            guess = get_close_matches(key, sorted(keys), n=1, cutoff=0.6)
+            named.append(repr(key) + (f" (did you mean {guess[0]!r}?)" if guess else ""))
         raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}",
+            f"{where}: unknown key(s) {', '.join(named)}",
             hint="known keys: " + ", ".join(sorted(keys)),
         )
+
+
+_VALUE_KEYS = {"column", "constant", "template", "end"}
+_SUBFIELD_KEYS = _VALUE_KEYS | {"code", "when", "unless"}
+_POSITION_KEYS = _VALUE_KEYS | {"default", "when", "then", "else"}
+_INDICATOR_KEYS = {"column", "nonfiling", "when", "then", "else"}
 
 
 def _columns(data: dict, where: str) -> dict[str, ColumnSpec]:
@@ -188,6 +201,7 @@ def _names(value: object) -> tuple[str, ...]:
 def _value(data: object, where: str) -> ValueSpec:
     if not isinstance(data, dict):
         return ValueSpec(constant=str(data))
+    _known(data, _VALUE_KEYS, where)
     keys = [k for k in ("column", "constant", "template") if k in data]
     if len(keys) != 1:
         raise ConfigError(f"{where}: give exactly one of column, constant, template")
@@ -213,6 +227,7 @@ def _indicator(data: object, where: str) -> Indicator:
     if data is None:
         return Indicator()
     if isinstance(data, dict):
+        _known(data, _INDICATOR_KEYS, where)
         if "column" in data:
             return Indicator(column=str(data["column"]))
         if "nonfiling" in data:
@@ -250,6 +265,7 @@ def _field(data: dict, where: str, origin: str = "mapping") -> FieldSpec:
         start, _, stop = str(key).partition("-")
         first, last = int(start), int(stop or start)
         spec = dict(spec) if isinstance(spec, dict) else {"constant": spec}
+        _known(spec, _POSITION_KEYS, f"{here} {key}")
         default = str(spec.pop("default", ""))
         width = last - first + 1
         if "when" in spec:
@@ -265,6 +281,7 @@ def _field(data: dict, where: str, origin: str = "mapping") -> FieldSpec:
     for sub in data.get("subfields") or ():
         if not isinstance(sub, dict) or "code" not in sub:
             raise ConfigError(f"{here}: every subfield needs a code")
+        _known(sub, _SUBFIELD_KEYS, f"{here} ${sub['code']}")
         rest = {k: v for k, v in sub.items() if k not in ("code", "when", "unless")}
         subfields.append(
             SubfieldSpec(

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pymarc import Field, Indicators, Subfield
 
 COLUMN_TYPES = ("text", "isbn", "lccn", "year", "url", "id", "code")
 TERMINAL = (".", "?", "!")
+SEPARATORS = frozenset((",", ":", ";", "/", "="))  # ISBD: before the next element
 Values = Mapping[str, list[str]]  # column name → its values (split), [] when empty
 
 
@@ -212,6 +213,7 @@ class FieldSpec:
         subfields: list[Subfield] = []
         from_columns = False
         wants_columns = False
+        last: SubfieldSpec | None = None
         for spec in self.subfields:
             if spec.value.columns:
                 wants_columns = True
@@ -221,8 +223,15 @@ class FieldSpec:
             if rendered and spec.value.columns:
                 from_columns = True
             subfields.extend(Subfield(spec.code, v) for v in rendered)
+            if rendered:
+                last = spec
         if not subfields or (wants_columns and not from_columns):
             return None
+        if last is not None and (last.value.end or "").strip() in SEPARATORS:
+            # ISBD punctuation such as the "," before 264 $c precedes the next element:
+            # with no element after it ($c empty), it is left off the last subfield.
+            bare = replace(last.value, end=None).render(values)
+            subfields[-1] = Subfield(subfields[-1].code, bare[-1])
         ind = Indicators(self.ind1.render(values), self.ind2.render(values))
         return Field(tag=self.tag, indicators=ind, subfields=subfields)
 
@@ -386,6 +395,7 @@ def _data_maker(spec: FieldSpec):
     def one(values: Values) -> Field | None:
         subfields: list[Subfield] = []
         from_columns = False
+        last = None
         for code, value, constant, column, sub_when, sub_unless in subs:
             if sub_when and not all(values.get(c) for c in sub_when):
                 continue
@@ -393,19 +403,25 @@ def _data_maker(spec: FieldSpec):
                 continue
             if constant is not None:
                 subfields.append(Subfield(code, constant))
+                last = value
                 continue
             if column is not None and not value.end:
                 found = values.get(column)
                 if found:
                     from_columns = True
                     subfields.extend(Subfield(code, v) for v in found)
+                    last = value
                 continue
             rendered = value.render(values)
             if rendered:
                 from_columns = True
                 subfields.extend(Subfield(code, v) for v in rendered)
+                last = value
         if not subfields or (wants_columns and not from_columns):
             return None
+        if last is not None and (last.end or "").strip() in SEPARATORS:
+            bare = replace(last, end=None).render(values)  # as in FieldSpec._one
+            subfields[-1] = Subfield(subfields[-1].code, bare[-1])
         ind = indicators or Indicators(ind1.render(values), ind2.render(values))
         return Field(tag=tag, indicators=ind, subfields=subfields)
 

@@ -37,6 +37,7 @@ from erdq.cataloguing.excel2marc_rows import (
     OMIT_COLUMN,
     ORDER_COLUMN,
     arrange,
+    misfits,
     parse_mrk_lines,
 )
 from erdq.cataloguing.mapping import MarcMapping
@@ -152,6 +153,8 @@ class RowMaker:
             cleaned = clean(self.mapping.column(column), text, literal=guarded)
             if cleaned.values:
                 values[column] = cleaned.values
+        for _, _, column, _ in misfits(self.mapping, values):
+            values.pop(column, None)  # excel2marc leaves it out too (VL212)
         return self.mapping.build(values, self.today, frozenset(omit))
 
     def _verify(self, fields, claims, cells, omit: set[str]) -> bool:
@@ -216,11 +219,20 @@ class RowMaker:
         if lines is None:
             raise ValueError("a field holds a line break, which a marc:fields line cannot")
         if not self._rebuilds(record, out):
+            culprit = next((f for f in record.fields if not _line_holds(f)), None)
+            what = f"field {culprit.tag!r}" if culprit is not None else "a field"
             raise ValueError(
-                "a field cannot be written as a marc:fields line and read back unchanged "
+                f"{what} cannot be written as a marc:fields line and read back unchanged "
                 "(check its tag and indicators with `erdq marc validate`)"
             )
         return Row(out, False)
+
+
+def _line_holds(fld: pymarc.Field) -> bool:
+    """Whether one field comes back the same through a marc:fields line."""
+    line = _mrk_lines([fld])
+    back = parse_mrk_lines(line) if line is not None else None
+    return back is not None and [_key(f) for f in back] == [_key(fld)]
 
 
 def _mrk_lines(fields: list[pymarc.Field]) -> str | None:
@@ -294,12 +306,21 @@ def write_workbook(
             summary.problems.append(f"record {item.ordinal} ({item.record_id}): {exc}")
             continue
         texts = [row.cells.get(name, "") for name in header]
-        bad = next((t for t in texts if ILLEGAL_CHARACTERS_RE.search(t)), None)
+        bad = next(
+            (
+                (n, m)
+                for n, t in zip(header, texts, strict=True)
+                if (m := ILLEGAL_CHARACTERS_RE.search(t))
+            ),
+            None,
+        )
         if bad is not None:
+            column, found = bad
             summary.unwritten += 1
             summary.problems.append(
-                f"record {item.ordinal} ({item.record_id}): a value holds a control character "
-                "a spreadsheet cannot hold; it was not written"
+                f"record {item.ordinal} ({item.record_id}): {column} would hold the control "
+                f"character U+{ord(found.group()[0]):04X}, which a spreadsheet cannot hold; "
+                "the record was not written (remove the character, e.g. with `erdq marc edit`)"
             )
             continue
         ws.append(

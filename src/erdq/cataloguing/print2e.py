@@ -18,7 +18,9 @@ Decisions, each with the rule that settles it:
   default, so the link stays visible), 003 becomes the converting agency (MARC 003: the
   organisation whose number is in 001) or is removed when none is given, 005 is the
   time of conversion. The print's control numbers (035, 010 LCCN) move to 776 $w (PN
-  "776"; PN "010": the print LCCN is not recorded in 010 of the e-record).
+  "776"; PN "010": the print LCCN is not recorded in 010 of the e-record), OCLC numbers
+  in the (OCoLC) form whatever their form in 035; without an OCLC number in 035, the
+  001 under 003 OCoLC gives it.
 * **006/007/008.** 006 ``m     o  d        `` (see ``print2e_fields.BLANK_006``), the
   print's 007s removed (they describe the volume) and ``cr |n|||||||||`` added, 008/23
   form of item ``o`` (MARC BK 008/23); dates, place and language kept.
@@ -35,10 +37,12 @@ Decisions, each with the rule that settles it:
   024 first indicator 3 (the EAN printed on the volume), 035, 037 (the print's order
   number), 042 (an authentication the new record has not had), 090/092/096/098/099
   (local call numbers of the print copy), 263, 340, 530 and 533 (PN: the online version
-  is not described as a reproduction; the other format is in 776), 588 (replaced), 59X
-  local notes, 776 to the online version (it is this record), embedded holdings and
-  items (841-878 but 856), 856 links of the print record other than to related
-  resources (second indicator 2), 9XX local fields, and 880s linked to any of these.
+  is not described as a reproduction; the other format is in 776), 541, 561, 563 and
+  583 (acquisition, ownership, binding and actions of the library's printed copy), 588
+  (replaced), 59X local notes, 776 to the online version (it is this record), embedded
+  holdings and items (841-878 but 856), 856 links of the print record other than to
+  related resources (second indicator 2), 9XX local fields, and 880s linked to any of
+  these.
 * **050/082** kept; second indicator 0 (assigned by LC) becomes 4 (assigned by another
   agency), and 050 first indicator (in LC's collection) becomes blank: LC assigned
   them to the print.
@@ -65,7 +69,7 @@ from erdq.cataloguing.print2e_build import (
 )
 from erdq.cataloguing.print2e_kbart import KbartIndex, KbartTitle
 from erdq.cataloguing.print2e_model import Change, Converted, Options, Problem
-from erdq.identifiers import normalize_isbn
+from erdq.identifiers import control_number_key, normalize_isbn, oclc_035, oclc_number
 from erdq.readers.marc import MarcItem
 
 __all__ = [
@@ -90,6 +94,10 @@ _REMOVED = {
     "340": "the physical medium of the printed volume",
     "530": "the other format is linked in 776 (PN 776), not described in a 530 note",
     "533": "PN: the online version is not described as a reproduction of the print",
+    "541": "the source from which the library acquired its printed copy (MARC 541)",
+    "561": "the ownership history of the library's printed copy (MARC 561)",
+    "563": "the binding of the library's printed copy (MARC 563)",
+    "583": "an action (preservation, review...) taken on the printed copy (MARC 583)",
     "588": "the print's source of description; replaced by the e-record's 588",
 }
 _LOCAL_CALL_NUMBERS = frozenset({"090", "092", "096", "098", "099"})
@@ -174,6 +182,10 @@ def _new_leader(leader: str, changes: list[Change]) -> str:
         if chars[position] != value:
             changes.append(Change(f"LDR/{position:02d}", "changed", chars[position], value, why))
             chars[position] = value
+    # The record length (00-04) and base address (12-16) are the print record's; the
+    # writer computes them for ISO 2709, and in .mrk or MARCXML zeros say "not computed"
+    # rather than a length that is no longer true.
+    chars[0:5] = chars[12:17] = list("00000")
     return "".join(chars)
 
 
@@ -223,6 +235,7 @@ def convert_record(
         matched = kbart.match(keys)
         result.matched = matched
     seen = {i.canonical for i in online}
+    print_keys = {i.canonical for i in print_isbns if i.canonical}
     for title in matched:
         if title.online_identifier and title.online_isbn is None:
             result.problems.append(
@@ -230,6 +243,17 @@ def convert_record(
                     "kbart-online-identifier-invalid",
                     f"KBART line {title.line}: online_identifier {title.online_identifier!r} "
                     "is not a valid ISBN, so no e-ISBN was taken from it",
+                )
+            )
+        elif title.online_isbn is not None and title.online_isbn in print_keys:
+            # The row repeats the print ISBN as its online_identifier: taken as the
+            # e-ISBN it would make 020 $a and 776 $z the same number.
+            result.problems.append(
+                Problem(
+                    "kbart-online-identifier-is-print",
+                    f"KBART line {title.line}: online_identifier {title.online_identifier!r} "
+                    "is an ISBN of the print record, not the e-book's, so no e-ISBN was "
+                    "taken from it; ask the provider for the e-ISBN",
                 )
             )
         elif title.online_isbn is not None and title.online_isbn not in seen:
@@ -263,7 +287,7 @@ def convert_record(
             removed_tags.add(tag)
             continue
         if tag == "035":
-            numbers = [v.strip() for v in f.get_subfields("a") if v.strip()]
+            numbers = [_w_number(v) for v in f.get_subfields("a") if v.strip()]
             control_numbers += [n for n in numbers if n not in control_numbers]
             add(
                 Change(
@@ -297,6 +321,12 @@ def convert_record(
             add(Change(tag, "removed", f, None, reason))
             continue
         fields.append(recoded(f, options, isbd, by_tag, add))
+    if f001 is not None and not any(oclc_number(n) for n in control_numbers):
+        # No 035 gave the print's OCLC number, but its 001 (with 003 OCoLC) is one.
+        f003 = record.get("003")
+        own = control_number_key(f001.data, f003.data if f003 is not None else None)
+        if own is not None and own.is_oclc and own.key is not None:
+            control_numbers.append(oclc_035(own.number))
     if not placed_020 and online:
         for new in reversed(new_020s(online, print_isbns, options, matched, add)):
             insert_ordered(fields, new)
@@ -330,6 +360,14 @@ def convert_record(
     changes.sort(key=_change_order)
     result.record = new
     return result
+
+
+def _w_number(value: str) -> str:
+    """A system number as 776 $w takes it: with its organisation's code in parentheses
+    (MARC 21 76X-78X $w). An OCLC number in any form (ocm00012345, on1234567890,
+    (OCoLC)ocm00012345) is written (OCoLC) and its digits, as OCLC recommends."""
+    number = oclc_number(value)
+    return oclc_035(number) if number is not None else value.strip()
 
 
 def _change_order(change: Change) -> tuple[int, str]:

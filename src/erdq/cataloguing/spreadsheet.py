@@ -99,6 +99,13 @@ def open_sheet(
     that does not exist; a missing header gives ``header_line`` None and no rows."""
     path = Path(path)
     label = display or str(path)
+    other = _other_format(path)
+    if other is not None:
+        raise InputError(
+            f"{label} is {other}; erdq reads .xlsx workbooks and CSV files",
+            hint="open it in Excel or LibreOffice and save it as Excel Workbook (.xlsx) "
+            "or as CSV UTF-8",
+        )
     if path.suffix.lower() in SPREADSHEET_SUFFIXES or _is_zip(path):
         return _open_xlsx(path, set(expected), sheet, label)
     if sheet is not None:
@@ -107,6 +114,28 @@ def open_sheet(
             hint="leave out --sheet for CSV files",
         )
     return _open_csv(path, set(expected), label)
+
+
+_OTHER_FORMATS = {
+    ".xls": "an Excel 97-2003 workbook (.xls)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".numbers": "a Numbers spreadsheet (.numbers)",
+    ".xlsb": "an Excel binary workbook (.xlsb)",
+}
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .xls (and .doc)
+
+
+def _other_format(path: Path) -> str | None:
+    """What a spreadsheet erdq cannot read is, by its extension or (an .xls saved under
+    another name) its first bytes; None for anything else."""
+    if path.suffix.lower() in _OTHER_FORMATS:
+        return _OTHER_FORMATS[path.suffix.lower()]
+    try:
+        with path.open("rb") as fh:
+            start = fh.read(len(_OLE2))
+    except OSError:
+        return None  # _is_zip or the CSV reader says why it cannot be read
+    return _OTHER_FORMATS[".xls"] if start == _OLE2 else None
 
 
 def _is_zip(path: Path) -> bool:
@@ -152,12 +181,13 @@ def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) ->
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         # read_only streams the rows; data_only=False keeps formulas visible as "=..."
         # (a cached value may be stale or absent, and is never a guess we should make).
         book = load_workbook(path, read_only=True, data_only=False)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
         raise InputError(
             f"cannot read {label} as an .xlsx workbook: {exc}",
             hint="save the file as .xlsx (Excel 2007 or later) or as CSV",

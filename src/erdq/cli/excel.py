@@ -160,10 +160,15 @@ def _heading(summary) -> str:
 
 
 def _summary_line(summary) -> str:
+    written = (
+        f"wrote {summary.written} record(s) to {summary.output}."
+        if summary.output is not None
+        else "no header row, so nothing was written."
+    )
     return (
         f"Converted {summary.converted} of {summary.rows} row(s) "
         f"({summary.with_warnings} with warnings, {summary.with_errors} with errors), "
-        f"skipped {summary.skipped}; wrote {summary.written} record(s) to {summary.output}."
+        f"skipped {summary.skipped}; {written}"
     )
 
 

@@ -140,6 +140,12 @@ def match_command(
     names = input_files([incoming, existing])
     if len(names) < 2:
         raise ToolFailure("INCOMING and --existing name the same file", hint="name two files")
+    if out_path and Path(out_path).suffix.lower() in (".csv", ".tsv", ".xlsx"):
+        # --out writes JSON whatever the name; a .csv of JSON would not open in Excel.
+        raise ToolFailure(
+            f"--out {out_path}: --out writes the plan as JSON, not a worklist",
+            hint=f"for the worklist use --csv {out_path}; for the JSON plan, --out plan.json",
+        )
     outputs = [p for p in (out_path, csv_path, merge_path) if p and p != "-"]
     if len({str(Path(p).resolve()) for p in outputs}) < len(outputs):
         raise ToolFailure("two outputs name the same file", hint="give each output its own name")

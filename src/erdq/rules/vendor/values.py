@@ -281,3 +281,45 @@ LCCN_RESTRUCTURED = rule(
     bad=Example(raw=_row(lccn="85-153773"), file_name="b.csv"),
     good=Example(raw=_row(lccn=""), file_name="g.csv"),
 )
+
+
+FIXED_FIELD_CODE_INVALID = rule(
+    "VL212",
+    "fixed-field-code-invalid",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="{value!r} cannot go into {tag}/{positions}: {problem}. It was left out and "
+    "{default} was written there instead. Give the MARC code (e.g. 'eng' for English, "
+    "'fre' for French).",
+    doc=sections(
+        what="A column whose value goes into fixed positions of a control field (the "
+        "`ebook` profile's language to 008/35-37, country to 008/15-17, entered to "
+        "008/00-05) holds a value that is longer than the positions, has capital "
+        "letters, or is shorter than a position that takes a code of one length.",
+        why="A fixed field takes exactly its width: cut to three characters `English` "
+        "becomes `Eng` and `French` `Fre`, padded `EN` becomes `EN `; none is a MARC "
+        "code, and systems index and facet on them. The value is not written; the "
+        "position keeps its default (`und`, `xx `), which says 'not known'.",
+        example="`English` in the language column: 008/35-37 stays `und`, with this "
+        "error for the row.",
+        fix="Put the MARC code in the column: MARC Code List for Languages (`eng`, "
+        "`fre`, `ger`, `chi`), MARC Code List for Countries (`enk`, `nyu`, `cc`).",
+        references="MARC 21 Bibliographic 008/15-17 and 008/35-37; MARC Code Lists for "
+        "Languages and for Countries.",
+    ),
+    bad=Example(
+        raw=csv_bytes(
+            _ROW.format(isbn="9780141439563", year="2003", lccn="") + ",English",
+            header="title,author,isbn,year,lccn,url,language",
+        ),
+        file_name="b.csv",
+    ),
+    good=Example(
+        raw=csv_bytes(
+            _ROW.format(isbn="9780141439563", year="2003", lccn="") + ",eng",
+            header="title,author,isbn,year,lccn,url,language",
+        ),
+        file_name="g.csv",
+    ),
+)

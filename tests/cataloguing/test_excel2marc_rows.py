@@ -1,0 +1,80 @@
+"""One row → one record (``erdq.cataloguing.excel2marc_rows``): the findings of a row.
+
+Expected values: Unicode full-width digits U+FF10-FF19 are 0-9, so '２０２１' is 2021
+(MARC 21 008/07-10, Date 1).
+"""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import CASE_DAY
+
+from erdq.cataloguing.excel2marc import SheetConversion
+from erdq.cataloguing.mapping import mapping_from_text
+
+# The profile reads 'year' (008/07-10); the list's own column is 'Year', for 264 $c.
+# Column names match without regard to case, so both read the sheet's one Year column.
+MAPPING = """
+profile: ebook
+columns:
+  Title: {required: true}
+  Year: {type: year}
+fields:
+  - tag: "245"
+    ind1: "0"
+    ind2: "0"
+    subfields: [{code: a, column: Title, end: "."}]
+  - tag: "264"
+    ind2: "1"
+    subfields: [{code: c, column: Year, end: "."}]
+"""
+
+
+def _rows(tmp_path, text: str, mapping: str = MAPPING) -> list:
+    path = tmp_path / "list.csv"
+    path.write_text(text, encoding="utf-8")
+    check = SheetConversion(path, mapping_from_text(mapping), today=CASE_DAY, check_marc=False)
+    return [r for r in check.rows() if r.line]
+
+
+def test_one_cell_read_by_two_mapped_names_is_reported_once(tmp_path) -> None:
+    [row] = _rows(tmp_path, "Title,Year\nA book,\uff12\uff10\uff12\uff11\n")
+    assert [f.code for f in row.findings] == ["VL207"]
+    assert row.record["008"].data[7:11] == "2021"
+    assert row.record["264"]["c"] == "2021."
+
+
+# MARC 21 008/35-37 takes a three-letter code of the MARC Code List for Languages
+# ('eng', 'fre'); 008/15-17 a country code of two or three letters, blank-filled ('cc ').
+LANGUAGES = """
+profile: ebook
+columns:
+  Title: {required: true}
+fields:
+  - tag: "245"
+    ind1: "0"
+    ind2: "0"
+    subfields: [{code: a, column: Title, end: "."}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("language", "problem"),
+    [
+        ("English", "it has 7 characters and the position holds 3"),
+        ("ENG", "it has capital letters, and MARC codes are lower case"),
+        ("en", "it has 2 character(s) and the position takes 3"),
+    ],
+)
+def test_a_language_that_is_not_a_code_is_not_cut_or_padded(tmp_path, language, problem):
+    [row] = _rows(tmp_path, f"Title,language\nA book,{language}\n", LANGUAGES)
+    [finding] = row.findings
+    assert finding.code == "VL212" and finding.severity.value == "error"
+    assert problem in finding.message and "008/35-37" in finding.message
+    assert row.record["008"].data[35:38] == "und"  # the profile's default: not known
+
+
+def test_a_two_letter_country_code_is_a_code(tmp_path) -> None:
+    [row] = _rows(tmp_path, "Title,language,country\nA book,chi,cc\n", LANGUAGES)
+    assert row.findings == []
+    assert row.record["008"].data[15:18] == "cc " and row.record["008"].data[35:38] == "chi"
