@@ -168,3 +168,45 @@ def clip(value: str | None) -> str | None:
     if value is None or len(value) <= MAX_VALUE_CHARS:
         return value
     return value[: MAX_VALUE_CHARS - 1] + "…"
+
+
+class FindingCollector:
+    """A report function for the readers in commands that are not checks (``marc
+    convert``, ``marc edit``): what is reported is kept as findings at each rule's
+    default severity, located in ``source``, for the command to account for."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[Finding] = []
+
+    def __call__(
+        self,
+        code: str,
+        line: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        record_id: str | None = None,
+        *,
+        offset: int | None = None,
+        tag: str | None = None,
+        subfield: str | None = None,
+        **params: object,
+    ) -> None:
+        from erdq.registry import get_rule
+
+        location = Location(
+            source=self.source,
+            line=line,
+            column=column,
+            record_id=record_id,
+            offset=offset,
+            tag=tag,
+            subfield=subfield,
+        )
+        shown = clip(value if value is None or isinstance(value, str) else str(value))
+        self.found.append(Finding(code, get_rule(code).severity, location, params, shown))
+
+    def take(self) -> list[Finding]:
+        """What was reported since the last call."""
+        found, self.found = self.found, []
+        return found

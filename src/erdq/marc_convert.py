@@ -36,7 +36,7 @@ from pymarc import Leader
 
 from erdq import charset
 from erdq.errors import InputError
-from erdq.findings import Finding, Location, Severity, clip
+from erdq.findings import Finding, FindingCollector, Severity
 from erdq.readers.marc import MarcItem, MarcReader
 from erdq.registry import Scope, get_rule
 from erdq.rules.marc.encoding import Repair, safe_repairs
@@ -358,41 +358,16 @@ class MarcConversion:
             output_format=fmt,
             repair_encoding=repair_encoding,
         )
-        self._notes: list[Finding] = []
+        self._reader_notes = FindingCollector(self.display)
         self._next = 1  # the next ordinal not yet accounted for
 
-    # -- the reader's report function ---------------------------------------------------
-
-    def _report(
-        self,
-        code: str,
-        line: int | None = None,
-        column: str | None = None,
-        value: object = None,
-        record_id: str | None = None,
-        *,
-        offset: int | None = None,
-        tag: str | None = None,
-        subfield: str | None = None,
-        **params: object,
-    ) -> None:
-        location = Location(
-            source=self.display,
-            line=line,
-            column=column,
-            record_id=record_id,
-            offset=offset,
-            tag=tag,
-            subfield=subfield,
-        )
-        shown = clip(value if value is None or isinstance(value, str) else str(value))
-        self._notes.append(Finding(code, get_rule(code).severity, location, params, shown))
+    # -- the reader's notes -------------------------------------------------------------
 
     def _drain(self, upto: int, current: int | None) -> Iterator[Event]:
         """Account for the notes so far: file notes become events, notes on ``current``
         are counted, and every ordinal from ``self._next`` below ``upto`` that the reader
         did not yield is an unreadable record."""
-        notes, self._notes = self._notes, []
+        notes = self._reader_notes.take()
         by_ordinal: dict[int, list[Finding]] = defaultdict(list)
         summary = self.summary
         for finding in notes:
@@ -427,7 +402,7 @@ class MarcConversion:
 
     def events(self) -> Iterator[Event]:
         summary = self.summary
-        reader = MarcReader(self.source, self._report)
+        reader = MarcReader(self.source, self._reader_notes)
         if isinstance(self.target, str | Path):
             output = open_output(self.target, [self.source])
         else:
@@ -454,7 +429,7 @@ class MarcConversion:
         return list(self.events())
 
     def _not_marc(self) -> None:
-        reasons = [f.message for f in self._notes if f.code == "MR100"]
+        reasons = [f.message for f in self._reader_notes.found if f.code == "MR100"]
         raise InputError(
             reasons[0] if reasons else f"{self.display} cannot be read as MARC",
             hint="give a MARC file (ISO 2709 .mrc, MARCXML, MarcEdit .mrk or MARC-in-JSON); "

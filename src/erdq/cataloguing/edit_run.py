@@ -27,10 +27,9 @@ import pymarc
 from erdq.cataloguing.edit import Change, RecordEditError, apply, record_lines
 from erdq.cataloguing.edit_rules import RuleSet
 from erdq.errors import InputError
-from erdq.findings import Finding, Location, Severity, clip
+from erdq.findings import Finding, FindingCollector, Severity
 from erdq.marc_convert import written_as_utf8_from
 from erdq.readers.marc import MarcItem, MarcReader
-from erdq.registry import get_rule
 from erdq.writers.files import open_output
 from erdq.writers.marc import FORMAT_NAMES, MarcWriter, UnwritableRecord, format_for_path
 from erdq.writers.marc import open_writer as _open_writer
@@ -288,38 +287,13 @@ class EditRun:
             output_format=fmt,
             edits=[edit.label for edit in rules.edits],
         )
-        self._found: list[Finding] = []
+        self._reader_notes = FindingCollector(self.display)
         self._next = 1  # the next ordinal not yet accounted for
-
-    def _report(
-        self,
-        code: str,
-        line: int | None = None,
-        column: str | None = None,
-        value: object = None,
-        record_id: str | None = None,
-        *,
-        offset: int | None = None,
-        tag: str | None = None,
-        subfield: str | None = None,
-        **params: object,
-    ) -> None:
-        location = Location(
-            source=self.display,
-            line=line,
-            column=column,
-            record_id=record_id,
-            offset=offset,
-            tag=tag,
-            subfield=subfield,
-        )
-        shown = clip(value if value is None or isinstance(value, str) else str(value))
-        self._found.append(Finding(code, get_rule(code).severity, location, params, shown))
 
     def _drain(self, upto: int) -> Iterator[Event]:
         """The reader's findings so far as notes, and every ordinal below ``upto`` it
         did not yield as a record skipped at reading."""
-        found, self._found = self._found, []
+        found = self._reader_notes.take()
         lost: dict[int, Finding] = {}
         for finding in found:
             line = finding.location.line
@@ -352,7 +326,7 @@ class EditRun:
         self._next = max(self._next, upto)
 
     def events(self) -> Iterator[Event]:
-        reader = MarcReader(self.source, self._report)
+        reader = MarcReader(self.source, self._reader_notes)
         if self.target is None:
             yield from self._run(reader, None)
         else:
@@ -379,7 +353,7 @@ class EditRun:
             if self.progress is not None and item.ordinal % PROGRESS_EVERY == 0:
                 self.progress(reader.progress)
         if reader.format is None:
-            reasons = [f.message for f in self._found if f.code == "MR100"]
+            reasons = [f.message for f in self._reader_notes.found if f.code == "MR100"]
             raise InputError(
                 reasons[0] if reasons else f"{self.display} cannot be read as MARC",
                 hint="give a MARC file (ISO 2709 .mrc, MARCXML, MarcEdit .mrk or "

@@ -8,7 +8,7 @@ import sys
 import click
 
 from erdq.cli import ToolFailure, handle_errors, input_files, output_file, parse_today
-from erdq.cli.options import config_option, fail_on_option, max_per_rule_option
+from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, output_option
 from erdq.config import load_settings
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
 
@@ -57,12 +57,7 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
 @fail_on_option
 @config_option
 @click.option("--today", help="Date records as made on this day (YYYY-MM-DD; 008/00-05).")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to this file instead of standard output.",
-)
+@output_option()
 @max_per_rule_option
 @handle_errors
 def excel2marc_command(

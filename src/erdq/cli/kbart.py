@@ -24,6 +24,7 @@ from erdq.cli.options import (
     fail_on_option,
     jobs_option,
     max_per_rule_option,
+    output_option,
     quiet_option,
 )
 from erdq.config import load_settings
@@ -70,12 +71,7 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
     "(reported as warnings) instead of reporting them as errors.",
 )
 @click.option("--today", help="Evaluate dates and embargoes as of this day (YYYY-MM-DD).")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write findings to this file instead of standard output.",
-)
+@output_option("findings")
 @max_per_rule_option
 @jobs_option
 @quiet_option
@@ -151,12 +147,7 @@ def validate_command(
     show_default=True,
     help="json: JSON Lines, one change per line.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the changes to this file instead of standard output.",
-)
+@output_option("the changes")
 @handle_errors
 def diff_command(old: str, new: str, fmt: str, output: str | None) -> None:
     """Compare two deliveries of a KBART file: what was added, removed or changed.

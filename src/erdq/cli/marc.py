@@ -23,6 +23,8 @@ from erdq.cli.options import (
     fail_on_option,
     jobs_option,
     max_per_rule_option,
+    max_shown_option,
+    output_option,
     quiet_option,
 )
 from erdq.config import load_settings
@@ -88,12 +90,7 @@ def _marc_files(names: tuple[str, ...] | list[str]) -> list[str]:
 @fail_on_option
 @config_option
 @click.option("--today", help="Evaluate dates as of this day (YYYY-MM-DD).")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write findings to this file instead of standard output.",
-)
+@output_option("findings")
 @max_per_rule_option
 @jobs_option
 @quiet_option
@@ -187,13 +184,7 @@ def validate_command(
     help="How to report: json gives JSON Lines, one object per skipped record, "
     "conversion, repair or note, then a summary.",
 )
-@click.option(
-    "--max-shown",
-    type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="Text format: lines shown of each kind (0: counts only).",
-)
+@max_shown_option()
 @quiet_option
 @handle_errors
 def convert_command(
@@ -258,12 +249,7 @@ def convert_command(
     show_default=True,
     help="json: one document with every figure; csv: the field and subfield counts.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the report to this file instead of standard output.",
-)
+@output_option()
 @quiet_option
 @handle_errors
 def stats_command(files: tuple[str, ...], fmt: str, output: str | None, quiet: bool) -> None:

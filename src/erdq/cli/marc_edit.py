@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from erdq.cli import ToolFailure, byte_progress, handle_errors, input_files
-from erdq.cli.options import fail_on_option, quiet_option
+from erdq.cli.options import fail_on_option, max_shown_option, quiet_option
 
 _RULES_HELP = """Rules file (YAML): a list of edits, applied in order to each record.
 
@@ -67,13 +67,7 @@ code, matches}, field-matches: {tag, matches}, leader: {position, equals}, contr
     default=None,
     help="Dry run, text format: show at most this many record diffs [default: all].",
 )
-@click.option(
-    "--max-shown",
-    type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="Text format: lines shown of each kind of error, skipped record and note.",
-)
+@max_shown_option("lines shown of each kind of error, skipped record and note")
 @fail_on_option
 @quiet_option
 @handle_errors

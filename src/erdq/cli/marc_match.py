@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from erdq.cli import ToolFailure, byte_progress, handle_errors, input_files, output_file
-from erdq.cli.options import config_option, quiet_option
+from erdq.cli.options import config_option, max_shown_option, quiet_option
 from erdq.config import load_settings
 
 FAIL_ON = {
@@ -85,13 +85,7 @@ def _tags(values: tuple[str, ...]) -> list[str]:
     help="Exit 1 when a record needs review (multiple-match or conflict, or an incoming "
     "record could not be read), only on conflicts, or never.",
 )
-@click.option(
-    "--max-shown",
-    type=click.IntRange(min=0),
-    default=20,
-    show_default=True,
-    help="Text format: records to review shown (0: counts only).",
-)
+@max_shown_option("records to review shown")
 @config_option
 @quiet_option
 @handle_errors

@@ -45,3 +45,24 @@ jobs_option = click.option(
     default=None,
     help="Processes for large files [default: the number of CPUs].",
 )
+
+
+def output_option(what: str = "the report"):
+    """``-o/--output FILE``: where ``what`` goes instead of standard output."""
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, writable=True),
+        help=f"Write {what} to this file instead of standard output.",
+    )
+
+
+def max_shown_option(what: str = "lines shown of each kind"):
+    """``--max-shown N``: how much of each kind the text report lists (0: counts only)."""
+    return click.option(
+        "--max-shown",
+        type=click.IntRange(min=0),
+        default=20,
+        show_default=True,
+        help=f"Text format: {what} (0: counts only).",
+    )
