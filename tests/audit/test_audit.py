@@ -411,6 +411,38 @@ def test_auditing_part_of_the_library_reports_nothing_else_as_fixed(tmp_path: Pa
     assert comparison["not_compared"] == len(in_other)
 
 
+def test_after_a_partial_audit_each_file_is_compared_with_its_latest_audit(
+    tmp_path: Path,
+) -> None:
+    """Whole library, then one folder, then the whole library again: the files the
+    partial run left out are compared with the run before it, not reported as new."""
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
+    other = lib / "other" / "Other_Global_Books_2024-01-01.txt"
+    other.parent.mkdir()
+    other.write_text(HEADER + kbart_row("Science", "0036-8076", "", "s1"), "utf-8")
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)  # run 1
+    whole = read_jsonl(out / "findings.jsonl")
+    in_other = [f for f in whole if f["source"].endswith("Other_Global_Books_2024-01-01.txt")]
+    run(str(lib / "kbart"), "--out", str(out), "--fail-on", "never", "--db", db)  # run 2
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)  # run 3
+    comparison = json.loads((out / "summary.json").read_text("utf-8"))["comparison"]
+    assert (comparison["new"], comparison["fixed"]) == (0, 0)
+    assert comparison["persisting"] == len(whole)
+    assert comparison["against"]["run"] == 2 and comparison["against"]["runs"] == [2, 1]
+    # Science's ISSN corrected (0036-8075 is the right check digit): its finding is
+    # fixed, and named as an example.
+    other.write_text(HEADER + kbart_row("Science", "0036-8075", "", "s1"), "utf-8")
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)  # run 4
+    comparison = json.loads((out / "summary.json").read_text("utf-8"))["comparison"]
+    fixed = {f["fingerprint"] for f in in_other} - {
+        f["fingerprint"] for f in read_jsonl(out / "findings.jsonl")
+    }
+    assert fixed and comparison["fixed"] == len(fixed)
+    assert {f["fingerprint"] for f in comparison["fixed_examples"]} == fixed
+
+
 def test_a_folder_with_nothing_to_audit_is_an_error(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()

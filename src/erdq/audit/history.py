@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from erdq import __version__
 from erdq.findings import source_key
@@ -29,15 +29,20 @@ if TYPE_CHECKING:
 BATCH = 1000  # finding rows per INSERT
 TREND_RUNS = 11  # earlier runs on the trend chart; with this one, a dozen
 FIXED_EXAMPLES = 50
+LOOKBACK_RUNS = 50  # earlier runs searched for the latest audit of each file
 _FINDING_KEYS = ("fingerprint", "code", "severity", "source", "record_id")
 
 
 @dataclass(frozen=True, slots=True)
 class PreviousRun:
+    """What a run is compared with: the latest run (``id``, ``started``) and, per file,
+    the findings of the latest run that audited that file (``runs``: the ids used)."""
+
     id: int
     started: str
     fingerprints: frozenset[str]
     left_out: int = 0  # findings of files or rules this run does not audit: not compared
+    runs: tuple[int, ...] = ()
 
 
 class RunHistory:
@@ -49,51 +54,95 @@ class RunHistory:
     def previous(
         self, sources: Iterable[str] | None = None, codes: Iterable[str] | None = None
     ) -> PreviousRun | None:
-        """The latest run in the store, with the fingerprints of its findings.
+        """The latest run in the store, with the fingerprints of the findings to compare.
 
-        With ``sources``, only the findings of files that this run audits too count
-        (matched by ``source_key``: file name without folder, extension and delivery date):
-        auditing a part of the library, or a mistyped folder, must not report the rest as
-        "fixed". With ``codes``, only the findings of rules that this run checks count: a
-        rule that did not run (the linkage rules of an audit without MARC files, a rule
-        left out by ``--select``) fixed nothing. ``left_out`` counts the other previous
-        findings."""
-        row = self.conn.execute(
-            select(audit_runs.c.id, audit_runs.c.started).order_by(audit_runs.c.id.desc()).limit(1)
-        ).first()
-        if row is None:
+        With ``sources``, each file is compared with the latest run that audited it
+        (matched by ``source_key``: file name without folder, extension and delivery
+        date), looking back at most ``LOOKBACK_RUNS`` runs: after an audit of one vendor's
+        folder, the next audit of the whole library compares the other files with the
+        run before, rather than calling all their findings new. Files no run audited are
+        compared with nothing (their findings are new); the latest run's findings of
+        files that this run does not audit are left out, so auditing a part of the
+        library never reports the rest as "fixed". With ``codes``, only the findings of
+        rules that this run checks count: a rule that did not run (the linkage rules of
+        an audit without MARC files, a rule left out by ``--select``) fixed nothing.
+        ``left_out`` counts the latest run's findings not compared."""
+        runs = self.conn.execute(
+            select(audit_runs.c.id, audit_runs.c.started, audit_runs.c.inputs)
+            .order_by(audit_runs.c.id.desc())
+            .limit(1 if sources is None else LOOKBACK_RUNS)
+        ).all()
+        if not runs:
             return None
-        stored = self.conn.execute(
-            select(
-                audit_findings.c.fingerprint, audit_findings.c.source, audit_findings.c.code
-            ).where(audit_findings.c.run_id == row.id)
-        )
-        keys = None if sources is None else {source_key(s) for s in sources}
+        latest = runs[0]
         checked = None if codes is None else set(codes)
+        wanted = None if sources is None else {source_key(s) for s in sources}
+        # Which run each file is compared with: the newest that audited it.
+        assigned: dict[int, set[str]] = {}
+        if wanted is None:
+            assigned[latest.id] = set()  # every file of the latest run
+        else:
+            todo = set(wanted)
+            for run in runs:
+                audited = {
+                    source_key(str(i["path"]))
+                    for i in run.inputs or ()
+                    if i.get("audited") and i.get("path")
+                }
+                mine = todo & audited
+                if mine:
+                    assigned[run.id] = mine
+                    todo -= mine
+                if not todo:
+                    break
         kept: set[str] = set()
         left_out = 0
-        for fingerprint, source, code in stored:
-            if (keys is None or source_key(source) in keys) and (
-                checked is None or code in checked
-            ):
-                kept.add(fingerprint)
-            else:
-                left_out += 1
-        return PreviousRun(row.id, _iso(row.started), frozenset(kept), left_out)
+        for run_id, keys in assigned.items():
+            stored = self.conn.execute(
+                select(
+                    audit_findings.c.fingerprint, audit_findings.c.source, audit_findings.c.code
+                ).where(audit_findings.c.run_id == run_id)
+            )
+            for fingerprint, source, code in stored:
+                if (wanted is None or source_key(source) in keys) and (
+                    checked is None or code in checked
+                ):
+                    kept.add(fingerprint)
+                elif run_id == latest.id:
+                    left_out += 1
+        if latest.id not in assigned:
+            # No file of this run was in the latest one: all of that run is left out.
+            left_out += self.conn.execute(
+                select(func.count()).where(audit_findings.c.run_id == latest.id)
+            ).scalar_one()
+        return PreviousRun(
+            latest.id,
+            _iso(latest.started),
+            frozenset(kept),
+            left_out,
+            tuple(sorted(assigned, reverse=True)),
+        )
 
-    def findings_of(self, run_id: int, fingerprints: Iterable[str]) -> list[dict]:
-        """Stored rows of ``run_id`` with these fingerprints (for a "fixed" list)."""
+    def findings_of(self, run_ids: Iterable[int], fingerprints: Iterable[str]) -> list[dict]:
+        """Stored rows of the runs ``run_ids`` with these fingerprints (a "fixed" list);
+        a fingerprint found in several runs is taken from the newest."""
         wanted = sorted(set(fingerprints))
-        if not wanted:
+        ids = sorted(set(run_ids), reverse=True)
+        if not wanted or not ids:
             return []
         rows = self.conn.execute(
-            select(*(audit_findings.c[k] for k in _FINDING_KEYS))
-            .where(audit_findings.c.run_id == run_id, audit_findings.c.fingerprint.in_(wanted))
-            .order_by(audit_findings.c.fingerprint, audit_findings.c.id)
+            select(audit_findings.c.run_id, *(audit_findings.c[k] for k in _FINDING_KEYS))
+            .where(audit_findings.c.run_id.in_(ids), audit_findings.c.fingerprint.in_(wanted))
+            .order_by(
+                audit_findings.c.fingerprint,
+                audit_findings.c.run_id.desc(),
+                audit_findings.c.id,
+            )
         ).mappings()
         seen: dict[str, dict] = {}
         for row in rows:
-            seen.setdefault(row["fingerprint"], dict(row))
+            if row["fingerprint"] not in seen:
+                seen[row["fingerprint"]] = {k: row[k] for k in _FINDING_KEYS}
         return list(seen.values())
 
     def trend(self, limit: int = TREND_RUNS) -> list[dict]:

@@ -543,6 +543,45 @@ def _scorecards(summary: dict) -> str:
     )
 
 
+def _vendors(summary: dict) -> str:
+    """One row per vendor named in ``[collections]``; nothing when none is."""
+    vendors = summary.get("vendors") or {}
+    if not vendors:
+        return ""
+    rows = []
+    for name, v in vendors.items():
+        sev = v["by_severity"]
+        comp = v["completeness"]
+        chart = histogram_svg(comp["histogram"], comp["threshold"]) if comp else ""
+        size = []
+        if v["kbart_rows"] is not None:
+            size.append(f"{v['kbart_rows']:,} KBART rows")
+        if v["marc_records"] is not None:
+            size.append(f"{v['marc_records']:,} MARC records")
+        collections = ", ".join(
+            f'<a href="#coll-{_slug(c)}">{escape(c)}</a>' for c in v["collections"]
+        )
+        level_scores = "<br>".join(
+            f"{escape(LEVEL_LABELS[k].split(' (')[0])}: {_n(score)}"
+            for k, score in v["scores"].items()
+        )
+        rows.append(
+            f'<tr><td>{escape(name)}<br><span class="muted">{escape(", ".join(size))}'
+            f"</span></td><td>{collections}</td>"
+            f'<td class="n error">{_n(sev["error"])}</td><td class="n warning">'
+            f'{_n(sev["warning"])}</td><td class="n info">{_n(sev["info"])}</td>'
+            f"<td>{level_scores}</td><td>{chart}</td></tr>"
+        )
+    return (
+        "<section id=vendors><h2>Vendors</h2><p class=muted>Each vendor's collections "
+        "together: scores over all their portfolios and records.</p><table><tr>"
+        "<th>vendor</th><th>collections</th>"
+        '<th class="n">errors</th><th class="n">warnings</th><th class="n">info</th>'
+        "<th>scores</th><th>completeness distribution</th></tr>" + "".join(rows) + "</table>"
+        "</section>"
+    )
+
+
 def _overlap(summary: dict) -> str:
     overlap = summary["overlap"]
     out = [
@@ -688,6 +727,7 @@ def render_report(summary: dict, tally: Tally) -> str:
         '<a href="#by-collection">By collection</a><a href="#by-rule">By rule</a></nav>'
         + _overview(summary)
         + _scorecards(summary)
+        + _vendors(summary)
         + _overlap(summary)
         + _inputs(summary)
         + _collection_drill(summary, tally)

@@ -331,7 +331,7 @@ class Audit:
                         event.record
                     )
                     event.memo["completeness"] = result  # record_keys reuses it
-                    self.completeness.add(result, collection=collection)  # type: ignore[arg-type]
+                    self.completeness.add(result, collection=collection, vendor=item.vendor)  # type: ignore[arg-type]
                     if linkage is not None:
                         linkage.add_record(event)
             else:
@@ -348,6 +348,39 @@ class Audit:
         )
         key = ("marc", collection)
         self.items[key] = self.items.get(key, 0) + s.records
+
+    def _vendor_summaries(self, vendors: dict[str, str]) -> dict[str, dict]:
+        """Per vendor (``vendors``: collection → vendor, from ``[collections]``): its
+        collections, their items and findings added up, and the scores over all its items
+        (not a mean of the collections' scores: a large package weighs more)."""
+        tally = self.tally
+        out: dict[str, dict] = {}
+        for vendor in sorted(set(vendors.values())):
+            names = sorted(c for c, v in vendors.items() if v == vendor)
+            scores: dict[str, float | None] = {}
+            for level, kind in LEVEL_ITEMS.items():
+                items = sum(self.items.get((kind, c), 0) for c in names)
+                merged: dict[tuple[str, int], int] = {}
+                for c in names:
+                    merged.update(tally.flagged.get((level, c), {}))
+                scores[level] = item_score(items, merged)
+            group = self.completeness.group("vendor", vendor)
+            scores["completeness"] = group.mean if group else None
+            kbart = [self.items[("kbart", c)] for c in names if ("kbart", c) in self.items]
+            marc = [self.items[("marc", c)] for c in names if ("marc", c) in self.items]
+            out[vendor] = {
+                "collections": names,
+                "kbart_rows": sum(kbart) if kbart else None,
+                "marc_records": sum(marc) if marc else None,
+                "findings": sum(sum(tally.by_collection[c].values()) for c in names),
+                "by_severity": {
+                    sev.value: sum(tally.by_collection[c].get(sev.value, 0) for c in names)
+                    for sev in Severity
+                },
+                "scores": scores,
+                "completeness": group.as_dict() if group else None,
+            }
+        return out
 
     def _scores(self) -> tuple[dict[str, float | None], dict[str, dict[str, float | None]]]:
         """Per-level item scores overall and per collection (see ``tally.item_score``),
@@ -387,12 +420,19 @@ class Audit:
             before = previous.fingerprints
             fixed = sorted(before - now)
             comparison = {
-                "against": {"run": previous.id, "started": previous.started},
+                "against": {
+                    "run": previous.id,
+                    "started": previous.started,
+                    # the runs whose findings were compared: per file, its latest audit
+                    "runs": list(previous.runs),
+                },
                 "new": len(now - before),
                 "persisting": len(now & before),
                 "fixed": len(fixed),
                 "not_compared": previous.left_out,
-                "fixed_examples": history.findings_of(previous.id, fixed[:FIXED_EXAMPLES]),
+                "fixed_examples": history.findings_of(
+                    previous.runs or (previous.id,), fixed[:FIXED_EXAMPLES]
+                ),
             }
         collections = sorted({i.collection for i in found if i.audited})
         vendors: dict[str, str] = {}
@@ -433,6 +473,7 @@ class Audit:
                 }
                 for name in collections
             },
+            "vendors": self._vendor_summaries(vendors),
             "completeness": {
                 "all": everything.as_dict() if (everything := self.completeness.group()) else None,
                 "by_collection": {
