@@ -218,6 +218,8 @@ def main() -> None:
     Example:
       erdq audit examples/library
       erdq kbart validate examples/library/kbart/*
+      erdq excel2marc examples/cataloguing/western-ebooks.xlsx \\
+          --mapping examples/cataloguing/western-ebooks.yaml --out titles.mrc
       erdq rules
       erdq rule KB201
     """

@@ -37,7 +37,7 @@ _FORMATS = {"iso2709": "ISO 2709", "marcxml": "MARCXML", "mrk": "MarcEdit .mrk",
 
 @click.group("marc")
 def marc_group() -> None:
-    """MARC bibliographic records: validate, convert and count them."""
+    """MARC bibliographic records: validate, convert, count, edit in bulk, match updates."""
 
 
 def _selectors(values: tuple[str, ...]) -> list[str]:
