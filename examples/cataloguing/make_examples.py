@@ -4,9 +4,12 @@
 
 The Western rows are the first 20 titles of GOKb's example e-book package
 (kbart/gokb/Example_Ebook_Package_Allfields_Original.txt, ECL-2.0); the Chinese rows come
-from the Chinese records of FOLIO's UChicago_SampleBibs.xml (Apache-2.0). The platform
-URLs and IDs of the Chinese list are invented (ebooks.example.cn). Every cell is written
-as text, as a careful vendor would.
+from the Chinese records of FOLIO's UChicago_SampleBibs.xml (Apache-2.0) and the Chinese
+editions of Jane Austen in marc4j's pride-and-prejudice-with-many-errors.mrc (LGPL-2.1).
+The marc4j records' 880 fields lost their MARC-8 escape sequences, so the Chinese script of
+those rows is written by hand (AUSTEN below). The platform URLs and IDs of the Chinese
+list are invented (ebooks.example.cn). Every cell is written as text, as a careful vendor
+would.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from pathlib import Path
 import pymarc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from stdnum import isbn
+
+from erdq.readers.marc import MarcReader
 
 HERE = Path(__file__).resolve().parent
 WESTERN = [
@@ -47,6 +53,48 @@ CHINESE = [
     "url",
     "platform_id",
 ]
+
+# The Chinese editions of Jane Austen (008/35-37 `chi`) in marc4j's
+# pride-and-prejudice-with-many-errors.mrc, by ordinal, with the record's 001 as a check.
+# Record 359 (c03732958), also `chi`, is left out: it is Xiao Man's "Ao man yu pian jian?",
+# not Austen's novel, and a title ending in "?" gets no closing period from the mapping,
+# which MARC::Lint reports (LCPS 1.7.1).
+# Their script fields (880, and all of record 314) lost the MARC-8 escape sequences, so
+# the Chinese script is written by hand from each record's pinyin, only where the
+# characters are certain (it agrees with those fields read as EACC): simplified for
+# mainland publishers, traditional for Taipei and Hong Kong. Place and publisher in script
+# only when the publisher's characters are certain; the other script cells stay empty,
+# and the mapping then makes no 880 for that field.
+AUSTEN: dict[int, tuple[str, dict[str, str]]] = {
+    313: ("004054751", {"title": "傲慢与偏见", "place": "北京市", "publisher": "人民文学出版社"}),
+    # 314 has no pinyin: its 245 and 260 are in script alone, which reads (as EACC)
+    # 傲慢与偏见 and 北京 : 商务印书馆 (ISBN prefix 7-100, the Commercial Press). The
+    # romanization is ours; the author is its 700 "Austen, Jane :", before the script.
+    314: (
+        "197026004",
+        {
+            "title_pinyin": "Ao man yu pian jian",
+            "title": "傲慢与偏见",
+            "author_pinyin": "Austen, Jane",
+            "place_pinyin": "Beijing",
+            "place": "北京",
+            "publisher_pinyin": "Shang wu yin shu guan",
+            "publisher": "商务印书馆",
+        },
+    ),
+    315: ("004070668", {"title": "傲慢与偏见", "place": "合肥市", "publisher": "安徽人民出版社"}),
+    316: ("5305237", {"title": "理智与情感", "place": "上海", "publisher": "上海译文出版社"}),
+    318: ("cpy00034475", {"title": "傲慢与偏见", "place": "南京", "publisher": "译林出版社"}),
+    320: ("003669697", {"title": "理智与情感", "place": "北京", "publisher": "中国中医药出版社"}),
+    357: (
+        "ocm35079637",
+        {"title": "理性與感性", "place": "台北市", "publisher": "皇冠文學出版有限公司"},
+    ),
+    368: ("c03733422", {"title": "理性與感性"}),  # Wei de wen hua ...: characters uncertain
+    373: ("003851486", {"title": "傲慢與偏見"}),  # Wan yuan tu shu ...: uncertain
+    378: ("c657181", {"title": "傲慢與偏見"}),  # Hong guang shu ju: uncertain
+    383: ("004263020", {"title": "傲慢與偏見"}),  # Han yu guo ji ...: uncertain
+}
 
 
 def save(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
@@ -89,7 +137,52 @@ def western(data: Path) -> list[dict[str, str]]:
 
 
 def _strip(text: str | None) -> str:
-    return (text or "").rstrip(" /:;,.").strip()
+    return (text or "").rstrip(" /:;,.=").strip()
+
+
+def _latin(field: pymarc.Field | None, code: str) -> str:
+    """A subfield's value, or "" when it holds (mangled) Chinese script ("$1...")."""
+    value = field.get(code) if field is not None else None
+    return "" if value is None or "$1" in value else _strip(value)
+
+
+def _ignore(*args: object, **kwargs: object) -> None:
+    pass
+
+
+def austen(data: Path, first: int) -> list[dict[str, str]]:
+    source = data / "marc/marc4j/pride-and-prejudice-with-many-errors.mrc"
+    rows = []
+    for item in MarcReader(source, _ignore):
+        if item.ordinal not in AUSTEN:
+            continue
+        control, script = AUSTEN[item.ordinal]
+        record = item.record
+        assert item.record_id == control, (item.ordinal, item.record_id)
+        fixed = record["008"].data
+        assert fixed[35:38] == "chi", item.ordinal
+        publication = record.get("264") or record.get("260")
+        number = f"CN{first + len(rows):06d}"
+        # 020 $a without its qualifier ("957331293X (pbk.) :"); a wrong check digit would
+        # leave the cell empty (the example is to convert without an error).
+        numbers = [f["a"].split()[0] for f in record.get_fields("020") if f.get("a")]
+        row = {
+            "title_pinyin": _latin(record.get("245"), "a"),
+            "author_pinyin": _latin(record.get("100"), "a"),
+            "place_pinyin": _latin(publication, "a"),  # the first place and publisher
+            "publisher_pinyin": _latin(publication, "b"),
+            "isbn": ";".join(n for n in numbers if isbn.is_valid(n)),  # all are valid
+            "year": fixed[7:11],
+            "language": "chi",
+            # "hk" (record 378, 1996) is discontinued: Hong Kong is coded cc since 1997.
+            "country": fixed[15:18].strip().replace("hk", "cc"),
+            "url": f"https://ebooks.example.cn/book/{number}",
+            "platform_id": number,
+        }
+        row.update(script)
+        rows.append(row)
+    assert len(rows) == len(AUSTEN), sorted(AUSTEN)
+    return rows
 
 
 def chinese(data: Path) -> list[dict[str, str]]:
@@ -129,4 +222,5 @@ def chinese(data: Path) -> list[dict[str, str]]:
 if __name__ == "__main__":
     shared = Path(sys.argv[1])
     save(HERE / "western-ebooks.xlsx", WESTERN, western(shared))
-    save(HERE / "chinese-ebooks.xlsx", CHINESE, chinese(shared))
+    rows = chinese(shared)
+    save(HERE / "chinese-ebooks.xlsx", CHINESE, rows + austen(shared, len(rows) + 1))

@@ -61,6 +61,23 @@ def test_chinese_records_carry_880s(tmp_path) -> None:
     assert first["008"].data[35:38] == "chi" and first["008"].data[15:18] == "cc "
 
 
+def test_empty_script_cells_make_no_880(tmp_path) -> None:
+    # 2 rows from UChicago_SampleBibs.xml and 11 Chinese editions of Austen from marc4j.
+    # Every row has its title in script; 8 have their publisher too (the first UChicago
+    # row and 7 Austen rows). The other 5 have no 880 for 264 and no $6 in their 264.
+    summary, results, _ = _convert("chinese-ebooks", tmp_path)
+    assert summary.rows == summary.written == 13
+    records = [r.record for r in results]
+    linked = [{f["6"] for f in record.get_fields("880")} for record in records]
+    assert all("245-02" in links for links in linked)
+    with_publisher = [i for i, links in enumerate(linked, start=1) if "264-03" in links]
+    assert with_publisher == [1, 3, 4, 5, 6, 7, 8, 9]
+    for i, record in enumerate(records, start=1):
+        assert (record["264"].get("6") == "880-03") is (i in with_publisher)
+    # No row has its author in script: no 100 links to an 880.
+    assert all(r.get("100") is None or r["100"].get("6") is None for r in records)
+
+
 @pytest.mark.skipif(
     not _lint_available(),
     reason="MARC::Lint is not installed (Debian: apt-get install -y libmarc-lint-perl)",
