@@ -32,6 +32,10 @@ def test_agency_and_local_fields_are_read() -> None:
         ({"agency": "Our Library"}, "is not a MARC organization code"),
         ({"agency": 12}, "cataloguing.agency must be a string"),
         ({"local-fields": ["5410"]}, "'5410' is not a tag or a tag pattern"),
+        # X stands for any digit; "." is no pattern marc match knows
+        ({"local-fields": ["59."]}, "'59.' is not a tag or a tag pattern"),
+        # a code with a line end would be written into 003 and 040 $d as it is
+        ({"agency": "UkOxU\n"}, "is not a MARC organization code"),
         ({"local-feilds": ["541"]}, "unknown key(s) in [cataloguing]: 'local-feilds'"),
         ("UkOxU", "[cataloguing] must be a table"),
     ],

@@ -184,7 +184,7 @@ def _collections(raw: object, where: str) -> dict[str, tuple[str, str | None]]:
 
 def check_agency(value: str, where: str) -> str:
     """``value`` when it is a MARC organization code or ISIL; ``ConfigError`` otherwise."""
-    if not AGENCY_RE.match(value):
+    if not AGENCY_RE.fullmatch(value):
         raise ConfigError(
             f"{where}: {value!r} is not a MARC organization code",
             hint="letters, digits and hyphens, starting with a letter: DLC, UkOxU, DE-101",
@@ -209,7 +209,7 @@ def _cataloguing(raw: object, where: str) -> dict[str, object]:
         out["agency"] = check_agency(raw["agency"], f"{where}: cataloguing.agency")
     if "local-fields" in raw:
         tags = _as_list(raw["local-fields"], "cataloguing.local-fields", where)
-        bad = [t for t in tags if not re.fullmatch(r"[0-9X.]{3}", t.strip().upper())]
+        bad = [t for t in tags if not re.fullmatch(r"[0-9X]{3}", t.strip().upper())]
         if bad:
             raise ConfigError(
                 f"{where}: cataloguing.local-fields: {', '.join(map(repr, bad))} "

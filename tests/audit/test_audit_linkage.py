@@ -497,3 +497,35 @@ def test_an_audit_without_records_fixes_no_linkage_finding(linked: Path, tmp_pat
     assert (comparison["new"], comparison["fixed"]) == (0, 0)
     assert comparison["not_compared"] == in_marc + pf_on_kbart
     assert comparison["persisting"] == len(whole) - in_marc - pf_on_kbart
+
+
+def test_linkage_findings_persist_across_an_audit_of_the_kbart_files_alone(
+    tmp_path: Path,
+) -> None:
+    """Whole library, then its KBART folder alone (no MARC file, so no linkage rule
+    runs), then the whole library again: the PF findings of the third run are compared
+    with the first, the latest run that checked those rules, not reported as new."""
+    import shutil
+
+    from tests.audit.test_audit import run as audit_run
+
+    lib = tmp_path / "library"
+    shutil.copytree(EXAMPLES, lib)
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    out = tmp_path / "out"
+    audit_run(str(lib), "--out", str(out), "--db", db, "--fail-on", "never")
+    first = {f["fingerprint"] for f in read_jsonl(out / "findings.jsonl")}
+    assert any(code.startswith("PF") for code in _codes(out))
+    audit_run(str(lib / "kbart"), "--out", str(out), "--db", db, "--fail-on", "never")
+    assert not any(code.startswith("PF") for code in _codes(out))
+    audit_run(str(lib), "--out", str(out), "--db", db, "--fail-on", "never")
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    comparison = summary["comparison"]
+    assert {f["fingerprint"] for f in read_jsonl(out / "findings.jsonl")} == first
+    assert (comparison["new"], comparison["fixed"]) == (0, 0)
+    assert comparison["persisting"] == len(first)
+    assert comparison["against"]["runs"] == [2, 1]
+
+
+def _codes(out: Path) -> set[str]:
+    return {f["code"] for f in read_jsonl(out / "findings.jsonl")}

@@ -72,6 +72,10 @@ def test_stray_spaces_are_removed_and_reported() -> None:
         ("43466", "2019", ["VL208"]),
         (43466, "2019", ["VL208"]),
         ("c. 2003?", None, ["VL209"]),
+        # Six digits (YYYYMM, say) are no serial: serial 202103 would be the year 2453.
+        ("202103", None, ["VL209"]),
+        # Serial 99999 is 2173-10-14: past next year, a typo rather than a date.
+        ("99999", None, ["VL209"]),
     ],
 )
 def test_years(raw, year, codes) -> None:
@@ -94,3 +98,21 @@ def test_formula_residue(raw) -> None:
 
 def test_a_guarded_value_is_data() -> None:
     assert clean(TEXT, "=SUM(A1)", literal=True).values == ["=SUM(A1)"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        # Nine digits: one leading zero lost; 0520963539 has a valid check digit (BR-050).
+        ("520963539", "VL201"),
+        # 0 and 19 are not ISBNs that lost their zeros: padded, one is the filler
+        # 0000000000 and the other a number no publisher was given.
+        ("0", "VL203"),
+        ("19", "VL203"),
+        (19, "VL203"),
+    ],
+)
+def test_only_an_isbn_that_lost_one_or_two_zeros_is_restored(raw, code) -> None:
+    result = clean(ISBN, raw)
+    assert _codes(result) == [code]
+    assert result.values == (["0520963539"] if code == "VL201" else [])

@@ -159,3 +159,33 @@ def test_xlsx_findings_name_the_sheet_row_and_column(tmp_path) -> None:
     assert all(f["source"].endswith("list.xlsx [March]") for f in found)
     (record,) = _records(tmp_path / "o.mrc")
     assert record["020"]["a"] == "9780306406157" and record["008"].data[7:11] == "2019"
+
+
+QUOTE_MAPPING = (
+    "columns:\n  title: {required: true}\n"
+    "fields:\n  - tag: '245'\n    ind1: '0'\n    ind2: '0'\n"
+    "    subfields: [{code: a, column: title}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("tail", "until"),
+    [
+        # The quote is never closed: the CSV reader ends the cell at the end of the file.
+        ("B,2003\nC,2004\n", "to line 5"),
+        # So many lines that the cell passes the csv module's field limit (131,072).
+        ("".join(f"B{i},2003\n" for i in range(20_000)), "to the end of the file"),
+    ],
+)
+def test_a_stray_quote_in_a_csv_is_an_error_not_lost_rows(tmp_path, tail: str, until: str) -> None:
+    source = tmp_path / "list.csv"
+    source.write_text('title,year\nA,2001\n"Hamlet, 2002\n' + tail, encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(QUOTE_MAPPING, encoding="utf-8")
+    out = tmp_path / "out.mrk"
+    args = ["excel2marc", str(source), "--mapping", str(mapping), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--no-marc-rules"])
+    assert result.exit_code == 1, result.output
+    assert "VL109" in result.output and "row 3" in result.output and until in result.output
+    # Row 2 is converted; the row that swallowed the others is not made into a record.
+    assert [r["245"]["a"] for r in _records(out)] == ["A"]

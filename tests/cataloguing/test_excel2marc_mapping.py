@@ -66,7 +66,8 @@ def test_ebook_profile_constants() -> None:
 def test_no_year_gives_008_n_uuuu() -> None:
     mapping = mapping_from_text("profile: ebook\n")
     (fixed,) = [f for _, fs in mapping.build({}, dt.date(2024, 1, 2)) for f in fs if f.tag == "008"]
-    assert fixed.data[:11] == "240102nuuuu"
+    # MARC 21 008/06 n (dates unknown): Date 1 (07-10) and Date 2 (11-14) both uuuu.
+    assert fixed.data[:15] == "240102nuuuuuuuu"
 
 
 def test_omit_and_split_into_subfields() -> None:

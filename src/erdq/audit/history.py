@@ -56,11 +56,12 @@ class RunHistory:
     ) -> PreviousRun | None:
         """The latest run in the store, with the fingerprints of the findings to compare.
 
-        With ``sources``, each file is compared with the latest run that audited it
-        (matched by ``source_key``: file name without folder, extension and delivery
-        date), looking back at most ``LOOKBACK_RUNS`` runs: after an audit of one vendor's
-        folder, the next audit of the whole library compares the other files with the
-        run before, rather than calling all their findings new. Files no run audited are
+        With ``sources``, each file is compared, rule by rule, with the latest run that
+        audited it (matched by ``source_key``: file name without folder, extension and
+        delivery date) and checked the rule, looking back at most ``LOOKBACK_RUNS`` runs:
+        after an audit of one vendor's folder, or of the KBART files alone (no linkage
+        rules run), the next audit of the whole library compares the rest with the run
+        before, rather than calling all its findings new. Files no run audited are
         compared with nothing (their findings are new); the latest run's findings of
         files that this run does not audit are left out, so auditing a part of the
         library never reports the rest as "fixed". With ``codes``, only the findings of
@@ -68,7 +69,12 @@ class RunHistory:
         an audit without MARC files, a rule left out by ``--select``) fixed nothing.
         ``left_out`` counts the latest run's findings not compared."""
         runs = self.conn.execute(
-            select(audit_runs.c.id, audit_runs.c.started, audit_runs.c.inputs)
+            select(
+                audit_runs.c.id,
+                audit_runs.c.started,
+                audit_runs.c.inputs,
+                audit_runs.c.summary["rules_checked"].label("rules_checked"),
+            )
             .order_by(audit_runs.c.id.desc())
             .limit(1 if sources is None else LOOKBACK_RUNS)
         ).all()
@@ -77,36 +83,53 @@ class RunHistory:
         latest = runs[0]
         checked = None if codes is None else set(codes)
         wanted = None if sources is None else {source_key(s) for s in sources}
-        # Which run each file is compared with: the newest that audited it.
-        assigned: dict[int, set[str]] = {}
+        # Per run, the files (and, of each, the rules) compared with it: for each file and
+        # rule, the newest run that audited the file and checked the rule. A run stored
+        # without its rules (an older erdq) counts as having checked every rule.
+        assigned: dict[int, dict[str, set[str] | None]] = {}
         if wanted is None:
-            assigned[latest.id] = set()  # every file of the latest run
+            assigned[latest.id] = {}
         else:
-            todo = set(wanted)
+            remaining: dict[str, set[str] | None] = {
+                key: None if checked is None else set(checked) for key in wanted
+            }
             for run in runs:
                 audited = {
                     source_key(str(i["path"]))
                     for i in run.inputs or ()
                     if i.get("audited") and i.get("path")
                 }
-                mine = todo & audited
-                if mine:
-                    assigned[run.id] = mine
-                    todo -= mine
-                if not todo:
+                ran = None if run.rules_checked is None else set(run.rules_checked)
+                for key in audited & set(remaining):
+                    needed = remaining[key]
+                    if needed is None:
+                        assigned.setdefault(run.id, {})[key] = None
+                        del remaining[key]
+                        continue
+                    take = set(needed) if ran is None else needed & ran
+                    if take:
+                        assigned.setdefault(run.id, {})[key] = take
+                        needed -= take
+                    if not needed:
+                        del remaining[key]
+                if not remaining:
                     break
         kept: set[str] = set()
         left_out = 0
-        for run_id, keys in assigned.items():
+        for run_id, files in assigned.items():
             stored = self.conn.execute(
                 select(
                     audit_findings.c.fingerprint, audit_findings.c.source, audit_findings.c.code
                 ).where(audit_findings.c.run_id == run_id)
             )
             for fingerprint, source, code in stored:
-                if (wanted is None or source_key(source) in keys) and (
-                    checked is None or code in checked
-                ):
+                if wanted is None:
+                    compared = checked is None or code in checked
+                else:
+                    key = source_key(source)
+                    rules = files.get(key, set())
+                    compared = key in files and (rules is None or code in rules)
+                if compared:
                     kept.add(fingerprint)
                 elif run_id == latest.id:
                     left_out += 1

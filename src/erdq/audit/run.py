@@ -441,6 +441,8 @@ class Audit:
                 vendors.setdefault(item.collection, item.vendor)
         return {
             "erdq_version": __version__,
+            # what a later run may compare with this one (``RunHistory.previous``)
+            "rules_checked": sorted(self._codes_checked()),
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "today": self.today.isoformat(),
             "fail_on": self.settings.fail_on,

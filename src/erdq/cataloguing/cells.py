@@ -166,9 +166,12 @@ def _isbn(spec: ColumnSpec, value: str, number: bool, out: Cleaned) -> None:
         out.notes.append(("VL202", value, params))
         return
     compact = value.replace("-", "").replace(" ", "")
-    if compact.isdigit() and len(compact) < 10:
+    if compact.isdigit() and 8 <= len(compact) < 10:
+        # One or two leading zeros lost (ISBN-10s of group 0, as 0520963539); a shorter
+        # number is no ISBN that lost its zeros, and a filler is no ISBN at all.
         padded = compact.zfill(10)
-        if check_isbn(padded).valid:
+        checked = check_isbn(padded)
+        if checked.valid and "placeholder" not in checked.problems:
             out.notes.append(
                 ("VL201", value, {"digits": len(compact), "suggestion": _form(spec, padded)})
             )
@@ -219,10 +222,13 @@ def _year(value: str, epoch: str, out: Cleaned) -> None:
     if iso is not None:
         out.values.append(iso.group(1))
         return
-    if value.isdigit() and 5 <= len(value) <= 6:
+    if value.isdigit() and len(value) == 5:
+        # Five digits are a serial of 1927-2173 (a six-digit serial would be after 2173,
+        # no publication date); a serial past next year is a typo, not a date.
         day = _EPOCHS[epoch] + dt.timedelta(days=int(value))
-        if epoch == "1900" and int(value) < 61:  # Excel's 1900 counts a 29 February
-            day += dt.timedelta(days=1)
+        if day.year > dt.date.today().year + 1:
+            out.notes.append(("VL209", value, {}))
+            return
         out.notes.append(
             (
                 "VL208",

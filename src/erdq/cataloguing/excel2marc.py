@@ -176,6 +176,12 @@ class SheetConversion(Check):
             layout = RowLayout(tuple(mapped), marc, sheet.epoch)
             converter = self.converter(layout)
             for line, cells in self._data_rows():
+                problems = sheet.problems.pop(line, ())
+                for code, params in problems:
+                    self._report(code, line, **params)
+                if problems:  # the row's cells hold other rows: no record is made of it
+                    yield self._account(line, None, [])
+                    continue
                 record, raw = converter.convert(line, cells)
                 yield self._account(line, record, raw)
         finally:
@@ -195,8 +201,9 @@ class SheetConversion(Check):
         header = self._opened.header
         width = len(header)
         unnamed = [i for i, name in enumerate(header) if not name]
+        problems = self._opened.problems
         for line, values in self._opened.rows:
-            if all(v is None or v == "" for v in values):
+            if line not in problems and all(v is None or v == "" for v in values):
                 self.result.blank += 1
                 continue
             if unnamed or len(values) > width:

@@ -73,6 +73,9 @@ class Sheet:
     epoch: str = "1900"  # the workbook's date system: "1900" or "1904"
     encoding: str = ""  # CSV: the encoding read
     sheets: list[str] = field(default_factory=list)
+    # Problems the reader met, by row number: (code, params) — a CSV cell that swallowed
+    # the rows after it (VL109). The converter reports them with the row's findings.
+    problems: dict[int, list[tuple[str, dict[str, object]]]] = field(default_factory=dict)
     _close: Any = None
 
     def close(self) -> None:
@@ -234,9 +237,38 @@ def _open_csv(path: Path, expected: set[str], label: str) -> Sheet:
     sample = head.decode(codec, errors="ignore").lstrip("\ufeff")
     delimiter = _delimiter(path, sample)
     reader = csv.reader(text, delimiter=delimiter)
+    problems: dict[int, list[tuple[str, dict[str, object]]]] = {}
 
     def numbered() -> Iterator[tuple[int, tuple[Any, ...]]]:
-        for number, values in enumerate(reader, start=1):
+        # Rows are numbered as Excel numbers them (a quoted cell may span lines); the
+        # file lines a row took tell a cell that swallowed the rows after it.
+        number, last_line = 0, 0
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                # A quote never closed: the rest of the file is one cell too long to read.
+                problems.setdefault(number + 1, []).append(
+                    (
+                        "VL109",
+                        {
+                            "closed": "is never closed",
+                            "first": last_line + 1,
+                            "until": "the end of the file",
+                        },
+                    )
+                )
+                yield number + 1, ()
+                return
+            number += 1
+            first, last_line = last_line + 1, reader.line_num
+            if last_line > first and any(_swallowed(v, delimiter) for v in values):
+                closed = f"runs on to file line {last_line}"
+                problems.setdefault(number, []).append(
+                    ("VL109", {"closed": closed, "first": first, "until": f"line {last_line}"})
+                )
             yield number, tuple(v if v != "" else None for v in values)
 
     rows_in = numbered()
@@ -253,8 +285,19 @@ def _open_csv(path: Path, expected: set[str], label: str) -> Sheet:
         header_line=line,
         rows=rows,
         encoding=codec + (" with BOM" if bom else ""),
+        problems=problems,
         _close=text.close,
     )
+
+
+def _swallowed(value: str, delimiter: str) -> bool:
+    """A cell that spans lines and holds the delimiter after a line break: rows read into
+    one cell (a note with line breaks, as Excel quotes it, has no delimiter there, or
+    is at most a line or two of prose)."""
+    if "\n" not in value and "\r" not in value:
+        return False
+    rest = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:]
+    return any(delimiter in line for line in rest)
 
 
 def _bom_bytes(bom: str) -> bytes:

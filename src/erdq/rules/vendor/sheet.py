@@ -175,3 +175,32 @@ VALUE_WITHOUT_HEADER = rule(
     bad=Example(raw=csv_bytes(_ROW + ",stray note"), file_name="b.csv"),
     good=Example(raw=csv_bytes(_ROW), file_name="g.csv"),
 )
+
+QUOTE_UNBALANCED = rule(
+    "VL109",
+    "csv-quote-unbalanced",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="A quote opened in this row {closed}, so everything from file line {first} to "
+    "{until} was read as one cell of one row: the rows in it are in no record of their own, "
+    'and this row is not converted. Remove the stray quote (or write it twice, "") and '
+    "convert again.",
+    doc=sections(
+        what="No cell of a CSV file swallows the rows after it: a cell that spans lines and "
+        "holds the column delimiter after a line break was opened by a stray quote.",
+        why="In CSV a quote starts a cell that ends only at the next quote; a title typed as "
+        '`"Hamlet` makes every row up to the next quote (or to the end of the file) part of '
+        "that title, and those titles vanish from the conversion without a word.",
+        example='`"Hamlet, 2002` on one line, then `B,2003` and `C,2004`: the title becomes '
+        "`Hamlet, 2002 B,2003 C,2004` and rows B and C are lost.",
+        fix='Remove the stray quote, or write a quote inside a value as two (`""`), then '
+        "convert the file again; save from Excel as CSV UTF-8, which quotes correctly.",
+        references="RFC 4180 (Common Format for CSV files), section 2.",
+    ),
+    bad=Example(
+        raw=csv_bytes('"Great Expectations,Dickens,9780141439563,2003,,', _ROW),
+        file_name="b.csv",
+    ),
+    good=Example(raw=csv_bytes(_ROW, _ROW.replace("Great", "Bleak")), file_name="g.csv"),
+)
