@@ -499,11 +499,13 @@ def excel_to_marc(
     settings: Settings | None = None,
     today: Today = None,
     check_marc: bool = True,
+    encoding: str | None = None,
 ):
     """Convert a spreadsheet title list (.xlsx or CSV) into the MARC file ``target`` as
     ``mapping`` (a path or a loaded mapping) says; iterate the result's ``events()`` once
     (each row's record and findings: spreadsheet damage, then the MARC rules unless
-    ``check_marc`` is false), then read ``check.result``."""
+    ``check_marc`` is false), then read ``check.result``. ``encoding`` names a CSV
+    file's encoding when it is neither UTF-8 nor Windows-1252 (``gb18030``)."""
     from erdq.cataloguing.excel2marc import convert_file
 
     p = Path(source)
@@ -512,7 +514,14 @@ def excel_to_marc(
     if isinstance(mapping, str | Path):
         mapping = load_mapping(mapping)
     return convert_file(
-        p, mapping, target, sheet=sheet, settings=settings, today=today, check_marc=check_marc
+        p,
+        mapping,
+        target,
+        sheet=sheet,
+        settings=settings,
+        today=today,
+        check_marc=check_marc,
+        encoding=encoding,
     )
 
 

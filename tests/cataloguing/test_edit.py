@@ -400,3 +400,20 @@ def test_no_second_non_repeatable_subfield() -> None:
     rec = record(data("020", "  ", ("a", "9781234567897")))
     out, _ = edited("- {action: add-subfield, tag: '020', code: z, value: '9780306406157'}", rec)
     assert out == ["=020  \\\\$a9781234567897$z9780306406157"]
+
+
+def test_a_whole_field_replace_leaves_the_text_dollar_alone() -> None:
+    """A 500 that holds the words "{dollar}" (as typed, not a $): a whole-field replace
+    sees $ as {dollar} and could not give the text back, so it refuses the field."""
+    rec = record(data("500", "  ", ("a", "Price $5 {dollar} each")))
+    rules = """
+- action: replace
+  tag: "500"
+  find: Price
+  replace: Cost
+"""
+    error = _fails(rules, rec)
+    assert "{dollar}" in str(error) and "subfield" in str(error)
+    # In one subfield the text is plain text, and the replace is made.
+    out, _ = apply(rec, parse_rules(rules.replace("  find:", "  subfield: a\n  find:")))
+    assert out["500"]["a"] == "Cost $5 {dollar} each"

@@ -189,3 +189,67 @@ def test_a_stray_quote_in_a_csv_is_an_error_not_lost_rows(tmp_path, tail: str, u
     assert "VL109" in result.output and "row 3" in result.output and until in result.output
     # Row 2 is converted; the row that swallowed the others is not made into a record.
     assert [r["245"]["a"] for r in _records(out)] == ["A"]
+
+
+def test_outputs_follow_a_link_and_get_the_usual_permissions(tmp_path) -> None:
+    """Like every erdq output: written whole, through a symbolic link to the file it
+    names, with the permissions the umask gives a new file (not a temporary file's)."""
+    import os
+    import stat
+
+    real = tmp_path / "real.mrk"
+    real.write_text("", encoding="utf-8")
+    link = tmp_path / "link.mrk"
+    link.symlink_to(real)
+    result = CliRunner().invoke(main, ["excel2marc", *WESTERN, "--out", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and len(_records(real)) == 20
+    umask = os.umask(0)
+    os.umask(umask)
+    sheet = tmp_path / "records.xlsx"
+    result = CliRunner().invoke(
+        main,
+        ["marc2excel", str(real), "--mapping", WESTERN[2], "--out", str(sheet)],
+    )
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_damaged_workbook_is_named_not_a_traceback(tmp_path) -> None:
+    """A download cut short: the sheet's XML ends half-way."""
+    import zipfile
+
+    with zipfile.ZipFile(WESTERN[0]) as book:
+        parts = {name: book.read(name) for name in book.namelist()}
+    sheet = next(n for n in parts if n.startswith("xl/worksheets/sheet"))
+    parts[sheet] = parts[sheet][: len(parts[sheet]) // 2]
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(damaged, "w") as book:
+        for name, data in parts.items():
+            book.writestr(name, data)
+    out = tmp_path / "out.mrc"
+    result = CliRunner().invoke(
+        main, ["excel2marc", str(damaged), "--mapping", WESTERN[2], "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "damaged.xlsx" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_chinese_csv_is_read_with_the_encoding_given(tmp_path) -> None:
+    """A Chinese Excel's plain CSV is GB 18030 (GBK); without --encoding it is read as
+    Windows-1252 and said so (VL107), with it the titles are right."""
+    source = tmp_path / "list.csv"
+    source.write_bytes("title\n傲慢与偏见\n理智与情感\n".encode("gbk"))
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text(QUOTE_MAPPING, encoding="utf-8")
+    out = tmp_path / "out.mrk"
+    args = ["excel2marc", str(source), "--mapping", str(mapping), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--no-marc-rules"])
+    assert "VL107" in result.output and "--encoding" in result.output
+    result = CliRunner().invoke(main, [*args, "--no-marc-rules", "--encoding", "gb18030"])
+    assert result.exit_code == 0, result.output
+    assert "VL107" not in result.output
+    assert [r["245"]["a"] for r in _records(out)] == ["傲慢与偏见", "理智与情感"]
+    result = CliRunner().invoke(main, [*args, "--encoding", "klingon"])
+    assert result.exit_code == 2 and "not an encoding" in result.output

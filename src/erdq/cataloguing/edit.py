@@ -387,6 +387,14 @@ def _replace(record: pymarc.Record, edit: Edit) -> list[Change]:
             return fld
         if fld.control_field:
             return Field(fld.tag, data=after)
+        if any("{dollar}" in sub.value for sub in fld.subfields):
+            # The field's own text "{dollar}" would come back as "$": not this edit's to make.
+            raise RecordEditError(
+                edit,
+                f"{fld.tag} holds the text {{dollar}}, which a whole-field replace cannot tell "
+                "from a $; replace in one subfield instead (subfield: ...)",
+                fld.tag,
+            )
         subs = _parse_text(edit, fld.tag, after)
         return _data_field(fld.tag, fld.indicator1, fld.indicator2, subs)
 

@@ -17,10 +17,7 @@ record does not have) and ``marc:order`` (the field order, when it is not by tag
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,6 +38,7 @@ from erdq.config import Settings
 from erdq.engine import Check
 from erdq.errors import InputError
 from erdq.findings import Finding, Severity
+from erdq.writers.files import open_output
 from erdq.writers.marc import FORMAT_NAMES, UnwritableRecord, format_for_path, open_writer
 
 __all__ = [
@@ -100,11 +98,16 @@ class SheetConversion(Check):
         today: dt.date | Callable[[], dt.date] | None = None,
         display_path: str | None = None,
         check_marc: bool = True,
+        encoding: str | None = None,
     ) -> None:
         self.mapping = mapping
         self.sheet_name = sheet
         self._opened: Sheet = open_sheet(
-            path, [*mapping.column_names, *MARC_COLUMNS], sheet=sheet, display=display_path
+            path,
+            [*mapping.column_names, *MARC_COLUMNS],
+            sheet=sheet,
+            display=display_path,
+            encoding=encoding,
         )
         super().__init__(path, settings, today=today, display_path=self._opened.source)
         self.result = ConversionSummary(source=self.source, header_line=self._opened.header_line)
@@ -247,6 +250,10 @@ class SheetConversion(Check):
 # -- writing a file -----------------------------------------------------------------------
 
 
+class _NothingRead(Exception):
+    """Leaves OUT as it was: no row could be read."""
+
+
 @dataclass
 class Conversion:
     """A conversion to a file: iterate ``events()`` (RowResult for each row, findings
@@ -260,11 +267,8 @@ class Conversion:
     def events(self) -> Iterator[RowResult]:
         summary = self.check.result
         summary.output, summary.format = str(self.target), self.fmt
-        parent = self.target.parent if str(self.target.parent) else Path(".")
-        fd, temp = tempfile.mkstemp(prefix=f".{self.target.name}.", dir=parent)
-        ok = False
         try:
-            with os.fdopen(fd, "wb") as fh:
+            with open_output(self.target, [self.check.path]) as fh:
                 writer = open_writer(self.fmt, fh)
                 for result in self.check.rows():
                     if result.record is not None:
@@ -275,21 +279,12 @@ class Conversion:
                             self._unwritable(result, exc)
                     yield result
                 writer.close()
-            # No header row: nothing could be read, so a file of no records would only
-            # replace what OUT held (a previous run's records) with nothing.
-            ok = self.check.result.header_line is not None
-            if not ok:
-                summary.output = None
-        finally:
-            if ok:
-                mode = 0o666 & ~_umask()
-                if self.target.exists():
-                    mode = self.target.stat().st_mode & 0o777
-                os.chmod(temp, mode)
-                os.replace(temp, self.target)
-            else:
-                with suppress(OSError):
-                    os.unlink(temp)
+                # No header row: nothing could be read, so a file of no records would
+                # only replace what OUT held (a previous run's records) with nothing.
+                if self.check.result.header_line is None:
+                    raise _NothingRead
+        except _NothingRead:
+            summary.output = None
 
     def _unwritable(self, result: RowResult, exc: UnwritableRecord) -> None:
         check, summary = self.check, self.check.result
@@ -315,12 +310,6 @@ class Conversion:
             summary.with_warnings -= 1
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def convert_file(
     source: str | Path,
     mapping: MarcMapping,
@@ -331,6 +320,7 @@ def convert_file(
     settings: Settings | None = None,
     today: dt.date | Callable[[], dt.date] | None = None,
     check_marc: bool = True,
+    encoding: str | None = None,
 ) -> Conversion:
     """Prepare converting ``source`` into the MARC file ``target`` (format from ``fmt``
     or the extension). ``InputError`` when the format cannot be told or the sheet read."""
@@ -347,5 +337,6 @@ def convert_file(
         settings=settings,
         today=today,
         check_marc=check_marc,
+        encoding=encoding,
     )
     return Conversion(check, Path(target), fmt)

@@ -19,10 +19,7 @@ Excel would run as a formula gets an apostrophe (``spreadsheet.neutralise``, und
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Iterable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +41,7 @@ from erdq.cataloguing.mapping import MarcMapping
 from erdq.cataloguing.spreadsheet import FORMULA_ONLY, needs_guard, neutralise
 from erdq.readers.marc import MarcReader
 from erdq.readers.mrk import write_mrk
+from erdq.writers.files import open_output
 
 MAX_ROUNDS = 12
 _COMPUTED = (slice(0, 5), slice(12, 17))  # leader parts the writer computes
@@ -335,14 +333,6 @@ def write_workbook(
         else:
             summary.with_fields += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{summary.rows + 1}"
-    target = Path(target)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path("."))
-    os.close(fd)
-    try:
-        book.save(temp)
-        os.replace(temp, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temp)
-        raise
+    with open_output(target, [source]) as fh:
+        book.save(fh)
     return summary

@@ -15,10 +15,13 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from erdq.errors import InputError
 from erdq.readers.text import sniff_encoding
@@ -95,11 +98,14 @@ def open_sheet(
     *,
     sheet: str | None = None,
     display: str | None = None,
+    encoding: str | None = None,
 ) -> Sheet:
     """Open a title list and find its header. ``expected``: the column names the header
     should contain (the first row naming any of them is the header; without names, the
     first non-blank row). ``InputError`` for a file that cannot be read at all or a sheet
-    that does not exist; a missing header gives ``header_line`` None and no rows."""
+    that does not exist; a missing header gives ``header_line`` None and no rows.
+    ``encoding`` names a CSV file's encoding (``gb18030``, ``cp1251``) when it is neither
+    UTF-8 nor Windows-1252, which are told apart without it."""
     path = Path(path)
     label = display or str(path)
     other = _other_format(path)
@@ -116,7 +122,7 @@ def open_sheet(
             f"{label} is a CSV file; it has no sheet {sheet!r}",
             hint="leave out --sheet for CSV files",
         )
-    return _open_csv(path, set(expected), label)
+    return _open_csv(path, set(expected), label, encoding)
 
 
 _OTHER_FORMATS = {
@@ -181,7 +187,6 @@ def _aligned(
 
 
 def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) -> Sheet:
-    import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
@@ -190,7 +195,7 @@ def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) ->
         # read_only streams the rows; data_only=False keeps formulas visible as "=..."
         # (a cached value may be stale or absent, and is never a guess we should make).
         book = load_workbook(path, read_only=True, data_only=False)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+    except (OSError, zipfile.BadZipFile, InvalidFileException, *_DAMAGED) as exc:
         raise InputError(
             f"cannot read {label} as an .xlsx workbook: {exc}",
             hint="save the file as .xlsx (Excel 2007 or later) or as CSV",
@@ -204,8 +209,12 @@ def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) ->
         )
     ws = book[sheet] if sheet is not None else book.worksheets[0]
     epoch = "1904" if getattr(book, "epoch", None) and book.epoch.year == 1904 else "1900"
-    numbered = enumerate(ws.iter_rows(values_only=True), start=1)
-    line, header, _ = _find_header(numbered, expected)
+    numbered = _intact(enumerate(ws.iter_rows(values_only=True), start=1), label)
+    try:
+        line, header, _ = _find_header(numbered, expected)
+    except InputError:
+        book.close()
+        raise
     rows: Iterator[tuple[int, tuple[Any, ...]]] = iter(())
     if line is not None:
         rows = _aligned(numbered, len(header))
@@ -223,14 +232,53 @@ def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) ->
     )
 
 
-def _open_csv(path: Path, expected: set[str], label: str) -> Sheet:
+# What a damaged workbook raises from openpyxl: a cut or corrupt part of the zip, XML
+# that does not parse, a part that is missing or not what its name says.
+_DAMAGED: tuple[type[BaseException], ...] = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    EOFError,
+    zlib.error,
+    ElementTree.ParseError,
+)
+
+
+def _intact(
+    rows: Iterator[tuple[int, tuple[Any, ...]]], label: str
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """``rows``, with a workbook damaged part-way (a cut download) named as such."""
+    number = 0
+    try:
+        for number, values in rows:
+            yield number, values
+    except (zipfile.BadZipFile, OSError, *_DAMAGED) as exc:
+        raise InputError(
+            f"{label} is damaged after row {number}: {type(exc).__name__}: {exc}",
+            hint="open it in Excel or LibreOffice and save it again as .xlsx, or get a "
+            "fresh copy from the vendor",
+        ) from None
+
+
+def _open_csv(path: Path, expected: set[str], label: str, encoding: str | None = None) -> Sheet:
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise InputError(
+                f"{encoding!r} is not an encoding Python knows",
+                hint="for example gb18030 (Chinese), big5, shift_jis, cp1251 (Cyrillic), cp1252",
+            ) from None
     try:
         fh = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read {label}: {exc.strerror}") from None
     head = fh.read(_CSV_SNIFF)
     codec, bom = sniff_encoding(head)
-    if codec == "utf-8" and not _utf8(head):
+    if encoding is not None and not bom:
+        codec = encoding  # as the user says (a byte order mark says more)
+    elif codec == "utf-8" and not _utf8(head):
         codec = "cp1252"  # Excel's "CSV" on Western Windows; reported in the summary
     fh.seek(len(_bom_bytes(bom)) if bom else 0)
     text = io.TextIOWrapper(fh, encoding=codec, errors="replace", newline="")

@@ -35,6 +35,11 @@ def _selectors(values: tuple[str, ...]) -> list[str]:
 )
 @click.option("--sheet", help="The sheet to read from a workbook [default: the first].")
 @click.option(
+    "--encoding",
+    help="A CSV file's encoding when it is neither UTF-8 nor Windows-1252, e.g. gb18030 "
+    "(a Chinese Excel's plain CSV), big5, shift_jis, cp1251.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "csv"]),
@@ -65,6 +70,7 @@ def excel2marc_command(
     mapping_path: str,
     target: str,
     sheet: str | None,
+    encoding: str | None,
     fmt: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -113,6 +119,7 @@ def excel2marc_command(
         mapping,
         target,
         sheet=sheet,
+        encoding=encoding,
         settings=settings,
         today=parse_today(today),
         check_marc=not no_marc_rules,

@@ -138,7 +138,8 @@ CSV_NOT_UTF8 = rule(
     severity=Severity.WARNING,
     scope=Scope.FILE,
     message="The CSV file is not UTF-8; it was read as {encoding}. Check that accented "
-    "letters look right in the records, and save the list as 'CSV UTF-8' next time.",
+    "letters look right in the records (a Chinese or Cyrillic list needs --encoding, e.g. "
+    "gb18030 or cp1251), and save the list as 'CSV UTF-8' next time.",
     doc=sections(
         what="A CSV title list is UTF-8 (with or without a byte order mark, or UTF-16 "
         "with one). Otherwise it is read as Windows-1252, what Excel's plain 'CSV' "
