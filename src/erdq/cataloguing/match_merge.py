@@ -15,7 +15,13 @@ from collections import Counter
 import pymarc
 
 from erdq.cataloguing.match_keys import is_local, record_keys
-from erdq.identifiers import SystemNumber, control_number_key, oclc_035, parse_system_number
+from erdq.identifiers import (
+    SystemNumber,
+    control_number_key,
+    oclc_035,
+    parse_system_number,
+    system_number_key,
+)
 
 __all__ = ["compare_records", "is_ascii", "merge_record", "written"]
 
@@ -126,6 +132,21 @@ def merge_record(
                 f"the vendor's {shown} replaced by the catalogue's: without a 003 naming its "
                 "organisation it cannot be kept as a 035"
             )
+    # The catalogue's numbers in other systems (035 the vendor record lacks) stay: a
+    # later load, or another system's link, may match on them.
+    present = set(record_keys(out).system_keys())
+    carried = 0
+    for f in existing.get_fields("035"):
+        keys = {k for v in f.get_subfields("a") if (k := system_number_key(v)) is not None}
+        if keys and not keys <= present:
+            out.add_ordered_field(f)
+            present |= keys
+            carried += 1
+    if carried:
+        notes.append(
+            f"{carried} 035 field(s) of the catalogue record kept: numbers the vendor "
+            "record does not have"
+        )
     kept = 0
     for f in existing.fields:
         if f.tag not in ("001", "003") and is_local(f.tag, local):

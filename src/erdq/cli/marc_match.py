@@ -114,7 +114,8 @@ def match_command(
     key, the reason in words and the fields that changed.
 
     With --merge, updates are written as the vendor record with the catalogue record's
-    001/003 and local fields (9XX, 590 and --keep); new records as they are;
+    001/003, local fields (9XX, 590 and --keep) and the 035 numbers the vendor record
+    lacks; new records as they are;
     unchanged, multiple-match and conflict records are not written. Every output file
     is written whole or not at all.
 
