@@ -82,3 +82,29 @@ def test_match_keeps_the_configured_local_fields(tmp_path: Path) -> None:
     assert merged["001"].data == "cat1"  # the catalogue's number, so the load overlays it
     assert merged["541"]["a"] == "Gift of A. Donor."  # a local field, kept
     assert merged["650"]["a"] == "Topic."  # the vendor's update
+
+
+def test_excel2marc_names_the_library_as_the_cataloguing_agency(tmp_path: Path) -> None:
+    """MARC 21 040 $a (original cataloguing agency) and $c (transcribing agency): the
+    library that made the records from the list."""
+    examples = Path(__file__).resolve().parents[1] / "examples" / "cataloguing"
+    config = tmp_path / "erdq.toml"
+    config.write_text('[cataloguing]\nagency = "UkCU"\n', encoding="utf-8")
+    out = tmp_path / "w.mrc"
+    args = ["excel2marc", str(examples / "western-ebooks.xlsx")]
+    args += ["--mapping", str(examples / "western-ebooks.yaml"), "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    records = read(out)
+    assert len(records) == 20
+    for record in records:
+        f040 = record["040"]
+        assert [s.code for s in f040.subfields] == ["a", "b", "e", "c"]
+        assert f040["a"] == f040["c"] == "UkCU"
+        # These records have no 001 (the list's IDs go to 035), so no 003 either: 003
+        # names whose number the 001 is.
+        assert record.get("001") is None and record.get("003") is None
+    # Without an agency nothing is invented.
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert all(r["040"].get_subfields("a") == [] and r.get("003") is None for r in read(out))

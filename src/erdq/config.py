@@ -14,7 +14,7 @@ KB504 = "info"
 "kbart/Wiley*.txt" = { name = "Wiley Journals", vendor = "Wiley" }
 "marc/springer_*.mrc" = "Springer eBooks"
 [tool.erdq.cataloguing]         # records erdq makes or merges
-agency = "UkOxU"                # MARC organization code: 040 $d and 003 of converted records
+agency = "UkOxU"                # MARC organization code: 040 and 003 of records erdq makes
 local-fields = ["541", "561"]   # kept from the catalogue when a vendor update is merged
 ```
 """

@@ -78,3 +78,28 @@ def test_a_two_letter_country_code_is_a_code(tmp_path) -> None:
     [row] = _rows(tmp_path, "Title,language,country\nA book,chi,cc\n", LANGUAGES)
     assert row.findings == []
     assert row.record["008"].data[15:18] == "cc " and row.record["008"].data[35:38] == "chi"
+
+
+def test_the_agency_gets_003_only_beside_an_001() -> None:
+    import pymarc
+
+    from erdq.cataloguing.excel2marc_rows import _as_made_by
+
+    record = pymarc.Record(leader="00000nam a22000007i 4500")
+    record.add_field(pymarc.Field(tag="001", data="cn000001"))
+    record.add_field(
+        pymarc.Field(
+            tag="040",
+            indicators=[" ", " "],
+            subfields=[pymarc.Subfield("b", "eng"), pymarc.Subfield("e", "rda")],
+        )
+    )
+    _as_made_by(record, "UkCU")
+    assert [f.tag for f in record.fields] == ["001", "003", "040"]
+    assert record["003"].data == "UkCU"
+    assert [(s.code, s.value) for s in record["040"].subfields] == [
+        ("a", "UkCU"),
+        ("b", "eng"),
+        ("e", "rda"),
+        ("c", "UkCU"),
+    ]

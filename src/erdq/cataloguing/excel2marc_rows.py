@@ -104,6 +104,9 @@ class RowConverter(Check):
         # The text is Unicode whatever the leader said; every output format gets UTF-8.
         record = pymarc.Record(leader=leader[:9] + "a" + leader[10:], force_utf8=True)
         record.fields = arrange(built, extras, order)
+        agency = self.settings.agency
+        if agency:
+            _as_made_by(record, agency)
         if self._marc is not None:
             found.extend(self._marc.check(MarcItem(line, record, format="spreadsheet")))
         return record, found
@@ -245,3 +248,17 @@ def arrange(
         at = next((i for i in range(len(out), 0, -1) if out[i - 1].tag <= fld.tag), 0)
         out.insert(at, fld)
     return out
+
+
+def _as_made_by(record: pymarc.Record, agency: str) -> None:
+    """The library that made the record from its list (``[cataloguing] agency``): MARC 21
+    040 $a (original cataloguing agency) first and $c (transcribing agency) last, and 003
+    (whose number 001 is), where the record does not name one already."""
+    for fld in record.get_fields("040"):
+        if not fld.get_subfields("a"):
+            fld.subfields.insert(0, pymarc.Subfield("a", agency))
+        if not fld.get_subfields("c"):
+            fld.subfields.append(pymarc.Subfield("c", agency))
+    if record.get("001") is not None and record.get("003") is None:
+        at = record.fields.index(record["001"]) + 1
+        record.fields.insert(at, pymarc.Field(tag="003", data=agency))
