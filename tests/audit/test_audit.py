@@ -271,6 +271,24 @@ def test_second_run_reports_new_and_fixed(tmp_path: Path) -> None:
     assert status["new"] == len(second - first)
 
 
+def test_a_placeholder_issn_makes_no_title_shared(tmp_path: Path) -> None:
+    """Two packages each carry a different title under the filler ISSN 0000-0000: they
+    hold no title in common, and the filler counts as no identifier."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Acme_Global_Journals_2024-01-01.txt").write_text(
+        HEADER + kbart_row("Journal of A", "0000-0000", "", "a1"), "utf-8"
+    )
+    (lib / "Other_Global_Journals_2024-01-01.txt").write_text(
+        HEADER + kbart_row("Bulletin of B", "0000-0000", "", "b1"), "utf-8"
+    )
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    overlap = json.loads((out / "summary.json").read_text("utf-8"))["overlap"]
+    assert overlap["titles_in_several"] == 0
+    assert overlap["rows_without_identifier"] == 2
+
+
 def test_titles_in_several_collections(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     (lib).mkdir()

@@ -22,6 +22,7 @@ from stdnum import issn as stdnum_issn
 
 from erdq.audit.coverage_union import available_span, span_text, union
 from erdq.cli.audit import audit_command
+from erdq.kbart_fields import standard_columns
 from erdq.model.portfolio import coverage_from_values
 from erdq.rules.portfolio.linkage import mrk, record
 
@@ -29,25 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "library"
 DAY = "2024-06-15"
 TODAY = dt.date(2024, 6, 15)
-COLUMNS = [
-    "publication_title",
-    "print_identifier",
-    "online_identifier",
-    "date_first_issue_online",
-    "num_first_vol_online",
-    "num_first_issue_online",
-    "date_last_issue_online",
-    "num_last_vol_online",
-    "num_last_issue_online",
-    "title_url",
-    "first_author",
-    "title_id",
-    "embargo_info",
-    "coverage_depth",
-    "publisher_name",
-    "publication_type",
-    "access_type",
-]
+COLUMNS = list(standard_columns())  # a full KBART header, as a provider writes it
 
 
 def kbart(*rows: dict[str, str]) -> str:

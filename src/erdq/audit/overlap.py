@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from erdq.audit.coverage_union import Span, available_span, day, span_text, union
-from erdq.identifiers import isbn13, normalize_issn
+from erdq.identifiers import check_identifier
 from erdq.model.coverage import CoverageRange
 from erdq.model.portfolio import coverage_from_values
 
@@ -25,18 +25,18 @@ ID_COLUMNS = ("print_identifier", "online_identifier")
 
 
 def row_identifiers(values: dict[str, str]) -> tuple[str, ...]:
+    """The row's valid identifiers in canonical form ("issn:0028-0836", ISBNs as
+    ISBN-13): a filler such as 0000-0000 names no title, so two packages that both carry
+    it do not hold one title."""
     ids = []
     for column in ID_COLUMNS:
         raw = (values.get(column) or "").strip()
         if not raw:
             continue
-        issn = normalize_issn(raw)
-        key = f"issn:{issn}" if issn else None
-        if key is None:
-            isbn = isbn13(raw)
-            key = f"isbn:{isbn}" if isbn else None
-        if key is not None:
-            ids.append(key)
+        check = check_identifier(raw)
+        if check.valid and check.canonical and "placeholder" not in check.problems:
+            kind = "issn" if check.kind == "issn" else "isbn"
+            ids.append(f"{kind}:{check.canonical}")
     return tuple(ids)
 
 

@@ -20,12 +20,10 @@ from stdnum import ean
 
 from erdq.cataloguing.mapping import ColumnSpec
 from erdq.identifiers import check_isbn, parse_lccn
+from erdq.readers.text import EXCEL_ERRORS
 
 Note = tuple[str, str, dict[str, object]]  # (rule code, value as found, message params)
 
-ERROR_VALUES = frozenset(
-    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!")
-)
 _SCIENTIFIC = re.compile(r"^([0-9])(?:[.,]([0-9]+))?[eE]\+?([0-9]{1,2})$")
 _SPACE_RUN = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
@@ -83,8 +81,8 @@ def clean(spec: ColumnSpec, raw: Any, epoch: str = "1900", *, literal: bool = Fa
         return out
     text = as_text(raw)
     formula = text.startswith("=") and len(text) > 1 and not literal
-    if not number and (text.strip() in ERROR_VALUES or formula):
-        what = "an error result" if text.strip() in ERROR_VALUES else "a formula"
+    if not number and (text.strip() in EXCEL_ERRORS or formula):
+        what = "an error result" if text.strip() in EXCEL_ERRORS else "a formula"
         out.notes.append(("VL205", text, {"what": what}))
         return out
     # Blanks around a delimiter ("a; b") belong to it, not to the values.

@@ -139,8 +139,9 @@ class KeyIndex:
         self._spill = None
         self._file = None
         self._keys = lru_cache(maxsize=4096)(self._record_keys)
-        # A matched record is read to check the match, compare it and merge it.
-        self.record = lru_cache(maxsize=64)(self._read)  # type: ignore[method-assign]
+        # A matched record is read to check the match, compare it and merge it: the last
+        # few are kept (as the reader made them; do not change them).
+        self.record = lru_cache(maxsize=64)(self._read)
 
     def __enter__(self) -> KeyIndex:
         return self
@@ -237,11 +238,6 @@ class KeyIndex:
     def record_id(self, ordinal: int) -> str | None:
         row = self._db.execute("SELECT id FROM r WHERE o = ?", (ordinal,)).fetchone()
         return row[0] if row else None
-
-    def record(self, ordinal: int) -> pymarc.Record:
-        """The record as the reader made it, read again from the file (the last few
-        cached: do not change it)."""
-        return self._read(ordinal)
 
     def _read(self, ordinal: int) -> pymarc.Record:
         pos, length = self._db.execute("SELECT pos, len FROM r WHERE o = ?", (ordinal,)).fetchone()

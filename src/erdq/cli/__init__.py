@@ -52,6 +52,11 @@ def parse_today(value: str | None) -> dt.date | None:
         ) from None
 
 
+def comma_list(values: tuple[str, ...] | list[str]) -> list[str]:
+    """A repeated option whose values may also be comma-separated (``--select KB,MR3``)."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
 def require_rules(settings: object, source: str | None = None) -> None:
     """Refuse a run in which no rule is selected: it would report every file as clean."""
     codes = settings.codes()  # type: ignore[attr-defined]

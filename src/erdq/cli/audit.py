@@ -11,13 +11,9 @@ from pathlib import Path
 import click
 
 from erdq import api
-from erdq.cli import handle_errors, parse_today, require_rules
+from erdq.cli import comma_list, handle_errors, parse_today, require_rules
 from erdq.cli.options import config_option, db_option, fail_on_option
 from erdq.config import load_settings
-
-
-def _selectors(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
 @contextmanager
@@ -140,7 +136,7 @@ def audit_command(
     start = paths[0]
     settings = load_settings(
         config_path, start=start if Path(start).is_dir() else Path(start).parent
-    ).with_overrides(select=_selectors(select) or None, ignore=_selectors(ignore), fail_on=fail_on)
+    ).with_overrides(select=comma_list(select) or None, ignore=comma_list(ignore), fail_on=fail_on)
     require_rules(settings)
     with stage_progress(not quiet) as progress:
         result = api.audit(

@@ -7,14 +7,10 @@ import sys
 
 import click
 
-from erdq.cli import ToolFailure, handle_errors, input_files, output_file, parse_today
+from erdq.cli import ToolFailure, comma_list, handle_errors, input_files, output_file, parse_today
 from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, output_option
 from erdq.config import load_settings
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
-
-
-def _selectors(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
 @click.command("excel2marc")
@@ -101,16 +97,10 @@ def excel2marc_command(
     from erdq import api
 
     names = input_files([source, mapping_path])
-    settings = load_settings(config_path)
-    if select or ignore or fail_on:
-        from dataclasses import replace
-
-        settings = replace(
-            settings,
-            select=tuple(_selectors(select)) or settings.select,
-            ignore=tuple(_selectors(ignore)) or settings.ignore,
-            fail_on=fail_on or settings.fail_on,
-        )
+    # As every command: --select replaces the configured selection, --ignore adds to it.
+    settings = load_settings(config_path).with_overrides(
+        select=comma_list(select) or None, ignore=comma_list(ignore), fail_on=fail_on
+    )
     mapping = api.load_mapping(mapping_path)
     if any(_same(target, name) for name in names):
         raise ToolFailure(f"{target} is also an input; it would be overwritten")
@@ -141,8 +131,6 @@ def excel2marc_command(
         sink.close()
     if fmt == "csv" and output:
         click.echo(_summary_line(summary), err=True)
-    from erdq import api
-
     if api.exceeds(severities, settings.fail_on):
         sys.exit(1)
 

@@ -13,6 +13,7 @@ import click
 from erdq import api
 from erdq.cli import (
     byte_progress,
+    comma_list,
     handle_errors,
     input_files,
     output_file,
@@ -36,13 +37,6 @@ from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreads
 @click.group("kbart")
 def kbart_group() -> None:
     """KBART holdings files: validate them and compare deliveries."""
-
-
-def _selectors(values: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    for value in values:
-        out.extend(v.strip() for v in value.split(",") if v.strip())
-    return out
 
 
 @kbart_group.command("validate")
@@ -102,8 +96,8 @@ def validate_command(
       erdq kbart validate file.txt --select KB2,KB3 --ignore KB901
     """
     settings = load_settings(config_path).with_overrides(
-        select=_selectors(select) or None,
-        ignore=_selectors(ignore),
+        select=comma_list(select) or None,
+        ignore=comma_list(ignore),
         fail_on=fail_on,
         strict=False if lenient else None,
     )

@@ -9,14 +9,10 @@ from typing import TextIO
 
 import click
 
-from erdq.cli import ToolFailure, handle_errors, output_file
+from erdq.cli import ToolFailure, comma_list, handle_errors, output_file
 from erdq.cli.options import config_option, db_option, fail_on_option, max_per_rule_option
 from erdq.config import load_settings
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreadsheet_safe
-
-
-def _selectors(values: tuple[str, ...]) -> list[str]:
-    return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
 @click.command("link")
@@ -96,7 +92,7 @@ def link_command(
     from erdq.store import open_store
 
     settings = load_settings(config_path).with_overrides(
-        select=_selectors(select) or None, ignore=_selectors(ignore), fail_on=fail_on
+        select=comma_list(select) or None, ignore=comma_list(ignore), fail_on=fail_on
     )
     store = open_store(db_url, create=False)
     try:

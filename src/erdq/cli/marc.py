@@ -13,6 +13,7 @@ from erdq import api
 from erdq.cli import (
     ToolFailure,
     byte_progress,
+    comma_list,
     handle_errors,
     input_files,
     output_file,
@@ -38,13 +39,6 @@ _FORMATS = {"iso2709": "ISO 2709", "marcxml": "MARCXML", "mrk": "MarcEdit .mrk",
 @click.group("marc")
 def marc_group() -> None:
     """MARC bibliographic records: validate, convert, count, edit in bulk, match updates."""
-
-
-def _selectors(values: tuple[str, ...]) -> list[str]:
-    out: list[str] = []
-    for value in values:
-        out.extend(v.strip() for v in value.split(",") if v.strip())
-    return out
 
 
 def _heading(summary: MarcSummary) -> str:
@@ -121,10 +115,10 @@ def validate_command(
       erdq marc validate *.mrc *.xml --format csv -o worklist.csv --fail-on warning
       erdq marc validate records.mrc --select MR1,MR5 --ignore MR510
     """
-    selected = _selectors(select)
+    selected = comma_list(select)
     settings = load_settings(config_path).with_overrides(
         select=selected or None,
-        ignore=_selectors(ignore),
+        ignore=comma_list(ignore),
         fail_on=fail_on,
     )
     marc_rule_codes(settings)  # refuses a selection that would check nothing

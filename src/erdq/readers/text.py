@@ -20,6 +20,12 @@ from typing import BinaryIO
 CHUNK = 1 << 20
 SNIFF = 1 << 16
 
+# What Excel shows (and exports) in a cell whose formula failed: never a value. Read by
+# the KBART text rules and by the spreadsheet converter.
+EXCEL_ERRORS = frozenset(
+    ("#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!")
+)
+
 
 @dataclass
 class TextStats:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from erdq.charset import MOJIBAKE_HINT_RE, mojibake_fix
 from erdq.findings import Level, Severity
 from erdq.readers.kbart import KbartRow
+from erdq.readers.text import EXCEL_ERRORS
 from erdq.registry import Example, Scope, rule, sections
 from erdq.rules.kbart.base import RowContext, row_check
 
@@ -211,7 +212,6 @@ MAX_CELL = 1023  # GOKb's limit for any KBART value
 _C1_RE = re.compile(r"[\x80-\x9f]")
 _ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,7});")
 _ESCAPE_RE = re.compile(r"\\[rnt]")
-_EXCEL_RE = re.compile(r"^#(?:N/A|REF!|VALUE!|NAME\?|DIV/0!|NULL!|NUM!)\s*$")
 _NAME_SPLIT_RE = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\set\s|\sund\s)\s*")
 _IDENTIFIER_COLUMNS = frozenset({"print_identifier", "online_identifier"})
 
@@ -269,7 +269,7 @@ def check_text(row: KbartRow, ctx: RowContext) -> None:
             ctx.report("KB604", line, column=column, value=value, entity=entity.group(0))
         if value != value.strip():
             ctx.report("KB605", line, column=column, value=value)
-        if column not in _IDENTIFIER_COLUMNS and _EXCEL_RE.match(value):
+        if column not in _IDENTIFIER_COLUMNS and value.rstrip() in EXCEL_ERRORS:
             ctx.report("KB607", line, column=column, value=value)
         escape = _ESCAPE_RE.search(value)
         if escape:
