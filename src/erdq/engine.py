@@ -171,7 +171,7 @@ class KbartCheck(Check):
             yield number(event) if isinstance(event, Finding) else event
 
     def _events(self) -> Iterator[KbartRow | Finding]:
-        reader = KbartReader(self.path, self._report)
+        reader = KbartReader(self.path, self._report, name=self.source)
         ctx = self.context()
         row_checks = self.row_checks()
         scratch = Scratch()

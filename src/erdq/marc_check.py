@@ -106,7 +106,7 @@ class MarcCheck(Check):
         return self._with_formats(self._items_and_findings())
 
     def _items_and_findings(self) -> Iterator[MarcItem | Finding]:
-        reader = MarcReader(self.path, self._report)
+        reader = MarcReader(self.path, self._report, name=self.source)
         ctx = self.context()
         checks = self.record_checks()
         pending = self._pending

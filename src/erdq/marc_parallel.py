@@ -80,7 +80,7 @@ def _run_batch(batch: _Batch) -> _Result:
     check = _CHECK
     assert check is not None
     check._pending = pending = []
-    reader = MarcReader(check.path, check._report)
+    reader = MarcReader(check.path, check._report, name=check.source)
     reader._ordinal = batch.first_ordinal - 1
     ctx = check.context()
     checks = check.record_checks()

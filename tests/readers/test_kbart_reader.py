@@ -128,3 +128,12 @@ def test_runs_of_ragged_rows_are_one_finding(tmp_path) -> None:
     _, problems = _read(tmp_path, ("\n".join([HEADER, *rows]) + "\n").encode())
     runs = [(p[1], p[4]["last"], p[4]["count"]) for p in problems if p[0] == "KB112"]
     assert runs == [(2, 6, 5), (8, 9, 2)]
+
+
+def test_a_file_that_is_not_kbart_is_named_as_the_user_gave_it(tmp_path) -> None:
+    path = tmp_path / "list.txt"
+    path.write_bytes(b"\x00" * 64)
+    problems: list = []
+    list(KbartReader(path, lambda *a, **k: problems.append((a, k)), name="in/list.txt"))
+    (args, params), *_ = problems
+    assert args[0] == "KB100" and params["value"] == "in/list.txt"

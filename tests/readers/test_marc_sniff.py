@@ -62,3 +62,13 @@ def test_pymarc_utf8_text_file(tmp_path) -> None:
     data = shared_file("data", "marc", "pymarc", "test_utf8.txt").read_bytes()
     data.decode("utf-8")  # it is UTF-8 throughout
     assert _mr100_reason(tmp_path, data) == "it is text, not MARC"
+
+
+def test_the_file_is_named_as_the_user_gave_it(tmp_path) -> None:
+    # A finding names the file by its display path, so that reports (and digests of
+    # them) do not depend on the folder the file was copied to.
+    path = tmp_path / "input.txt"
+    path.write_text("Not a MARC record.\n")
+    (finding,) = MarcCheck(path, today=CASE_DAY, display_path="lists/input.txt").findings()
+    assert finding.value == "lists/input.txt"
+    assert str(tmp_path) not in finding.message

@@ -343,8 +343,10 @@ class KbartReader:
     problem. After iteration, ``stats``, ``header`` and ``rows`` describe the file.
     """
 
-    def __init__(self, path: str | Path, report: Report) -> None:
+    def __init__(self, path: str | Path, report: Report, *, name: str | None = None) -> None:
         self.path = Path(path)
+        # How findings name the file (the path as the user gave it, not where it lies).
+        self.name = name or str(path)
         self.report = report
         self.stats = TextStats()
         self.header: KbartHeader | None = None
@@ -356,12 +358,12 @@ class KbartReader:
         try:
             fh = self.path.open("rb")
         except OSError as exc:
-            report("KB100", None, value=str(self.path), reason=exc.strerror or str(exc))
+            report("KB100", None, value=self.name, reason=exc.strerror or str(exc))
             return
         with fh:
             kind = not_tabular_kind(fh.read(SNIFF))
             if kind is not None:
-                report("KB100", None, value=str(self.path), reason=f"it is {kind}, not KBART")
+                report("KB100", None, value=self.name, reason=f"it is {kind}, not KBART")
                 return
             fh.seek(0)
             yield from self._rows(iter_lines(fh, self.stats), report)

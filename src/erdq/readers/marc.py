@@ -106,8 +106,10 @@ class MarcReader:
     yielded), ``encodings`` (records per encoding), ``sha256`` and ``bytes_read``.
     """
 
-    def __init__(self, path: str | Path, report: Report) -> None:
+    def __init__(self, path: str | Path, report: Report, *, name: str | None = None) -> None:
         self.path = Path(path)
+        # How findings name the file (the path as the user gave it, not where it lies).
+        self.name = name or str(path)
         self.report = report
         self.format: str | None = None
         self.records = 0
@@ -134,7 +136,7 @@ class MarcReader:
         try:
             fh = self.path.open("rb")
         except OSError as exc:
-            self.report("MR100", None, value=str(self.path), reason=exc.strerror or str(exc))
+            self.report("MR100", None, value=self.name, reason=exc.strerror or str(exc))
             return
         with fh:
             source = self._source = Source(fh)
@@ -143,7 +145,7 @@ class MarcReader:
             self.sha256 = source.digest.hexdigest()
             self.bytes_read = source.bytes_read
         if self.format is not None and self.records == 0 and self.unparseable == 0:
-            self.report("MR100", None, value=str(self.path), reason=self.empty_reason)
+            self.report("MR100", None, value=self.name, reason=self.empty_reason)
         flags = self._flags
         if self.format == "iso2709" and flags[" "] and flags["a"]:
             self.report("MR513", None, value="leader/09", marc8=flags[" "], utf8=flags["a"])
@@ -157,7 +159,7 @@ class MarcReader:
             kind = not_tabular_kind(source.head) if source.head else "an empty file"
             if kind is None:
                 kind = "text" if source.head else "an empty file"
-            self.report("MR100", None, value=str(self.path), reason=f"it is {kind}, not MARC")
+            self.report("MR100", None, value=self.name, reason=f"it is {kind}, not MARC")
             return
         self.format = fmt
         for parsed in self._parsed(fmt, source):
