@@ -76,14 +76,27 @@ CASES = [
     ({"issn": "03178471"}, True, "covered", "title_level", "Alpha"),
     ({"issn": "2434-561X", "date": "2005"}, False, "not_covered", "no_journal", None),
     ({"doi": "10.1/x", "date": "2005"}, False, "not_covered", "no_identifier", None),
-    # Month 13, day 45: not a date, so not judged (issue: read as a title-level request).
-    ({"issn": "1234-5679", "date": "2005-13-45"}, False, "not_covered", "unreadable_date", None),
+    # No date can be read from these, so the article is not judged (issue: they were
+    # read as title-level requests, which any coverage satisfies).
+    ({"issn": "1234-5679", "date": "n.d."}, False, "not_covered", "unreadable_date", None),
     (
-        {"issn": "1234-5679", "date": "2005-13-45", "volume": "5"},
+        {"issn": "1234-5679", "date": "0000", "volume": "5"},
         False,
         "not_covered",
         "unreadable_date",
         None,
+    ),
+    # Read as the link resolver reads a cited date: 20151220 is 2015-12-20 (inside Alpha's
+    # 2015-01-01 – 2023-12-31); [2009] and 2005-13-45 are the years 2009 and 2005 (Alpha's
+    # 2001 – 2010; Beta's 2008 – 2012 covers 2009 too, Alpha is first by name).
+    ({"issn": "1234-5679", "date": "20151220"}, True, "covered", "covered", "Alpha"),
+    ({"issn": "1234-5679", "date": "[2009]"}, True, "covered", "covered", "Alpha"),
+    (
+        {"issn": "1234-5679", "date": "2005-13-45", "volume": "5"},
+        True,
+        "covered",
+        "covered",
+        "Alpha",
     ),
     # 1234-5678: the weighted sum 8·1+7·2+…+2·7 = 112 ≡ 2 (mod 11) asks for check digit 9.
     ({"issn": "1234-5678", "date": "2005"}, False, "not_covered", "invalid_identifier", None),

@@ -24,9 +24,13 @@ def test_hand_worked_verdicts(cases_file) -> None:
         assert got == [tuple(case[1:]) for case in CASES]
         assert [r[0] for r in rows] == list(range(1, len(CASES) + 1))
         collections = {r[0]: r[1:] for r in run.rows("collections")}
-        # Alpha holds both journals (15 articles match them); Beta only the first (11, of
-        # which it covers 2011, 2010 v.11 and 2009 v.12; the undated ones are not judged).
-        assert collections["Alpha"][0] == 15 and collections["Beta"] == (11, 3, 0, 8)
+        # Alpha holds both journals (18 articles match them); Beta only the first (14, of
+        # which it covers 2011, 2010 v.11, 2009 v.12 and [2009]; the articles with no
+        # date that can be read are not judged).
+        assert collections["Alpha"][0] == 18 and collections["Beta"] == (14, 4, 0, 10)
+        # The lenient readings are counted: 20151220, [2009] and 2005-13-45.
+        counts = run.counts()
+        assert counts["dates_read_leniently"] == 3 and counts["dates_unreadable"] == 2
 
 
 def test_json_lines_input_and_outputs(tmp_path) -> None:

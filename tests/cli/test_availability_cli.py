@@ -99,7 +99,7 @@ def test_journals_summary_has_one_row_per_title(tmp_path, db) -> None:
     articles = tmp_path / "articles.csv"
     articles.write_text(
         "issn,eissn,date\n1600-6135,,2010\n,1600-6143,2015-05\n16006143,,2021\n"
-        "1600-6135,,2005-13-45\n1600-6136,,2010\n",
+        "1600-6135,,n.d.\n1600-6136,,2010\n1600-6135,,20100315\n",
         encoding="utf-8",
     )
     out, journals = tmp_path / "v.csv", tmp_path / "j.csv"
@@ -111,14 +111,18 @@ def test_journals_summary_has_one_row_per_title(tmp_path, db) -> None:
              r["available"], r["not_covered"], r["no_journal"], r["unreadable_date"])
             for r in rows] == [
         ("1600-6135", "American Journal of Transplantation", "1600-6135; 1600-6143",
-         "4", "2", "2", "0", "1"),
+         "5", "3", "2", "0", "1"),
         ("", "", "", "1", "0", "1", "1", "0"),  # 1600-6136: wrong check digit (6 for 5)
     ]  # fmt: skip
     verdicts = [r["reason"] for r in csv.DictReader(out.open(encoding="utf-8"))]
     assert verdicts == ["covered", "covered", "after_coverage", "unreadable_date",
-                        "invalid_identifier"]  # fmt: skip
+                        "invalid_identifier", "covered"]  # fmt: skip
     assert "invalid_identifier: 1" in result.output and "unreadable_date: 1" in result.output
     assert "warning: 2 articles not judged" in result.output
+    # The dates are named, as the resolver would word them, with their article counts.
+    assert "e.g. date 'n.d.' is not understood" in result.output
+    assert "note: 1 article with a date that is not ISO" in result.output
+    assert "date '20100315' read as 2010-03-15 (1)" in result.output
 
 
 @pytest.mark.shared

@@ -35,6 +35,7 @@ from erdq.availability.common import (
     COLLECTION_COLUMNS,
     JOURNAL_COLUMNS,
     RESULT_COLUMNS,
+    DateReading,
     JournalIndex,
     compile_intervals,
     store_portfolios,
@@ -53,6 +54,7 @@ __all__ = [
     "JOURNAL_COLUMNS",
     "RESULT_COLUMNS",
     "AvailabilityRun",
+    "DateReading",
     "compile_intervals",
     "output_kind",
     "run_availability",
@@ -72,6 +74,18 @@ class AvailabilityRun:
 
     def rows(self, name: str = "verdicts") -> list[tuple]:
         return self.result.rows(name)
+
+    @property
+    def dates(self) -> list[DateReading]:
+        """Each distinct date text of the articles and how it was read."""
+        return self.result.dates
+
+    def date_notes(self, *, lenient: bool, limit: int = 3) -> list[str]:
+        """The most cited dates read leniently (``lenient``) or not read at all, each
+        with the resolver's note and its article count."""
+        chosen = [r for r in self.dates if (r.lenient if lenient else r.first is None)]
+        chosen.sort(key=lambda r: (-r.articles, r.text))
+        return [f"{r.note} ({r.articles})" for r in chosen[:limit]]
 
     @property
     def ignored_columns(self) -> tuple[str, ...]:

@@ -32,10 +32,17 @@ overtakes an embargoed article before the P wall releases it (such as ``R1Y;P6M`
 ``evaluate`` says "never available" where the engines say ``embargoed``. Volumes in
 Roman numerals are compared by ``evaluate`` but not here (they are treated as text).
 
-Article dates are read as YYYY, YYYY-MM or YYYY-MM-DD (one-digit months and days and an
-attached time accepted), each an interval. A date given in any other form, or not a real
-day (``2005-13-45``), is ``unreadable_date``: the article is not judged, rather than
-treated as a title-level request (which is what ``evaluate`` does, with a note).
+**Dates** are read as the link resolver reads a cited date
+(``erdq.openurl.normalise.parse_citation_date``), so an article and the same citation
+sent to the resolver get the same answer: YYYY, YYYY-MM or YYYY-MM-DD (an attached time
+ignored) exactly, and leniently what can be read with certainty: ``20151220``,
+``2015-1-5``, ``2015/12/20``, a day and month that only one way round make a real date,
+a single year in other text (``[1963]``, ``Spring 2015``). Each distinct date text of
+the articles is read once in Python (``read_dates``; an index repeats a few thousand
+dates over millions of articles) and handed to the engine as a table. A date that cannot
+be read at all (``n.d.``, ``0000``) is ``unreadable_date``: the article is not judged,
+rather than treated as a title-level request. The lenient readings and the unreadable
+dates are counted with examples (``DateReading``), so the index can be corrected.
 """
 
 from __future__ import annotations
@@ -52,6 +59,7 @@ from typing import Any
 from erdq.identifiers import check_identifier
 from erdq.model.coverage import CoverageRange, enum_value, inverted
 from erdq.model.portfolio import Portfolio
+from erdq.openurl.normalise import parse_citation_date
 
 MIN_DAY = dt.date(1, 1, 1)
 MAX_DAY = dt.date(9999, 12, 31)
@@ -83,6 +91,14 @@ JOURNAL_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("journal_issn", "VARCHAR"),
     ("journal", "VARCHAR"),
     ("journal_issns", "VARCHAR"),
+)
+
+# The date table: each distinct date text of the articles, read (see the module doc);
+# cf and cl are empty for a date that cannot be read.
+DATE_TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("date", "VARCHAR"),
+    ("cf", "DATE"),
+    ("cl", "DATE"),
 )
 
 # The per-article result, in this order.
@@ -275,6 +291,55 @@ def write_journals(journals: JournalIndex, path: Path) -> int:
     return count
 
 
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """One distinct date text of the articles: how many cite it, the interval it was read
+    as (None when it cannot be read), and the note when it was read leniently or not at
+    all (the resolver's words)."""
+
+    text: str
+    articles: int
+    first: dt.date | None
+    last: dt.date | None
+    note: str | None
+
+    @property
+    def lenient(self) -> bool:
+        return self.first is not None and self.note is not None
+
+
+def read_dates(counts: Iterable[tuple[str, int]]) -> list[DateReading]:
+    """Read each (date text, articles) as a cited date; blank texts are no date at all
+    and are left out (the article then has no date, as with an empty cell)."""
+    out = []
+    for text, articles in counts:
+        if not text.strip():
+            continue
+        value, note = parse_citation_date(text)
+        if value is None:
+            out.append(DateReading(text, int(articles), None, None, note))
+        else:
+            out.append(DateReading(text, int(articles), value.first_day(), value.last_day(), note))
+    return out
+
+
+def date_table_rows(readings: Iterable[DateReading]) -> Iterator[tuple]:
+    """The date table's rows (DATE_TABLE_COLUMNS)."""
+    return ((r.text, r.first, r.last) for r in readings)
+
+
+def date_counts(readings: Iterable[DateReading]) -> dict[str, int]:
+    """Articles whose date was read leniently, and whose date could not be read."""
+    readings = list(readings)
+    return {
+        "dates_read_leniently": sum(r.articles for r in readings if r.lenient),
+        "dates_unreadable": sum(r.articles for r in readings if r.first is None),
+    }
+
+
+DISTINCT_DATES_SQL = "SELECT date, count(*) FROM {source} WHERE date IS NOT NULL GROUP BY date"
+
+
 def store_portfolios(store: Any, collections: Iterable[str] | None = None) -> Iterator[Portfolio]:
     """The current portfolios of the store's active collections (all, or those named)."""
     from erdq.errors import InputError
@@ -396,11 +461,15 @@ class Dialect:
             return f"regexp_replace({expr}, '{pattern}', '{replacement}', 'g')"
         return f"regexp_replace({expr}, '{pattern}', '{replacement}')"
 
+    def full_match(self, expr: str, pattern: str) -> str:
+        if self.name == "duckdb":
+            return f"regexp_full_match({expr}, '{pattern}')"
+        return f"({expr} RLIKE '^{pattern}$')"
+
 
 DUCKDB = Dialect("duckdb")
 SPARK = Dialect("spark")
 
-_DATE_RE = "^([0-9]{4})(-([0-9]{1,2})(-([0-9]{1,2}))?)?([T ][0-9]{1,2}:[0-9]{2}.*)?$"
 _NUMBER_RE = "^([0-9]+)[A-Za-z]?$"
 _ISSN_RE = "^([0-9]{7}[0-9X])$"
 
@@ -408,6 +477,18 @@ _ISSN_RE = "^([0-9]{7}[0-9X])$"
 def _compact(d: Dialect, column: str) -> str:
     """An ISSN as given, reduced to its digits and X (hyphens, spaces, "ISSN" dropped)."""
     return f"nullif(upper({d.replace_all(column, '[^0-9Xx]', '')}), '')"
+
+
+def _match_key(d: Dialect, column: str) -> str:
+    """An article's ISSN as a match key: its digits and X, ``?`` when nothing is left,
+    NULL when blank. The common 1234-567X form takes a short cut past the replacement,
+    which costs three times as much."""
+    return (
+        f"CASE WHEN {column} LIKE '____-____' AND "
+        f"{d.full_match(column, '[0-9]{4}-[0-9]{3}[0-9Xx]')} "
+        f"THEN upper(replace({column}, '-', '')) "
+        f"WHEN trim({column}) <> '' THEN coalesce({_compact(d, column)}, '?') END"
+    )
 
 
 def _valid_issn(compact: str) -> str:
@@ -430,58 +511,32 @@ def _number(column: str) -> str:
     return f"try_cast(nullif({text}, '') AS BIGINT)"
 
 
-def _dates_sql(source: str) -> str:
-    """Each distinct date string of ``source`` read once (the regex is the costly part):
-    its text, and its first and last day (cf..cl), NULL when it cannot be read."""
-    y = f"regexp_extract(trim(date), '{_DATE_RE}', 1)"
-    m = f"nullif(regexp_extract(trim(date), '{_DATE_RE}', 3), '')"
-    day = f"nullif(regexp_extract(trim(date), '{_DATE_RE}', 5), '')"
-    first = (
-        f"CASE WHEN {y} = '' OR {y} = '0000' THEN NULL ELSE try_cast({y} || '-' || "
-        f"lpad(coalesce({m}, '1'), 2, '0') || '-' || lpad(coalesce({day}, '1'), 2, '0') "
-        f"AS DATE) END"
-    )
-    return f"""
-    SELECT p.date, p.date_txt, p.cf,
-      CASE WHEN p.cf IS NULL THEN NULL
-           WHEN p.m_txt IS NULL THEN try_cast(p.y_txt || '-12-31' AS DATE)
-           WHEN p.d_txt IS NULL THEN last_day(p.cf)
-           ELSE p.cf END AS cl
-    FROM (
-      SELECT date, nullif(trim(date), '') AS date_txt,
-        {y} AS y_txt, {m} AS m_txt, {day} AS d_txt, {first} AS cf
-      FROM (SELECT DISTINCT date FROM {source} WHERE date IS NOT NULL) u
-    ) p
-    """
-
-
-def articles_sql(d: Dialect, source: str) -> str:
+def articles_sql(d: Dialect, source: str, dates: str) -> str:
     """Parsed articles, without their text (``results_sql`` adds it back): the ISSN and
     eISSN reduced to match keys (c1, c2: digits and X, ``?`` when nothing is left), date
-    interval (cf..cl), volume/issue numbers, flags. Whether a key is a valid ISSN is asked
-    only of articles that match nothing (``verdicts_sql``): a key that matches an
-    interval's is one."""
+    interval (cf..cl, from the ``dates`` table: ``read_dates``), volume/issue numbers,
+    flags. Whether a key is a valid ISSN is asked only of articles that match nothing
+    (``verdicts_sql``): a key that matches an interval's is one."""
     return f"""
     SELECT p.row, p.c1, p.c2, p.cf, p.cl, p.v,
       CASE WHEN p.v IS NULL THEN NULL ELSE p.i_num END AS i,
-      CASE WHEN p.date_txt IS NULL AND p.vol_txt IS NULL AND p.iss_txt IS NULL
+      CASE WHEN p.dated IS NULL AND p.vol_txt IS NULL AND p.iss_txt IS NULL
            THEN 1 ELSE 0 END AS title_level,
-      CASE WHEN p.date_txt IS NOT NULL AND p.cf IS NULL THEN 1 ELSE 0 END AS bad_date,
+      CASE WHEN p.dated IS NOT NULL AND p.cf IS NULL THEN 1 ELSE 0 END AS bad_date,
       CASE WHEN p.flag IN ('true', '1', 'yes', 'y', 't') THEN true
            WHEN p.flag IN ('false', '0', 'no', 'n', 'f') THEN false
            ELSE NULL END AS index_available
     FROM (
       SELECT s.row,
-        CASE WHEN trim(s.issn) <> '' THEN coalesce({_compact(d, "s.issn")}, '?') END AS c1,
-        CASE WHEN trim(s.eissn) <> '' THEN coalesce({_compact(d, "s.eissn")}, '?') END
-          AS c2,
-        t.date_txt, t.cf, t.cl,
+        {_match_key(d, "s.issn")} AS c1,
+        {_match_key(d, "s.eissn")} AS c2,
+        t.date AS dated, t.cf, t.cl,
         nullif(trim(s.volume), '') AS vol_txt,
         nullif(trim(s.issue), '') AS iss_txt,
         {_number("s.volume")} AS v,
         {_number("s.issue")} AS i_num,
         lower(trim(s.available)) AS flag
-      FROM {source} s LEFT JOIN ({_dates_sql(source)}) t ON t.date = s.date
+      FROM {source} s LEFT JOIN {dates} t ON t.date = s.date
     ) p
     """
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from erdq.availability import common, files
-from erdq.availability.common import DUCKDB, INTERVAL_COLUMNS, JOURNAL_TABLE_COLUMNS
+from erdq.availability.common import (
+    DATE_TABLE_COLUMNS,
+    DUCKDB,
+    INTERVAL_COLUMNS,
+    JOURNAL_TABLE_COLUMNS,
+    DateReading,
+)
 from erdq.availability.files import ARTICLE_COLUMNS
 
 _BATCH = 10_000
@@ -104,6 +112,24 @@ def _read_table(con: Any, name: str, path: Path, columns: tuple[tuple[str, str],
     )
 
 
+def _read_dates(con: Any, temp_dir: str | None) -> list[DateReading]:
+    """Read the articles' distinct dates in Python and load them as the ``dates`` table
+    (through a CSV hand-over file, as the intervals come)."""
+    found = con.execute(common.DISTINCT_DATES_SQL.format(source="articles_in")).fetchall()
+    readings = common.read_dates(found)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", newline="", suffix=".csv", dir=temp_dir, delete=False
+    ) as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow([name for name, _ in DATE_TABLE_COLUMNS])
+        writer.writerows(common.date_table_rows(readings))
+    try:
+        _read_table(con, "dates", Path(fh.name), DATE_TABLE_COLUMNS)
+    finally:
+        Path(fh.name).unlink(missing_ok=True)
+    return readings
+
+
 def run(
     articles: Path,
     intervals: Path,
@@ -120,27 +146,34 @@ def run(
     except BaseException:
         con.close()
         raise
+    dates = _read_dates(con, temp_dir)
     _read_table(con, "raw_intervals", intervals, INTERVAL_COLUMNS)
     _read_table(con, "journals", journals, JOURNAL_TABLE_COLUMNS)
     # The articles' text is kept once (articles_in); the tables computed from it are
     # narrow, and the text is joined back on output. Views where a table is read once.
     con.execute(f"CREATE VIEW intervals AS {common.intervals_sql('raw_intervals', 'journals')}")
     con.execute(f"CREATE VIEW journal_names AS {common.journal_names_sql('journals')}")
-    con.execute(f"CREATE TABLE parsed AS {common.articles_sql(DUCKDB, 'articles_in')}")
+    con.execute(f"CREATE TABLE parsed AS {common.articles_sql(DUCKDB, 'articles_in', 'dates')}")
     con.execute(f"CREATE VIEW pairs AS {common.pairs_sql('parsed', 'intervals')}")
     con.execute(f"CREATE TABLE matches AS {common.matches_sql('pairs')}")
     con.execute(f"CREATE TABLE verdicts AS {common.verdicts_sql('parsed', 'matches')}")
     con.execute("DROP VIEW pairs")
     con.execute("DROP TABLE parsed")
-    return DuckDBResult(con, columns.ignored)
+    return DuckDBResult(con, columns.ignored, dates)
 
 
 class DuckDBResult:
     engine = "duckdb"
 
-    def __init__(self, con: Any, ignored_columns: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        con: Any,
+        ignored_columns: tuple[str, ...] = (),
+        dates: list[DateReading] | None = None,
+    ) -> None:
         self.con = con
         self.ignored_columns = ignored_columns
+        self.dates = dates or []
 
     def _query(self, name: str) -> str:
         if name == "verdicts":
@@ -175,6 +208,7 @@ class DuckDBResult:
         out["articles"] = sum(out[k] for k in ("covered", "embargoed", "not_covered"))
         reasons = self.con.execute("SELECT reason, count(*) FROM verdicts GROUP BY reason")
         out.update({f"reason:{k}": int(v) for k, v in reasons.fetchall()})
+        out.update(common.date_counts(self.dates))
         return out
 
     def write(self, name: str, path: Path) -> None:

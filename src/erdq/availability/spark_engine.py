@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from erdq.availability import common, files
-from erdq.availability.common import INTERVAL_COLUMNS, JOURNAL_TABLE_COLUMNS, SPARK
+from erdq.availability.common import (
+    DATE_TABLE_COLUMNS,
+    INTERVAL_COLUMNS,
+    JOURNAL_TABLE_COLUMNS,
+    SPARK,
+    DateReading,
+)
 from erdq.availability.files import ARTICLE_COLUMNS
 from erdq.errors import InputError
 
@@ -125,29 +131,43 @@ def run(articles: Path, intervals: Path, journals: Path, *, spark: Any = None) -
             session.stop()
         raise
     frame.createOrReplaceTempView("articles_in")
+    found = session.sql(common.DISTINCT_DATES_SQL.format(source="articles_in")).collect()
+    dates = common.read_dates((r[0], r[1]) for r in found)
+    table = session.createDataFrame(
+        list(common.date_table_rows(dates)), _schema(DATE_TABLE_COLUMNS)
+    )
+    table.createOrReplaceTempView("dates")
     _read_table(session, intervals, INTERVAL_COLUMNS).createOrReplaceTempView("raw_intervals")
     _read_table(session, journals, JOURNAL_TABLE_COLUMNS).createOrReplaceTempView("journals")
     session.sql(common.intervals_sql("raw_intervals", "journals")).createOrReplaceTempView(
         "intervals"
     )
     session.sql(common.journal_names_sql("journals")).createOrReplaceTempView("journal_names")
-    parsed = session.sql(common.articles_sql(SPARK, "articles_in")).cache()
+    parsed = session.sql(common.articles_sql(SPARK, "articles_in", "dates")).cache()
     parsed.createOrReplaceTempView("parsed")
     session.sql(common.pairs_sql("parsed", "intervals")).createOrReplaceTempView("pairs")
     matches = session.sql(common.matches_sql("pairs")).cache()
     matches.createOrReplaceTempView("matches")
     verdicts = session.sql(common.verdicts_sql("parsed", "matches")).cache()
     verdicts.createOrReplaceTempView("verdicts")
-    return SparkResult(session, owned=spark is None, ignored_columns=columns.ignored)
+    return SparkResult(session, owned=spark is None, ignored_columns=columns.ignored, dates=dates)
 
 
 class SparkResult:
     engine = "spark"
 
-    def __init__(self, spark: Any, *, owned: bool, ignored_columns: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        spark: Any,
+        *,
+        owned: bool,
+        ignored_columns: tuple[str, ...] = (),
+        dates: list[DateReading] | None = None,
+    ) -> None:
         self.spark = spark
         self.owned = owned
         self.ignored_columns = ignored_columns
+        self.dates = dates or []
 
     def frame(self, name: str = "verdicts") -> Any:
         if name == "verdicts":
@@ -182,6 +202,7 @@ class SparkResult:
         out["articles"] = sum(out[k] for k in ("covered", "embargoed", "not_covered"))
         reasons = self.spark.sql("SELECT reason, count(*) FROM verdicts GROUP BY reason")
         out.update({f"reason:{r[0]}": int(r[1]) for r in reasons.collect()})
+        out.update(common.date_counts(self.dates))
         return out
 
     def write(self, name: str, path: Path) -> None:
@@ -208,6 +229,7 @@ class SparkResult:
             "matches",
             "pairs",
             "parsed",
+            "dates",
             "journal_names",
             "intervals",
             "journals",

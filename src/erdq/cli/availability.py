@@ -67,14 +67,16 @@ def availability_command(
     ones are empty; issn or eissn is needed), and optionally available (true/false: what
     the discovery index shows). A file with lines that cannot be read is refused, with
     their line numbers, rather than read in part. Articles are matched to the store's
-    active portfolios by ISSN or eISSN (either for either), and their date (YYYY,
-    YYYY-MM or YYYY-MM-DD), volume and issue are checked against each portfolio's
-    coverage and embargo on --today; a store with no such coverage (nothing imported)
-    is refused. The verdict columns: available, status (covered,
+    active portfolios by ISSN or eISSN (either for either), and their date, volume and
+    issue are checked against each portfolio's coverage and embargo on --today; a store
+    with no such coverage (nothing imported) is refused. Dates are read as the link
+    resolver reads a cited date: YYYY, YYYY-MM or YYYY-MM-DD, and leniently forms such
+    as 20151220 or [1963] (counted, with examples, so the index can be corrected). The
+    verdict columns: available, status (covered,
     embargoed, not_covered), reason (covered, title_level, embargoed, before_coverage,
     after_coverage, gap, outside_coverage, no_journal, no_identifier,
     invalid_identifier: only ISSNs with a wrong check digit or form, unreadable_date: a
-    date such as 2005-13-45, so the article is not judged), collection (the first
+    date such as n.d. that cannot be read, so the article is not judged), collection (the first
     providing it), journal, collections_matched, index_available. The per-journal summary has one
     row per journal, whichever of its ISSNs was cited (journal_issns lists them), and
     also counts articles the index shows as available that the holdings do not cover,
@@ -143,6 +145,15 @@ def availability_command(
         err.write(
             f"  warning: {sum(unjudged.values())} articles not judged: {listing}; "
             f"see the reason column of {out}\n"
+        )
+        if "unreadable_date" in unjudged:
+            err.write(f"    e.g. {'; '.join(run.date_notes(lenient=False))}\n")
+    lenient = counts["dates_read_leniently"]
+    if lenient:
+        err.write(
+            f"  note: {lenient} article{'s' * (lenient != 1)} with a date that is not ISO "
+            f"(YYYY-MM-DD), read as the resolver reads it: "
+            f"{'; '.join(run.date_notes(lenient=True))}\n"
         )
     if run.ignored_columns:
         err.write(f"  columns not used: {', '.join(run.ignored_columns)}\n")
