@@ -11,7 +11,10 @@ records to a MARC file whole or not at all.
 Sheets written by ``marc2excel`` carry four more columns, read back here so that the
 round trip is lossless: ``marc:leader``, ``marc:fields`` (what the mapping does not
 cover, one MarcEdit mnemonic line per field), ``marc:omit`` (profile or constant tags the
-record does not have) and ``marc:order`` (the field order, when it is not by tag).
+record does not have) and ``marc:order`` (the field order, when it is not by tag). A
+value typed into a mapped cell whose field marc:fields holds (non-repeatable: a 245 the
+mapping could not express) replaces that field's subfields or positions it maps, rather
+than making a second field (``excel2marc_rows.row_fields``).
 """
 
 from __future__ import annotations

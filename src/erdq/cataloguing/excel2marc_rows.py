@@ -9,16 +9,18 @@ them in file order with the sheet's own findings.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import pymarc
 
 from erdq.cataloguing.cells import clean
-from erdq.cataloguing.mapping import ColumnSpec, MarcMapping
+from erdq.cataloguing.mapping import TERMINAL, ColumnSpec, FieldSpec, Indicator, MarcMapping
 from erdq.cataloguing.spreadsheet import FORMULA_ONLY, restore
 from erdq.config import Settings
 from erdq.engine import Check
 from erdq.findings import Finding
+from erdq.marc21 import CONTROL_FIELDS, field_def
 from erdq.marc_check import RecordsCheck
 from erdq.readers.marc import MarcItem
 
@@ -99,11 +101,10 @@ class RowConverter(Check):
         self._pending.clear()
         if skip:
             return None, found
-        built = [f for _, fields in mapping.build(values, self.today, omit) for f in fields]
         leader = leader or mapping.leader
         # The text is Unicode whatever the leader said; every output format gets UTF-8.
         record = pymarc.Record(leader=leader[:9] + "a" + leader[10:], force_utf8=True)
-        record.fields = arrange(built, extras, order)
+        record.fields = row_fields(mapping, values, self.today, omit, extras, order)
         agency = self.settings.agency
         if agency:
             _as_made_by(record, agency)
@@ -248,6 +249,123 @@ def arrange(
         at = next((i for i in range(len(out), 0, -1) if out[i - 1].tag <= fld.tag), 0)
         out.insert(at, fld)
     return out
+
+
+# -- a typed cell over a field held in marc:fields ------------------------------------------
+#
+# marc2excel leaves a cell empty when the record's field is one the mapping cannot hold
+# (a 245 with $b and $c): the field goes to marc:fields whole. A value typed into that
+# cell later is an edit of that field. Built beside it, it would give the record a second
+# 245; left out (its tag in marc:omit), it would be lost. So the typed subfields (or
+# fixed-field positions) take the place of their own in the held field and the rest of
+# it stays. An unedited sheet never gets here: marc2excel claims no field of a
+# non-repeatable tag that is in marc:fields, and checks that the row converts back to
+# the record (``RowMaker._rebuilds`` runs this same code).
+
+_JOINING_MARK = re.compile(r"\s*[.,:;/=]$")  # ISBD mark before the next subfield
+
+
+def row_fields(
+    mapping: MarcMapping,
+    values: dict[str, list[str]],
+    today: dt.date,
+    omit: frozenset[str],
+    extras: list[pymarc.Field],
+    order: list[str],
+) -> list[pymarc.Field]:
+    """The record's fields from a row: the mapping's, the marc:fields ones, a typed cell
+    folded into the non-repeatable field marc:fields holds for it, in ``order``."""
+    omit = unomitted(mapping, values, omit)
+    extras = list(extras)
+    built: list[pymarc.Field] = []
+    for i, made in mapping.build(values, today, omit):
+        spec = mapping.fields[i]
+        held = [p for p, f in enumerate(extras) if f.tag == spec.tag]
+        if len(made) == 1 and len(held) == 1 and not repeatable(spec.tag):
+            # It stays among the marc:fields ones, so marc:order still places it.
+            extras[held[0]] = folded(spec, values, made[0], extras[held[0]])
+            continue
+        built.extend(made)
+    return arrange(built, extras, order)
+
+
+def repeatable(tag: str) -> bool:
+    """MARC 21's word; a tag it does not define (local 9XX) counts as repeatable."""
+    if tag in CONTROL_FIELDS:
+        return bool(CONTROL_FIELDS[tag].get("repeatable", True))
+    known = field_def(tag)
+    return known is None or known.repeatable
+
+
+def unomitted(
+    mapping: MarcMapping, values: dict[str, list[str]], omit: frozenset[str]
+) -> frozenset[str]:
+    """marc:omit without the tags a typed value is for: a value in a column that only
+    left-out fields read. (marc2excel fills a column from fields it kept, so such a value
+    was typed, and leaving the tag out would drop it.)"""
+    if not omit:
+        return omit
+    wanted: set[str] = set()
+    for column, found in values.items():
+        tags = mapping.tags_of(column)
+        if found and tags and tags <= omit:
+            wanted |= tags
+    return omit - wanted
+
+
+def folded(
+    spec: FieldSpec, values: dict[str, list[str]], made: pymarc.Field, held: pymarc.Field
+) -> pymarc.Field:
+    """``held`` with what the row's values give it through ``spec`` in place of its own."""
+    if made.control_field or held.control_field:
+        return _folded_control(spec, values, made, held)
+    typed: list[pymarc.Subfield] = []
+    for sub in spec.subfields:
+        if sub.value.columns and sub.applies(values):
+            bare = replace(sub.value, end=None).render(values)
+            typed.extend(pymarc.Subfield(sub.code, v) for v in bare)
+    codes = {s.code for s in typed}
+    rendered = [s for s in made.subfields if s.code in codes]  # with the mapping's end
+    old = [i for i, s in enumerate(held.subfields) if s.code in codes]
+    at = old[0] if old else 0
+    kept = [s for s in held.subfields if s.code not in codes]
+    subfields = kept[:at] + rendered + kept[at:]
+    if rendered and at < len(kept):
+        # Another subfield follows: the mark that joined the old one to it joins the new.
+        mark = _JOINING_MARK.search(held.subfields[old[-1]].value) if old else None
+        last = typed[-1].value
+        if mark and not (mark.group().strip() == "." and last.endswith(TERMINAL)):
+            last += mark.group()
+        subfields[at + len(rendered) - 1] = pymarc.Subfield(typed[-1].code, last)
+    indicators = [
+        new if _from_row(ind, values) else old_ind
+        for ind, new, old_ind in (
+            (spec.ind1, made.indicator1, held.indicator1),
+            (spec.ind2, made.indicator2, held.indicator2),
+        )
+    ]
+    return pymarc.Field(held.tag, pymarc.Indicators(*indicators), subfields)
+
+
+def _from_row(ind: Indicator, values: dict[str, list[str]]) -> bool:
+    """Whether the mapping makes this indicator from a value the row has (the title's
+    initial article, a column, a column present): then the row's indicator is meant."""
+    column = ind.nonfiling or ind.column or ind.when
+    return bool(column and values.get(column))
+
+
+def _folded_control(
+    spec: FieldSpec, values: dict[str, list[str]], made: pymarc.Field, held: pymarc.Field
+) -> pymarc.Field:
+    new, data = made.data or "", list(held.data or "")
+    if not spec.positions:
+        return pymarc.Field(held.tag, data=new)  # a value from a column: the whole field
+    for pos in spec.positions:
+        if values.get(pos.when or pos.value.column or ""):
+            end = pos.start + pos.width
+            data.extend(" " * (end - len(data)))
+            data[pos.start : end] = new[pos.start : end]
+    return pymarc.Field(held.tag, data="".join(data))
 
 
 def _as_made_by(record: pymarc.Record, agency: str) -> None:

@@ -9,7 +9,9 @@ checked by running the row forwards exactly as ``excel2marc`` will (cleaning inc
 a spec whose output differs gives its fields back to ``marc:fields``. A last check
 compares the whole rebuilt record; if it differs, the record is kept wholly in
 ``marc:fields``, which is always lossless. So an unedited sheet converts back to the
-same records, whatever the mapping covers.
+same records, whatever the mapping covers. A non-repeatable field the record has twice
+is not claimed: a value typed later into an empty mapped cell edits the one field
+marc:fields holds for it (``excel2marc_rows.row_fields``).
 
 Cells are text cells (an ISBN keeps its zeros; nothing is a number or date). A value
 Excel would run as a formula gets an apostrophe (``spreadsheet.neutralise``, undone by
@@ -19,6 +21,7 @@ Excel would run as a formula gets an apostrophe (``spreadsheet.neutralise``, und
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +39,8 @@ from erdq.cataloguing.excel2marc_rows import (
     arrange,
     misfits,
     parse_mrk_lines,
+    repeatable,
+    row_fields,
 )
 from erdq.cataloguing.mapping import MarcMapping
 from erdq.cataloguing.spreadsheet import FORMULA_ONLY, needs_guard, neutralise
@@ -93,7 +98,12 @@ class RowMaker:
     def _claim(self, fields: list[pymarc.Field]) -> dict[int, list[tuple[int, dict]]]:
         claims: dict[int, list[tuple[int, dict]]] = {}
         taken: set[int] = set()
+        tags = Counter(f.tag for f in fields)
         for i, spec in enumerate(self.mapping.fields):
+            if tags[spec.tag] > 1 and not repeatable(spec.tag):
+                # Two 245s: one in the cell and one in marc:fields would come back as one
+                # (excel2marc folds a cell into the field marc:fields holds); both stay there.
+                continue
             got_any = False
             for p, fld in enumerate(fields):
                 if p in taken or fld.tag != spec.tag:
@@ -145,6 +155,10 @@ class RowMaker:
         return cells
 
     def _forward(self, cells: dict[str, str], omit: Iterable[str]) -> list[tuple[int, list]]:
+        return self.mapping.build(self._row_values(cells), self.today, frozenset(omit))
+
+    def _row_values(self, cells: dict[str, str]) -> dict[str, list[str]]:
+        """The values excel2marc reads from these cells."""
         values: dict[str, list[str]] = {}
         for column, text in cells.items():
             guarded = text.lstrip("'").startswith("=")  # written with a guard, read as data
@@ -153,7 +167,7 @@ class RowMaker:
                 values[column] = cleaned.values
         for _, _, column, _ in misfits(self.mapping, values):
             values.pop(column, None)  # excel2marc leaves it out too (VL212)
-        return self.mapping.build(values, self.today, frozenset(omit))
+        return values
 
     def _verify(self, fields, claims, cells, omit: set[str]) -> bool:
         changed = False
@@ -195,12 +209,13 @@ class RowMaker:
 
     def _rebuilds(self, record: pymarc.Record, cells: dict[str, str]) -> bool:
         """Whether excel2marc gives ``record`` back from these cells."""
-        omit = cells.get(OMIT_COLUMN, "").split()
-        built = [f for _, made in self._forward(cells, omit) for f in made]
+        omit = frozenset(cells.get(OMIT_COLUMN, "").split())
         extras = parse_mrk_lines(cells.get(FIELDS_COLUMN, ""))
         if extras is None:
             return False
-        fields = arrange(built, extras, cells.get(ORDER_COLUMN, "").split())
+        values = self._row_values(cells)
+        order = cells.get(ORDER_COLUMN, "").split()
+        fields = row_fields(self.mapping, values, self.today, omit, extras, order)
         leader = cells.get(LEADER_COLUMN) or self.mapping.leader
         if _leader_core(leader) != _leader_core(str(record.leader)):
             return False
@@ -224,6 +239,12 @@ class RowMaker:
                 "(check its tag and indicators with `erdq marc validate`)"
             )
         return Row(out, False)
+
+
+def _where(item) -> str:
+    at = f"at byte {item.offset:,}" if item.offset is not None else ""
+    where = ", ".join(p for p in (f"001 {item.record_id}" if item.record_id else "", at) if p)
+    return f" ({where})" if where else ""
 
 
 def _line_holds(fld: pymarc.Field) -> bool:
@@ -253,7 +274,8 @@ class WorkbookSummary:
     rows: int = 0
     fully_mapped: int = 0
     with_fields: int = 0
-    unwritten: int = 0
+    unwritten: int = 0  # not in the sheet, ``incomplete`` ones included
+    incomplete: int = 0  # cut off in the input: the reader kept only part of them
     problems: list[str] = field(default_factory=list)
 
 
@@ -297,6 +319,18 @@ def write_workbook(
 
     for item in MarcReader(source, report):
         summary.records += 1
+        incomplete = item.memo.get("incomplete")
+        if isinstance(incomplete, tuple):
+            # As in `erdq marc convert`: converted back from the sheet, a record cut short
+            # would pass for whole with its lost fields gone.
+            code, reason = incomplete
+            summary.unwritten += 1
+            summary.incomplete += 1
+            summary.problems.append(
+                f"record {item.ordinal}{_where(item)}: skipped [{code}], incomplete: "
+                f"{reason}; not written (fetch or export the file again)"
+            )
+            continue
         try:
             row = maker.row(item.record)
         except ValueError as exc:

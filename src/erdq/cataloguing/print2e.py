@@ -41,8 +41,12 @@ Decisions, each with the rule that settles it:
   583 (acquisition, ownership, binding and actions of the library's printed copy), 588
   (replaced), 59X local notes, 776 to the online version (it is this record), embedded
   holdings and items (841-878 but 856), 856 links of the print record other than to
-  related resources (second indicator 2), 9XX local fields, and 880s linked to any of
-  these.
+  related resources (second indicator 2), 9XX local fields, any field with a $5 (MARC:
+  the institution to which the field applies, as in a 500 "Library's copy signed by the
+  author." or a 700 "former owner": copy-specific data, which provider-neutral practice
+  keeps out of the record of the online resource), and 880s linked to any of these.
+  ``[cataloguing] local-fields`` does not keep them: it names what ``marc match --merge``
+  keeps of the catalogue's record, and a print copy's data is no part of an e-book's.
 * **050/082** kept; second indicator 0 (assigned by LC) becomes 4 (assigned by another
   agency), and 050 first indicator (in LC's collection) becomes blank: LC assigned
   them to the print.
@@ -165,9 +169,29 @@ def _removal_reason(f: Field, removed: set[str]) -> str | None:
         return "it links the print to its online version, which is this record"
     if tag == "880":
         link = (f.get_subfields("6") or [""])[0]
-        if link[:3] in removed:
+        if link[:3] in removed or link[:6] in removed:
             return f"it is the other-script form of a removed {link[:3]}"
     return None
+
+
+def _copy_specific(f: Field) -> str | None:
+    """Why a field with $5 goes: MARC $5 names the institution to which it applies, so
+    it describes that institution's printed copy, not the online resource."""
+    if f.is_control_field() or not f.get_subfields("5"):
+        return None
+    holders = [v.strip() for v in f.get_subfields("5") if v.strip()]
+    named = f" ({', '.join(holders)})" if holders else ""
+    return (
+        f"$5{named}: it applies only to that institution's printed copy, and "
+        "provider-neutral practice keeps copy-specific data out of the e-book record"
+    )
+
+
+def _link(f: Field) -> str | None:
+    """``TAG-NN`` of a field's $6 linkage to an 880, None without one (or NN 00)."""
+    value = (f.get_subfields("6") or [""])[0]
+    link = f"{f.tag}-{value[4:6]}" if value[3:4] == "-" else ""
+    return link if len(link) == 6 and link[4:] != "00" else None
 
 
 def _new_leader(leader: str, changes: list[Change]) -> str:
@@ -318,6 +342,14 @@ def convert_record(
         reason = _removal_reason(f, removed_tags)
         if reason is not None:
             removed_tags.add(tag)
+            add(Change(tag, "removed", f, None, reason))
+            continue
+        reason = _copy_specific(f)
+        if reason is not None:
+            # Only this field goes, not its tag: an 880 goes with it by its link ($6).
+            link = _link(f)
+            if link is not None:
+                removed_tags.add(link)
             add(Change(tag, "removed", f, None, reason))
             continue
         fields.append(recoded(f, options, isbd, by_tag, add))

@@ -1,0 +1,141 @@
+"""A value typed into a mapped cell of a marc2excel sheet, where the record's field is held
+in marc:fields: the cell edits that field, it does not add a second one of a
+non-repeatable tag, and it is not dropped.
+
+Expected fields are worked by hand from the mapping (examples/cataloguing/western-ebooks
+.yaml) and ISBD punctuation: a replaced subfield followed by kept ones keeps the mark that
+joined them (" :" before 245 $b, "," before 100 $d).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymarc
+from tests.conftest import CASE_DAY, REPO
+
+from erdq.cataloguing.excel2marc import FIELDS_COLUMN, convert_file
+from erdq.cataloguing.mapping import load_mapping
+from erdq.cataloguing.marc2excel import write_workbook
+from erdq.readers.marc import MarcReader
+from erdq.writers.marc import open_writer
+
+MAPPING = REPO / "examples" / "cataloguing" / "western-ebooks.yaml"
+LEADER = "00000nam a22000007i 4500"
+
+
+def _ignore(*args: object, **kwargs: object) -> None:
+    pass
+
+
+def _records(path: Path) -> list[pymarc.Record]:
+    return [item.record for item in MarcReader(path, _ignore)]
+
+
+def _field(tag: str, inds: str, *pairs: str) -> pymarc.Field:
+    subs = [pymarc.Subfield(p[0], p[1:]) for p in pairs]
+    return pymarc.Field(tag, pymarc.Indicators(inds[0], inds[1]), subs)
+
+
+def _sheet(tmp_path: Path, *fields: pymarc.Field):
+    record = pymarc.Record(leader=LEADER)
+    record.add_field(pymarc.Field("001", data="rec1"), *fields)
+    with (tmp_path / "in.mrc").open("wb") as fh:
+        writer = open_writer("mrc", fh)
+        writer.write(record)
+        writer.close()
+    write_workbook(tmp_path / "in.mrc", load_mapping(MAPPING), tmp_path / "sheet.xlsx")
+    from openpyxl import load_workbook
+
+    book = load_workbook(tmp_path / "sheet.xlsx")
+    header = [c.value for c in book.active[1]]
+    return book, header
+
+
+def _cell(book, header: list, column: str):
+    return book.active.cell(2, header.index(column) + 1)
+
+
+def _convert(tmp_path: Path, book) -> tuple[pymarc.Record, list]:
+    book.save(tmp_path / "edited.xlsx")
+    conversion = convert_file(
+        tmp_path / "edited.xlsx",
+        load_mapping(MAPPING),
+        tmp_path / "back.mrc",
+        today=CASE_DAY,
+        check_marc=False,
+    )
+    findings = [f for r in conversion.events() for f in r.findings]
+    (back,) = _records(tmp_path / "back.mrc")
+    return back, findings
+
+
+def _subs(fld: pymarc.Field) -> list[tuple[str, str]]:
+    return [(s.code, s.value) for s in fld.subfields]
+
+
+def test_a_title_typed_over_a_245_held_in_marc_fields_replaces_its_a(tmp_path) -> None:
+    # $b and $c are beyond the mapping, so the 245 is held in marc:fields.
+    held = _field("245", "00", "aOld title :", "ba subtitle /", "cby J. Doe.")
+    book, header = _sheet(tmp_path, held)
+    title = _cell(book, header, "publication_title")
+    assert title.value in (None, "")
+    assert "=245  00$aOld title :" in _cell(book, header, FIELDS_COLUMN).value
+    title.value = "The new title"
+    back, findings = _convert(tmp_path, book)
+    (one,) = back.get_fields("245")
+    # ind2 4 skips "The " (the mapping's nonfiling rule); ind1 stays as held.
+    assert (one.indicator1, one.indicator2) == ("0", "4")
+    assert _subs(one) == [("a", "The new title :"), ("b", "a subtitle /"), ("c", "by J. Doe.")]
+    assert not findings
+
+
+def test_a_title_typed_over_a_held_245_with_only_a_takes_the_mappings_end(tmp_path) -> None:
+    # ind2 4 on a title without an article: not what the mapping makes, so it is held.
+    book, header = _sheet(tmp_path, _field("245", "14", "aOld title."))
+    assert _cell(book, header, "publication_title").value in (None, "")
+    _cell(book, header, "publication_title").value = "A new title"
+    back, _ = _convert(tmp_path, book)
+    (one,) = back.get_fields("245")
+    assert (one.indicator1, one.indicator2) == ("1", "2")
+    assert _subs(one) == [("a", "A new title.")]
+
+
+def test_an_author_typed_over_a_held_100_keeps_its_dates_and_relator(tmp_path) -> None:
+    held = _field("100", "1 ", "aDoe, Jane,", "d1950-", "eauthor.")
+    book, header = _sheet(tmp_path, held, _field("245", "10", "aA book."))
+    assert _cell(book, header, "first_author").value in (None, "")
+    _cell(book, header, "first_author").value = "Roe, Jim"
+    back, _ = _convert(tmp_path, book)
+    (one,) = back.get_fields("100")
+    assert _subs(one) == [("a", "Roe, Jim,"), ("d", "1950-"), ("e", "author.")]
+    assert len(back.get_fields("245")) == 1
+
+
+def test_a_language_typed_over_a_held_008_changes_its_positions(tmp_path) -> None:
+    # 'ENG' is no MARC code (lower case), so the 008 is held in marc:fields and marc:omit
+    # names 008; the typed code goes into 35-37 of that 008, the rest stays.
+    data = "240615s2020    xx      o     000 0 ENG d"
+    book, header = _sheet(tmp_path, pymarc.Field("008", data=data), _field("245", "00", "aA."))
+    assert "008" in _cell(book, header, "marc:omit").value.split()
+    _cell(book, header, "language").value = "eng"
+    back, _ = _convert(tmp_path, book)
+    assert [f.data for f in back.get_fields("008")] == [data[:35] + "eng" + data[38:]]
+
+
+def test_a_language_typed_for_a_record_without_008_gives_one(tmp_path) -> None:
+    book, header = _sheet(tmp_path, _field("245", "00", "aPlain title."))
+    _cell(book, header, "language").value = "fre"
+    back, _ = _convert(tmp_path, book)
+    # The profile's 008: entered on the day of conversion, 06 n and uuuu dates (no year).
+    assert [f.data for f in back.get_fields("008")] == ["240615nuuuuuuuuxx      o     000 0 fre d"]
+    assert back["245"]["a"] == "Plain title."
+
+
+def test_a_record_with_two_245s_round_trips_with_both_held(tmp_path) -> None:
+    first = _field("245", "00", "aFirst title.")
+    second = _field("245", "00", "aSecond title.")
+    book, header = _sheet(tmp_path, first, second)
+    assert _cell(book, header, "publication_title").value in (None, "")
+    back, _ = _convert(tmp_path, book)
+    assert [_subs(f) for f in back.get_fields("245")] == [_subs(first), _subs(second)]

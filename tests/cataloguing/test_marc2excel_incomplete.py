@@ -1,0 +1,62 @@
+"""marc2excel leaves out a record the ISO 2709 reader could read only in part, as
+`erdq marc convert` and `erdq marc edit` do: in the sheet, then converted back, it would
+pass for whole with its lost fields gone."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from tests.conftest import REPO
+
+from erdq.cataloguing.mapping import load_mapping
+from erdq.cataloguing.marc2excel import write_workbook
+from erdq.cli import main
+from erdq.rules.marc.iso_examples import GOOD_FIELDS, iso_record
+
+MAPPING = REPO / "examples" / "cataloguing" / "western-ebooks.yaml"
+NOTE_505 = ("505", b"0 \x1faChapter one -- Chapter two -- Chapter three.")
+LAST_500 = ("500", b"  \x1faA note after the contents.")
+
+
+def _cut_off(tmp_path):
+    """A whole record, then one the file ends inside (in its 505, so its 500 is gone)."""
+    good = iso_record(GOOD_FIELDS)
+    second = iso_record((*GOOD_FIELDS, NOTE_505, LAST_500))
+    source = tmp_path / "in.mrc"
+    source.write_bytes(good + second[: second.index(b"Chapter two")])
+    return source, len(good)
+
+
+def _rows(path) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    return list(load_workbook(path).active.iter_rows(values_only=True))
+
+
+def test_a_cut_off_record_is_not_put_in_the_sheet(tmp_path) -> None:
+    source, offset = _cut_off(tmp_path)
+    summary = write_workbook(source, load_mapping(MAPPING), tmp_path / "out.xlsx")
+    assert (summary.records, summary.rows, summary.unwritten, summary.incomplete) == (2, 1, 1, 1)
+    (problem,) = summary.problems
+    assert problem.startswith(f"record 2 (001 ex0001, at byte {offset:,}): skipped [MR105]")
+    assert "incomplete" in problem and "not written" in problem
+    assert len(_rows(tmp_path / "out.xlsx")) == 2  # the header and the whole record
+
+
+def test_a_record_missing_fields_its_directory_lists_is_not_put_in_the_sheet(tmp_path) -> None:
+    whole = iso_record((*GOOD_FIELDS, NOTE_505, LAST_500))
+    damaged = whole[: whole.index(b"  \x1faA note after")] + b"\x1d"
+    source = tmp_path / "in.mrc"
+    source.write_bytes(b"%05d" % len(damaged) + damaged[5:])
+    summary = write_workbook(source, load_mapping(MAPPING), tmp_path / "out.xlsx")
+    assert (summary.rows, summary.incomplete) == (0, 1)
+    assert "skipped [MR108]" in summary.problems[0] and "(500)" in summary.problems[0]
+
+
+def test_the_command_names_the_record_and_exits_1(tmp_path) -> None:
+    source, _ = _cut_off(tmp_path)
+    out = tmp_path / "out.xlsx"
+    args = ["marc2excel", str(source), "--mapping", str(MAPPING), "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "record 2 (001 ex0001" in result.stderr and "[MR105]" in result.stderr
+    assert "1 row(s)" in result.stdout and "1 not written" in result.stdout
