@@ -56,7 +56,9 @@ class OverlapIndex:
     today: dt.date = field(default_factory=dt.date.today)
     holdings: list[_Holding] = field(default_factory=list)
     without_identifier: int = 0
-    gap_titles: list[dict[str, object]] = field(default_factory=list)  # after ``result``
+    # The worklist rows of the titles with gaps, set by ``result`` (which the audit calls
+    # once, before it writes the worklists).
+    gap_titles: list[dict[str, object]] = field(default_factory=list)
 
     def add(
         self,

@@ -104,6 +104,7 @@ class Audit:
         self.overlap = OverlapIndex(today=self.today)
         self.linkage: AuditLinkage | None = None
         self.linkage_summary: dict[str, object] | None = None
+        self.overlap_summary: dict[str, object] = {}
         self.completeness = completeness.BatchCompleteness()
         self.items: dict[tuple[str, str], int] = {}  # (kind, collection) -> rows/records
         self.timings: dict[str, float] = {}
@@ -140,7 +141,12 @@ class Audit:
 
     def _run(self, store: Store | None) -> AuditResult:
         from erdq.audit.html import write_report
-        from erdq.audit.worklists import write_worklists
+        from erdq.audit.worklists import (
+            BACKGROUND_FINDINGS,
+            WorkbookJob,
+            write_worklist_csvs,
+        )
+        from erdq.processes import default_jobs
 
         started_at = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
@@ -173,8 +179,26 @@ class Audit:
         finally:
             if self.linkage is not None:
                 self.linkage.close()
+        # Titles held in several collections, and their gap rows for the worklists.
+        self.overlap_summary = self.overlap.result()
         previous: PreviousRun | None = None
+        collections = self._collections(found)
+        book: WorkbookJob | None = None
+
+        def start_book() -> WorkbookJob:
+            # The workbook costs several times what the CSVs and the store do: on a
+            # large audit it is written in a process of its own while they are.
+            return WorkbookJob(
+                findings_path,
+                self.out_dir,
+                collections,
+                previous.fingerprints if previous else None,
+                self.overlap.gap_titles,
+                background=self.tally.total >= BACKGROUND_FINDINGS and default_jobs() > 1,
+            )
+
         if store is None:
+            book = start_book()
             summary = self._summary(found, None, [], None)
         else:
             t = time.perf_counter()
@@ -182,6 +206,7 @@ class Audit:
                 previous = history.previous(
                     (i.path for i in found if i.audited), codes=self._codes_checked()
                 )
+                book = start_book()
                 trend = history.trend()
                 summary = self._summary(found, previous, trend, history)
                 run_id = history.save(
@@ -194,19 +219,26 @@ class Audit:
             self.timings["store"] = round(time.perf_counter() - t, 3)
         files = {"findings": findings_path}
         t = time.perf_counter()
-        files.update(
-            write_worklists(
-                findings_path,
-                self.out_dir,
-                self._collections(found),
-                previous.fingerprints if previous else None,
-                self.overlap.gap_titles,
+        try:
+            files.update(
+                write_worklist_csvs(
+                    findings_path,
+                    self.out_dir,
+                    collections,
+                    previous.fingerprints if previous else None,
+                    self.overlap.gap_titles,
+                )
             )
-        )
-        self.timings["worklists"] = round(time.perf_counter() - t, 3)
-        t = time.perf_counter()
-        files["report"] = write_report(summary, self.tally, self.out_dir / "report.html")
-        self.timings["report"] = round(time.perf_counter() - t, 3)
+            t_report = time.perf_counter()
+            files["report"] = write_report(summary, self.tally, self.out_dir / "report.html")
+            t_book = time.perf_counter()
+            files["xlsx"] = book.result()
+        finally:
+            book.close()
+        # The workbook is written meanwhile: the worklists' time is the CSVs' and the
+        # wait for the workbook after the report.
+        self.timings["report"] = round(t_book - t_report, 3)
+        self.timings["worklists"] = round(time.perf_counter() - t - (t_book - t_report), 3)
         self.timings["total"] = round(time.perf_counter() - started, 3)
         summary["timings"] = dict(self.timings)
         files["summary"] = self.out_dir / SUMMARY
@@ -484,7 +516,7 @@ class Audit:
                     if g.dimension == "collection"
                 },
             },
-            "overlap": self.overlap.result(),
+            "overlap": self.overlap_summary,
             "linkage": self.linkage_summary,
             "comparison": comparison,
             "trend": trend,  # earlier runs in the store, oldest first

@@ -155,6 +155,18 @@ def worklist_row(finding: dict, collection: str, status: str) -> dict[str, objec
     }
 
 
+def _rows(
+    findings_path: Path, collections: dict[str, str], previous: Collection[str] | None
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """(team, worklist row) for every finding, errors first (``_by_severity``)."""
+    for finding in _by_severity(findings_path):
+        status = ""
+        if previous is not None:
+            status = "persisting" if finding["fingerprint"] in previous else "new"
+        row = worklist_row(finding, collections.get(finding["source"], ""), status)
+        yield team_of(finding["code"], finding["level"]), row
+
+
 def write_worklists(
     findings_path: Path,
     out_dir: Path,
@@ -166,57 +178,140 @@ def write_worklists(
     ``previous``: the previous run's fingerprints, for each row's status (new or
     persisting); None when there is no previous run, and the status is left empty.
     ``gap_titles``: the coverage-gap rows (``OverlapIndex.gap_titles``)."""
+    book = WorkbookJob(findings_path, out_dir, collections, previous, gap_titles, background=False)
+    paths = write_worklist_csvs(findings_path, out_dir, collections, previous, gap_titles)
+    paths["xlsx"] = book.result()
+    return paths
+
+
+def write_worklist_csvs(
+    findings_path: Path,
+    out_dir: Path,
+    collections: dict[str, str],
+    previous: Collection[str] | None,
+    gap_titles: list[dict[str, object]] | None = None,
+) -> dict[str, Path]:
+    """worklist-<team>.csv (every row in one file per team); returns the paths."""
     from erdq.audit.run import replacing
 
-    workbook = Workbook(write_only=True)
-    sheets = {}
-    writers = {}
-    counts = dict.fromkeys((key for key, _ in TEAMS), 0)  # rows on the team's current sheet
-    parts = dict.fromkeys((key for key, _ in TEAMS), 1)
-    titles = dict(TEAMS)
     paths: dict[str, Path] = {}
-
-    def new_sheet(key: str) -> None:
-        if key in sheets:  # the full sheet gets its filter before the next one starts
-            _filter(sheets[key], counts[key])
-        title = titles[key] if parts[key] == 1 else f"{titles[key]} ({parts[key]})"
-        sheet = _new_sheet(workbook, title, columns_of(key))
-        sheets[key] = sheet
-        counts[key] = 0
-
+    writers = {}
     # The CSVs are replaced only if every one is written: an error leaves the old ones.
     with ExitStack() as stack:
         for key, _ in TEAMS:
-            new_sheet(key)
             path = out_dir / f"worklist-{key}.csv"
             fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
             writer = csv.DictWriter(fh, fieldnames=columns_of(key), lineterminator="\n")
             writer.writeheader()
             writers[key] = writer
             paths[f"csv-{key}"] = path
-        for finding in _by_severity(findings_path):
-            team = team_of(finding["code"], finding["level"])
-            status = ""
-            if previous is not None:
-                status = "persisting" if finding["fingerprint"] in previous else "new"
-            row = worklist_row(finding, collections.get(finding["source"], ""), status)
-            if counts[team] == SHEET_ROWS - 1:
-                # A sheet Excel cannot open helps nobody: the team goes on in a sheet
-                # of its own; the CSV holds every row in one file.
-                parts[team] += 1
-                new_sheet(team)
-            columns = columns_of(team)
-            sheets[team].append([_cell(row.get(c)) for c in columns])
-            writers[team].writerow({c: spreadsheet_safe(row.get(c)) for c in columns})
-            counts[team] += 1
-        for key, _ in TEAMS:
-            _filter(sheets[key], counts[key])
-        paths.update(_gap_sheet(workbook, out_dir, gap_titles or [], stack))
-        xlsx = out_dir / "worklists.xlsx"
-        with replacing(xlsx, "wb") as out:
-            workbook.save(out)
-        paths["xlsx"] = xlsx
+        for team, row in _rows(findings_path, collections, previous):
+            writers[team].writerow({c: spreadsheet_safe(row.get(c)) for c in columns_of(team)})
+        key, _ = GAP_SHEET
+        path = out_dir / f"worklist-{key}.csv"
+        fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
+        writer = csv.DictWriter(fh, fieldnames=GAP_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for row in gap_titles or []:
+            full = {**row, "how_to_fix": GAP_HINT}
+            writer.writerow({c: spreadsheet_safe(full.get(c)) for c in GAP_COLUMNS})
+        paths[f"csv-{key}"] = path
     return paths
+
+
+def write_worklist_book(
+    findings_path: Path,
+    out_dir: Path,
+    collections: dict[str, str],
+    previous: Collection[str] | None,
+    gap_titles: list[dict[str, object]] | None = None,
+) -> Path:
+    """worklists.xlsx: a sheet per team (and the coverage gaps); returns its path."""
+    from erdq.audit.run import replacing
+
+    workbook = Workbook(write_only=True)
+    sheets = {}
+    counts = dict.fromkeys((key for key, _ in TEAMS), 0)  # rows on the team's current sheet
+    parts = dict.fromkeys((key for key, _ in TEAMS), 1)
+    titles = dict(TEAMS)
+
+    def new_sheet(key: str) -> None:
+        if key in sheets:  # the full sheet gets its filter before the next one starts
+            _filter(sheets[key], counts[key])
+        title = titles[key] if parts[key] == 1 else f"{titles[key]} ({parts[key]})"
+        sheets[key] = _new_sheet(workbook, title, columns_of(key))
+        counts[key] = 0
+
+    for key, _ in TEAMS:
+        new_sheet(key)
+    for team, row in _rows(findings_path, collections, previous):
+        if counts[team] == SHEET_ROWS - 1:
+            # A sheet Excel cannot open helps nobody: the team goes on in a sheet of its
+            # own; the CSV holds every row in one file.
+            parts[team] += 1
+            new_sheet(team)
+        sheets[team].append([_cell(row.get(c)) for c in columns_of(team)])
+        counts[team] += 1
+    for key, _ in TEAMS:
+        _filter(sheets[key], counts[key])
+    _gap_sheet(workbook, gap_titles or [])
+    xlsx = out_dir / "worklists.xlsx"
+    with replacing(xlsx, "wb") as out:
+        workbook.save(out)
+    return xlsx
+
+
+# Below this many findings a second process costs more than it saves.
+BACKGROUND_FINDINGS = 20_000
+
+
+class WorkbookJob:
+    """``write_worklist_book`` in a process of its own when ``background`` (the workbook
+    costs several times what the CSVs do, so the audit writes both at once), else here.
+    ``result()`` waits for it and returns the path, or raises what the writer raised."""
+
+    def __init__(
+        self,
+        findings_path: Path,
+        out_dir: Path,
+        collections: dict[str, str],
+        previous: Collection[str] | None,
+        gap_titles: list[dict[str, object]] | None = None,
+        *,
+        background: bool = True,
+    ) -> None:
+        args = (findings_path, out_dir, collections, previous, gap_titles)
+        self._pool = None
+        self._future = None
+        self._path: Path | None = None
+        self._args = args
+        if background:
+            from concurrent.futures import ProcessPoolExecutor
+
+            from erdq.processes import worker_context
+
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=worker_context())
+            previous_set = None if previous is None else frozenset(previous)
+            self._future = self._pool.submit(
+                write_worklist_book, findings_path, out_dir, collections, previous_set, gap_titles
+            )
+
+    def result(self) -> Path:
+        if self._path is not None:
+            return self._path
+        if self._future is None:
+            self._path = write_worklist_book(*self._args)
+            return self._path
+        try:
+            self._path = self._future.result()
+        finally:
+            self.close()
+        return self._path
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
 
 
 def _new_sheet(workbook: Workbook, title: str, columns: tuple[str, ...]):
@@ -233,29 +328,16 @@ def _filter(sheet, rows: int) -> None:
     sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.erdq_columns)}{rows + 1}"
 
 
-def _gap_sheet(
-    workbook: Workbook, out_dir: Path, rows: list[dict[str, object]], stack: ExitStack
-) -> dict[str, Path]:
+def _gap_sheet(workbook: Workbook, rows: list[dict[str, object]]) -> None:
     """The knowledge-base team's coverage gaps, largest first (rows fit one sheet: one per
     title held in several collections)."""
-    from erdq.audit.run import replacing
-
-    key, title = GAP_SHEET
+    _key, title = GAP_SHEET
     sheet = _new_sheet(workbook, title, GAP_COLUMNS)
-    path = out_dir / f"worklist-{key}.csv"
-    fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
-    writer = csv.DictWriter(fh, fieldnames=GAP_COLUMNS, lineterminator="\n")
-    writer.writeheader()
     shown = rows[: SHEET_ROWS - 1]  # largest gap first (OverlapIndex.result)
     for row in shown:
         full = {**row, "how_to_fix": GAP_HINT}
         sheet.append([_cell(full.get(c)) for c in GAP_COLUMNS])
-    for row in rows:
-        writer.writerow(
-            {c: spreadsheet_safe({**row, "how_to_fix": GAP_HINT}.get(c)) for c in GAP_COLUMNS}
-        )
     _filter(sheet, len(shown))
-    return {f"csv-{key}": path}
 
 
 def _by_severity(findings_path: Path) -> Iterator[dict]:
