@@ -12,6 +12,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from erdq.registry import Rule
 
 
 class Severity(StrEnum):
@@ -84,6 +89,9 @@ class Finding:
     def message(self) -> str:
         from erdq.registry import get_rule
 
+        return self._message(get_rule(self.code))
+
+    def _message(self, rule: Rule) -> str:
         loc = self.location
         context = {
             "column": loc.column,
@@ -93,7 +101,7 @@ class Finding:
             "subfield": loc.subfield,
             "source": loc.source,
         }
-        return get_rule(self.code).render({**context, **self.params}, self.value)
+        return rule.render({**context, **self.params}, self.value)
 
     @property
     def name(self) -> str:
@@ -130,12 +138,15 @@ class Finding:
 
     def to_dict(self) -> dict[str, object]:
         """The documented finding schema (JSON Lines output, the store, reports)."""
+        from erdq.registry import get_rule
+
         loc = self.location
+        rule = get_rule(self.code)
         return {
             "code": self.code,
-            "name": self.name,
+            "name": rule.name,
             "severity": self.severity.value,
-            "level": self.level.value,
+            "level": rule.level.value,
             "source": loc.source,
             "line": loc.line,
             "record_id": loc.record_id,
@@ -143,7 +154,7 @@ class Finding:
             "field": loc.column if loc.column is not None else loc.tag,
             "subfield": loc.subfield,
             "value": self.value,
-            "message": self.message,
+            "message": self._message(rule),
             "confidence": self.confidence.value,
             "fingerprint": self.fingerprint(),
         }
@@ -152,6 +163,7 @@ class Finding:
 _DATED = re.compile(r"[_\-. ]?\d{4}-\d{2}-\d{2}")
 
 
+@lru_cache(maxsize=4096)  # a run has few sources and many findings in each
 def source_key(source: str) -> str:
     """What stays the same across deliveries of one file: its name, less folder, extension
     and date (``CUP_COUPERIN_ALLJOURNALS_2026-03-08.txt`` → ``cup_couperin_alljournals``)."""

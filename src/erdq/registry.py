@@ -8,7 +8,6 @@ rule carries a bad and a good example that the test suite runs through the engin
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -67,7 +66,7 @@ class Rule:
     def render(self, params: Mapping[str, object], value: str | None = None) -> str:
         values = _Defaulting({k: _Shown(v) if isinstance(v, str) else v for k, v in params.items()})
         values.setdefault("value", _Shown("" if value is None else value))
-        return string.Formatter().vformat(self.message, (), values)
+        return self.message.format_map(values)  # the C formatter; _Defaulting fills gaps
 
     @property
     def title(self) -> str:
