@@ -50,7 +50,8 @@ def _sheets(path: Path) -> dict[str, list[tuple]]:
 def test_rows_go_to_their_team_errors_first_with_status(findings: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    paths = worklists.write_worklists(findings, out, {"a.txt": "Alpha"}, previous={"fp4"})
+    source = worklists.WorklistSource(findings, {"a.txt": "Alpha"}, previous={"fp4"})
+    paths = worklists.write_worklists(source, out)
     kb = list(csv.DictReader(paths["csv-knowledge-base"].open(encoding="utf-8-sig")))
     assert [(r["fingerprint"], r["status"], r["collection"]) for r in kb] == [
         ("fp4", "persisting", "Alpha"),  # the error first, then the warning, then info
@@ -72,9 +73,9 @@ def test_the_workbook_written_in_a_process_of_its_own_is_the_same(
     here.mkdir()
     there.mkdir()
     gaps = [{"title": "A journal", "gaps": "2003 – 2004", "gap_days": 731}]
-    args = (findings, {"a.txt": "Alpha"}, None, gaps)
-    inline = worklists.WorkbookJob(findings, here, *args[1:], background=False).result()
-    job = worklists.WorkbookJob(findings, there, *args[1:], background=True)
+    source = worklists.WorklistSource(findings, {"a.txt": "Alpha"}, None, gaps)
+    inline = worklists.WorkbookJob(source, here, background=False).result()
+    job = worklists.WorkbookJob(source, there, background=True)
     assert job.result() == there / "worklists.xlsx"
     assert _sheets(inline) == _sheets(there / "worklists.xlsx")
     assert _sheets(inline)["Coverage gaps"][1][0] == "A journal"
@@ -82,7 +83,7 @@ def test_the_workbook_written_in_a_process_of_its_own_is_the_same(
 
 def test_a_failure_in_the_background_is_raised_not_lost(tmp_path: Path) -> None:
     missing = tmp_path / "no-findings.jsonl"
-    job = worklists.WorkbookJob(missing, tmp_path, {}, None, background=True)
+    job = worklists.WorkbookJob(worklists.WorklistSource(missing, {}), tmp_path, background=True)
     with pytest.raises(FileNotFoundError):
         job.result()
     assert not (tmp_path / "worklists.xlsx").exists()

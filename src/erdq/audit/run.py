@@ -25,6 +25,12 @@ from erdq.audit.inputs import OWN_KINDS, AuditInput, discover
 from erdq.audit.linkage import PF_CODES, AuditLinkage
 from erdq.audit.overlap import OverlapIndex
 from erdq.audit.tally import LEVEL_ITEMS, Tally, item_score
+from erdq.audit.worklists import (
+    BACKGROUND_FINDINGS,
+    WorkbookJob,
+    WorklistSource,
+    write_worklist_csvs,
+)
 from erdq.config import Settings
 from erdq.engine import KbartCheck
 from erdq.errors import InputError
@@ -141,11 +147,6 @@ class Audit:
 
     def _run(self, store: Store | None) -> AuditResult:
         from erdq.audit.html import write_report
-        from erdq.audit.worklists import (
-            BACKGROUND_FINDINGS,
-            WorkbookJob,
-            write_worklist_csvs,
-        )
         from erdq.processes import default_jobs
 
         started_at = dt.datetime.now(dt.UTC)
@@ -181,60 +182,43 @@ class Audit:
                 self.linkage.close()
         # Titles held in several collections, and their gap rows for the worklists.
         self.overlap_summary = self.overlap.result()
-        previous: PreviousRun | None = None
-        collections = self._collections(found)
+        # The workbook costs several times what storing the run and writing the CSVs do:
+        # on a large audit it is written in a process of its own meanwhile.
+        background = self.tally.total >= BACKGROUND_FINDINGS and default_jobs() > 1
         book: WorkbookJob | None = None
-
-        def start_book() -> WorkbookJob:
-            # The workbook costs several times what the CSVs and the store do: on a
-            # large audit it is written in a process of its own while they are.
-            return WorkbookJob(
-                findings_path,
-                self.out_dir,
-                collections,
-                previous.fingerprints if previous else None,
-                self.overlap.gap_titles,
-                background=self.tally.total >= BACKGROUND_FINDINGS and default_jobs() > 1,
-            )
-
-        if store is None:
-            book = start_book()
-            summary = self._summary(found, None, [], None)
-        else:
-            t = time.perf_counter()
-            with run_history(store) as history:
-                previous = history.previous(
-                    (i.path for i in found if i.audited), codes=self._codes_checked()
-                )
-                book = start_book()
-                trend = history.trend()
-                summary = self._summary(found, previous, trend, history)
-                run_id = history.save(
-                    started=started_at,
-                    inputs=self.inputs,
-                    summary=summary,
-                    findings_path=findings_path,
-                )
-            summary["run"] = {"id": run_id, "store": store.url}
-            self.timings["store"] = round(time.perf_counter() - t, 3)
-        files = {"findings": findings_path}
-        t = time.perf_counter()
         try:
-            files.update(
-                write_worklist_csvs(
-                    findings_path,
-                    self.out_dir,
-                    collections,
-                    previous.fingerprints if previous else None,
-                    self.overlap.gap_titles,
-                )
-            )
+            if store is None:
+                source = self._worklist_source(found, findings_path, None)
+                book = WorkbookJob(source, self.out_dir, background=background)
+                summary = self._summary(found, None, [], None)
+            else:
+                t = time.perf_counter()
+                with run_history(store) as history:
+                    previous = history.previous(
+                        (i.path for i in found if i.audited), codes=self._codes_checked()
+                    )
+                    source = self._worklist_source(found, findings_path, previous)
+                    book = WorkbookJob(source, self.out_dir, background=background)
+                    trend = history.trend()
+                    summary = self._summary(found, previous, trend, history)
+                    run_id = history.save(
+                        started=started_at,
+                        inputs=self.inputs,
+                        summary=summary,
+                        findings_path=findings_path,
+                    )
+                summary["run"] = {"id": run_id, "store": store.url}
+                self.timings["store"] = round(time.perf_counter() - t, 3)
+            files = {"findings": findings_path}
+            t = time.perf_counter()
+            files.update(write_worklist_csvs(source, self.out_dir))
             t_report = time.perf_counter()
             files["report"] = write_report(summary, self.tally, self.out_dir / "report.html")
             t_book = time.perf_counter()
             files["xlsx"] = book.result()
         finally:
-            book.close()
+            if book is not None:
+                book.close()  # after a failure too: the writer is waited for, not left
         # The workbook is written meanwhile: the worklists' time is the CSVs' and the
         # wait for the workbook after the report.
         self.timings["report"] = round(t_book - t_report, 3)
@@ -253,9 +237,15 @@ class Audit:
         codes = set(self.settings.codes())
         return codes if self.linkage is not None else codes - set(PF_CODES)
 
-    @staticmethod
-    def _collections(found: list[AuditInput]) -> dict[str, str]:
-        return {i.path: i.collection for i in found}
+    def _worklist_source(
+        self, found: list[AuditInput], findings_path: Path, previous: PreviousRun | None
+    ) -> WorklistSource:
+        return WorklistSource(
+            findings_path,
+            {i.path: i.collection for i in found},
+            previous.fingerprints if previous else None,
+            self.overlap.gap_titles,
+        )
 
     def _check(self, item: AuditInput, out: IO[str]) -> dict[str, object]:
         entry: dict[str, object] = {

@@ -16,6 +16,7 @@ import csv
 import json
 from collections.abc import Collection, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -155,77 +156,61 @@ def worklist_row(finding: dict, collection: str, status: str) -> dict[str, objec
     }
 
 
-def _rows(
-    findings_path: Path, collections: dict[str, str], previous: Collection[str] | None
-) -> Iterator[tuple[str, dict[str, object]]]:
-    """(team, worklist row) for every finding, errors first (``_by_severity``)."""
-    for finding in _by_severity(findings_path):
-        status = ""
-        if previous is not None:
-            status = "persisting" if finding["fingerprint"] in previous else "new"
-        row = worklist_row(finding, collections.get(finding["source"], ""), status)
-        yield team_of(finding["code"], finding["level"]), row
+@dataclass(frozen=True)
+class WorklistSource:
+    """What the worklists are written from: the audit's findings.jsonl, each file's
+    collection, the previous run's fingerprints (None without a previous run: the status
+    is then left empty) and the coverage-gap rows (``OverlapIndex.gap_titles``)."""
+
+    findings_path: Path
+    collections: dict[str, str]
+    previous: Collection[str] | None = None
+    gap_titles: list[dict[str, object]] = field(default_factory=list)
+
+    def rows(self) -> Iterator[tuple[str, dict[str, object]]]:
+        """(team, worklist row) for every finding, errors first (``_by_severity``)."""
+        previous = self.previous
+        for finding in _by_severity(self.findings_path):
+            status = ""
+            if previous is not None:
+                status = "persisting" if finding["fingerprint"] in previous else "new"
+            row = worklist_row(finding, self.collections.get(finding["source"], ""), status)
+            yield team_of(finding["code"], finding["level"]), row
 
 
-def write_worklists(
-    findings_path: Path,
-    out_dir: Path,
-    collections: dict[str, str],
-    previous: Collection[str] | None,
-    gap_titles: list[dict[str, object]] | None = None,
-) -> dict[str, Path]:
-    """worklists.xlsx and worklist-<team>.csv from findings.jsonl; returns the paths.
-    ``previous``: the previous run's fingerprints, for each row's status (new or
-    persisting); None when there is no previous run, and the status is left empty.
-    ``gap_titles``: the coverage-gap rows (``OverlapIndex.gap_titles``)."""
-    book = WorkbookJob(findings_path, out_dir, collections, previous, gap_titles, background=False)
-    paths = write_worklist_csvs(findings_path, out_dir, collections, previous, gap_titles)
-    paths["xlsx"] = book.result()
+def write_worklists(source: WorklistSource, out_dir: Path) -> dict[str, Path]:
+    """worklists.xlsx and worklist-<team>.csv; returns the paths."""
+    paths = write_worklist_csvs(source, out_dir)
+    paths["xlsx"] = write_worklist_book(source, out_dir)
     return paths
 
 
-def write_worklist_csvs(
-    findings_path: Path,
-    out_dir: Path,
-    collections: dict[str, str],
-    previous: Collection[str] | None,
-    gap_titles: list[dict[str, object]] | None = None,
-) -> dict[str, Path]:
-    """worklist-<team>.csv (every row in one file per team); returns the paths."""
+def write_worklist_csvs(source: WorklistSource, out_dir: Path) -> dict[str, Path]:
+    """worklist-<team>.csv (every row in one file per team) and the coverage gaps'."""
     from erdq.audit.run import replacing
 
     paths: dict[str, Path] = {}
-    writers = {}
+
+    def open_csv(key: str, columns: tuple[str, ...]) -> csv.DictWriter:
+        path = paths[f"csv-{key}"] = out_dir / f"worklist-{key}.csv"
+        fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
+        writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        return writer
+
     # The CSVs are replaced only if every one is written: an error leaves the old ones.
     with ExitStack() as stack:
-        for key, _ in TEAMS:
-            path = out_dir / f"worklist-{key}.csv"
-            fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
-            writer = csv.DictWriter(fh, fieldnames=columns_of(key), lineterminator="\n")
-            writer.writeheader()
-            writers[key] = writer
-            paths[f"csv-{key}"] = path
-        for team, row in _rows(findings_path, collections, previous):
+        writers = {key: open_csv(key, columns_of(key)) for key, _ in TEAMS}
+        for team, row in source.rows():
             writers[team].writerow({c: spreadsheet_safe(row.get(c)) for c in columns_of(team)})
-        key, _ = GAP_SHEET
-        path = out_dir / f"worklist-{key}.csv"
-        fh = stack.enter_context(replacing(path, encoding="utf-8-sig", newline=""))
-        writer = csv.DictWriter(fh, fieldnames=GAP_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for row in gap_titles or []:
+        gaps = open_csv(GAP_SHEET[0], GAP_COLUMNS)
+        for row in source.gap_titles:
             full = {**row, "how_to_fix": GAP_HINT}
-            writer.writerow({c: spreadsheet_safe(full.get(c)) for c in GAP_COLUMNS})
-        paths[f"csv-{key}"] = path
+            gaps.writerow({c: spreadsheet_safe(full.get(c)) for c in GAP_COLUMNS})
     return paths
 
 
-def write_worklist_book(
-    findings_path: Path,
-    out_dir: Path,
-    collections: dict[str, str],
-    previous: Collection[str] | None,
-    gap_titles: list[dict[str, object]] | None = None,
-) -> Path:
+def write_worklist_book(source: WorklistSource, out_dir: Path) -> Path:
     """worklists.xlsx: a sheet per team (and the coverage gaps); returns its path."""
     from erdq.audit.run import replacing
 
@@ -244,7 +229,7 @@ def write_worklist_book(
 
     for key, _ in TEAMS:
         new_sheet(key)
-    for team, row in _rows(findings_path, collections, previous):
+    for team, row in source.rows():
         if counts[team] == SHEET_ROWS - 1:
             # A sheet Excel cannot open helps nobody: the team goes on in a sheet of its
             # own; the CSV holds every row in one file.
@@ -254,7 +239,7 @@ def write_worklist_book(
         counts[team] += 1
     for key, _ in TEAMS:
         _filter(sheets[key], counts[key])
-    _gap_sheet(workbook, gap_titles or [])
+    _gap_sheet(workbook, source.gap_titles)
     xlsx = out_dir / "worklists.xlsx"
     with replacing(xlsx, "wb") as out:
         workbook.save(out)
@@ -267,45 +252,33 @@ BACKGROUND_FINDINGS = 20_000
 
 class WorkbookJob:
     """``write_worklist_book`` in a process of its own when ``background`` (the workbook
-    costs several times what the CSVs do, so the audit writes both at once), else here.
-    ``result()`` waits for it and returns the path, or raises what the writer raised."""
+    costs several times what the CSVs do, so the audit writes both at once), else when
+    ``result()`` is asked for. ``result()`` returns the path, or raises what the writer
+    raised."""
 
-    def __init__(
-        self,
-        findings_path: Path,
-        out_dir: Path,
-        collections: dict[str, str],
-        previous: Collection[str] | None,
-        gap_titles: list[dict[str, object]] | None = None,
-        *,
-        background: bool = True,
-    ) -> None:
-        args = (findings_path, out_dir, collections, previous, gap_titles)
+    def __init__(self, source: WorklistSource, out_dir: Path, *, background: bool) -> None:
+        self._source = source
+        self._out_dir = out_dir
+        self._path: Path | None = None
         self._pool = None
         self._future = None
-        self._path: Path | None = None
-        self._args = args
         if background:
             from concurrent.futures import ProcessPoolExecutor
 
             from erdq.processes import worker_context
 
             self._pool = ProcessPoolExecutor(max_workers=1, mp_context=worker_context())
-            previous_set = None if previous is None else frozenset(previous)
-            self._future = self._pool.submit(
-                write_worklist_book, findings_path, out_dir, collections, previous_set, gap_titles
-            )
+            self._future = self._pool.submit(write_worklist_book, source, out_dir)
 
     def result(self) -> Path:
-        if self._path is not None:
-            return self._path
-        if self._future is None:
-            self._path = write_worklist_book(*self._args)
-            return self._path
-        try:
-            self._path = self._future.result()
-        finally:
-            self.close()
+        if self._path is None:
+            if self._future is None:
+                self._path = write_worklist_book(self._source, self._out_dir)
+            else:
+                try:
+                    self._path = self._future.result()
+                finally:
+                    self.close()
         return self._path
 
     def close(self) -> None:
