@@ -216,6 +216,38 @@ def test_output_never_overwrites_an_input(tmp_path) -> None:
     assert Path(path).read_bytes() == before
 
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["excel2marc", "{list}", "--mapping", "{mapping}", "--out", "{list}"],
+        ["marc2excel", "{marc}", "--mapping", "{mapping}", "--out", "{marc}"],
+        ["print2e", "{marc}", "--out", "{marc}"],
+        ["marc", "edit", "{marc}", "--rules", "{rules}", "--out", "{marc}"],
+        ["availability", "{list}", "--out", "{list}"],
+    ],
+    ids=lambda args: " ".join(a for a in args if not a.startswith(("{", "-"))),
+)
+def test_no_command_writes_over_its_input(tmp_path, args) -> None:
+    files = {
+        "list": EXAMPLES / "cataloguing" / "western-ebooks.xlsx",
+        "mapping": EXAMPLES / "cataloguing" / "western-ebooks.yaml",
+        "rules": EXAMPLES / "cataloguing" / "edit-rules.yaml",
+        "marc": EXAMPLES / "library" / "marc" / "folio_100.mrc",
+    }
+    copies = {}
+    for key, source in files.items():
+        copies[key] = tmp_path / source.name
+        copies[key].write_bytes(source.read_bytes())
+    before = {key: path.read_bytes() for key, path in copies.items()}
+    command = [a.format(**{k: str(v) for k, v in copies.items()}) for a in args]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 2 and "is also an input; it would be overwritten" in result.output
+    assert {key: path.read_bytes() for key, path in copies.items()} == before
+
+
 def test_output_problems_exit_2_without_traceback(tmp_path) -> None:
     path = _file(tmp_path, [ROW])
     runner = CliRunner()

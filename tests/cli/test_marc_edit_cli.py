@@ -150,7 +150,7 @@ def test_usage_errors(files) -> None:
     result = run(source, "--rules", rules)
     assert result.exit_code == 2 and "--out FILE" in result.output
     result = run(source, "--rules", rules, "--out", source)
-    assert result.exit_code == 2 and "also IN" in result.output
+    assert result.exit_code == 2 and "is also an input" in result.output
 
 
 @pytest.mark.shared

@@ -126,6 +126,23 @@ def input_files(names: tuple[str, ...] | list[str]) -> list[str]:
     return out
 
 
+def refuse_overwriting(
+    outputs: list[str | None] | tuple[str | None, ...],
+    inputs: list[str],
+    option: str = "--out",
+) -> None:
+    """Stop before any work when an output is one of the inputs (also through a link)."""
+    for out in outputs:
+        if not out or out == "-" or not Path(out).exists():
+            continue
+        for name in inputs:
+            if Path(name).exists() and Path(out).samefile(name):
+                raise ToolFailure(
+                    f"{out} is also an input; it would be overwritten",
+                    hint=f"choose another {option} file",
+                )
+
+
 @contextmanager
 def output_file(
     path: str | None, inputs: list[str], *, spreadsheet: bool = False
@@ -145,14 +162,9 @@ def output_file(
     if not path or path == "-":
         yield sys.stdout
         return
+    refuse_overwriting([path], inputs, "--output")
     target = Path(path)
     if target.exists():
-        for name in inputs:
-            if Path(name).exists() and target.samefile(name):
-                raise ToolFailure(
-                    f"{path} is also an input; it would be overwritten",
-                    hint="choose another --output file",
-                )
         target = target.resolve()  # write through a link to the file it names
     encoding = "utf-8-sig" if spreadsheet else "utf-8"
     if target.exists() and not target.is_file():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erdq.cli import ToolFailure, handle_errors, parse_today
+from erdq.cli import ToolFailure, handle_errors, parse_today, refuse_overwriting
 from erdq.cli.options import db_option
 
 
@@ -99,9 +99,7 @@ def availability_command(
     for name in (out, journals_out, collections_out):
         if name:
             output_kind(name)  # an unknown extension is refused before the run, not after
-    outputs = [Path(p) for p in (out, journals_out, collections_out) if p]
-    if any(p.exists() and p.resolve() == path.resolve() for p in outputs):
-        raise ToolFailure(f"{articles} is also an output; it would be overwritten")
+    refuse_overwriting([out, journals_out, collections_out], [articles])
     day = parse_today(today)
     try:
         with (

@@ -7,7 +7,15 @@ import sys
 
 import click
 
-from erdq.cli import ToolFailure, comma_list, handle_errors, input_files, output_file, parse_today
+from erdq.cli import (
+    ToolFailure,
+    comma_list,
+    handle_errors,
+    input_files,
+    output_file,
+    parse_today,
+    refuse_overwriting,
+)
 from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, output_option
 from erdq.config import load_settings
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
@@ -102,8 +110,7 @@ def excel2marc_command(
         select=comma_list(select) or None, ignore=comma_list(ignore), fail_on=fail_on
     )
     mapping = api.load_mapping(mapping_path)
-    if any(_same(target, name) for name in names):
-        raise ToolFailure(f"{target} is also an input; it would be overwritten")
+    refuse_overwriting([target], names)
     conversion = api.excel_to_marc(
         source,
         mapping,
@@ -133,13 +140,6 @@ def excel2marc_command(
         click.echo(_summary_line(summary), err=True)
     if api.exceeds(severities, settings.fail_on):
         sys.exit(1)
-
-
-def _same(a: str, b: str) -> bool:
-    from pathlib import Path
-
-    pa, pb = Path(a), Path(b)
-    return pa.exists() and pb.exists() and pa.samefile(pb)
 
 
 def _heading(summary) -> str:
@@ -199,8 +199,7 @@ def marc2excel_command(source: str, mapping_path: str, target: str, sheet_name: 
     from erdq import api
 
     names = input_files([source, mapping_path])
-    if any(_same(target, name) for name in names):
-        raise ToolFailure(f"{target} is also an input; it would be overwritten")
+    refuse_overwriting([target], names)
     if not target.lower().endswith((".xlsx", ".xlsm")):
         raise ToolFailure(f"{target}: marc2excel writes .xlsx workbooks", hint="name OUT .xlsx")
     mapping = api.load_mapping(mapping_path)

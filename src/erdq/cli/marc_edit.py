@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erdq.cli import ToolFailure, byte_progress, handle_errors, input_files
+from erdq.cli import byte_progress, handle_errors, input_files, refuse_overwriting
 from erdq.cli.options import fail_on_option, max_shown_option, quiet_option
 
 _RULES_HELP = """Rules file (YAML): a list of edits, applied in order to each record.
@@ -111,10 +111,7 @@ def edit_command(
         raise click.UsageError("give --out FILE for the edited records, or --dry-run")
     names = input_files([source])
     rules = load_rules(rules_path)
-    if target is not None and Path(target).exists() and Path(target).samefile(names[0]):
-        raise ToolFailure(
-            f"{target} is also IN; it would be overwritten", hint="choose another --out"
-        )
+    refuse_overwriting([target], names)
     to = None
     if dry_run and target is not None:
         from erdq.writers.marc import format_for_path

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erdq.cli import ToolFailure, byte_progress, handle_errors, input_files
+from erdq.cli import byte_progress, handle_errors, input_files, refuse_overwriting
 from erdq.cli.options import config_option, jobs_option, quiet_option
 from erdq.config import check_agency, load_settings
 from erdq.errors import ConfigError
@@ -121,8 +121,7 @@ def print2e_command(
 
     names = input_files([source])
     agency = agency or load_settings(config_path).agency
-    if Path(target).exists() and Path(target).samefile(names[0]):
-        raise ToolFailure(f"{target} is also the input", hint="choose another --out file")
+    refuse_overwriting([target], names)
     log = JsonLog(sys.stdout) if fmt == "json" else TextLog(sys.stdout, explain=explain)
     run = api.print_to_ebook(
         names[0],
