@@ -33,6 +33,17 @@ def test_hand_worked_verdicts(cases_file) -> None:
         assert counts["dates_read_leniently"] == 3 and counts["dates_unreadable"] == 2
 
 
+def test_a_file_whose_dates_all_use_slashes_is_read(tmp_path) -> None:
+    # Issue: the date table handed to DuckDB was sniffed, the format 2015/12/20 taken
+    # from its text column, and the ISO dates beside it refused ("CSV Error on Line 2").
+    source = tmp_path / "articles.csv"
+    source.write_text("issn,date\n1234-5679,2015/12/20\n1234-5679,2009/02/03\n")
+    with run_availability(source, HOLDINGS, today=DAY) as run:
+        # 2015-12-20: Alpha's 2015 – present (P1Y); 2009-02-03: Alpha's 2001 – 2010.
+        assert [(r[9], r[11]) for r in run.rows()] == [("covered", "Alpha"), ("covered", "Alpha")]
+        assert run.counts()["dates_read_leniently"] == 2
+
+
 def test_json_lines_input_and_outputs(tmp_path) -> None:
     source = tmp_path / "articles.jsonl"
     source.write_text(

@@ -120,7 +120,7 @@ def test_journals_summary_has_one_row_per_title(tmp_path, db) -> None:
     assert "invalid_identifier: 1" in result.output and "unreadable_date: 1" in result.output
     assert "warning: 2 articles not judged" in result.output
     # The dates are named, as the resolver would word them, with their article counts.
-    assert "e.g. date 'n.d.' is not understood" in result.output
+    assert "e.g. date 'n.d.' cannot be read (1)" in result.output
     assert "note: 1 article with a date that is not ISO" in result.output
     assert "date '20100315' read as 2010-03-15 (1)" in result.output
 

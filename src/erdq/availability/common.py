@@ -34,14 +34,15 @@ Roman numerals are compared by ``evaluate`` but not here (they are treated as te
 
 **Dates** are read as the link resolver reads a cited date
 (``erdq.openurl.normalise.parse_citation_date``), so an article and the same citation
-sent to the resolver get the same answer: YYYY, YYYY-MM or YYYY-MM-DD (an attached time
-ignored) exactly, and leniently what can be read with certainty: ``20151220``,
+sent to the resolver get the same answer: YYYY, YYYY-MM or YYYY-MM-DD (a time of day
+after it ignored) exactly, and leniently what can be read with certainty: ``20151220``,
 ``2015-1-5``, ``2015/12/20``, a day and month that only one way round make a real date,
 a single year in other text (``[1963]``, ``Spring 2015``). Each distinct date text of
 the articles is read once in Python (``read_dates``; an index repeats a few thousand
 dates over millions of articles) and handed to the engine as a table. A date that cannot
 be read at all (``n.d.``, ``0000``) is ``unreadable_date``: the article is not judged,
-rather than treated as a title-level request. The lenient readings and the unreadable
+rather than treated as a title-level request (as the resolver, answering a reader,
+does). The lenient readings and the unreadable
 dates are counted with examples (``DateReading``), so the index can be corrected.
 """
 
@@ -317,6 +318,8 @@ def read_dates(counts: Iterable[tuple[str, int]]) -> list[DateReading]:
             continue
         value, note = parse_citation_date(text)
         if value is None:
+            # The resolver's note goes on to what it does with a request; said here plainly.
+            note = f"date {text!r} cannot be read"
             out.append(DateReading(text, int(articles), None, None, note))
         else:
             out.append(DateReading(text, int(articles), value.first_day(), value.last_day(), note))

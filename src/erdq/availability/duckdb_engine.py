@@ -105,10 +105,13 @@ def _read_articles(con: Any, path: Path) -> files.ArticleColumns:
 
 
 def _read_table(con: Any, name: str, path: Path, columns: tuple[tuple[str, str], ...]) -> None:
+    """A hand-over file erdq wrote: its layout is known, so nothing is sniffed (a sniffer
+    took the date format from a text column of 2015/12/20s and then refused ISO dates)."""
     types = ", ".join(f"'{column}': '{sql}'" for column, sql in columns)
     con.execute(
         f"CREATE TABLE {name} AS SELECT * FROM read_csv({_quote(str(path))}, "
-        f"header = true, columns = {{{types}}}, quote = '\"', escape = '\"')"
+        f"header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        f"dateformat = '%Y-%m-%d', columns = {{{types}}})"
     )
 
 

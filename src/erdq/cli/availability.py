@@ -72,7 +72,8 @@ def availability_command(
     with no such coverage (nothing imported) is refused. Dates are read as the link
     resolver reads a cited date: YYYY, YYYY-MM or YYYY-MM-DD, and leniently forms such
     as 20151220 or [1963] (counted, with examples, so the index can be corrected). The
-    verdict columns: available, status (covered,
+    verdict columns: row (the article's place in ARTICLES), the article's own columns,
+    available, status (covered,
     embargoed, not_covered), reason (covered, title_level, embargoed, before_coverage,
     after_coverage, gap, outside_coverage, no_journal, no_identifier,
     invalid_identifier: only ISSNs with a wrong check digit or form, unreadable_date: a
@@ -131,7 +132,8 @@ def availability_command(
     total = counts["articles"]
     err = sys.stderr
     err.write(
-        f"{total} articles: {counts['covered']} available, {counts['embargoed']} embargoed, "
+        f"{total} article{'s' * (total != 1)}: {counts['covered']} available, "
+        f"{counts['embargoed']} embargoed, "
         f"{counts['not_covered']} not covered ({run.intervals} coverage intervals, "
         f"{engine}); verdicts written to {out}\n"
     )
@@ -140,8 +142,9 @@ def availability_command(
     unjudged = {k: v for k, v in reasons if k in _UNJUDGED}
     if unjudged:
         listing = ", ".join(f"{k} {v} ({_UNJUDGED[k]})" for k, v in unjudged.items())
+        count = sum(unjudged.values())
         err.write(
-            f"  warning: {sum(unjudged.values())} articles not judged: {listing}; "
+            f"  warning: {count} article{'s' * (count != 1)} not judged: {listing}; "
             f"see the reason column of {out}\n"
         )
         if "unreadable_date" in unjudged:
