@@ -62,7 +62,7 @@ fields:
     ("language", "problem"),
     [
         ("English", "it has 7 characters and the position holds 3"),
-        ("ENG", "it has capital letters, and MARC codes are lower case"),
+        ("ENG", "it has capital letters, and MARC codes are lower case ('eng'?)"),
         ("en", "it has 2 character(s) and the position takes 3"),
     ],
 )

@@ -190,7 +190,8 @@ def position_problem(value: str, width: int, default: str) -> str | None:
     if len(value) > width:
         return f"it has {len(value)} characters and the position holds {width}"
     if value != value.lower():
-        return "it has capital letters, and MARC codes are lower case"
+        # Not applied: 'FRE' is likely 'fre', but a sheet's value is the librarian's to fix.
+        return f"it has capital letters, and MARC codes are lower case ({value.lower()!r}?)"
     if len(value) < width and default != "today" and len(default.rstrip()) == width:
         return f"it has {len(value)} character(s) and the position takes {width}"
     return None
