@@ -570,3 +570,31 @@ def test_conversion_streams_in_constant_memory(tmp_path) -> None:
         tracemalloc.stop()
     assert summary.written == 2_000 and events == []
     assert peak < source.stat().st_size // 3
+
+
+# -- the helpers edit and match share ----------------------------------------------------
+
+
+def test_output_format_from_to_or_the_name() -> None:
+    from erdq.marc_convert import output_format
+
+    assert output_format(None, "out.MRK") == "mrk"
+    assert output_format("jsonl", "out.mrc") == "jsonl"  # --to wins over the extension
+    with pytest.raises(InputError, match="cannot tell the output format from the name 'out'"):
+        output_format(None, "out", hint="name it .mrc")
+    with pytest.raises(InputError, match="unknown output format 'marc'"):
+        output_format("marc", None)
+
+
+def test_unread_records_name_the_first_error_else_the_first_note() -> None:
+    from erdq.findings import Finding, Location, Severity
+    from erdq.marc_convert import unread_records
+
+    def finding(code: str, severity: Severity, line: int) -> Finding:
+        return Finding(code, severity, Location("f.mrc", line=line), {})
+
+    note, error = finding("MR103", Severity.WARNING, 3), finding("MR101", Severity.ERROR, 3)
+    other = finding("MR104", Severity.WARNING, 4)
+    found = {3: [note, error], 4: [other], 9: [note]}
+    assert list(unread_records(found, 2, 5)) == [(2, None), (3, error), (4, other)]
+    assert found == {9: [note]}  # what was not below ``upto`` stays

@@ -30,8 +30,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
+import pymarc
 from pymarc import Leader
 
 from erdq import charset
@@ -39,7 +40,6 @@ from erdq.errors import InputError
 from erdq.findings import Finding, FindingCollector, Severity
 from erdq.readers.marc import MarcItem, MarcReader
 from erdq.registry import Scope, get_rule
-from erdq.rules.marc.encoding import Repair, safe_repairs
 from erdq.writers.files import open_output
 from erdq.writers.marc import (
     FORMAT_NAMES,
@@ -49,8 +49,14 @@ from erdq.writers.marc import (
     open_writer,
 )
 
+if TYPE_CHECKING:
+    # Imported when a repair is asked for: the rules cost memory to every process that
+    # imports this module for its helpers (edit, match, print2e).
+    from erdq.rules.marc.encoding import Repair
+
 __all__ = [
     "OUTPUT_FORMATS",
+    "UNPARSED",
     "ConversionSummary",
     "Event",
     "FileNote",
@@ -60,6 +66,13 @@ __all__ = [
     "SkippedRecord",
     "TextLog",
     "TranscodedRecord",
+    "cut_off",
+    "has_non_ascii",
+    "indicators_as_read",
+    "mark_utf8",
+    "output_format",
+    "unread_records",
+    "written_as_utf8_from",
 ]
 
 OUTPUT_FORMATS: tuple[str, ...] = tuple(FORMAT_NAMES)
@@ -70,6 +83,10 @@ SHOWN_CHARS = 120  # a value longer than this is cut in the text log (JSON keeps
 MNEMONICS = "marc-8-mnemonics"
 UTF8_UNDER_MARC8 = "utf-8-under-marc-8"
 _UNICODE_SOURCES = frozenset({"utf-8", "unicode", ""})
+UNPARSED = "the reader could not parse it"  # a record lost with no finding to say why
+_NAME_HINT = (
+    "give --to mrc|mrk|xml|json|jsonl, or an extension such as .mrc, .mrk, .xml, .json, .jsonl"
+)
 
 
 def _where(line: int | None, record_id: str | None, offset: int | None) -> str:
@@ -337,17 +354,7 @@ class MarcConversion:
         self.source = Path(source)
         self.target = target
         shown_target = str(target) if isinstance(target, str | Path) else "-"
-        fmt = to or (format_for_path(target) if isinstance(target, str | Path) else None)
-        if fmt is None:
-            raise InputError(
-                f"cannot tell the output format from the name {shown_target!r}",
-                hint="give --to mrc|mrk|xml|json|jsonl, or an extension such as .mrc, "
-                ".mrk, .xml, .json, .jsonl",
-            )
-        if fmt not in FORMAT_NAMES:
-            raise InputError(
-                f"unknown output format {fmt!r}", hint=f"use one of: {', '.join(FORMAT_NAMES)}"
-            )
+        fmt = output_format(to, shown_target)
         self.format = fmt
         self.repair_encoding = repair_encoding
         self.progress = progress
@@ -381,17 +388,14 @@ class MarcConversion:
                 by_ordinal[line].append(finding)
             else:
                 summary.reader_findings[finding.code] += 1
-        for ordinal in range(self._next, upto):
-            found = by_ordinal.pop(ordinal, [])
-            errors = [f for f in found if f.severity is Severity.ERROR] or found
-            first = errors[0] if errors else None
+        for ordinal, first in unread_records(by_ordinal, self._next, upto):
             summary.unparseable += 1
             yield SkippedRecord(
                 line=ordinal,
                 offset=first.location.offset if first else None,
                 record_id=first.location.record_id if first else None,
                 stage="read",
-                reason=first.message if first else "the reader could not parse it",
+                reason=first.message if first else UNPARSED,
                 code=first.code if first else None,
             )
         for found in by_ordinal.values():  # notes on a later record: none expected
@@ -440,8 +444,8 @@ class MarcConversion:
         summary = self.summary
         record = item.record
         where = (item.ordinal, item.offset, item.record_id)
-        incomplete = item.memo.get("incomplete")
-        if isinstance(incomplete, tuple):
+        incomplete = cut_off(item)
+        if incomplete is not None:
             # The reader kept what it found, which serves validation; written out, the
             # record would pass for whole with its later fields gone ("never truncated").
             code, reason = incomplete
@@ -451,12 +455,14 @@ class MarcConversion:
         events: list[Event] = []
         leader = str(record.leader)
         source = written_as_utf8_from(item)  # before a repair sets leader/09
-        repairs = safe_repairs(item) if self.repair_encoding else []
+        repairs: list[Repair] = []
+        if self.repair_encoding:
+            from erdq.rules.marc.encoding import safe_repairs
+
+            repairs = safe_repairs(item)
         events.extend(RepairedValue(*where, repair) for repair in repairs)
         if source is not None:
-            now = str(record.leader)
-            if now[9] != "a":
-                record.leader = Leader(now[:9] + "a" + now[10:])
+            mark_utf8(record)
             if not any(r.tag is None for r in repairs):  # not told already by a repair
                 events.append(TranscodedRecord(*where, source, leader[9]))
         # A field whose indicator area was not two characters (MR111): which two are the
@@ -465,9 +471,8 @@ class MarcConversion:
         # from what the source said. So the area goes out as it was read where the
         # format can hold it (ISO 2709: the same fault, reported again by validate), and
         # elsewhere the record is skipped with the field named, never silently changed.
-        as_read = item.memo.get("indicators_as_read")
         try:
-            writer.write(record, as_read if isinstance(as_read, dict) else None)
+            writer.write(record, indicators_as_read(item))
         except UnwritableRecord as exc:
             summary.unwritable += 1
             yield SkippedRecord(*where, stage="write", reason=exc.reason, tag=exc.tag)
@@ -492,7 +497,7 @@ def written_as_utf8_from(item: MarcItem) -> str | None:
     encoding = item.encoding
     if encoding not in _UNICODE_SOURCES and encoding != charset.ASCII:
         return encoding
-    if str(item.record.leader)[9] == "a" or not _has_non_ascii(item):
+    if str(item.record.leader)[9] == "a" or not has_non_ascii(item.record):
         return None
     if encoding == charset.ASCII:
         return charset.MARC8
@@ -501,14 +506,64 @@ def written_as_utf8_from(item: MarcItem) -> str | None:
     return UTF8_UNDER_MARC8
 
 
-def _has_non_ascii(item: MarcItem) -> bool:
-    for fld in item.record.fields:
+def has_non_ascii(record: pymarc.Record) -> bool:
+    """Whether any field's text is outside ASCII (the leader and tags aside)."""
+    for fld in record.fields:
         if fld.control_field:
             if not (fld.data or "").isascii():
                 return True
         elif any(not sub.value.isascii() for sub in fld.subfields):
             return True
     return False
+
+
+def mark_utf8(record: pymarc.Record) -> None:
+    """Set leader/09 'a' (UTF-8), as erdq writes every record, unless it says so already."""
+    leader = str(record.leader)
+    if leader[9] != "a":
+        record.leader = Leader(leader[:9] + "a" + leader[10:])
+
+
+# -- what the readers leave in ``MarcItem.memo`` for a converter ------------------------------
+
+
+def cut_off(item: MarcItem) -> tuple[str, str] | None:
+    """(finding code, reason) when the reader kept only part of the record (the file
+    ends inside it, MR105; its directory lists fields its data lacks, MR108), else None."""
+    incomplete = item.memo.get("incomplete")
+    return incomplete if isinstance(incomplete, tuple) else None  # type: ignore[return-value]
+
+
+def indicators_as_read(item: MarcItem) -> dict[int, str] | None:
+    """{field position: indicator area as read} for the record's fields whose indicator
+    area was not two characters (MR111), for ``MarcWriter.write``; None when there is none."""
+    as_read = item.memo.get("indicators_as_read")
+    return as_read if isinstance(as_read, dict) else None
+
+
+def unread_records(
+    found: dict[int, list[Finding]], start: int, upto: int
+) -> Iterator[tuple[int, Finding | None]]:
+    """Each ordinal from ``start`` below ``upto`` (records the reader found but yielded
+    none of) with the finding that says why: its first error, else its first note. The
+    findings of those ordinals are taken out of ``found``."""
+    for ordinal in range(start, upto):
+        notes = found.pop(ordinal, [])
+        errors = [f for f in notes if f.severity is Severity.ERROR] or notes
+        yield ordinal, errors[0] if errors else None
+
+
+def output_format(to: str | None, name: str | Path | None, hint: str = _NAME_HINT) -> str:
+    """The output format: ``to``, else the one ``name``'s extension asks for.
+    ``InputError`` when neither says (``hint``: how to say it) or ``to`` is unknown."""
+    fmt = to or (format_for_path(name) if name is not None else None)
+    if fmt is None:
+        raise InputError(f"cannot tell the output format from the name {str(name)!r}", hint=hint)
+    if fmt not in FORMAT_NAMES:
+        raise InputError(
+            f"unknown output format {fmt!r}", hint=f"use one of: {', '.join(FORMAT_NAMES)}"
+        )
+    return fmt
 
 
 class _Unclosed:

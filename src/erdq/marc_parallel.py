@@ -18,13 +18,14 @@ in one process: splitting them does not pay.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from erdq.findings import Finding, Location
 from erdq.processes import worker_context
-from erdq.readers.marc import MarcReader, Parsed, Source
+from erdq.readers.marc import MarcItem, MarcReader, Parsed, Source
 from erdq.readers.sniff import marc_format
 
 MIN_PARALLEL_BYTES = 8 << 20  # below this, starting processes costs more than it saves
@@ -33,10 +34,64 @@ BATCHES_PER_JOB = 3  # batches in flight per worker: enough to keep each one bus
 
 
 @dataclass
-class _Batch:
+class Batch:
     first_ordinal: int
     records: list[tuple[int, bytes, list]]  # (offset, record bytes, splitter notes)
     end: int  # file offset after the batch, for progress
+
+
+def record_batches(source: BinaryIO, file_note, size: int | None = None) -> Iterator[Batch]:
+    """The records of an ISO 2709 stream, cut as the one-process reader cuts them
+    (``iso2709.split_records``), in batches of about ``size`` bytes (``BATCH_BYTES``)."""
+    from erdq.readers.iso2709 import split_records
+
+    limit = size or BATCH_BYTES
+    records: list[tuple[int, bytes, list]] = []
+    total = 0
+    first = 1
+    for offset, data, notes in split_records(source, file_note):
+        records.append((offset, data, notes))
+        total += len(data)
+        if total >= limit:
+            yield Batch(first, records, offset + len(data))
+            first += len(records)
+            records = []
+            total = 0
+    if records:
+        offset, data, _ = records[-1]
+        yield Batch(first, records, offset + len(data))
+
+
+def in_file_order(
+    pool: Any, work: Callable[[Batch], Any], batches: Iterable[Batch], jobs: int
+) -> Iterator[Any]:
+    """``work`` of each batch, run on ``pool``, in the order of the batches. A bounded
+    window of batches is in flight: the file is never all in memory."""
+    window: deque = deque()
+    for batch in batches:
+        window.append(pool.apply_async(work, (batch,)))
+        if len(window) >= jobs * BATCHES_PER_JOB:
+            yield window.popleft().get()
+    while window:
+        yield window.popleft().get()
+
+
+def parsed_items(reader: MarcReader, batch: Batch) -> Iterator[MarcItem]:
+    """The records of one batch parsed, numbered and counted by ``reader`` as it does
+    for ISO 2709 when it reads the file itself."""
+    from erdq.readers.iso2709 import parse_record
+
+    reader._ordinal = batch.first_ordinal - 1
+    for offset, data, notes in batch.records:
+        # As MarcReader._parsed does for ISO 2709: a parser failure loses one record.
+        try:
+            parsed = parse_record(data, offset, notes)
+        except (ValueError, IndexError, KeyError, TypeError, UnicodeError) as exc:
+            reason = f"the parser failed ({type(exc).__name__}: {exc})"
+            parsed = Parsed(None, offset, data, notes=[("MR101", {"reason": reason})])
+        item = reader._emit(parsed)
+        if item is not None:
+            yield item
 
 
 @dataclass
@@ -74,26 +129,14 @@ def _init(work: _Work) -> None:
     _CHECK = MarcCheck(work.path, work.settings, today=work.today, display_path=work.source)
 
 
-def _run_batch(batch: _Batch) -> _Result:
-    from erdq.readers.iso2709 import parse_record
-
+def _run_batch(batch: Batch) -> _Result:
     check = _CHECK
     assert check is not None
     check._pending = pending = []
     reader = MarcReader(check.path, check._report, name=check.source)
-    reader._ordinal = batch.first_ordinal - 1
     ctx = check.context()
     checks = check.record_checks()
-    for offset, data, notes in batch.records:
-        # As MarcReader._parsed does for ISO 2709: a parser failure loses one record.
-        try:
-            parsed = parse_record(data, offset, notes)
-        except (ValueError, IndexError, KeyError, TypeError, UnicodeError) as exc:
-            reason = f"the parser failed ({type(exc).__name__}: {exc})"
-            parsed = Parsed(None, offset, data, notes=[("MR101", {"reason": reason})])
-        item = reader._emit(parsed)
-        if item is None:
-            continue
+    for item in parsed_items(reader, batch):
         # As MarcCheck.items_and_findings does for each record.
         check._record_id = item.record_id
         check._offset = item.offset
@@ -160,8 +203,6 @@ class _SplittingReader(MarcReader):
         self._dispatch = dispatch
 
     def _items(self, source: Source) -> Iterator[_Result]:  # type: ignore[override]
-        from erdq.readers.iso2709 import split_records
-
         self.format = marc_format(source.head)
         if self.format != "iso2709":  # changed since it was sniffed: nothing to split
             raise RuntimeError("the file is no longer ISO 2709")
@@ -170,23 +211,7 @@ class _SplittingReader(MarcReader):
         def file_note(code: str, offset: int | None, **params: object) -> None:
             file_notes.append((code, offset, params))  # reported after the last record
 
-        def batches() -> Iterator[_Batch]:
-            records: list[tuple[int, bytes, list]] = []
-            size = 0
-            first = 1
-            for offset, data, notes in split_records(source, file_note):
-                records.append((offset, data, notes))
-                size += len(data)
-                if size >= BATCH_BYTES:
-                    yield _Batch(first, records, offset + len(data))
-                    first += len(records)
-                    records = []
-                    size = 0
-            if records:
-                offset, data, _ = records[-1]
-                yield _Batch(first, records, offset + len(data))
-
-        for result in self._dispatch(batches()):
+        for result in self._dispatch(record_batches(source, file_note)):
             self._ordinal += result.records + result.unparseable
             self.records += result.records
             self.unparseable += result.unparseable
@@ -206,15 +231,8 @@ def _run(check, jobs: int) -> Iterator[Finding]:
     context = worker_context()
     pool = context.Pool(jobs, initializer=_init, initargs=(work,))
 
-    def dispatch(batches: Iterator[_Batch]) -> Iterator[_Result]:
-        # A bounded window of batches in flight: the file is never all in memory.
-        window: deque = deque()
-        for batch in batches:
-            window.append(pool.apply_async(_run_batch, (batch,)))
-            if len(window) >= jobs * BATCHES_PER_JOB:
-                yield window.popleft().get()
-        while window:
-            yield window.popleft().get()
+    def dispatch(batches: Iterator[Batch]) -> Iterator[_Result]:
+        return in_file_order(pool, _run_batch, batches, jobs)
 
     reader = _SplittingReader(check.path, check._report, dispatch)
     pending = check._pending

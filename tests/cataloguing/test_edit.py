@@ -417,3 +417,10 @@ def test_a_whole_field_replace_leaves_the_text_dollar_alone() -> None:
     # In one subfield the text is plain text, and the replace is made.
     out, _ = apply(rec, parse_rules(rules.replace("  find:", "  subfield: a\n  find:")))
     assert out["500"]["a"] == "Cost $5 {dollar} each"
+
+
+def test_change_shows_the_whole_field_holding_a_line_separator() -> None:
+    # U+2028 ends a line for str.splitlines, not in .mrk: the change shows all of 500.
+    rec = record(control("001", "b1"), data("500", "  ", ("a", "one\u2028two")))
+    _, [change] = edited("- {action: delete-field, tag: '500'}", rec)
+    assert (change.before, change.after) == ("=500  \\\\$aone\u2028two", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from tests.cataloguing.test_print2e import PRINT, read_mrk
 
 from erdq.cataloguing import print2e_parallel
@@ -61,3 +62,16 @@ def test_output_replaced_only_when_complete(tmp_path):
     assert target.read_bytes() == b"older output"  # still being written elsewhere
     results.close()  # stopped half-way: the older file stays
     assert target.read_bytes() == b"older output"
+
+
+@pytest.mark.parametrize("ext", ["mrk", "xml", "json", "jsonl"])
+def test_parallel_output_same_as_one_process_in_every_format(tmp_path, monkeypatch, ext):
+    # .mrk separates records by a blank line, a JSON array by commas: the writer that
+    # writes the file puts them in, not the worker that encodes a record.
+    monkeypatch.setattr(print2e_parallel, "MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr(print2e_parallel, "BATCH_BYTES", 20_000)
+    path = print_file(tmp_path, 60)
+    one, _ = run(path, tmp_path / f"one.{ext}", 1)
+    two, _ = run(path, tmp_path / f"two.{ext}", 2)
+    assert one.written == two.written == 60
+    assert (tmp_path / f"two.{ext}").read_bytes() == (tmp_path / f"one.{ext}").read_bytes()

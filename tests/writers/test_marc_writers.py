@@ -329,3 +329,43 @@ def test_pymarc_records_are_accepted_as_they_come() -> None:
     rec = pymarc.Record()
     rec.add_field(pymarc.Field(tag="001", data="x"))
     assert iso2709_bytes(rec)[:5] == b"00040"  # 24 + 12 + 1 + len("x\x1e") + 1
+
+
+@pytest.mark.parametrize("fmt", ["mrc", "mrk", "xml", "json", "jsonl"])
+def test_bytes_encoded_by_one_writer_written_by_another_are_the_same_file(fmt) -> None:
+    # As print2e on several processes: workers encode, the output file's writer writes.
+    records = [
+        record(Field("001", data=f"r{n}"), Field("245", Indicators("0", "0"), [Subfield("a", "T")]))
+        for n in range(3)
+    ]
+    direct, relayed = io.BytesIO(), io.BytesIO()
+    writer = open_writer(fmt, direct)
+    for rec in records:
+        writer.write(rec)
+    writer.close()
+    worker, output = open_writer(fmt, io.BytesIO()), open_writer(fmt, relayed)
+    for rec in records:
+        output.write_bytes(worker.to_bytes(rec))
+    output.close()
+    assert relayed.getvalue() == direct.getvalue()
+    assert output.records == 3
+
+
+def _two_records(fmt: str) -> bytes:
+    out = io.BytesIO()
+    writer = open_writer(fmt, out)
+    for n in (1, 2):
+        writer.write(record(Field("001", data=f"r{n}")))
+    writer.close()
+    return out.getvalue()
+
+
+def test_mrk_records_are_separated_by_one_blank_line() -> None:
+    leader = "=LDR  00000nam a2200000 a 4500"
+    assert _two_records("mrk").decode() == f"{leader}\n=001  r1\n\n{leader}\n=001  r2\n"
+
+
+def test_json_array_is_comma_separated() -> None:
+    data = _two_records("json")
+    assert data.startswith(b"[\n{")
+    assert [r["fields"] for r in json.loads(data)] == [[{"001": "r1"}], [{"001": "r2"}]]

@@ -41,7 +41,7 @@ from erdq.cataloguing.edit_rules import (
     parse_rules,
 )
 from erdq.marc21 import field_def, show
-from erdq.readers.marc import write_mrk
+from erdq.readers.mrk import field_line, write_mrk
 
 if TYPE_CHECKING:
     from erdq.cataloguing.edit_run import EditRun
@@ -95,13 +95,6 @@ class RecordEditError(ValueError):
         self.edit = edit
         self.reason = reason
         self.tag = tag
-
-
-def field_line(fld: Field) -> str:
-    """One field as a .mrk line."""
-    record = pymarc.Record(leader=" " * 24)
-    record.fields = [fld]
-    return write_mrk(record).splitlines()[1]
 
 
 def record_lines(record: pymarc.Record) -> list[str]:

@@ -28,15 +28,24 @@ from erdq.cataloguing.edit import Change, RecordEditError, apply, record_lines
 from erdq.cataloguing.edit_rules import RuleSet
 from erdq.errors import InputError
 from erdq.findings import Finding, FindingCollector, Severity
-from erdq.marc_convert import written_as_utf8_from
+from erdq.marc_convert import (
+    UNPARSED,
+    cut_off,
+    indicators_as_read,
+    mark_utf8,
+    output_format,
+    unread_records,
+    written_as_utf8_from,
+)
 from erdq.readers.marc import MarcItem, MarcReader
 from erdq.writers.files import open_output
-from erdq.writers.marc import FORMAT_NAMES, MarcWriter, UnwritableRecord, format_for_path
+from erdq.writers.marc import FORMAT_NAMES, MarcWriter, UnwritableRecord
 from erdq.writers.marc import open_writer as _open_writer
 
 __all__ = ["EditRun", "EditSummary", "Note", "RecordChanged", "RecordError", "SkippedRecord"]
 
 PROGRESS_EVERY = 500
+_NAME_HINT = "end the output name with .mrc, .mrk, .xml, .json or .jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,16 +276,9 @@ class EditRun:
         self.source = Path(source)
         self.rules = rules
         self.target = target
-        fmt = to or (format_for_path(target) if target is not None else None)
-        if target is not None and fmt is None:
-            raise InputError(
-                f"cannot tell the output format from the name {str(target)!r}",
-                hint="end the output name with .mrc, .mrk, .xml, .json or .jsonl",
-            )
-        if fmt is not None and fmt not in FORMAT_NAMES:
-            raise InputError(
-                f"unknown output format {fmt!r}", hint=f"use one of: {', '.join(FORMAT_NAMES)}"
-            )
+        fmt = None  # a dry run may still name a format, to hear what it cannot hold
+        if target is not None or to:
+            fmt = output_format(to, target, _NAME_HINT)
         self.format = fmt
         self.progress = progress
         self.display = display_source or str(source)
@@ -294,17 +296,13 @@ class EditRun:
         """The reader's findings so far as notes, and every ordinal below ``upto`` it
         did not yield as a record skipped at reading."""
         found = self._reader_notes.take()
-        lost: dict[int, Finding] = {}
+        lost: dict[int, list[Finding]] = {}
         for finding in found:
             line = finding.location.line
             self.summary.reader_findings[finding.code] += 1
             self.summary.severities.add(finding.severity)
             if line is not None and self._next <= line < upto:
-                # The reason a record was lost: its first error, else its first note.
-                if line not in lost or (
-                    finding.severity is Severity.ERROR and lost[line].severity is not Severity.ERROR
-                ):
-                    lost[line] = finding
+                lost.setdefault(line, []).append(finding)
                 continue
             yield Note(
                 line,
@@ -313,14 +311,13 @@ class EditRun:
                 finding.severity.value,
                 finding.message,
             )
-        for ordinal in range(self._next, upto):
-            first = lost.get(ordinal)
+        for ordinal, first in unread_records(lost, self._next, upto):
             self.summary.unreadable += 1
             yield SkippedRecord(
                 ordinal,
                 first.location.record_id if first else None,
                 "read",
-                first.message if first else "the reader could not parse it",
+                first.message if first else UNPARSED,
                 first.code if first else None,
             )
         self._next = max(self._next, upto)
@@ -368,8 +365,8 @@ class EditRun:
         summary = self.summary
         record = item.record
         where = (item.ordinal, item.record_id)
-        incomplete = item.memo.get("incomplete")
-        if isinstance(incomplete, tuple):
+        incomplete = cut_off(item)
+        if incomplete is not None:
             # Written out, a record cut short would pass for whole (as in marc convert).
             code, reason = incomplete
             summary.skipped += 1
@@ -384,8 +381,8 @@ class EditRun:
                 item, writer, written, exc.edit.number, exc.edit.label, exc.reason, exc.tag
             )
             return
-        as_read = item.memo.get("indicators_as_read")
-        if changes and isinstance(as_read, dict) and as_read:
+        as_read = indicators_as_read(item)
+        if changes and as_read:
             record.fields, record.leader = fields, leader
             summary.errors += 1
             position, area = min(as_read.items())
@@ -399,7 +396,7 @@ class EditRun:
         transcoded = _to_utf8(item)
         if writer is not None:
             try:
-                writer.write(record, as_read if isinstance(as_read, dict) else None)
+                writer.write(record, as_read)
             except UnwritableRecord as exc:
                 if not changes:
                     summary.skipped += 1
@@ -443,10 +440,9 @@ class EditRun:
         where = (item.ordinal, item.record_id)
         ok = written
         if writer is not None:
-            as_read = item.memo.get("indicators_as_read")
             _to_utf8(item)
             try:
-                writer.write(item.record, as_read if isinstance(as_read, dict) else None)
+                writer.write(item.record, indicators_as_read(item))
             except UnwritableRecord as exc:
                 ok = False
                 self.summary.skipped += 1
@@ -468,7 +464,5 @@ def _to_utf8(item: MarcItem) -> str | None:
     source = written_as_utf8_from(item)
     if source is None:
         return None
-    leader = str(item.record.leader)
-    if leader[9] != "a":
-        item.record.leader = pymarc.Leader(leader[:9] + "a" + leader[10:])
+    mark_utf8(item.record)
     return f"read as {source}, written as UTF-8 with leader/09 'a'"

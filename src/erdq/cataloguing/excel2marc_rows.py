@@ -203,11 +203,11 @@ def _carried(mapping: MarcMapping, column: str, tags: set[str]) -> bool:
 
 def parse_mrk(lines: str):
     """A marc:fields cell read as .mrk lines (under a blank UTF-8 leader)."""
-    from erdq.readers.mrk import _record
+    from erdq.readers.mrk import parse_record
 
     block = [(0, "=LDR  " + " " * 9 + "a" + " " * 14)]  # a: the text is Unicode
     block += [(0, text) for text in lines.split("\n") if text.strip()]
-    return _record(block, 0)
+    return parse_record(block, 0)
 
 
 def parse_mrk_lines(lines: str) -> list[pymarc.Field] | None:

@@ -45,7 +45,7 @@ from erdq.cataloguing.excel2marc_rows import (
 from erdq.cataloguing.mapping import MarcMapping
 from erdq.cataloguing.spreadsheet import FORMULA_ONLY, needs_guard, neutralise
 from erdq.readers.marc import MarcReader
-from erdq.readers.mrk import write_mrk
+from erdq.readers.mrk import field_line
 from erdq.writers.files import open_output
 
 MAX_ROUNDS = 12
@@ -260,9 +260,7 @@ def _mrk_lines(fields: list[pymarc.Field]) -> str | None:
         values = [fld.data or ""] if fld.control_field else [s.value for s in fld.subfields]
         if any("\n" in v or "\r" in v for v in values):
             return None
-    record = pymarc.Record()
-    record.fields = list(fields)
-    return write_mrk(record).split("\n", 1)[1].rstrip("\n")
+    return "\n".join(field_line(f) for f in fields)
 
 
 # -- the workbook -------------------------------------------------------------------------

@@ -51,9 +51,10 @@ from erdq.cataloguing.match_keys import (
     record_keys,
     shown_title_key,
 )
-from erdq.cataloguing.match_merge import compare_records, is_ascii, merge_record, written
+from erdq.cataloguing.match_merge import compare_records, merge_record, written
 from erdq.errors import InputError
-from erdq.readers.marc import MarcReader
+from erdq.marc_convert import has_non_ascii, indicators_as_read, mark_utf8
+from erdq.readers.marc import MarcItem, MarcReader
 
 __all__ = [
     "CLASSES",
@@ -113,6 +114,25 @@ def _key_text(kind: str, value: str) -> str:
     if kind == KIND_TITLE:
         return shown_title_key(value)
     return value
+
+
+def _as_read_in(
+    out: pymarc.Record, sources: list[tuple[pymarc.Record, dict[int, str] | None]]
+) -> dict[int, str] | None:
+    """The indicator areas as read (by field position in each source record) of the
+    fields ``out`` took from those records, by position in ``out``. A merged record
+    holds the very field objects of its sources (``merge_record``), so they are found by
+    identity."""
+    areas = {
+        id(source.fields[position]): area
+        for source, as_read in sources
+        if as_read
+        for position, area in as_read.items()
+        if position < len(source.fields)
+    }
+    if not areas:
+        return None
+    return {p: areas[id(f)] for p, f in enumerate(out.fields) if id(f) in areas} or None
 
 
 _KIND_NAMES = {KIND_SYSTEM: "035", KIND_ISBN: "isbn", KIND_ISSN: "issn", KIND_TITLE: "title"}
@@ -227,7 +247,7 @@ class MatchRun:
             record = item.record
             entry = self.classify(item.ordinal, item.record_id, record, index)
             if writer is not None:
-                self._write(entry, record, index, writer)
+                self._write(entry, item, index, writer)
             if self.progress is not None and n % 200 == 0:
                 self.progress(reader.progress)
             yield entry
@@ -242,9 +262,11 @@ class MatchRun:
         self._incoming_records = reader.records
         self._incoming_unreadable = reader.unparseable
 
-    def _write(self, entry: PlanEntry, record: pymarc.Record, index: KeyIndex, writer) -> None:
+    def _write(self, entry: PlanEntry, item: MarcItem, index: KeyIndex, writer) -> None:
         from erdq.writers.marc import UnwritableRecord
 
+        record = item.record
+        sources = [(record, indicators_as_read(item))]
         if str(record.leader)[5:6] == "d":
             entry.notes.append("the vendor marks this record deleted (leader/05 d): not written")
             return
@@ -260,22 +282,28 @@ class MatchRun:
                     "all be kept: not written"
                 )
                 return
-            out, notes = merge_record(record, index.record(entry.matched[0][0]), self.local)
+            target = entry.matched[0][0]
+            current = index.record(target)
+            out, notes = merge_record(record, current, self.local)
             entry.notes += notes
+            sources.append((current, index.indicators_as_read.get(target)))
         else:
             return
         leader = str(out.leader)
-        if leader[9:10] != "a" and not is_ascii(out):
+        if leader[9:10] != "a" and has_non_ascii(out):
             # erdq writes UTF-8 only, so the leader must say so (BR-042).
             utf8 = pymarc.Record()
-            utf8.leader = pymarc.Leader(leader[:9] + "a" + leader[10:])
+            utf8.leader = pymarc.Leader(leader)
             utf8.fields = out.fields
+            mark_utf8(utf8)
             out = utf8
             entry.notes.append(
                 f"leader/09 set to 'a' (was {leader[9:10]!r}): the record is written in UTF-8"
             )
         try:
-            writer.write(out)
+            # As marc convert: a field whose indicator area was not two characters goes
+            # out as read where the format can hold it, else the record is not written.
+            writer.write(out, _as_read_in(out, sources))
         except UnwritableRecord as exc:
             entry.notes.append(f"not written: {exc.reason}")
             return

@@ -26,6 +26,7 @@ import pymarc
 
 from erdq.cataloguing.match_keys import RecordKeys, record_keys
 from erdq.errors import InputError
+from erdq.marc_convert import indicators_as_read
 from erdq.readers.marc import MarcReader
 
 __all__ = [
@@ -128,6 +129,9 @@ class KeyIndex:
         self.format: str | None = None
         self.problems: list[ReadProblem] = []
         self.partial: set[int] = set()  # records read only in part
+        # {ordinal: {field position: indicator area as read}} for the few records with a
+        # field whose indicator area was not two characters, so a merge can write it so.
+        self.indicators_as_read: dict[int, dict[int, str]] = {}
         self._dir = tempfile.TemporaryDirectory(prefix="erdq-match-")
         self._db = sqlite3.connect(Path(self._dir.name) / "keys.sqlite")
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536"):
@@ -184,6 +188,9 @@ class KeyIndex:
                 self._spill.write(data)
                 length = len(data)
             rows.append((item.ordinal, pos, length, item.record_id))
+            as_read = indicators_as_read(item)
+            if as_read:
+                self.indicators_as_read[item.ordinal] = as_read
             keys_batch += [
                 (key_hash(kind, value), item.ordinal)
                 for kind, value in index_values(record_keys(item.record))

@@ -23,7 +23,7 @@ from erdq.identifiers import (
     system_number_key,
 )
 
-__all__ = ["compare_records", "is_ascii", "merge_record", "written"]
+__all__ = ["compare_records", "merge_record", "written"]
 
 _NOT_COMPARED = frozenset({"005"})
 
@@ -163,16 +163,6 @@ def merge_record(
 
 def written(record: pymarc.Record, tag: str) -> list[str]:
     return sorted(f.value() for f in record.get_fields(tag))
-
-
-def is_ascii(record: pymarc.Record) -> bool:
-    for f in record.fields:
-        if f.control_field:
-            if not (f.data or "").isascii():
-                return False
-        elif not all(sub.value.isascii() for sub in f.subfields):
-            return False
-    return True
 
 
 def _vendor_number(record: pymarc.Record) -> SystemNumber | None:

@@ -360,7 +360,7 @@ def convert_record(
         if own is not None and own.is_oclc and own.key is not None:
             control_numbers.append(oclc_035(own.number))
     if not placed_020 and online:
-        for new in reversed(new_020s(online, print_isbns, options, matched, add)):
+        for new in new_020s(online, print_isbns, options, matched, add):
             insert_ordered(fields, new)
 
     new = Record(leader=Leader(_new_leader(leader, changes)), force_utf8=True)

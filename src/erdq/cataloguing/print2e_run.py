@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from pymarc import Record
+
 from erdq.cataloguing.print2e import Converted, KbartIndex, Options, Problem, convert_record
 from erdq.errors import InputError
-from erdq.readers.marc import MarcReader
+from erdq.marc_convert import cut_off
+from erdq.readers.marc import MarcItem, MarcReader
 from erdq.readers.sniff import marc_format
 from erdq.writers.files import open_output
 from erdq.writers.marc import FORMAT_NAMES, UnwritableRecord, format_for_path, open_writer
@@ -125,9 +128,9 @@ class Print2eRun:
             self.summary.reader_findings[code] += 1
 
     def _parallel(self) -> bool:
-        from erdq.cataloguing.print2e_parallel import MIN_PARALLEL_BYTES, STATELESS_FORMATS
+        from erdq.cataloguing.print2e_parallel import MIN_PARALLEL_BYTES
 
-        if self.jobs < 2 or self.format not in STATELESS_FORMATS:
+        if self.jobs < 2:
             return False
         try:
             if self.source.stat().st_size < MIN_PARALLEL_BYTES:
@@ -147,24 +150,7 @@ class Print2eRun:
             writer = open_writer(self.format, fh)
             for item in reader:
                 summary.read += 1
-                result = convert_record(
-                    item.record, ordinal=item.ordinal, options=self.options, kbart=self.kbart
-                )
-                incomplete = item.memo.get("incomplete")
-                if isinstance(incomplete, tuple) and result.record is not None:
-                    # Cut off in the input: written out it would pass for a whole record.
-                    result.record = None
-                    result.problems.append(
-                        Problem("incomplete", f"not converted: {incomplete[1]}", skipped=True)
-                    )
-                if result.record is not None:
-                    try:
-                        writer.write(result.record)
-                    except UnwritableRecord as exc:
-                        result.record = None
-                        result.problems.append(
-                            Problem("unwritable", f"not written: {exc.reason}", skipped=True)
-                        )
+                result = convert_item(item, self.options, self.kbart, writer.write)
                 self._count(result)
                 yield result
                 if self.progress is not None and item.ordinal % PROGRESS_EVERY == 0:
@@ -211,6 +197,32 @@ class Print2eRun:
             summary.written += 1
             summary.changes += len(result.changes) if changes else 0
             summary.matched += bool(result.matched)
+
+
+def convert_item(
+    item: MarcItem, options: Options, kbart: KbartIndex | None, write: Callable[[Record], None]
+) -> Converted:
+    """One record read, converted and handed to ``write`` (a writer's ``write``, or what
+    encodes it in a worker process). A record cut off in the input is not converted, and
+    one ``write`` refuses (``UnwritableRecord``) is not written: each is a problem of the
+    result, whose ``record`` is then None."""
+    result = convert_record(item.record, ordinal=item.ordinal, options=options, kbart=kbart)
+    incomplete = cut_off(item)
+    if incomplete is not None and result.record is not None:
+        # Cut off in the input: written out it would pass for a whole record.
+        result.record = None
+        result.problems.append(
+            Problem("incomplete", f"not converted: {incomplete[1]}", skipped=True)
+        )
+    if result.record is not None:
+        try:
+            write(result.record)
+        except UnwritableRecord as exc:
+            result.record = None
+            result.problems.append(
+                Problem("unwritable", f"not written: {exc.reason}", skipped=True)
+            )
+    return result
 
 
 # -- reports --------------------------------------------------------------------------

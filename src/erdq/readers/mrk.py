@@ -114,7 +114,7 @@ def iter_mrk(source: Source, reader: MarcReader) -> Iterator[Parsed]:
         stripped = text.strip()
         if not stripped or (stripped.upper().startswith("=LDR") and block):
             if block:
-                yield _record(block, start)
+                yield parse_record(block, start)
                 block = []
             if not stripped:
                 offset += len(raw)
@@ -124,7 +124,7 @@ def iter_mrk(source: Source, reader: MarcReader) -> Iterator[Parsed]:
         block.append((offset, text if ok else "\x00" + text))
         offset += len(raw)
     if block:
-        yield _record(block, start)
+        yield parse_record(block, start)
 
 
 def _lines(source: Source) -> Iterator[bytes]:
@@ -149,7 +149,9 @@ def _decode_line(raw: bytes) -> tuple[str, bool]:
         return text.decode("cp1252", errors="replace"), False
 
 
-def _record(block: list[tuple[int, str]], start: int) -> Parsed:
+def parse_record(block: list[tuple[int, str]], start: int) -> Parsed:
+    """One record from its lines, each (byte offset, text without the line ending); a
+    line that was not UTF-8 starts with NUL. ``start``: the record's byte offset."""
     parsed = Parsed(record=None, offset=start, format="mrk", encoding="unicode")
     note = parsed.note
     leader: str | None = None
@@ -260,17 +262,19 @@ _CONTROL_RE = re.compile(r"[${}\\ ]")
 def write_mrk(record: Record) -> str:
     """The record as .mrk lines (LF), letters as UTF-8; a blank line separates records
     when several are written one after another."""
-    lines = [f"=LDR  {record.leader}"]
-    for field in record.fields:
-        if field.control_field:
-            data = _CONTROL_RE.sub(lambda m: _CONTROL_ESCAPES[m.group()], field.data or "")
-            lines.append(f"={field.tag}  {data}")
-            continue
-        ind = "".join(i if i else " " for i in (field.indicator1, field.indicator2))
-        ind = ind.replace(" ", "\\")
-        body = "".join(
-            f"${sub.code}{_DATA_RE.sub(lambda m: _DATA_ESCAPES[m.group()], sub.value)}"
-            for sub in field.subfields
-        )
-        lines.append(f"={field.tag}  {ind}{body}")
+    lines = [f"=LDR  {record.leader}", *map(field_line, record.fields)]
     return "\n".join(lines) + "\n"
+
+
+def field_line(field: Field) -> str:
+    """One field as the .mrk line ``write_mrk`` writes for it (``=245  10$aTitle``)."""
+    if field.control_field:
+        data = _CONTROL_RE.sub(lambda m: _CONTROL_ESCAPES[m.group()], field.data or "")
+        return f"={field.tag}  {data}"
+    ind = "".join(i if i else " " for i in (field.indicator1, field.indicator2))
+    ind = ind.replace(" ", "\\")
+    body = "".join(
+        f"${sub.code}{_DATA_RE.sub(lambda m: _DATA_ESCAPES[m.group()], sub.value)}"
+        for sub in field.subfields
+    )
+    return f"={field.tag}  {ind}{body}"

@@ -97,7 +97,13 @@ class MarcWriter:
         return b""
 
     def encode(self, record: pymarc.Record) -> bytes:
+        """The record's own bytes: the same wherever in the file it stands."""
         raise NotImplementedError
+
+    def separator(self) -> bytes:
+        """What goes before the next record (after the header): it depends on the
+        records written so far, so it is the writer's, not the record's."""
+        return b""
 
     def encode_as_read(self, record: pymarc.Record, indicators: Mapping[int, str]) -> bytes:
         """``encode`` for a record some of whose fields had an indicator area of another
@@ -112,11 +118,18 @@ class MarcWriter:
     ) -> None:
         """Write one record. ``indicators_as_read``: {field position: indicator area as
         read}, for fields whose indicators the reader had to make two of (MR111)."""
+        self.write_bytes(self.to_bytes(record, indicators_as_read))
+
+    def to_bytes(
+        self, record: pymarc.Record, indicators_as_read: Mapping[int, str] | None = None
+    ) -> bytes:
+        """What ``write`` would write of the record, without writing it and without what
+        separates it from the record before (a worker process encodes, the writer of the
+        output file writes, with ``write_bytes``). ``UnwritableRecord`` as ``write``."""
         try:
             if indicators_as_read:
-                data = self.encode_as_read(record, indicators_as_read)
-            else:
-                data = self.encode(record)
+                return self.encode_as_read(record, indicators_as_read)
+            return self.encode(record)
         except UnicodeEncodeError as exc:
             char = exc.object[exc.start : exc.start + 1] if isinstance(exc.object, str) else ""
             raise UnwritableRecord(
@@ -125,8 +138,11 @@ class MarcWriter:
                 if char
                 else "the text cannot be encoded as UTF-8"
             ) from None
+
+    def write_bytes(self, data: bytes) -> None:
+        """Write one record's bytes from ``to_bytes`` of a writer of the same format."""
         self._start()
-        self.fh.write(data)
+        self.fh.write(self.separator() + data)
         self.records += 1
 
     def close(self) -> None:
@@ -397,8 +413,10 @@ class MrkWriter(MarcWriter):
                 if len(sub.code) != 1 or sub.code in "$\r\n":
                     raise _bad_code(tag, sub.code, ".mrk")
                 _mrk_line_check(sub.value, tag)
-        prefix = b"\n" if self.records else b""  # a blank line between records
-        return prefix + write_mrk(record).encode("utf-8")
+        return write_mrk(record).encode("utf-8")
+
+    def separator(self) -> bytes:
+        return b"\n" if self.records else b""  # a blank line between records
 
 
 def _mrk_line_check(value: str, tag: str) -> None:
@@ -458,7 +476,10 @@ class JsonArrayWriter(MarcWriter):
         return b"\n]\n"
 
     def encode(self, record: pymarc.Record) -> bytes:
-        return (b",\n" if self.records else b"\n") + _json(record)
+        return _json(record)
+
+    def separator(self) -> bytes:
+        return b",\n" if self.records else b"\n"
 
 
 _WRITERS: dict[str, type[MarcWriter]] = {

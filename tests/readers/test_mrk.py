@@ -1,0 +1,46 @@
+"""``erdq.readers.mrk``: one field as a .mrk line, and one record from its lines."""
+
+from __future__ import annotations
+
+from pymarc import Field, Leader, Record, Subfield
+from pymarc.field import Indicators
+
+from erdq.readers.mrk import field_line, parse_record, write_mrk
+
+
+def test_field_line_escapes_as_marcedit_writes() -> None:
+    # Blanks in indicators and control data are backslashes; "$" and braces are mnemonics.
+    assert field_line(Field("008", data="250101s2025    xx")) == "=008  250101s2025\\\\\\\\xx"
+    data = Field("245", Indicators("1", " "), [Subfield("a", "Cost: $5 {net}")])
+    assert field_line(data) == "=245  1\\$aCost: {dollar}5 {lcub}net{rcub}"
+
+
+def test_field_line_is_the_line_write_mrk_writes() -> None:
+    record = Record()
+    record.leader = Leader("00000nam a2200000 a 4500")
+    record.fields = [
+        Field("001", data="b1"),
+        Field("500", Indicators(" ", " "), [Subfield("a", "Note.")]),
+    ]
+    assert write_mrk(record).splitlines()[1:] == [field_line(f) for f in record.fields]
+
+
+def test_field_line_keeps_a_line_separator_in_the_text_on_its_line() -> None:
+    # U+2028 is a line boundary to str.splitlines, not to .mrk: the field is one line.
+    fld = Field("500", Indicators(" ", " "), [Subfield("a", "one\u2028two")])
+    assert field_line(fld) == "=500  \\\\$aone\u2028two"
+
+
+def test_parse_record_reads_lines_of_one_record() -> None:
+    lines = ["=LDR  00000nam a2200000 a 4500", "=001  b1", "=245  10$aTitle"]
+    parsed = parse_record([(0, line) for line in lines], 0)
+    assert parsed.notes == []
+    assert [(f.tag, f.value()) for f in parsed.record.fields] == [("001", "b1"), ("245", "Title")]
+    assert parsed.record["245"].indicators == Indicators("1", "0")
+
+
+def test_parse_record_keeps_an_odd_indicator_area_as_read() -> None:
+    lines = ["=LDR  00000nam a2200000 a 4500", "=001  b1", "=500  1$aNote."]
+    parsed = parse_record([(0, line) for line in lines], 0)
+    assert parsed.memo["indicators_as_read"] == {1: "1"}
+    assert [code for code, _ in parsed.notes] == ["MR111"]
