@@ -276,3 +276,16 @@ def test_every_tag_in_the_shared_files_is_known() -> None:
             if not known:
                 unknown.add(tag)
     assert unknown <= NOT_MARC21, sorted(unknown - NOT_MARC21)
+
+
+def test_a_field_is_inserted_before_the_first_tag_that_sorts_after_it() -> None:
+    def tags(*names: str) -> list[pymarc.Field]:
+        return [pymarc.Field(t, data="x") if t < "010" else pymarc.Field(t) for t in names]
+
+    fields = tags("001", "245", "650", "650", "CAT")
+    marc21.insert_in_tag_order(fields, pymarc.Field("650"))  # after the 650s already there
+    marc21.insert_in_tag_order(fields, pymarc.Field("999"))  # before the letter tag
+    marc21.insert_in_tag_order(fields, pymarc.Field("SYS"))  # letters after digits
+    marc21.insert_in_tag_order(fields, pymarc.Field("008", data="x"))
+    expected = ["001", "008", "245", "650", "650", "650", "999", "CAT", "SYS"]
+    assert [f.tag for f in fields] == expected

@@ -320,6 +320,19 @@ def _index(record: pymarc.Record | RecordIndex) -> RecordIndex:
     return record if isinstance(record, RecordIndex) else RecordIndex(record)
 
 
+def insert_in_tag_order(fields: list[pymarc.Field], new: pymarc.Field) -> None:
+    """Put ``new`` before the first field whose tag sorts after its own, as pymarc's
+    ``add_ordered_field`` does: after the fields of its tag, and in a record whose tags
+    are out of order next to its neighbours by tag, not after a stray field further on
+    (a 588 after the 504, not after a 349 among the 6XX). Letter tags (a local system's
+    CAT, SYS) sort after the numeric ones."""
+    for index, fld in enumerate(fields):
+        if fld.tag > new.tag:
+            fields.insert(index, new)
+            return
+    fields.append(new)
+
+
 def leader_of(record: pymarc.Record) -> str:
     """The leader as text, padded with blanks to 24 characters when it is short."""
     leader = getattr(record, "leader", None)

@@ -124,6 +124,20 @@ def test_add_field_in_tag_order() -> None:
     assert [(c.tag, c.before) for c in changes] == [("588", None)]
 
 
+def test_add_field_in_a_record_whose_tags_are_out_of_order() -> None:
+    # A 349 among the subjects: the 588 goes after the 504, before the first tag that
+    # sorts after it, as pymarc's add_ordered_field puts it; not after the stray 349.
+    rec = record(
+        data("245", "00", ("a", "T")),
+        data("504", "  ", ("a", "Bibliography.")),
+        data("650", " 0", ("a", "Topic")),
+        data("349", "  ", ("a", "Local")),
+        data("651", " 0", ("a", "Place")),
+    )
+    out, _ = edited("- {action: add-field, tag: '588', ind1: '0', subfields: '$aX'}", rec)
+    assert [line[1:4] for line in out] == ["245", "504", "588", "650", "349", "651"]
+
+
 def test_add_field_subfields_as_list_and_dollar() -> None:
     rules = """
 - action: add-field

@@ -40,7 +40,7 @@ from erdq.cataloguing.edit_rules import (
     load_rules,
     parse_rules,
 )
-from erdq.marc21 import field_def, show
+from erdq.marc21 import field_def, insert_in_tag_order, show
 from erdq.readers.mrk import field_line, write_mrk
 
 if TYPE_CHECKING:
@@ -129,19 +129,6 @@ def _selected(edit: Edit, fld: Field) -> bool:
     if edit.ind2 is not None and (fld.control_field or fld.indicator2 not in edit.ind2):
         return False
     return edit.where is None or edit.where(fld)
-
-
-def _insert_ordered(fields: list[Field], new: Field) -> None:
-    """After the last field whose numeric tag is not above the new one's (MarcEdit and
-    pymarc keep tags in order); a letter tag goes at the end."""
-    if not new.tag.isdigit():
-        fields.append(new)
-        return
-    at = 0
-    for index, fld in enumerate(fields):
-        if fld.tag.isdigit() and fld.tag <= new.tag:
-            at = index + 1
-    fields.insert(at, new)
 
 
 def _data_field(tag: str, ind1: str, ind2: str, subfields: list[Subfield]) -> Field:
@@ -270,7 +257,7 @@ def _rewrite(record: pymarc.Record, edit: Edit, make) -> list[Change]:
             after = None
         changes.append(Change(edit.number, edit.action, fld.tag, field_line(fld), after))
     for new in moved:
-        _insert_ordered(kept, new)
+        insert_in_tag_order(kept, new)
     _one_only(edit, kept, {f.tag for f in moved})
     if changes:
         record.fields = kept
@@ -300,7 +287,7 @@ def _add_field(record: pymarc.Record, edit: Edit) -> list[Change]:
     _check(edit, new)
     _repeats(edit, None, new)
     fields = list(record.fields)
-    _insert_ordered(fields, new)
+    insert_in_tag_order(fields, new)
     _one_only(edit, fields, {tag})
     record.fields = fields
     return [Change(edit.number, edit.action, tag, None, field_line(new))]

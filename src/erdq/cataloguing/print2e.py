@@ -67,7 +67,6 @@ from erdq.cataloguing import print2e_fields as pf
 from erdq.cataloguing.print2e_build import (
     added_fields,
     control_fields,
-    insert_ordered,
     new_020s,
     recoded,
 )
@@ -361,7 +360,7 @@ def convert_record(
             control_numbers.append(oclc_035(own.number))
     if not placed_020 and online:
         for new in new_020s(online, print_isbns, options, matched, add):
-            insert_ordered(fields, new)
+            marc21.insert_in_tag_order(fields, new)
 
     new = Record(leader=Leader(_new_leader(leader, changes)), force_utf8=True)
     new.fields = fields

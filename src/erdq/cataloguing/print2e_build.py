@@ -13,15 +13,7 @@ from erdq import marc21
 from erdq.cataloguing import print2e_fields as pf
 from erdq.cataloguing.print2e_kbart import KbartTitle
 from erdq.cataloguing.print2e_model import Change, Options
-
-
-def insert_ordered(fields: list[Field], new: Field) -> None:
-    """Insert in tag order: before the first field with a higher tag."""
-    for i, f in enumerate(fields):
-        if f.tag > new.tag:
-            fields.insert(i, new)
-            return
-    fields.append(new)
+from erdq.marc21 import insert_in_tag_order
 
 
 def new_020s(
@@ -182,7 +174,7 @@ def control_fields(new: Record, record_id: str | None, options: Options, add) ->
                     )
                 )
     if options.agency and not new.get_fields("003"):
-        insert_ordered(fields, Field("003", data=options.agency))
+        insert_in_tag_order(fields, Field("003", data=options.agency))
         add(
             Change(
                 "003", "added", None, options.agency, "MARC 003: the agency whose number is in 001"
@@ -261,5 +253,5 @@ def added_fields(new, by_tag, print_isbns, control_numbers, options, matched, is
                 )
             )
     for f, why in additions:
-        insert_ordered(fields, f)
+        insert_in_tag_order(fields, f)
         add(Change(f.tag, "added", None, f, why))
