@@ -156,43 +156,24 @@ def output_file(
     A CSV for spreadsheets starts with a byte order mark, without which Excel reads UTF-8
     as Windows-1252.
     """
-    import stat
-    import tempfile
+    import io
+
+    from erdq.writers.files import open_output
 
     if not path or path == "-":
         yield sys.stdout
         return
     refuse_overwriting([path], inputs, "--output")
-    target = Path(path)
-    if target.exists():
-        target = target.resolve()  # write through a link to the file it names
     encoding = "utf-8-sig" if spreadsheet else "utf-8"
-    if target.exists() and not target.is_file():
-        with open(target, "w", encoding=encoding, newline="") as fh:
-            yield fh
-        return
     try:
-        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    except OSError as exc:
-        raise ToolFailure(f"cannot write {path}: {exc.strerror}") from None
-    if target.exists():
-        mode = stat.S_IMODE(target.stat().st_mode)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    ok = False
-    try:
-        with open(fd, "w", encoding=encoding, newline="") as fh:
-            yield fh
-        ok = True
-    finally:
-        if ok:
-            os.chmod(temp, mode)
-            os.replace(temp, target)
-        else:
-            with suppress(OSError):
-                os.unlink(temp)
+        with open_output(path) as binary:
+            text = io.TextIOWrapper(binary, encoding=encoding, newline="")
+            try:
+                yield text
+            finally:
+                text.detach()  # flushed; the file is open_output's to close and rename
+    except ErdqError as exc:
+        raise ToolFailure(str(exc)) from None
 
 
 def run() -> None:
