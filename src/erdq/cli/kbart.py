@@ -6,13 +6,11 @@ import csv
 import dataclasses
 import json
 import sys
-from pathlib import Path
 
 import click
 
 from erdq import api
 from erdq.cli import (
-    byte_progress,
     comma_list,
     handle_errors,
     input_files,
@@ -20,6 +18,7 @@ from erdq.cli import (
     parse_today,
     require_rules,
 )
+from erdq.cli.checks import report_checks
 from erdq.cli.options import (
     config_option,
     fail_on_option,
@@ -31,7 +30,7 @@ from erdq.cli.options import (
 from erdq.config import load_settings
 from erdq.diff import Change
 from erdq.processes import default_jobs
-from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreadsheet_safe
+from erdq.report.findings import spreadsheet_safe
 
 
 @click.group("kbart")
@@ -104,28 +103,25 @@ def validate_command(
     require_rules(settings)
     day = parse_today(today)
     names = input_files(files)
-    severities: set = set()
-    total_rows = 0
-    with output_file(output, names, spreadsheet=fmt == "csv") as out:
-        writer = {"json": JsonLinesWriter, "csv": CsvWriter}.get(fmt)
-        sink = writer(out) if writer else TextReport(out, per_rule=max_per_rule)
-        for name in names:
-            size = Path(name).stat().st_size
-            with byte_progress(size, Path(name).name, enabled=not quiet) as progress:
-                check = api.check_kbart(
-                    name, settings, today=day, progress=progress, jobs=jobs or default_jobs()
-                )
-                for finding in check.findings():
-                    severities.add(finding.severity)
-                    sink.write(finding)
-            total_rows += check.summary.rows
-            if isinstance(sink, TextReport):
-                s = check.summary
-                ends = "no line ends" if s.line_ending == "none" else f"{s.line_ending} line ends"
-                sink.file_done(name, f"{s.rows} row(s), {s.encoding.upper()}, {ends}")
-        if isinstance(sink, TextReport):
-            out.write(sink.summary(len(names), total_rows) + "\n")
-        sink.close()
+
+    def heading(check) -> str:
+        s = check.summary
+        ends = "no line ends" if s.line_ending == "none" else f"{s.line_ending} line ends"
+        return f"{s.rows} row(s), {s.encoding.upper()}, {ends}"
+
+    severities = report_checks(
+        names,
+        output,
+        fmt,
+        max_per_rule=max_per_rule,
+        quiet=quiet,
+        unit="line",
+        check=lambda name, progress: api.check_kbart(
+            name, settings, today=day, progress=progress, jobs=jobs or default_jobs()
+        ),
+        heading=heading,
+        items=lambda check: check.summary.rows,
+    )
     if api.exceeds(severities, settings.fail_on):
         sys.exit(1)
 

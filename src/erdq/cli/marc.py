@@ -19,6 +19,7 @@ from erdq.cli import (
     output_file,
     parse_today,
 )
+from erdq.cli.checks import report_checks
 from erdq.cli.options import (
     config_option,
     fail_on_option,
@@ -31,7 +32,6 @@ from erdq.cli.options import (
 from erdq.config import load_settings
 from erdq.marc_check import MarcSummary, marc_rule_codes, non_marc_selectors
 from erdq.processes import default_jobs
-from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
 
 _FORMATS = {"iso2709": "ISO 2709", "marcxml": "MARCXML", "mrk": "MarcEdit .mrk", "json": "JSON"}
 
@@ -130,26 +130,19 @@ def validate_command(
         )
     day = parse_today(today)
     names = _marc_files(files)
-    severities: set = set()
-    total_records = 0
-    with output_file(output, names, spreadsheet=fmt == "csv") as out:
-        writer = {"json": JsonLinesWriter, "csv": CsvWriter}.get(fmt)
-        sink = writer(out) if writer else TextReport(out, per_rule=max_per_rule, unit="record")
-        for name in names:
-            size = Path(name).stat().st_size
-            with byte_progress(size, Path(name).name, enabled=not quiet) as progress:
-                check = api.check_marc(
-                    name, settings, today=day, progress=progress, jobs=jobs or default_jobs()
-                )
-                for finding in check.findings():
-                    severities.add(finding.severity)
-                    sink.write(finding)
-            total_records += check.summary.records
-            if isinstance(sink, TextReport):
-                sink.file_done(check.source, _heading(check.summary))
-        if isinstance(sink, TextReport):
-            out.write(sink.summary(len(names), total_records) + "\n")
-        sink.close()
+    severities = report_checks(
+        names,
+        output,
+        fmt,
+        max_per_rule=max_per_rule,
+        quiet=quiet,
+        unit="record",
+        check=lambda name, progress: api.check_marc(
+            name, settings, today=day, progress=progress, jobs=jobs or default_jobs()
+        ),
+        heading=lambda check: _heading(check.summary),
+        items=lambda check: check.summary.records,
+    )
     if api.exceeds(severities, settings.fail_on):
         sys.exit(1)
 
