@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,6 +304,26 @@ class Audit:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.tally.add(finding, row, collection)
 
+    def _read(
+        self, item: AuditInput, out: IO[str], events: Iterable[object], on_item: Callable
+    ) -> None:
+        """One file's events: findings to findings.jsonl, rows or records to ``on_item``,
+        all of them seen by the linkage as the file's."""
+        linkage = self.linkage
+        if linkage is not None:
+            linkage.start_file(item.path, item.collection, item.kind)
+        for event in events:
+            if isinstance(event, Finding):
+                self._write(event, out, item.collection)
+            else:
+                on_item(event)
+        if linkage is not None:
+            linkage.end_file()
+
+    def _count(self, item: AuditInput, items: int) -> None:
+        key = (item.kind, item.collection)
+        self.items[key] = self.items.get(key, 0) + items
+
     def _kbart(self, item: AuditInput, out: IO[str], entry: dict[str, object]) -> None:
         check = KbartCheck(
             item.path,
@@ -312,26 +332,20 @@ class Audit:
             progress=self._stage(f"KBART {Path(item.path).name}", item.size),
             display_path=item.path,
         )
-        collection = item.collection
-        linkage = self.linkage
-        if linkage is not None:
-            linkage.start_file(item.path, collection, "kbart")
-        for event in check.events():
-            if isinstance(event, KbartRow):
-                if linkage is None:
-                    self.overlap.add(collection, event.values)
-                    continue
-                portfolio = row_to_portfolio(event.values, collection, event.line)
-                linkage.add_portfolio(portfolio)
-                self.overlap.add(collection, event.values, portfolio.coverage)
-            else:
-                self._write(event, out, collection)
-        if linkage is not None:
-            linkage.end_file()
+        collection, linkage = item.collection, self.linkage
+
+        def row(event: KbartRow) -> None:
+            if linkage is None:
+                self.overlap.add(collection, event.values)
+                return
+            portfolio = row_to_portfolio(event.values, collection, event.line)
+            linkage.add_portfolio(portfolio)
+            self.overlap.add(collection, event.values, portfolio.coverage)
+
+        self._read(item, out, check.events(), row)
         s = check.summary
         entry.update(sha256=s.sha256, rows=s.rows, encoding=s.encoding)
-        key = ("kbart", collection)
-        self.items[key] = self.items.get(key, 0) + s.rows
+        self._count(item, s.rows)
 
     def _marc(self, item: AuditInput, out: IO[str], entry: dict[str, object]) -> None:
         check = MarcCheck(
@@ -341,25 +355,19 @@ class Audit:
             progress=self._stage(f"MARC {Path(item.path).name}", item.size),
             display_path=item.path,
         )
-        collection = item.collection
         linkage = self.linkage
-        if linkage is not None:
-            linkage.start_file(item.path, collection, "marc")
-        for event in check.items_and_findings():
-            if isinstance(event, MarcItem):
-                if other_format(event) is None:  # only bibliographic records are scored
-                    # MR7xx leaves the score in memo when selected; compute it otherwise.
-                    result = event.memo.get("completeness") or completeness.score_record(
-                        event.record
-                    )
-                    event.memo["completeness"] = result  # record_keys reuses it
-                    self.completeness.add(result, collection=collection, vendor=item.vendor)  # type: ignore[arg-type]
-                    if linkage is not None:
-                        linkage.add_record(event)
-            else:
-                self._write(event, out, collection)
-        if linkage is not None:
-            linkage.end_file()
+
+        def record(event: MarcItem) -> None:
+            if other_format(event) is not None:
+                return  # only bibliographic records are scored and linked
+            # MR7xx leaves the score in memo when selected; compute it otherwise.
+            result = event.memo.get("completeness") or completeness.score_record(event.record)
+            event.memo["completeness"] = result  # record_keys reuses it
+            self.completeness.add(result, collection=item.collection, vendor=item.vendor)  # type: ignore[arg-type]
+            if linkage is not None:
+                linkage.add_record(event)
+
+        self._read(item, out, check.items_and_findings(), record)
         s = check.summary
         entry.update(
             sha256=s.sha256,
@@ -368,8 +376,7 @@ class Audit:
             encoding=s.encoding,
             unparseable=s.unparseable,
         )
-        key = ("marc", collection)
-        self.items[key] = self.items.get(key, 0) + s.records
+        self._count(item, s.records)
 
     def _vendor_summaries(self, vendors: dict[str, str]) -> dict[str, dict]:
         """Per vendor (``vendors``: collection → vendor, from ``[collections]``): its
