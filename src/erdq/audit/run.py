@@ -386,13 +386,7 @@ class Audit:
         out: dict[str, dict] = {}
         for vendor in sorted(set(vendors.values())):
             names = sorted(c for c, v in vendors.items() if v == vendor)
-            scores: dict[str, float | None] = {}
-            for level, kind in LEVEL_ITEMS.items():
-                items = sum(self.items.get((kind, c), 0) for c in names)
-                merged: dict[tuple[str, int], int] = {}
-                for c in names:
-                    merged.update(tally.flagged.get((level, c), {}))
-                scores[level] = item_score(items, merged)
+            scores = {level: self._level_score(level, names) for level in LEVEL_ITEMS}
             group = self.completeness.group("vendor", vendor)
             scores["completeness"] = group.mean if group else None
             kbart = [self.items[("kbart", c)] for c in names if ("kbart", c) in self.items]
@@ -411,22 +405,26 @@ class Audit:
             }
         return out
 
+    def _level_score(self, level: str, collections: Iterable[str]) -> float | None:
+        """The level's item score (``tally.item_score``) over these collections' items."""
+        kind = LEVEL_ITEMS[level]
+        items = 0
+        flagged: dict[tuple[str, int], int] = {}
+        for collection in collections:
+            items += self.items.get((kind, collection), 0)
+            flagged.update(self.tally.flagged.get((level, collection), {}))  # keyed by source
+        return item_score(items, flagged)
+
     def _scores(self) -> tuple[dict[str, float | None], dict[str, dict[str, float | None]]]:
         """Per-level item scores overall and per collection (see ``tally.item_score``),
         plus the mean completeness of bibliographic records."""
-        overall: dict[str, float | None] = {}
+        every = {c for _, c in self.items} | {c for _, c in self.tally.flagged}
+        overall = {level: self._level_score(level, every) for level in LEVEL_ITEMS}
         per_collection: dict[str, dict[str, float | None]] = {}
-        for level, kind in LEVEL_ITEMS.items():
-            total_items = sum(n for (k, _), n in self.items.items() if k == kind)
-            merged: dict[tuple[str, int], int] = {}
-            for (lvl, _), flagged in self.tally.flagged.items():
-                if lvl == level:
-                    merged.update(flagged)  # keys carry their source, so no clash
-            overall[level] = item_score(total_items, merged)
-            for (k, collection), n in self.items.items():
-                if k == kind:
-                    flagged = self.tally.flagged.get((level, collection), {})
-                    per_collection.setdefault(collection, {})[level] = item_score(n, flagged)
+        for kind, collection in self.items:
+            for level in (lvl for lvl, k in LEVEL_ITEMS.items() if k == kind):
+                scores = per_collection.setdefault(collection, {})
+                scores[level] = self._level_score(level, [collection])
         everything = self.completeness.group()
         overall["completeness"] = everything.mean if everything else None
         for group in self.completeness.summary():
