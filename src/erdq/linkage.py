@@ -471,7 +471,11 @@ class Linkage:
         disagree_threshold: float = TITLE_DISAGREE_THRESHOLD,
         close_store: bool = False,
         kbart_snapshot_id: int | None = None,
+        record_pass: bool = True,
     ) -> None:
+        """``record_pass`` False leaves out the third pass (the collection's records
+        without a portfolio, PF102/PF103): for a caller that asks ``unlinked_records``
+        once after several runs that may each claim them."""
         import erdq.rules  # noqa: F401  (registers the PF rules)
 
         self.store = store
@@ -482,6 +486,7 @@ class Linkage:
         self.disagree_threshold = disagree_threshold
         self.close_store = close_store
         self.kbart_snapshot_id = kbart_snapshot_id  # None: the collection's latest
+        self.record_pass = record_pass
         self.summary = LinkSummary(collection, all_records=all_records)
         # Every record pk the run linked (or passed over for an online record), complete
         # after the run: what ``unlinked_records`` of a later run may be told.
@@ -541,7 +546,8 @@ class Linkage:
                 )
         finally:
             scratch.close()
-        yield from self._record_pass(queries, scope.own_snapshot_ids, linked)
+        if self.record_pass:
+            yield from self._record_pass(queries, scope.own_snapshot_ids, linked)
 
     def unlinked_records(
         self, sources: Mapping[int, str], linked: _PkSet | None = None

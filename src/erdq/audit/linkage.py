@@ -42,7 +42,6 @@ EXAMPLES = 5  # links kept per collection for the report
 # the scratch store keeps only these, not the whole row.
 _RAW_KEPT = ("date_monograph_published_print", "date_monograph_published_online")
 PF_CODES = ("PF101", "PF102", "PF103", "PF104", "PF105")
-_RECORD_CODES = frozenset({"PF102", "PF103"})  # a record without a portfolio
 
 
 @dataclass
@@ -208,6 +207,9 @@ class AuditLinkage:
                 all_records=all_records,
                 settings=self.settings,
                 kbart_snapshot_id=file.snapshot_id,
+                # Records without a portfolio are reported once per collection, below:
+                # with several KBART files, a record may be another file's.
+                record_pass=False,
             )
             counts = self.counts[file.collection]
             counts.matched_against = "all records" if all_records else "own records"
@@ -215,10 +217,6 @@ class AuditLinkage:
             for event in run.events():
                 if isinstance(event, Link):
                     self._example(event, by_source)
-                    continue
-                if event.code in _RECORD_CODES:
-                    # Reported once per collection below: with several KBART files, a
-                    # record may be another file's, and each run would report it.
                     continue
                 pending.append(event)
                 if len(pending) >= BATCH:
