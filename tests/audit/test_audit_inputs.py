@@ -50,6 +50,27 @@ def test_hidden_files_and_folders_are_listed_not_skipped_in_silence(tmp_path: Pa
     assert summary["findings_total"] == sum(i["findings"] for i in summary["inputs"])
 
 
+def test_files_an_operating_system_or_office_program_leaves_are_named_not_counted(
+    tmp_path: Path,
+) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Acme_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    for name in ("Thumbs.db", "desktop.ini", ".DS_Store", "~$titles.xlsx", "._titles.xlsx"):
+        (lib / name).write_bytes(b"\x00\x01")
+    out = tmp_path / "out"
+    assert run(str(lib), "--out", str(out))[0] == 0
+    summary = summary_of(out)
+    kinds = {Path(i["path"]).name: (i["kind"], i["audited"]) for i in summary["inputs"]}
+    assert {n: k for n, k in kinds.items() if k[0] == "system"} == {
+        n: ("system", False)
+        for n in ("Thumbs.db", "desktop.ini", ".DS_Store", "~$titles.xlsx", "._titles.xlsx")
+    }
+    # Listed, but not among the files the librarian should look at.
+    assert summary["unrecognised"] == []
+    assert "were not audited" not in (out / "report.html").read_text("utf-8")
+
+
 def test_an_earlier_report_in_the_audited_folder_is_named_once(tmp_path: Path) -> None:
     # As the README suggests: one report folder per month, inside the library's folder.
     lib = tmp_path / "lib"

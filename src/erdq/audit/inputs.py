@@ -3,7 +3,9 @@
 Every file found is listed with its kind; what erdq cannot audit (yet) is listed as
 ``unrecognised`` (or as a known kind that is not audited) with the reason, never skipped
 without a word: a hidden file or folder (its name begins with a dot) is listed as
-``hidden``, a folder holding an earlier audit's report as ``report``, each once.
+``hidden``, a folder holding an earlier audit's report as ``report``, each once, and a
+file an operating system or an office program made (Thumbs.db, .DS_Store, ~$list.xlsx)
+as ``system``.
 """
 
 from __future__ import annotations
@@ -28,8 +30,16 @@ _SPLIT = re.compile(r"[\t,;]")
 _COUNTER = re.compile(rb"^\W*(report_name|report name|report_id)", re.IGNORECASE)
 
 AUDITED = ("kbart", "marc")
-# erdq's own files: listed, but not counted among the files that were not audited.
-OWN_KINDS = ("config", "report")
+# Listed, but not counted among the files that were not audited: erdq's own files, and
+# what an operating system or an office program leaves beside the library's.
+UNCOUNTED_KINDS = ("config", "report", "system")
+_SYSTEM_FILES = {
+    "thumbs.db": "a Windows thumbnail cache",
+    "ehthumbs.db": "a Windows thumbnail cache",
+    "desktop.ini": "a Windows folder setting",
+    ".ds_store": "a macOS folder setting",
+    ".localized": "a macOS folder setting",
+}
 # What marks a folder as an audit's output (``erdq.audit.run`` writes both).
 _REPORT_FILES = ("summary.json", "findings.jsonl")
 # What ``not_tabular_kind`` says of files that may still be MARC (a damaged leader reads
@@ -46,7 +56,7 @@ NOT_A_FILE = "not a regular file (a broken link?): not read"
 @dataclass(frozen=True, slots=True)
 class AuditInput:
     """One file (or skipped folder) of the audit: ``kind`` is kbart, marc, config, excel,
-    counter, hidden, report or unrecognised; ``detail`` the MARC format or why it was not
+    counter, hidden, report, system or unrecognised; ``detail`` the MARC format or why it was not
     audited."""
 
     path: str
@@ -59,6 +69,19 @@ class AuditInput:
     @property
     def audited(self) -> bool:
         return self.kind in AUDITED
+
+
+def system_file(name: str) -> str | None:
+    """Why a file of this name is the operating system's or an office program's, not the
+    library's (None when it may be the library's)."""
+    known = _SYSTEM_FILES.get(name.lower())
+    if known:
+        return f"{known}: not audited"
+    if name.startswith("~$") or (name.startswith(".~lock.") and name.endswith("#")):
+        return "the lock file of a document open in an office program: not audited"
+    if name.startswith("._"):
+        return "a macOS copy of another file's attributes: not audited"
+    return None
 
 
 def collection_of(path: Path) -> str:
@@ -87,6 +110,9 @@ def sniff_file(path: Path, display: str | None = None) -> AuditInput:
     base = {"path": shown, "collection": collection_of(path), "size": size}
     if path.name in ("erdq.toml", "pyproject.toml"):
         return AuditInput(kind="config", detail="configuration", **base)
+    made_by = system_file(path.name)
+    if made_by:
+        return AuditInput(kind="system", detail=made_by, **base)
     try:
         with path.open("rb") as fh:
             head = fh.read(HEAD_BYTES)
@@ -150,7 +176,10 @@ def _walk(root: Path) -> list[tuple[Path, tuple[str, str] | None]]:
         dirs[:] = kept  # os.walk descends into these only
         for name in files:
             path = here / name
-            if name.startswith("."):
+            made_by = system_file(name)
+            if made_by:
+                found.append((path, ("system", made_by)))
+            elif name.startswith("."):
                 found.append((path, ("hidden", HIDDEN_FILE)))
             elif not path.is_file():
                 found.append((path, ("unrecognised", NOT_A_FILE)))

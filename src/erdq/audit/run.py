@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING
 
 from erdq import __version__, completeness
 from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, run_history
-from erdq.audit.inputs import OWN_KINDS, AuditInput, discover
+from erdq.audit.inputs import UNCOUNTED_KINDS, AuditInput, discover
 from erdq.audit.linkage import PF_CODES, AuditLinkage
 from erdq.audit.overlap import OverlapIndex
 from erdq.audit.tally import LEVEL_ITEMS, Tally, item_score
@@ -474,7 +474,9 @@ class Audit:
             "today": self.today.isoformat(),
             "fail_on": self.settings.fail_on,
             "inputs": self.inputs,
-            "unrecognised": [i.path for i in found if not i.audited and i.kind not in OWN_KINDS],
+            "unrecognised": [
+                i.path for i in found if not i.audited and i.kind not in UNCOUNTED_KINDS
+            ],
             "findings_total": tally.total,
             "by_severity": {s.value: tally.by_severity.get(s.value, 0) for s in Severity},
             "by_level": dict(sorted(tally.by_level.items())),
