@@ -11,7 +11,7 @@ import pymarc
 import pytest
 from pymarc import Field, Indicators, Subfield
 
-from erdq.cataloguing.edit import RecordEditError, apply, field_line, parse_rules
+from erdq.cataloguing.edit import RecordEditError, apply, field_line, parse_rules, record_lines
 
 LEADER = "00000nam a2200000 a 4500"
 
@@ -438,3 +438,10 @@ def test_change_shows_the_whole_field_holding_a_line_separator() -> None:
     rec = record(control("001", "b1"), data("500", "  ", ("a", "one\u2028two")))
     _, [change] = edited("- {action: delete-field, tag: '500'}", rec)
     assert (change.before, change.after) == ("=500  \\\\$aone\u2028two", None)
+
+
+def test_record_lines_are_cut_at_line_feeds_only() -> None:
+    # The dry-run diff compares these lines: U+2028, U+2029 and U+0085 in a value are
+    # text, and must not show as lines of their own (issue: "-separator" in a diff).
+    rec = record(control("001", "b1"), data("245", "10", ("a", "Line\u2028sep\u2029para\x85nel")))
+    assert record_lines(rec)[1:] == ["=001  b1", "=245  10$aLine\u2028sep\u2029para\x85nel"]

@@ -98,8 +98,9 @@ class RecordEditError(ValueError):
 
 
 def record_lines(record: pymarc.Record) -> list[str]:
-    """The record as .mrk lines, leader first."""
-    return write_mrk(record).splitlines()
+    """The record as .mrk lines, leader first (cut at line feeds only: a value may hold
+    U+2028 or U+0085, which ``str.splitlines`` would take for line ends)."""
+    return write_mrk(record).rstrip("\n").split("\n")
 
 
 # -- applying -----------------------------------------------------------------------------

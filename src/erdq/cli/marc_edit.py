@@ -91,7 +91,8 @@ def edit_command(
     subfields, an empty subfield) is reported with the record's number and 001, and that
     record is written unchanged; the run goes on. Replacements are regular expressions
     (Python syntax): groups are \\1 or \\g<name> in the replacement, $ is a literal
-    dollar, and a whole-field replace sees the subfields as $aText$bmore.
+    dollar, and a whole-field replace sees the subfields as $aText$bmore (a dollar
+    sign in the data as {dollar}, as in MarcEdit: find 'US\\{dollar\\}10').
 
     Exit status 1 when a record had an edit error or could not be read or written, or
     the reader reported a problem at or above --fail-on (an error by default; "never"
