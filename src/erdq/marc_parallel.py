@@ -192,14 +192,14 @@ def parallel_findings(check, jobs: int) -> Iterator[Finding] | None:
     return _run(check, jobs)
 
 
-class _SplittingReader(MarcReader):
+class SplittingReader(MarcReader):
     """A ``MarcReader`` whose records are parsed and checked elsewhere: ``_items`` cuts
     the stream into batches, has ``dispatch`` run them, and yields their results in file
     order, adding up what the reader counts. The rest of the reader (opening, hashing,
     the end-of-file findings) is the one-process reader's own."""
 
-    def __init__(self, path: Path, report, dispatch) -> None:
-        super().__init__(path, report)
+    def __init__(self, path: Path, report, dispatch, *, name: str | None = None) -> None:
+        super().__init__(path, report, name=name)
         self._dispatch = dispatch
 
     def _items(self, source: Source) -> Iterator[_Result]:  # type: ignore[override]
@@ -234,7 +234,7 @@ def _run(check, jobs: int) -> Iterator[Finding]:
     def dispatch(batches: Iterator[Batch]) -> Iterator[_Result]:
         return in_file_order(pool, _run_batch, batches, jobs)
 
-    reader = _SplittingReader(check.path, check._report, dispatch)
+    reader = SplittingReader(check.path, check._report, dispatch, name=check.source)
     pending = check._pending
     progress = check.progress
     counts = check._fingerprints

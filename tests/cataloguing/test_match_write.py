@@ -64,10 +64,23 @@ def test_new_record_written_as_marc_convert_writes_it(tmp_path) -> None:
 def test_format_with_room_for_two_indicators_refuses_the_record(tmp_path) -> None:
     vendor, catalogue = _files(tmp_path, UPDATE)
     out = tmp_path / "merged.mrk"
-    [entry] = list(MatchRun(vendor, catalogue, merge_to=out).entries())
+    run = MatchRun(vendor, catalogue, merge_to=out)
+    [entry] = list(run.entries())
     assert entry.status == "update"
     assert not entry.merged
     assert any(n.startswith("not written: field 500 has 1 indicator") for n in entry.notes)
+    assert entry.not_written is not None
+    assert entry.not_written.startswith("field 500 has 1 indicator")
+    assert entry.as_dict()["not_written"] == entry.not_written
+    assert (run.summary["merged"], run.summary["not_written"]) == (0, 1)
+
+
+def test_a_written_record_has_no_not_written_reason(tmp_path) -> None:
+    vendor, catalogue = _files(tmp_path, UPDATE)
+    run = MatchRun(vendor, catalogue, merge_to=tmp_path / "merged.mrc")
+    [entry] = list(run.entries())
+    assert (entry.merged, entry.not_written) == (True, None)
+    assert (run.summary["merged"], run.summary["not_written"]) == (1, 0)
 
 
 def test_catalogue_local_field_keeps_its_indicator_area_as_read(tmp_path) -> None:

@@ -334,3 +334,25 @@ def test_aacr2_extent_without_isbd(tmp_path):
     assert [str(f) for f in result.record.get_fields("300")] == [
         r"=300  \\$a1 online resource (xii, 245 pages)$billustrations"
     ]
+
+
+def test_record_without_040_gets_one_from_the_agency(tmp_path):
+    # MARC 040: $a original cataloguing agency, $c transcribing agency. The print record
+    # has no 040 to modify ($d), so the e-book record is the agency's new record.
+    [record] = read_mrk(tmp_path, "\n".join(x for x in PRINT.split("\n") if x[1:4] != "040"))
+    result = convert_record(record, options=Options(agency="UkOxU", now=NOW))
+    [f040] = result.record.get_fields("040")
+    assert str(f040) == r"=040  \\$aUkOxU$cUkOxU"  # no $b, no $e rda: nothing states them
+    [added] = [c for c in result.changes if c.tag == "040"]
+    assert (added.action, added.before, added.after) == ("added", None, str(f040))
+    assert "new record" in added.why and "language of cataloguing" in added.why
+    # MARC fields in tag order.
+    tags = [f.tag for f in result.record.fields]
+    assert tags.index("020") < tags.index("040") < tags.index("050")
+
+
+def test_record_without_040_and_no_agency_gets_none(tmp_path):
+    [record] = read_mrk(tmp_path, "\n".join(x for x in PRINT.split("\n") if x[1:4] != "040"))
+    result = convert_record(record, options=Options(now=NOW))
+    assert result.record.get_fields("040") == []
+    assert not [c for c in result.changes if c.tag == "040"]

@@ -224,3 +224,67 @@ def test_a_file_that_is_not_marc_exits_2_and_writes_nothing(files, tmp_path: Pat
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         p.name for p in (incoming, current, text)
     )
+
+
+def test_records_sharing_a_catalogue_record_are_not_merged(files, tmp_path: Path) -> None:
+    _, current = files
+    # Two forms of catalogue record 2's number (OCoLC)102, each adding a field.
+    vendor = _mrk(
+        tmp_path / "dup.mrk",
+        "=001  d1\n=035  \\\\$aocm00000102\n=245  00$aBeta.\n=650  \\0$aTopic.",
+        "=001  d2\n=035  \\\\$a(OCoLC) 102 \n=245  00$aBeta.\n=500  \\\\$aA note.",
+    )
+    plan, load = tmp_path / "plan.json", tmp_path / "load.mrk"
+    args = [str(vendor), "--existing", str(current), "--out", str(plan), "--merge", str(load)]
+    result = _run(*args)
+    assert result.exit_code == 1, result.output
+    assert "conflict              2" in result.output
+    assert "written               0" in result.output
+    assert "record 1 (001 d1): conflict:" in result.output
+    assert "incoming record 2 (001 d2) also matches catalogue record 2 (001 cat2)" in (
+        result.output
+    )
+    data = json.loads(plan.read_text("utf-8"))
+    assert [(r["class"], r["merged"], r["shared_with"]) for r in data["records"]] == [
+        ("conflict", False, [{"ordinal": 2, "001": "d2"}]),
+        ("conflict", False, [{"ordinal": 1, "001": "d1"}]),
+    ]
+    assert "=001  cat2" not in load.read_text("utf-8")
+    assert _run(*args, "--fail-on", "conflict").exit_code == 1
+
+
+def test_a_record_the_merge_format_cannot_hold_is_named_and_exits_1(tmp_path: Path) -> None:
+    # Catalogue record 1 has a local 945 whose indicator area is "123": an .mrc load
+    # writes it as read, an .mrk load has room for two characters only.
+    current = _mrk(
+        tmp_path / "current.mrk",
+        "=001  c1\n=035  \\\\$a(OCoLC)4242\n=245  10$aOdd local.\n=945  123$aItem.",
+        "=001  c2\n=035  \\\\$a(OCoLC)4343\n=245  10$aPlain.",
+    )
+    vendor = _mrk(
+        tmp_path / "vendor.mrk",
+        "=001  v1\n=035  \\\\$a(OCoLC)4242\n=245  10$aOdd local.\n=856  40$uhttp://x",
+        "=001  v2\n=035  \\\\$a(OCoLC)4343\n=245  10$aPlain.\n=856  40$uhttp://y",
+    )
+    plan, load = tmp_path / "plan.json", tmp_path / "load.mrk"
+    args = [str(vendor), "--existing", str(current), "--out", str(plan)]
+    result = _run(*args, "--merge", str(load), "--fail-on", "never")
+    assert result.exit_code == 1, result.output
+    assert "written               1" in result.output
+    assert "not written           1" in result.output
+    assert "1 new or update record(s) not written to the merge file:" in result.output
+    assert "record 1 (001 v1), update of catalogue record 1 (001 c1): field 945 has 3" in (
+        result.output
+    )
+    data = json.loads(plan.read_text("utf-8"))
+    assert [(r["merged"], r["not_written"] is None) for r in data["records"]] == [
+        (False, False),
+        (True, True),
+    ]
+    assert data["summary"]["not_written"] == 1
+    assert [r.record["001"].data for r in MarcReader(load, lambda *a, **k: None)] == ["c2"]
+    # ISO 2709 holds the indicator area as read: both written, nothing to report.
+    result = _run(*args, "--merge", str(tmp_path / "load.mrc"))
+    assert result.exit_code == 0, result.output
+    assert "written               2" in result.output
+    assert "not written" not in result.output

@@ -63,7 +63,7 @@ def test_explain_lists_changes_with_reasons(tmp_path):
     assert "  945 removed: =945" in text
     assert "  300 changed: =300  \\\\$axii, 245 pages" in text
     assert text.count("    why: ") >= 20
-    assert "No --agency code: 040 $d was not added" in text
+    assert "No --agency code: no 040 $d was added (nor a 040 to a record without one)" in text
 
 
 def test_skipped_record_reported_and_exit_1(tmp_path):
@@ -129,3 +129,28 @@ def test_help_has_example():
     result = CliRunner().invoke(main, ["print2e", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "erdq print2e" in result.output
+
+
+def test_guessed_indicator_area_not_converted_exit_1(tmp_path):
+    # A 245 whose indicator area is "100" (MR111): the reader's indicators are a guess.
+    odd = PRINT.replace("=245  10$a", "=245  100$a").replace("ocn910504526", "ocn2")
+    source, _ = inputs(tmp_path, PRINT, odd)
+    out = tmp_path / "e.mrc"
+    result = run(str(source), "--out", str(out), "--agency", "UkOxU", "--explain")
+    assert result.exit_code == 1, result.output
+    text = result.output
+    assert "record 2 (001 ocn2): not converted\n  skipped [indicator-area]: " in text
+    assert "field 245 had the indicator area '100' as read" in text
+    assert "not converted 1 (1 indicator-area)" in text
+    assert [r["001"].data for r in read(out)] == ["eocn910504526"]
+
+
+def test_agency_gives_a_record_without_040_one(tmp_path):
+    no_040 = "\n".join(x for x in PRINT.split("\n") if not x.startswith("=040"))
+    source, _ = inputs(tmp_path, no_040)
+    out = tmp_path / "e.mrk"
+    result = run(str(source), "--out", str(out), "--agency", "UkOxU", "--explain")
+    assert result.exit_code == 0, result.output
+    assert "  040 added: → =040  \\\\$aUkOxU$cUkOxU\n    why: MARC 040: " in result.output
+    [record] = read(out)
+    assert record["040"].subfields_as_dict() == {"a": ["UkOxU"], "c": ["UkOxU"]}

@@ -14,17 +14,27 @@ Each record gets one class:
 * ``multiple-match``: one key finds several catalogue records;
 * ``conflict``: the keys disagree (035 finds one record, the ISBN another; an ISBN or
   title match whose OCLC numbers differ; the same OCLC number with different ISBNs or a
-  different title), or the only match is through a cancelled number.
+  different title), or the only match is through a cancelled number, or another incoming
+  record matches the same catalogue record (loading both would overlay one with the
+  other, so neither is an update; the plan names the others in ``shared_with``).
+
+That last check needs every incoming record's match, so the entries come out only once
+the whole file is matched: they wait in a temporary file, not in memory.
 
 The merge writes, for an update, the vendor record with the catalogue record's 001/003
 (the number the catalogue knows the record by, so that the load overlays it) and its
 local fields (9XX, 590 and the tags asked for); the vendor's own 001/003 is kept as a
 035 so that the next update still matches. New records are written as they are; the
-other classes are left for review and not written.
+other classes are left for review and not written. A new or update record the merge
+file cannot hold (an indicator area its format has no room for), or an update whose
+catalogue record was read only in part, is not written either, and ``not_written`` says
+why: the load would not do what the plan says.
 """
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -54,7 +64,7 @@ from erdq.cataloguing.match_keys import (
 from erdq.cataloguing.match_merge import compare_records, merge_record, written
 from erdq.errors import InputError
 from erdq.marc_convert import has_non_ascii, indicators_as_read, mark_utf8
-from erdq.readers.marc import MarcItem, MarcReader
+from erdq.readers.marc import MarcReader
 
 __all__ = [
     "CLASSES",
@@ -67,6 +77,9 @@ __all__ = [
 
 CLASSES = ("new", "update", "unchanged", "multiple-match", "conflict")
 REVIEW_CLASSES = frozenset({"multiple-match", "conflict"})
+# The classes that settle on one catalogue record: two incoming records doing so for the
+# same one cannot both be loaded.
+_SINGLE_MATCH = frozenset({"update", "unchanged"})
 TITLE_THRESHOLD = 0.6
 MAX_LISTED = 20  # catalogue records listed for one key; more are counted as "more than"
 Progress = Callable[[int], None]
@@ -87,6 +100,9 @@ class PlanEntry:
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     merged: bool = False
+    # Other incoming records matching the same catalogue record (then a conflict).
+    shared_with: list[tuple[int, str | None]] = field(default_factory=list)
+    not_written: str | None = None  # why a new or update record is not in the merge file
 
     @property
     def changed_tags(self) -> list[str]:
@@ -104,6 +120,8 @@ class PlanEntry:
             "changes": self.changes,
             "notes": self.notes,
             "merged": self.merged,
+            "shared_with": [{"ordinal": o, "001": rid} for o, rid in self.shared_with],
+            "not_written": self.not_written,
         }
 
 
@@ -222,14 +240,15 @@ class MatchRun:
                         counts[entry.status] += 1
                         yield entry
                     writer.close()
-            merged = self._merged
+            merging = self.merge_to is not None
             self.summary = {
                 "incoming": self._incoming_records,
                 "incoming_unreadable": self._incoming_unreadable,
                 "existing": index.records,
                 "existing_unreadable": index.unparseable,
                 "classes": dict(counts),
-                "merged": merged if self.merge_to is not None else None,
+                "merged": self._merged if merging else None,
+                "not_written": self._not_written if merging else None,
             }
 
     def _report(self, code: str, ordinal: int | None, **params: object) -> None:
@@ -242,31 +261,80 @@ class MatchRun:
 
     def _match(self, index: KeyIndex, writer) -> Iterator[PlanEntry]:
         reader = MarcReader(self.incoming, self._report)
-        self._merged = 0
-        for n, item in enumerate(reader, 1):
-            record = item.record
-            entry = self.classify(item.ordinal, item.record_id, record, index)
-            if writer is not None:
-                self._write(entry, item, index, writer)
-            if self.progress is not None and n % 200 == 0:
+        self._merged = self._not_written = 0
+        # {catalogue ordinal: incoming records settling on it}; a few ints per record.
+        claims: dict[int, list[tuple[int, str | None]]] = {}
+        spilled = 0
+        with tempfile.TemporaryFile(prefix="erdq-match-") as spill:
+            for n, item in enumerate(reader, 1):
+                entry = self.classify(item.ordinal, item.record_id, item.record, index)
+                if entry.status in _SINGLE_MATCH:
+                    claims.setdefault(entry.matched[0][0], []).append(
+                        (entry.ordinal, entry.record_id)
+                    )
+                # Only a record the merge may write is kept: pickling costs about a fifth
+                # of matching it.
+                kept = None
+                if writer is not None and entry.status in ("new", "update"):
+                    kept = (item.record, indicators_as_read(item))
+                pickle.dump((entry, kept), spill, protocol=pickle.HIGHEST_PROTOCOL)
+                spilled += 1
+                if self.progress is not None and n % 200 == 0:
+                    self.progress(reader.progress)
+            if self.progress is not None:
                 self.progress(reader.progress)
-            yield entry
-        if self.progress is not None:
-            self.progress(reader.progress)
-        if reader.format is None:
-            reason = next(
-                (str(p.params.get("reason")) for p in self.incoming_problems if p.ordinal is None),
-                "it is not MARC",
-            )
-            raise InputError(f"{self.incoming}: {reason}", hint="name the vendor's MARC file")
-        self._incoming_records = reader.records
-        self._incoming_unreadable = reader.unparseable
+            if reader.format is None:
+                reason = next(
+                    (
+                        str(p.params.get("reason"))
+                        for p in self.incoming_problems
+                        if p.ordinal is None
+                    ),
+                    "it is not MARC",
+                )
+                raise InputError(f"{self.incoming}: {reason}", hint="name the vendor's MARC file")
+            self._incoming_records = reader.records
+            self._incoming_unreadable = reader.unparseable
+            spill.seek(0)
+            for _ in range(spilled):
+                entry, kept = pickle.load(spill)
+                if entry.status in _SINGLE_MATCH:
+                    target = entry.matched[0][0]
+                    if len(claims[target]) > 1:
+                        self._shared(entry, claims[target])
+                if kept is not None:
+                    self._write(entry, *kept, index, writer)
+                yield entry
 
-    def _write(self, entry: PlanEntry, item: MarcItem, index: KeyIndex, writer) -> None:
+    def _shared(self, entry: PlanEntry, claimants: list[tuple[int, str | None]]) -> None:
+        """Make ``entry`` a conflict: other incoming records match its catalogue record."""
+        entry.shared_with = [c for c in claimants if c[0] != entry.ordinal]
+        others = ", ".join(
+            f"incoming record {o}" + (f" (001 {rid})" if rid else "")
+            for o, rid in entry.shared_with
+        )
+        verb = "matches" if len(entry.shared_with) == 1 else "match"
+        target, target_id = entry.matched[0]
+        catalogue = f"catalogue record {target}" + (f" (001 {target_id})" if target_id else "")
+        alone = "an update" if entry.status == "update" else "unchanged"
+        entry.status = "conflict"
+        entry.explanation = (
+            f"{entry.explanation}; but {others} also {verb} {catalogue}, and loading both "
+            f"would overlay one with the other (this one alone would be {alone}): choose "
+            "one, or merge them, before loading"
+        )
+
+    def _write(
+        self,
+        entry: PlanEntry,
+        record: pymarc.Record,
+        as_read: dict[int, str] | None,
+        index: KeyIndex,
+        writer,
+    ) -> None:
         from erdq.writers.marc import UnwritableRecord
 
-        record = item.record
-        sources = [(record, indicators_as_read(item))]
+        sources = [(record, as_read)]
         if str(record.leader)[5:6] == "d":
             entry.notes.append("the vendor marks this record deleted (leader/05 d): not written")
             return
@@ -277,9 +345,10 @@ class MatchRun:
             out = record
         elif entry.status == "update":
             if entry.matched[0][0] in index.partial:
-                entry.notes.append(
+                self._unwritten(
+                    entry,
                     "the catalogue record was read only in part, so its local fields cannot "
-                    "all be kept: not written"
+                    "all be kept",
                 )
                 return
             target = entry.matched[0][0]
@@ -305,10 +374,16 @@ class MatchRun:
             # out as read where the format can hold it, else the record is not written.
             writer.write(out, _as_read_in(out, sources))
         except UnwritableRecord as exc:
-            entry.notes.append(f"not written: {exc.reason}")
+            self._unwritten(entry, exc.reason)
             return
         entry.merged = True
         self._merged += 1
+
+    def _unwritten(self, entry: PlanEntry, reason: str) -> None:
+        """A record the plan would write that the merge file does not get."""
+        entry.not_written = reason
+        self._not_written += 1
+        entry.notes.append(f"not written: {reason}")
 
     # -- deciding ---------------------------------------------------------------------
 

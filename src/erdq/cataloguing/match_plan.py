@@ -18,11 +18,15 @@ The JSON plan is one document, written as the records are matched so that a plan
          "match_key": "(OCoLC)12345",
          "explanation": "the system number (OCoLC)12345 finds one catalogue record ...",
          "changed_tags": ["650"], "changes": {"650": {"added": 1, "removed": 0}},
-         "notes": [], "merged": true},
-        ...
+         "notes": [], "merged": true,
+         "shared_with": [],            # other incoming records matching the same catalogue
+                                       # record (the entry is then a conflict)
+         "not_written": null},         # with --merge: why a new or update record is not
+        ...                            # in the merge file (the format cannot hold it, ...)
       ],
       "incoming_problems": [...], "existing_problems": [...],   # records that could not be read
-      "summary": {"incoming": 20, "existing": 40, "classes": {"new": 3, ...}, "merged": 12}
+      "summary": {"incoming": 20, "existing": 40, "classes": {"new": 3, ...}, "merged": 12,
+                  "not_written": 0}
     }
 
 Ordinals count records from 1 in file order, as everywhere in erdq.
@@ -116,9 +120,12 @@ def write_text_summary(
     review: list[PlanEntry],
     review_total: int,
     problems: Iterable[tuple[str, ReadProblem]],
+    unwritten: Iterable[PlanEntry] = (),
+    unwritten_total: int = 0,
 ) -> None:
-    """Counts per class, then the records that need a cataloguer's decision (``review``:
-    the first of them, ``review_total`` in all)."""
+    """Counts per class, then the new and update records the merge file did not get
+    (``unwritten``: the first of them, ``unwritten_total`` in all), then the records that
+    need a cataloguer's decision (``review``: the first of them, ``review_total`` in all)."""
     classes = summary.get("classes", {})
     assert isinstance(classes, dict)
     lost = [
@@ -136,9 +143,26 @@ def write_text_summary(
         out.write(f"  {name:<15}{classes.get(name, 0):>8}\n")
     if summary.get("merged") is not None:
         out.write(f"  {'written':<15}{summary['merged']:>8}  (new and update records)\n")
+    if summary.get("not_written"):
+        out.write(f"  {'not written':<15}{summary['not_written']:>8}  (see below)\n")
     for side, problem in problems:
         where = f"record {problem.ordinal}" if problem.ordinal else "file"
         out.write(f"{side} {where}: {problem.describe()}\n")
+    if unwritten_total:
+        out.write(f"\n{unwritten_total} new or update record(s) not written to the merge file:\n")
+    shown = 0
+    for entry in unwritten:
+        shown += 1
+        rid = f" (001 {entry.record_id})" if entry.record_id else ""
+        over = ""
+        if entry.status == "update" and entry.matched:
+            target, target_id = entry.matched[0]
+            over = f", update of catalogue record {target}" + (
+                f" (001 {target_id})" if target_id else ""
+            )
+        out.write(f"  record {entry.ordinal}{rid}{over}: {entry.not_written}\n")
+    if unwritten_total > shown:
+        out.write(f"  … and {unwritten_total - shown} more (see the plan)\n")
     if review_total:
         out.write(f"\n{review_total} record(s) to review:\n")
     for entry in review:

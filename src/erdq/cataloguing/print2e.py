@@ -51,7 +51,9 @@ Decisions, each with the rule that settles it:
   agency), and 050 first indicator (in LC's collection) becomes blank: LC assigned
   them to the print.
 * **040 $d** the converting agency (``agency``), never a made-up code: without one the
-  040 is left as it is and the conversion says so. **588** ``0#`` "Description based on
+  040 is left as it is and the conversion says so. A print record without 040 gets
+  ``040 ## $a agency $c agency`` (MARC 040: the e-book record is this agency's new
+  record); no $b or $e, which only a 040 would have stated. **588** ``0#`` "Description based on
   print version record." (PN "588"). **856** ``40 $u`` from the KBART ``title_url``
   (PN "856"); without a matching KBART row there is no 856, and the record is reported.
 """

@@ -223,6 +223,8 @@ def added_fields(new, by_tag, print_isbns, control_numbers, options, matched, is
                 "RDA 3.19.2 file type of an e-book (text file)",
             )
         )
+    if options.agency and not by_tag.get("040"):
+        additions.append(new_040(options.agency))
     note = pf.SOURCE_NOTE + "."
     additions.append(
         (
@@ -255,3 +257,19 @@ def added_fields(new, by_tag, print_isbns, control_numbers, options, matched, is
     for f, why in additions:
         insert_in_tag_order(fields, f)
         add(Change(f.tag, "added", None, f, why))
+
+
+def new_040(agency: str) -> tuple[Field, str]:
+    """The 040 of a record made from a print record that has none. MARC 040: $a the
+    original cataloguing agency, $c the transcribing agency; with no 040 to modify, the
+    e-book record is this agency's new record, so it is both. $b (language of
+    cataloguing) and $e rda (description conventions) are recorded in 040 itself, so a
+    print record without one states neither, and neither is guessed (the MR410 rule
+    likewise takes only 040 $e rda as saying a description is RDA)."""
+    return (
+        pf.data_field("040", "  ", ("a", agency), ("c", agency)),
+        "MARC 040: the print record has none, so the e-book record is a new record made "
+        f"by {agency}, the original cataloguing ($a) and transcribing ($c) agency; no $b "
+        "or $e rda, as the print record states neither its language of cataloguing nor "
+        "its description conventions",
+    )

@@ -1,14 +1,16 @@
 """print2e on several cores for a large ISO 2709 file.
 
-The main process cuts the file into batches of records as ``marc validate --jobs`` does
-(``marc_parallel.record_batches``: the reader's own splitter) and sends them to worker
-processes (``erdq.processes.worker_context``: fork-server workers). Each worker parses
-the records as ``MarcReader`` does, converts and encodes each one as the one-process run
-does (``print2e_run.convert_item``, with the writer's ``to_bytes``); the main process
-writes the bytes back in file order (``write_bytes``: the writer adds what goes between
-records), so the output is the same as a one-process run's. The changes of each record
-travel back only when they are asked for (``--explain``, JSON), as they cost more to
-send than to make.
+The main process reads the file with ``marc validate --jobs``'s reader
+(``marc_parallel.SplittingReader``: the one-process reader, whose records its own
+splitter cuts into batches to be parsed elsewhere), so what the reader reports about the
+whole file (MARC-8 records, mixed leader/09, bytes between records) is reported as in a
+one-process run. The batches go to worker processes (``erdq.processes.worker_context``:
+fork-server workers). Each worker parses the records as ``MarcReader`` does, converts
+and encodes each one as the one-process run does (``print2e_run.convert_item``, with the
+writer's ``to_bytes``); the main process writes the bytes back in file order
+(``write_bytes``: the writer adds what goes between records), so the output is the same
+as a one-process run's. The changes of each record travel back only when they are asked
+for (``--explain``, JSON), as they cost more to send than to make.
 """
 
 from __future__ import annotations
@@ -21,13 +23,12 @@ from pathlib import Path
 from typing import BinaryIO
 
 from erdq.cataloguing.print2e import Converted, KbartIndex, Options
-from erdq.marc_parallel import Batch, in_file_order, parsed_items, record_batches
+from erdq.marc_parallel import Batch, SplittingReader, in_file_order, parsed_items
 from erdq.processes import worker_context
-from erdq.readers.marc import MarcReader
+from erdq.readers.marc import MarcReader, Report
 from erdq.writers.marc import open_writer
 
 MIN_PARALLEL_BYTES = 4 << 20  # below this, starting processes costs more than it saves
-BATCH_BYTES = 1 << 20
 
 
 @dataclass
@@ -43,8 +44,13 @@ class _Out:
     results: list[Converted]
     data: list[bytes]  # the encoded records, in order
     changes: int = 0
-    unparseable: int = 0
     reader_findings: Counter[str] = field(default_factory=Counter)
+    # What the batch's reader counted, added up by the main process's reader.
+    records: int = 0
+    unparseable: int = 0
+    encodings: Counter[str] = field(default_factory=Counter)
+    flags: Counter[str] = field(default_factory=Counter)
+    first_marc8: int | None = None
 
 
 _WORK: _Work | None = None
@@ -78,7 +84,11 @@ def convert_batch(batch: Batch, work: _Work) -> _Out:
         if not work.detail:
             result.changes = []
         out.results.append(result)
+    out.records = reader.records
     out.unparseable = reader.unparseable
+    out.encodings = reader.encodings
+    out.flags = reader._flags
+    out.first_marc8 = reader._first_marc8
     return out
 
 
@@ -88,19 +98,24 @@ def _run_batch(batch: Batch) -> _Out:
 
 
 def parallel_results(
-    source: BinaryIO, fh: BinaryIO, work: _Work, jobs: int, file_note
-) -> Iterator[_Out]:
-    """Batches converted on ``jobs`` processes, in file order; their bytes are written to
-    ``fh`` (header, separators and footer included) as they come back."""
+    path: Path, fh: BinaryIO, work: _Work, jobs: int, report: Report
+) -> Iterator[tuple[_Out, int]]:
+    """Batches of ``path`` converted on ``jobs`` processes, in file order, each with the
+    bytes read so far; their bytes are written to ``fh`` (header, separators and footer
+    included) as they come back. The reader's findings on the whole file go to
+    ``report`` after the last batch, as ``MarcReader`` reports them."""
     writer = open_writer(work.fmt, fh)
     pool = worker_context().Pool(jobs, initializer=_init, initargs=(work,))
+
+    def dispatch(batches: Iterator[Batch]) -> Iterator[_Out]:
+        return in_file_order(pool, _run_batch, batches, jobs)
+
+    reader = SplittingReader(path, report, dispatch)
     try:
-        for out in in_file_order(
-            pool, _run_batch, record_batches(source, file_note, BATCH_BYTES), jobs
-        ):
+        for out in reader:
             for data in out.data:
                 writer.write_bytes(data)
-            yield out
+            yield out, reader.progress
         writer.close()
     finally:
         pool.terminate()

@@ -4,9 +4,9 @@
 converts each record (``print2e.convert_record``) and writes the e-book records with
 ``erdq.writers.marc.open_writer`` in the format ``target``'s extension asks for. The
 target is replaced only when the whole input has been read (``open_output``). A record
-that is not converted (not a book, no title, already online), that the reader could not
-parse or that the output format cannot hold is counted and reported, never dropped
-silently.
+that is not converted (not a book, no title, already online, a kept field whose
+indicators the reader had to guess), that the reader could not parse or that the output
+format cannot hold is counted and reported, never dropped silently.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pymarc import Record
 
 from erdq.cataloguing.print2e import Converted, KbartIndex, Options, Problem, convert_record
 from erdq.errors import InputError
-from erdq.marc_convert import cut_off
+from erdq.marc_convert import cut_off, indicators_as_read
 from erdq.readers.marc import MarcItem, MarcReader
 from erdq.readers.sniff import marc_format
 from erdq.writers.files import open_output
@@ -124,8 +124,8 @@ class Print2eRun:
             self.summary.kbart_problems = kbart.problems
 
     def _report(self, code: str, line: int | None = None, *args: object, **kw: object) -> None:
-        if line is not None:
-            self.summary.reader_findings[code] += 1
+        # Those on the whole file (line None: MR507, MR513...) count as much as a record's.
+        self.summary.reader_findings[code] += 1
 
     def _parallel(self) -> bool:
         from erdq.cataloguing.print2e_parallel import MIN_PARALLEL_BYTES
@@ -172,11 +172,8 @@ class Print2eRun:
 
         summary = self.summary
         work = _Work(self.options, self.kbart, self.format, self.detail)
-        notes: list[str] = []
-        with self.source.open("rb") as source, open_output(self.target, [self.source]) as fh:
-            for out in parallel_results(
-                source, fh, work, self.jobs, lambda code, *a, **k: notes.append(code)
-            ):
+        with open_output(self.target, [self.source]) as fh:
+            for out, done in parallel_results(self.source, fh, work, self.jobs, self._report):
                 summary.unparseable += out.unparseable
                 summary.reader_findings.update(out.reader_findings)
                 for result in out.results:
@@ -185,9 +182,8 @@ class Print2eRun:
                     yield result
                 summary.changes += out.changes
                 if self.progress is not None:
-                    self.progress(source.tell())
+                    self.progress(done)
         summary.input_format = "iso2709"
-        summary.reader_findings.update(notes)
 
     def _count(self, result: Converted, changes: bool = True) -> None:
         summary = self.summary
@@ -214,6 +210,11 @@ def convert_item(
         result.problems.append(
             Problem("incomplete", f"not converted: {incomplete[1]}", skipped=True)
         )
+    guessed = _guessed_indicators(item, result)
+    if guessed is not None and result.record is not None:
+        result.record = None
+        result.changes = []  # none of them was made
+        result.problems.append(Problem("indicator-area", guessed, skipped=True))
     if result.record is not None:
         try:
             write(result.record)
@@ -223,6 +224,28 @@ def convert_item(
                 Problem("unwritable", f"not written: {exc.reason}", skipped=True)
             )
     return result
+
+
+def _guessed_indicators(item: MarcItem, result: Converted) -> str | None:
+    """Why the record is not converted when a field it keeps had an indicator area
+    that was not two characters (MR111), else None. The reader's indicators are then a
+    guess, and a rebuilt record would state them as fact; a field the conversion takes
+    out (a 9XX, a 035 moved to 776 $w) does not matter."""
+    as_read = indicators_as_read(item)
+    if not as_read:
+        return None
+    fields = item.record.fields
+    gone = {id(c.old) for c in result.changes if c.action in ("removed", "moved")}
+    for position, area in sorted(as_read.items()):
+        f = fields[position] if position < len(fields) else None
+        if f is None or id(f) not in gone:
+            tag = f.tag if f is not None else "?"
+            return (
+                f"not converted: field {tag} had the indicator area {area!r} as read, not "
+                "two characters (MR111); print2e rebuilds the record and cannot tell which "
+                "two characters were meant; correct the indicators in the source first"
+            )
+    return None
 
 
 # -- reports --------------------------------------------------------------------------
@@ -288,7 +311,10 @@ class TextLog:
         else:
             out.write("No --kbart file: no e-ISBN from a provider and no 856 link were added.\n")
         if s.agency is None:
-            out.write("No --agency code: 040 $d was not added and 003 was removed.\n")
+            out.write(
+                "No --agency code: no 040 $d was added (nor a 040 to a record without one) "
+                "and 003 was removed.\n"
+            )
         if s.reader_findings:
             out.write(
                 f"The reader reported {s.reader_findings.total():,} finding(s) on the input; "

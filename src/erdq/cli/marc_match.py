@@ -76,9 +76,10 @@ FAIL_ON = {
     default="review",
     show_default=True,
     help="Exit 1 when a record needs review (multiple-match or conflict, or an incoming "
-    "record could not be read), only on conflicts, or never.",
+    "record could not be read), only on conflicts, or never. A record --merge could "
+    "not write exits 1 whatever this says.",
 )
-@max_shown_option("records to review shown")
+@max_shown_option("records to review, and records not written, shown")
 @config_option
 @quiet_option
 @handle_errors
@@ -109,11 +110,14 @@ def match_command(
     With --merge, updates are written as the vendor record with the catalogue record's
     001/003, local fields (9XX, 590 and --keep) and the 035 numbers the vendor record
     lacks; new records as they are;
-    unchanged, multiple-match and conflict records are not written. Every output file
+    unchanged, multiple-match and conflict records are not written. Two incoming records
+    matching the same catalogue record are both conflicts, each naming the other: neither
+    is merged. A new or update record the merge file cannot hold (an indicator area its
+    format has no room for) is listed with the reason and not written. Every output file
     is written whole or not at all.
 
-    Exit status: 0, or 1 when a record needs review (see --fail-on); 2 for a usage or
-    input error.
+    Exit status: 0, or 1 when a record needs review (see --fail-on) or a new or update
+    record could not be written to --merge; 2 for a usage or input error.
 
     \b
     Example:
@@ -147,6 +151,7 @@ def match_command(
     failed = False
     review: list = []
     review_total = 0
+    unwritten: list = []
     meta = {
         "incoming": incoming,
         "existing": existing,
@@ -176,15 +181,27 @@ def match_command(
                 review_total += 1
                 if len(review) < max_shown:
                     review.append(entry)
+            if entry.not_written is not None and len(unwritten) < max_shown:
+                unwritten.append(entry)
         for sink in sinks:
             if isinstance(sink, PlanJsonWriter):
                 sink.close(run.summary, run.incoming_problems, run.existing_problems)
     if fmt == "text":
         problems = [("incoming", p) for p in run.incoming_problems]
         problems += [("existing", p) for p in run.existing_problems]
-        write_text_summary(sys.stdout, run.summary, review, review_total, problems)
+        write_text_summary(
+            sys.stdout,
+            run.summary,
+            review,
+            review_total,
+            problems,
+            unwritten,
+            run.summary.get("not_written") or 0,
+        )
     lost = UNREADABLE | PARTIAL  # a record not read whole cannot be matched with confidence
     if fail_on == "review" and any(p.code in lost for p in run.incoming_problems):
         failed = True
+    if run.summary.get("not_written"):
+        failed = True  # the load file does not do what the plan says, as marc convert's skips
     if failed:
         sys.exit(1)

@@ -49,9 +49,9 @@ def _agency(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     "--agency",
     envvar="ERDQ_AGENCY",
     callback=_agency,
-    help="Your MARC organization code, for 040 $d and 003 [env ERDQ_AGENCY; default: "
-    "agency in [cataloguing] of the configuration]. Without it no 040 $d is added (and "
-    "the run says so).",
+    help="Your MARC organization code, for 040 $d (040 $a $c in a record without 040) "
+    "and 003 [env ERDQ_AGENCY; default: agency in [cataloguing] of the configuration]. "
+    "Without it no 040 $d is added (and the run says so).",
 )
 @click.option(
     "--id-prefix",
@@ -103,11 +103,12 @@ def print2e_command(
     a 776 08 "Print version:" link (and 020 $z), the e-ISBN and 856 link come from the
     matching KBART row, 006/007/008 are coded for an online resource, 300 becomes
     "1 online resource (...)", 337/338 computer/online resource, print-only fields (9XX,
-    holdings, 263, local call numbers...) are removed, 040 $d and a 588 source note are
-    added. IN may be ISO 2709, MARCXML, .mrk or MARC-in-JSON; OUT is written whole or not
-    at all. Records that are not books, have no 245, or already describe an electronic
-    resource are not converted and are reported with their number and 001. Exit status 1
-    when a record was not converted or could not be read.
+    holdings, 263, local call numbers...) are removed, 040 $d (a new 040 where there is
+    none) and a 588 source note are added. IN may be ISO 2709, MARCXML, .mrk or
+    MARC-in-JSON; OUT is written whole or not at all. Records that are not books, have no
+    245, already describe an electronic resource, or keep a field whose indicator area
+    was not two characters are not converted and are reported with their number and 001.
+    Exit status 1 when a record was not converted or could not be read.
 
     \b
     Example:
