@@ -138,6 +138,19 @@ def test_record_with_a_guessed_indicator_area_not_converted(tmp_path, monkeypatc
         assert [item.record_id for item in written] == ["ep1", "ep3"]
 
 
+def test_record_cut_off_in_the_input_is_not_converted_and_lists_no_change(tmp_path):
+    # The file ends inside the second record (MR105): the reader keeps what it found, but
+    # converted it would pass for a whole record; none of its changes was made.
+    second = print_book("p2", b"10\x1faTitle two")
+    path = tmp_path / "cut.mrc"
+    path.write_bytes(print_book("p1", b"10\x1faTitle one") + second[: len(second) - 30])
+    summary, results = run(path, tmp_path / "e.mrc", 1)
+    assert (summary.read, summary.written, summary.skipped) == (2, 1, {"incomplete": 1})
+    [cut] = [r for r in results if r.skipped]
+    assert (cut.ordinal, cut.record_id, cut.changes) == (2, "p2", [])
+    assert cut.problems[0].message.startswith("not converted: ")
+
+
 def test_parallel_reports_the_file_findings_of_one_process(tmp_path, monkeypatch):
     # MARC-8 records (leader/09 blank; E2 is MARC-8's combining acute) among UTF-8
     # ones: the reader reports once for the file that it holds MARC-8 records (MR507)

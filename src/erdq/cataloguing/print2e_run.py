@@ -207,6 +207,7 @@ def convert_item(
     if incomplete is not None and result.record is not None:
         # Cut off in the input: written out it would pass for a whole record.
         result.record = None
+        result.changes = []  # none of them was made
         result.problems.append(
             Problem("incomplete", f"not converted: {incomplete[1]}", skipped=True)
         )
