@@ -42,3 +42,13 @@ def test_the_catalogues_numbers_in_other_systems_are_kept() -> None:
     assert merged["001"].data == "cat1" and merged["949"]["a"] == "LOCAL"
     assert merged["650"]["a"] == "Topic."
     assert any("1 035 field(s) of the catalogue record kept" in n for n in notes)
+
+
+def test_a_vendors_035_without_agency_code_is_written_as_the_catalogue_has_it() -> None:
+    # MARC 21 035 $a: the system control number preceded by the agency's MARC code in
+    # parentheses. The vendor's bare ocm99999 is the catalogue's (OCoLC)99999.
+    existing = _record(("001", "cat2"), ("035", "a(OCoLC)99999"), ("245", "aBeta."))
+    incoming = _record(("035", "aocm99999"), ("035", "a(EBZ)ebr1"), ("245", "aBeta."))
+    merged, notes = merge_record(incoming, existing, local_tag_matcher())
+    assert [f["a"] for f in merged.get_fields("035")] == ["(OCoLC)99999", "(EBZ)ebr1"]
+    assert any("written as the catalogue record has them" in n for n in notes)

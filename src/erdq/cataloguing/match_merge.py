@@ -96,13 +96,27 @@ def merge_record(
     vendor_control = [f for f in incoming.fields if f.tag in ("001", "003")]
     body = []
     dropped: Counter[str] = Counter()
+    catalogue_035 = {keys: f for f in existing.get_fields("035") if (keys := _keys_035(f))}
+    restored = 0
     for f in incoming.fields:
         if f.tag in ("001", "003"):
             continue
         if is_local(f.tag, local):
             dropped[f.tag] += 1
             continue
+        if f.tag == "035" and _unprefixed(f) and (same := catalogue_035.get(_keys_035(f))):
+            # MARC 21 035 $a starts with the agency's code in parentheses; a vendor's bare
+            # "ocm99999" for the catalogue's "(OCoLC)99999" would be a number the library's
+            # system may no longer match on. The catalogue's field says the same, properly.
+            body.append(same)
+            restored += 1
+            continue
         body.append(f)
+    if restored:
+        notes.append(
+            f"{restored} 035 field(s) of the vendor without an agency code in parentheses "
+            "written as the catalogue record has them (the same numbers)"
+        )
     if ex_control:
         control = ex_control
     else:
@@ -159,6 +173,14 @@ def merge_record(
             f"the vendor's {tag} ({count}) not written: local fields come from the catalogue"
         )
     return out, notes
+
+
+def _keys_035(f: pymarc.Field) -> frozenset:
+    return frozenset(k for v in f.get_subfields("a") if (k := system_number_key(v)) is not None)
+
+
+def _unprefixed(f: pymarc.Field) -> bool:
+    return any(not v.strip().startswith("(") for v in f.get_subfields("a"))
 
 
 def written(record: pymarc.Record, tag: str) -> list[str]:
