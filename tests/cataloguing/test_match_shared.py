@@ -102,3 +102,25 @@ def test_one_record_per_catalogue_record_is_not_a_conflict(tmp_path: Path) -> No
     # Each of cat1 and cat2 is matched once: the plan is as before.
     _, entries = _run(tmp_path, [INCOMING[0], INCOMING[3]])
     assert [(e.status, e.shared_with) for e in entries] == [("update", []), ("update", [])]
+
+
+def test_two_new_records_with_one_oclc_number_are_conflicts(tmp_path: Path) -> None:
+    # The vendor sends a record the catalogue lacks twice, its OCLC number written two
+    # ways: loaded as it stands, the catalogue would gain two records of one book.
+    incoming = [
+        "=001  ven5\n=003  VEN\n=035  \\\\$a(OCoLC)777\n=245  10$aBrand new",
+        "=001  ven6\n=003  VEN\n=035  \\\\$aocm00000777\n=245  10$aBrand new.",
+        "=001  ven8\n=003  VEN\n=035  \\\\$a(OCoLC)888\n=245  10$aOther new",
+    ]
+    load = tmp_path / "load.mrc"
+    run, entries = _run(tmp_path, incoming, merge_to=load)
+    assert run.summary["classes"]["conflict"] == 2
+    assert [(e.status, e.shared_with, e.merged) for e in entries] == [
+        ("conflict", [(2, "ven6")], False),
+        ("conflict", [(1, "ven5")], False),
+        ("new", [], True),
+    ]
+    assert "incoming record 2 (001 ven6) also has (OCoLC)777" in entries[0].explanation
+    assert "alone would be new" in entries[0].explanation
+    written = [item.record for item in MarcReader(load, lambda *a, **k: None)]
+    assert [r["001"].data for r in written] == ["ven8"]

@@ -16,7 +16,9 @@ Each record gets one class:
   title match whose OCLC numbers differ; the same OCLC number with different ISBNs or a
   different title), or the only match is through a cancelled number, or another incoming
   record matches the same catalogue record (loading both would overlay one with the
-  other, so neither is an update; the plan names the others in ``shared_with``).
+  other, so neither is an update; the plan names the others in ``shared_with``), or a
+  new record shares a system number (035) with another new one (the vendor file holds
+  the record twice: loading both would make two catalogue records of one).
 
 That last check needs every incoming record's match, so the entries come out only once
 the whole file is matched: they wait in a temporary file, not in memory.
@@ -162,6 +164,11 @@ _KIND_WORDS = {
 }
 
 
+def _system_numbers(entry: PlanEntry) -> list[str]:
+    """The incoming record's system numbers as the plan shows them: ``(OCoLC)99999``."""
+    return [str(n) for n in entry.keys.get("system") or ()]  # type: ignore[union-attr]
+
+
 class MatchRun:
     """One matching run: iterate ``entries()`` once, then read ``summary``.
 
@@ -264,6 +271,8 @@ class MatchRun:
         self._merged = self._not_written = 0
         # {catalogue ordinal: incoming records settling on it}; a few ints per record.
         claims: dict[int, list[tuple[int, str | None]]] = {}
+        # {system number: new incoming records holding it}: the same record twice.
+        numbers: dict[str, list[tuple[int, str | None]]] = {}
         spilled = 0
         with tempfile.TemporaryFile(prefix="erdq-match-") as spill:
             for n, item in enumerate(reader, 1):
@@ -272,6 +281,9 @@ class MatchRun:
                     claims.setdefault(entry.matched[0][0], []).append(
                         (entry.ordinal, entry.record_id)
                     )
+                elif entry.status == "new":
+                    for number in _system_numbers(entry):
+                        numbers.setdefault(number, []).append((entry.ordinal, entry.record_id))
                 # Only a record the merge may write is kept: pickling costs about a fifth
                 # of matching it.
                 kept = None
@@ -302,9 +314,33 @@ class MatchRun:
                     target = entry.matched[0][0]
                     if len(claims[target]) > 1:
                         self._shared(entry, claims[target])
+                elif entry.status == "new":
+                    shared = [n for n in _system_numbers(entry) if len(numbers[n]) > 1]
+                    if shared:
+                        self._twice_new(entry, shared, numbers)
                 if kept is not None:
                     self._write(entry, *kept, index, writer)
                 yield entry
+
+    def _twice_new(
+        self,
+        entry: PlanEntry,
+        shared: list[str],
+        numbers: dict[str, list[tuple[int, str | None]]],
+    ) -> None:
+        """Make ``entry`` a conflict: another new incoming record has its system number."""
+        others = {c: None for n in shared for c in numbers[n] if c[0] != entry.ordinal}
+        entry.shared_with = list(others)
+        named = ", ".join(
+            f"incoming record {o}" + (f" (001 {rid})" if rid else "") for o, rid in others
+        )
+        entry.status = "conflict"
+        entry.explanation = (
+            f"{entry.explanation}; but {named} also {'has' if len(others) == 1 else 'have'} "
+            f"{', '.join(shared)}: the vendor file holds the record more than once, and "
+            "loading both would make two catalogue records of one (this one alone would be "
+            "new): keep one before loading"
+        )
 
     def _shared(self, entry: PlanEntry, claimants: list[tuple[int, str | None]]) -> None:
         """Make ``entry`` a conflict: other incoming records match its catalogue record."""

@@ -112,7 +112,8 @@ def match_command(
     lacks; new records as they are;
     unchanged, multiple-match and conflict records are not written. Two incoming records
     matching the same catalogue record are both conflicts, each naming the other: neither
-    is merged. A new or update record the merge file cannot hold (an indicator area its
+    is merged; so are two new records with one system number (the vendor's record sent
+    twice). A new or update record the merge file cannot hold (an indicator area its
     format has no room for) is listed with the reason and not written. Every output file
     is written whole or not at all.
 
