@@ -440,17 +440,26 @@ def audit(
     settings: Settings | None = None,
     today: dt.date | None = None,
     progress=None,
+    jobs: int | None = None,
 ):
     """Audit a library's files (folders are walked; each file recognised by its content)
     and write report.html, findings.jsonl, summary.json, worklists.xlsx and one worklist
     CSV per team into ``out_dir``; returns an ``erdq.audit.AuditResult``. The run is kept
     in the store at ``db`` (default: ``ERDQ_DB`` or ./erdq.sqlite) and compared with the
-    previous one there, unless ``store`` is false."""
+    previous one there, unless ``store`` is false. ``jobs``: processes for a large ISO
+    2709 file and for the workbook (default: the CPUs; 1: one process)."""
     from erdq.audit import audit as run_audit
 
     names = [paths] if isinstance(paths, str | Path) else list(paths)
     return run_audit(
-        names, out_dir, db=db, store=store, settings=settings, today=today, progress=progress
+        names,
+        out_dir,
+        db=db,
+        store=store,
+        settings=settings,
+        today=today,
+        progress=progress,
+        jobs=jobs,
     )
 
 

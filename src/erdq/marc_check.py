@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from erdq.config import Settings
 from erdq.engine import Check, InputSummary, Progress
@@ -27,6 +28,8 @@ from erdq.readers.marc import MarcItem, MarcReader
 from erdq.registry import Scope, closest_rule, get_rule, resolve_selector
 from erdq.rules.marc.base import RECORD_CHECKERS, RecordCheck, RecordContext
 from erdq.rules.marc.formats import by_format
+
+T = TypeVar("T")
 
 PROGRESS_EVERY = 500  # records between progress calls
 
@@ -132,6 +135,22 @@ class MarcCheck(Check):
         pending.clear()
         if progress is not None:
             progress(reader.bytes_read)
+
+    def facts_and_findings(self, facts: Callable[[MarcItem], T]) -> Iterator[T | Finding]:
+        """``facts(record)`` of each record and the findings, in one pass; on several
+        processes as ``findings`` (``facts`` then runs in the workers, so it must be a
+        module-level function, or a ``functools.partial`` of one, and its result
+        picklable), else here. In either case a record's facts come after the findings
+        of the records before it."""
+        if self.jobs > 1:
+            from erdq.marc_parallel import parallel_findings
+
+            parallel = parallel_findings(self, self.jobs, facts)
+            if parallel is not None:
+                yield from self._with_formats(parallel)
+                return
+        for event in self.items_and_findings():
+            yield event if isinstance(event, Finding) else facts(event)
 
     def findings(self) -> Iterator[Finding]:
         """The findings alone; on several processes when ``jobs`` > 1 and the file is a

@@ -105,28 +105,34 @@ class _Result:
     flags: Counter[str] = field(default_factory=Counter)
     first_marc8: int | None = None
     end: int = 0
+    facts: list = field(default_factory=list)  # ``_Work.facts`` of each record, in order
 
 
 @dataclass
 class _Work:
-    """What a worker needs; sent once, to each worker's initializer."""
+    """What a worker needs; sent once, to each worker's initializer. ``facts``, when
+    given, is a module-level function of a checked record whose result travels back in
+    place of the record (what a caller needs of it, a fraction of its size)."""
 
     path: str
     source: str
     settings: object
     today: object
+    facts: Callable[[MarcItem], Any] | None = None
 
 
 # Worker side --------------------------------------------------------------------------
 
 _CHECK = None  # the worker's MarcCheck
+_FACTS: Callable[[MarcItem], Any] | None = None
 
 
 def _init(work: _Work) -> None:
-    global _CHECK
+    global _CHECK, _FACTS
     from erdq.marc_check import MarcCheck
 
     _CHECK = MarcCheck(work.path, work.settings, today=work.today, display_path=work.source)
+    _FACTS = work.facts
 
 
 def _run_batch(batch: Batch) -> _Result:
@@ -136,6 +142,8 @@ def _run_batch(batch: Batch) -> _Result:
     reader = MarcReader(check.path, check._report, name=check.source)
     ctx = check.context()
     checks = check.record_checks()
+    facts_of = _FACTS
+    facts = []
     for item in parsed_items(reader, batch):
         # As MarcCheck.items_and_findings does for each record.
         check._record_id = item.record_id
@@ -144,6 +152,8 @@ def _run_batch(batch: Batch) -> _Result:
             record_check(item, ctx)
         check._record_id = None
         check._offset = None
+        if facts_of is not None:
+            facts.append(facts_of(item))
     return _Result(
         findings=[
             (
@@ -164,6 +174,7 @@ def _run_batch(batch: Batch) -> _Result:
         flags=reader._flags,
         first_marc8=reader._first_marc8,
         end=batch.end,
+        facts=facts,
     )
 
 
@@ -174,10 +185,13 @@ def astuple_location(loc: Location) -> tuple:
 # Main side ----------------------------------------------------------------------------
 
 
-def parallel_findings(check, jobs: int) -> Iterator[Finding] | None:
+def parallel_findings(
+    check, jobs: int, facts: Callable[[MarcItem], Any] | None = None
+) -> Iterator[Any] | None:
     """The findings of ``check`` (a ``MarcCheck``) computed on ``jobs`` processes and
     numbered as ``check._number`` numbers them, or None when the file should be read in
-    one process."""
+    one process. With ``facts``, each batch's findings are followed by ``facts(record)``
+    of each of its records, in file order."""
     if jobs < 2:
         return None
     path: Path = check.path
@@ -189,7 +203,7 @@ def parallel_findings(check, jobs: int) -> Iterator[Finding] | None:
                 return None
     except OSError:
         return None  # the one-process run reports it
-    return _run(check, jobs)
+    return _run(check, jobs, facts)
 
 
 class SplittingReader(MarcReader):
@@ -224,9 +238,13 @@ class SplittingReader(MarcReader):
             self.report(code, None, offset=offset, **params)
 
 
-def _run(check, jobs: int) -> Iterator[Finding]:
+def _run(check, jobs: int, facts: Callable[[MarcItem], Any] | None = None) -> Iterator[Any]:
     work = _Work(
-        path=str(check.path), source=check.source, settings=check.settings, today=check.today
+        path=str(check.path),
+        source=check.source,
+        settings=check.settings,
+        today=check.today,
+        facts=facts,
     )
     context = worker_context()
     pool = context.Pool(jobs, initializer=_init, initargs=(work,))
@@ -253,6 +271,7 @@ def _run(check, jobs: int) -> Iterator[Finding]:
                     confidence,
                     seen if seen else occurrence,
                 )
+            yield from result.facts
             if progress is not None:
                 progress(result.end)
     finally:

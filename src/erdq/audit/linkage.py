@@ -28,7 +28,7 @@ from sqlalchemy import Connection, select, update
 
 from erdq.config import Settings
 from erdq.findings import Finding
-from erdq.linkage import Link, Linkage, _PkSet, record_keys
+from erdq.linkage import Link, Linkage, RecordIdentifier, _PkSet, record_keys
 from erdq.model.portfolio import Portfolio
 from erdq.readers.marc import MarcItem
 from erdq.store import Store, open_store
@@ -134,15 +134,22 @@ class AuditLinkage:
             self._flush()
 
     def add_record(self, item: MarcItem) -> None:
+        self.add_record_keys(item.ordinal, item.offset, record_keys(item))
+
+    def add_record_keys(
+        self, ordinal: int, offset: int | None, found: tuple[dict[str, Any], list[RecordIdentifier]]
+    ) -> None:
+        """A record of the current file by what ``record_keys`` found in it (in a worker
+        process, when the audit checks a large file on several)."""
         current = self._current
         assert current is not None and current.kind == "marc"
-        keys, idents = record_keys(item)
+        keys, idents = found
         self._records.append(
             {
                 "snapshot_id": current.snapshot_id,
                 "collection_id": self._collection_ids[current.collection],
-                "ordinal": item.ordinal,
-                "offset": item.offset,
+                "ordinal": ordinal,
+                "offset": offset,
                 **keys,
                 "raw": None,  # the scratch store needs the keys, not the record
                 "marc": None,

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, run_hist
 from erdq.audit.inputs import UNCOUNTED_KINDS, AuditInput, discover
 from erdq.audit.linkage import PF_CODES, AuditLinkage
 from erdq.audit.overlap import OverlapIndex
+from erdq.audit.records import RecordFacts, record_facts
 from erdq.audit.tally import LEVEL_ITEMS, Tally, item_score
 from erdq.audit.worklists import (
     BACKGROUND_FINDINGS,
@@ -37,10 +39,9 @@ from erdq.errors import InputError
 from erdq.findings import Finding, Severity
 from erdq.marc_check import MarcCheck
 from erdq.model.portfolio import row_to_portfolio
+from erdq.processes import default_jobs
 from erdq.readers.kbart import KbartRow
-from erdq.readers.marc import MarcItem
 from erdq.registry import get_rule
-from erdq.rules.marc.formats import other_format
 
 if TYPE_CHECKING:
     from erdq.store import Store
@@ -96,6 +97,7 @@ class Audit:
         progress: StageProgress | None = None,
         db: str | None = None,
         store: bool = True,
+        jobs: int | None = None,
     ) -> None:
         if not paths:
             raise InputError("nothing to audit", hint="name a folder or files")
@@ -106,6 +108,7 @@ class Audit:
         self.progress = progress
         self.db = db
         self.use_store = store
+        self.jobs = jobs or default_jobs()  # processes for a large MARC file and the workbook
         self.tally = Tally()
         self.overlap = OverlapIndex(today=self.today)
         self.linkage: AuditLinkage | None = None
@@ -147,7 +150,6 @@ class Audit:
 
     def _run(self, store: Store | None) -> AuditResult:
         from erdq.audit.html import write_report
-        from erdq.processes import default_jobs
 
         started_at = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
@@ -184,7 +186,7 @@ class Audit:
         self.overlap_summary = self.overlap.result()
         # The workbook costs several times what storing the run and writing the CSVs do:
         # on a large audit it is written in a process of its own meanwhile.
-        background = self.tally.total >= BACKGROUND_FINDINGS and default_jobs() > 1
+        background = self.tally.total >= BACKGROUND_FINDINGS and self.jobs > 1
         book: WorkbookJob | None = None
         try:
             if store is None:
@@ -354,20 +356,20 @@ class Audit:
             today=self.today,
             progress=self._stage(f"MARC {Path(item.path).name}", item.size),
             display_path=item.path,
+            jobs=self.jobs,  # a large ISO 2709 file is checked on several processes
         )
         linkage = self.linkage
 
-        def record(event: MarcItem) -> None:
-            if other_format(event) is not None:
+        def record(facts: RecordFacts) -> None:
+            if facts.completeness is None:
                 return  # only bibliographic records are scored and linked
-            # MR7xx leaves the score in memo when selected; compute it otherwise.
-            result = event.memo.get("completeness") or completeness.score_record(event.record)
-            event.memo["completeness"] = result  # record_keys reuses it
-            self.completeness.add(result, collection=item.collection, vendor=item.vendor)  # type: ignore[arg-type]
-            if linkage is not None:
-                linkage.add_record(event)
+            score, vendor = facts.completeness, item.vendor
+            self.completeness.add(score, collection=item.collection, vendor=vendor)  # type: ignore[arg-type]
+            if linkage is not None and facts.keys is not None:
+                linkage.add_record_keys(facts.ordinal, facts.offset, facts.keys)
 
-        self._read(item, out, check.items_and_findings(), record)
+        facts = partial(record_facts, keys=linkage is not None)
+        self._read(item, out, check.facts_and_findings(facts), record)
         s = check.summary
         entry.update(
             sha256=s.sha256,
@@ -529,14 +531,23 @@ def audit(
     progress: StageProgress | None = None,
     db: str | None = None,
     store: bool = True,
+    jobs: int | None = None,
 ) -> AuditResult:
     """Audit a library's files (folders are walked) and write report.html, findings.jsonl,
     summary.json, worklists.xlsx and worklist CSVs into ``out_dir``.
 
     The run is stored in the workspace store at ``db`` (default: ``ERDQ_DB`` or
     ./erdq.sqlite) and compared with the previous run there; ``store=False`` stores
-    nothing and compares with nothing."""
+    nothing and compares with nothing. ``jobs``: processes for a large ISO 2709 file and
+    for the workbook (default: the CPUs this process may use; 1: everything here)."""
     names = [paths] if isinstance(paths, str | Path) else list(paths)
     return Audit(
-        names, out_dir, settings=settings, today=today, progress=progress, db=db, store=store
+        names,
+        out_dir,
+        settings=settings,
+        today=today,
+        progress=progress,
+        db=db,
+        store=store,
+        jobs=jobs,
     ).run()

@@ -12,7 +12,7 @@ import click
 
 from erdq import api
 from erdq.cli import comma_list, handle_errors, parse_today, require_rules
-from erdq.cli.options import config_option, db_option, fail_on_option
+from erdq.cli.options import config_option, db_option, fail_on_option, jobs_option
 from erdq.config import load_settings
 
 
@@ -100,6 +100,7 @@ def _text_summary(summary: dict, out_dir: str) -> str:
     help="Store nothing and compare with nothing (a one-off look at some files).",
 )
 @click.option("--today", help="Evaluate dates and embargoes as of this day (YYYY-MM-DD).")
+@jobs_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bars and no text summary.")
 @handle_errors
 def audit_command(
@@ -113,6 +114,7 @@ def audit_command(
     db_url: str | None,
     no_store: bool,
     today: str | None,
+    jobs: int | None,
     quiet: bool,
 ) -> None:
     """Audit a library's e-resource files: KBART and MARC, every level, one report.
@@ -147,6 +149,7 @@ def audit_command(
             progress=progress,
             db=db_url,
             store=not no_store,
+            jobs=jobs,
         )
     if fmt == "json":
         click.echo(json.dumps(result.summary, ensure_ascii=False, indent=2))
