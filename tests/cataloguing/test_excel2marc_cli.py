@@ -111,12 +111,32 @@ def test_marc2excel_and_back(tmp_path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "Wrote 20 row(s)" in result.output and "20 fully in mapped columns" in result.output
+    assert "every mapped cell empty" not in result.output
     back = tmp_path / "back.mrc"
     result = CliRunner().invoke(
         main, ["excel2marc", str(sheet), "--mapping", mapping, "--out", str(back)]
     )
     assert result.exit_code == 0, result.output
     assert records.read_bytes() == back.read_bytes()
+
+
+def test_marc2excel_says_when_the_mapping_holds_nothing_of_a_record(tmp_path) -> None:
+    # A print record through the e-book list's mapping: its 245 has $c, its ISBNs are the
+    # print's, its 33X say "unmediated", so no mapped column takes any of its fields.
+    print_record = tmp_path / "print.mrk"
+    print_record.write_text(
+        "=LDR  00000cam a2200000Ia 4500\n=001  p1\n"
+        "=008  120427s2012\\\\enka\\\\\\b\\\\001\\0\\eng\\d\n"
+        "=245  10$aLogical matters /$cJonathan Barnes.\n"
+        "=337  \\\\$aunmediated$bn$2rdamedia\n",
+        encoding="utf-8",
+    )
+    sheet = tmp_path / "p.xlsx"
+    result = CliRunner().invoke(
+        main, ["marc2excel", str(print_record), "--mapping", WESTERN[2], "--out", str(sheet)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 row(s) have every mapped cell empty" in result.output
 
 
 def test_marc2excel_writes_xlsx_only(tmp_path) -> None:

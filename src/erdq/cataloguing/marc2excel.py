@@ -68,6 +68,7 @@ def _leader_core(leader: str) -> str:
 class Row:
     cells: dict[str, str]
     fully_mapped: bool
+    whole: bool = False  # every mapped cell empty: the record is all in marc: columns
 
 
 class RowMaker:
@@ -205,7 +206,7 @@ class RowMaker:
         built = [fields[p] for i in sorted(claims) for p, _ in claims[i]]
         canonical = arrange(built, extras, [])
         out[ORDER_COLUMN] = "" if canonical == fields else " ".join(tokens)
-        return Row(out, not extras)
+        return Row(out, not extras, whole=not any(out[c] for c in self.columns))
 
     def _rebuilds(self, record: pymarc.Record, cells: dict[str, str]) -> bool:
         """Whether excel2marc gives ``record`` back from these cells."""
@@ -238,7 +239,7 @@ class RowMaker:
                 f"{what} cannot be written as a marc:fields line and read back unchanged "
                 "(check its tag and indicators with `erdq marc validate`)"
             )
-        return Row(out, False)
+        return Row(out, False, whole=True)
 
 
 def _where(item) -> str:
@@ -272,6 +273,7 @@ class WorkbookSummary:
     rows: int = 0
     fully_mapped: int = 0
     with_fields: int = 0
+    whole: int = 0  # of with_fields: rows whose mapped cells are all empty
     unwritten: int = 0  # not in the sheet, ``incomplete`` ones included
     incomplete: int = 0  # cut off in the input: the reader kept only part of them
     problems: list[str] = field(default_factory=list)
@@ -364,6 +366,7 @@ def write_workbook(
             summary.fully_mapped += 1
         else:
             summary.with_fields += 1
+            summary.whole += row.whole
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{summary.rows + 1}"
     with open_output(target, [source]) as fh:
         book.save(fh)

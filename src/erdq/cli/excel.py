@@ -211,5 +211,12 @@ def marc2excel_command(source: str, mapping_path: str, target: str, sheet_name: 
         f"{summary.fully_mapped} fully in mapped columns, {summary.with_fields} with "
         f"marc:fields; {summary.unwritten} not written."
     )
+    if summary.whole:
+        click.echo(
+            f"  {summary.whole} row(s) have every mapped cell empty (the whole record is in "
+            "marc:fields): this mapping's columns hold none of their fields as they are (it "
+            "describes other records, e.g. e-books from a title list). A value typed into "
+            "an empty mapped cell still edits the record."
+        )
     if summary.unwritten:
         sys.exit(1)
