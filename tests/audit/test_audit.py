@@ -552,3 +552,16 @@ def test_the_text_summary_says_how_many_were_not_compared(tmp_path: Path) -> Non
         f"0 new, {len(whole) - in_other} persisting, 0 fixed, {in_other} not compared "
         "(files or rules not audited now)." in result.output
     )
+
+
+def test_a_level_no_selected_rule_judged_has_no_score(tmp_path: Path) -> None:
+    # --select KB: the MARC files are read (and their completeness scored), but no
+    # bibliographic rule ran, so no bibliographic score can be given: not 100.
+    out = tmp_path / "out"
+    code, _ = run(str(EXAMPLES), "--out", str(out), "--select", "KB", "--fail-on", "never")
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert sum(i["records"] or 0 for i in summary["inputs"] if i["kind"] == "marc") > 0
+    assert summary["scores"]["bibliographic"] is None
+    assert summary["scores"]["portfolio"] is not None
+    assert all(c["scores"].get("bibliographic") is None for c in summary["collections"].values())

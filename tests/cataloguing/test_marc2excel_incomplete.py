@@ -1,11 +1,12 @@
 """marc2excel leaves out a record the ISO 2709 reader could read only in part, as
 `erdq marc convert` and `erdq marc edit` do: in the sheet, then converted back, it would
-pass for whole with its lost fields gone."""
+pass for whole with its lost fields gone. A record it could not read at all is named too."""
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
-from tests.conftest import REPO
+from tests.conftest import REPO, shared_file
 
 from erdq.cataloguing.mapping import load_mapping
 from erdq.cataloguing.marc2excel import write_workbook
@@ -60,3 +61,22 @@ def test_the_command_names_the_record_and_exits_1(tmp_path) -> None:
     assert result.exit_code == 1
     assert "record 2 (001 ex0001" in result.stderr and "[MR105]" in result.stderr
     assert "1 row(s)" in result.stdout and "1 not written" in result.stdout
+
+
+@pytest.mark.shared
+def test_a_record_the_reader_cannot_parse_is_named_not_lost(tmp_path) -> None:
+    # pymarc's file of structurally broken records: what `erdq marc convert` cannot
+    # parse, marc2excel names and counts as not written; the rest go into the sheet.
+    from erdq.marc_convert import MarcConversion
+
+    source = shared_file("data", "marc", "pymarc", "bad_records.mrc")
+    conversion = MarcConversion(source, tmp_path / "all.mrk")
+    conversion.run()
+    lost = conversion.summary.unparseable
+    assert lost > 0
+    summary = write_workbook(source, load_mapping(MAPPING), tmp_path / "out.xlsx")
+    assert summary.unreadable == lost and summary.rows == conversion.summary.written
+    assert summary.records == conversion.summary.read + lost
+    unread = [p for p in summary.problems if ": not written, [MR1" in p]
+    assert len(unread) == lost and unread[0].startswith("record ")
+    assert len(_rows(tmp_path / "out.xlsx")) == summary.rows + 1

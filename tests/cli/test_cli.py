@@ -248,6 +248,32 @@ def test_no_command_writes_over_its_input(tmp_path, args) -> None:
     assert {key: path.read_bytes() for key, path in copies.items()} == before
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["excel2marc", "{list}", "--mapping", "{mapping}", "--out", "{missing}/out.mrc"],
+        ["marc2excel", "{marc}", "--mapping", "{mapping}", "--out", "{missing}/out.xlsx"],
+        ["print2e", "{marc}", "--out", "{missing}/out.mrc"],
+        ["marc", "edit", "{marc}", "--rules", "{rules}", "--out", "{missing}/out.mrc"],
+        ["marc", "validate", "{marc}", "-o", "{missing}/findings.txt"],
+        ["availability", "{list}", "--out", "{missing}/verdicts.csv"],
+    ],
+    ids=lambda args: " ".join(a for a in args if not a.startswith(("{", "-"))),
+)
+def test_an_output_in_a_missing_folder_is_refused_before_any_work(tmp_path, args) -> None:
+    files = {
+        "list": EXAMPLES / "cataloguing" / "western-ebooks.xlsx",
+        "mapping": EXAMPLES / "cataloguing" / "western-ebooks.yaml",
+        "rules": EXAMPLES / "cataloguing" / "edit-rules.yaml",
+        "marc": EXAMPLES / "library" / "marc" / "folio_100.mrc",
+        "missing": tmp_path / "no-such-folder",
+    }
+    result = CliRunner().invoke(main, [a.format(**files) for a in args])
+    assert result.exit_code == 2, result.output
+    assert f"the folder {files['missing']} does not exist" in result.output
+    assert "Traceback" not in result.output and not files["missing"].exists()
+
+
 def test_output_problems_exit_2_without_traceback(tmp_path) -> None:
     path = _file(tmp_path, [ROW])
     runner = CliRunner()

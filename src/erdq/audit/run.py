@@ -114,6 +114,7 @@ class Audit:
         self.linkage: AuditLinkage | None = None
         self.linkage_summary: dict[str, object] | None = None
         self.overlap_summary: dict[str, object] = {}
+        self._levels_checked: set[str] | None = None  # the levels of the rules checked
         self.completeness = completeness.BatchCompleteness()
         self.items: dict[tuple[str, str], int] = {}  # (kind, collection) -> rows/records
         self.timings: dict[str, float] = {}
@@ -408,7 +409,13 @@ class Audit:
         return out
 
     def _level_score(self, level: str, collections: Iterable[str]) -> float | None:
-        """The level's item score (``tally.item_score``) over these collections' items."""
+        """The level's item score (``tally.item_score``) over these collections' items;
+        None when no rule of the level was checked (``--select KB``: the records were
+        read, but nothing judged them, so 100 would say what nobody found)."""
+        if self._levels_checked is None:
+            self._levels_checked = {get_rule(c).level.value for c in self._codes_checked()}
+        if level not in self._levels_checked:
+            return None
         kind = LEVEL_ITEMS[level]
         items = 0
         flagged: dict[tuple[str, int], int] = {}

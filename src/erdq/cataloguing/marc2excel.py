@@ -44,6 +44,8 @@ from erdq.cataloguing.excel2marc_rows import (
 )
 from erdq.cataloguing.mapping import MarcMapping
 from erdq.cataloguing.spreadsheet import FORMULA_ONLY, needs_guard, neutralise
+from erdq.findings import FindingCollector
+from erdq.marc_convert import UNPARSED, unread_records
 from erdq.readers.marc import MarcReader
 from erdq.readers.mrk import field_line
 from erdq.writers.files import open_output
@@ -274,7 +276,8 @@ class WorkbookSummary:
     fully_mapped: int = 0
     with_fields: int = 0
     whole: int = 0  # of with_fields: rows whose mapped cells are all empty
-    unwritten: int = 0  # not in the sheet, ``incomplete`` ones included
+    unwritten: int = 0  # not in the sheet: ``unreadable`` and ``incomplete`` included
+    unreadable: int = 0  # found in the input, but the reader could not parse them
     incomplete: int = 0  # cut off in the input: the reader kept only part of them
     problems: list[str] = field(default_factory=list)
 
@@ -314,10 +317,31 @@ def write_workbook(
             c.quotePrefix = True
         return c
 
-    def report(*args: object, **kwargs: object) -> None:
-        pass  # reading problems are `erdq marc validate`'s business; records are counted
+    # Reading problems are `erdq marc validate`'s business; but a record the reader found
+    # and could not parse is named here, as `erdq marc convert` names it, never lost.
+    notes = FindingCollector(str(source))
+    expected = 1  # the ordinal of the next record
 
-    for item in MarcReader(source, report):
+    def unread_before(upto: int) -> None:
+        nonlocal expected
+        found: dict[int, list] = {}
+        for finding in notes.take():
+            line = finding.location.line
+            if line is not None and expected <= line < upto:
+                found.setdefault(line, []).append(finding)
+        for ordinal, first in unread_records(found, expected, upto):
+            summary.records += 1
+            summary.unwritten += 1
+            summary.unreadable += 1
+            why = f"[{first.code}] {first.message}" if first else UNPARSED
+            where = _where(first.location) if first else ""
+            summary.problems.append(f"record {ordinal}{where}: not written, {why}")
+        expected = max(expected, upto)
+
+    reader = MarcReader(source, notes)
+    for item in reader:
+        unread_before(item.ordinal)
+        expected = item.ordinal + 1
         summary.records += 1
         incomplete = item.memo.get("incomplete")
         if isinstance(incomplete, tuple):
@@ -367,6 +391,7 @@ def write_workbook(
         else:
             summary.with_fields += 1
             summary.whole += row.whole
+    unread_before(reader.next_ordinal())
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{summary.rows + 1}"
     with open_output(target, [source]) as fh:
         book.save(fh)

@@ -126,14 +126,23 @@ def input_files(names: tuple[str, ...] | list[str]) -> list[str]:
     return out
 
 
-def refuse_overwriting(
+def check_outputs(
     outputs: list[str | None] | tuple[str | None, ...],
     inputs: list[str],
     option: str = "--out",
 ) -> None:
-    """Stop before any work when an output is one of the inputs (also through a link)."""
+    """Stop before any work when an output is one of the inputs (also through a link),
+    or would go into a folder that does not exist."""
     for out in outputs:
-        if not out or out == "-" or not Path(out).exists():
+        if not out or out == "-":
+            continue
+        folder = Path(out).parent
+        if not folder.is_dir():
+            raise ToolFailure(
+                f"cannot write {out}: the folder {folder} does not exist",
+                hint="create the folder first, or choose another output path",
+            )
+        if not Path(out).exists():
             continue
         for name in inputs:
             if Path(name).exists() and Path(out).samefile(name):
@@ -163,7 +172,7 @@ def output_file(
     if not path or path == "-":
         yield sys.stdout
         return
-    refuse_overwriting([path], inputs, "--output")
+    check_outputs([path], inputs, "--output")
     encoding = "utf-8-sig" if spreadsheet else "utf-8"
     try:
         with open_output(path) as binary:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erdq.cli import ToolFailure, handle_errors, parse_today, refuse_overwriting
+from erdq.cli import ToolFailure, check_outputs, handle_errors, parse_today
 from erdq.cli.options import db_option
 
 
@@ -100,7 +100,7 @@ def availability_command(
     for name in (out, journals_out, collections_out):
         if name:
             output_kind(name)  # an unknown extension is refused before the run, not after
-    refuse_overwriting([out, journals_out, collections_out], [articles])
+    check_outputs([out, journals_out, collections_out], [articles])
     day = parse_today(today)
     try:
         with (

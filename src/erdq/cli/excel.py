@@ -9,12 +9,12 @@ import click
 
 from erdq.cli import (
     ToolFailure,
+    check_outputs,
     comma_list,
     handle_errors,
     input_files,
     output_file,
     parse_today,
-    refuse_overwriting,
 )
 from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, output_option
 from erdq.config import load_settings
@@ -110,7 +110,7 @@ def excel2marc_command(
         select=comma_list(select) or None, ignore=comma_list(ignore), fail_on=fail_on
     )
     mapping = api.load_mapping(mapping_path)
-    refuse_overwriting([target], names)
+    check_outputs([target], names)
     conversion = api.excel_to_marc(
         source,
         mapping,
@@ -199,7 +199,7 @@ def marc2excel_command(source: str, mapping_path: str, target: str, sheet_name: 
     from erdq import api
 
     names = input_files([source, mapping_path])
-    refuse_overwriting([target], names)
+    check_outputs([target], names)
     if not target.lower().endswith((".xlsx", ".xlsm")):
         raise ToolFailure(f"{target}: marc2excel writes .xlsx workbooks", hint="name OUT .xlsx")
     mapping = api.load_mapping(mapping_path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erdq.cli import byte_progress, handle_errors, input_files, refuse_overwriting
+from erdq.cli import byte_progress, check_outputs, handle_errors, input_files
 from erdq.cli.options import fail_on_option, max_shown_option, quiet_option
 
 _RULES_HELP = """Rules file (YAML): a list of edits, applied in order to each record.
@@ -112,7 +112,7 @@ def edit_command(
         raise click.UsageError("give --out FILE for the edited records, or --dry-run")
     names = input_files([source])
     rules = load_rules(rules_path)
-    refuse_overwriting([target], names)
+    check_outputs([target], names)
     to = None
     if dry_run and target is not None:
         from erdq.writers.marc import format_for_path

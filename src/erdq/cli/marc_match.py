@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from erdq.cli import ToolFailure, byte_progress, comma_list, handle_errors, input_files, output_file
+from erdq.cli import (
+    ToolFailure,
+    byte_progress,
+    check_outputs,
+    comma_list,
+    handle_errors,
+    input_files,
+    output_file,
+)
 from erdq.cli.options import config_option, max_shown_option, quiet_option
 from erdq.config import load_settings
 
@@ -142,6 +150,7 @@ def match_command(
     outputs = [p for p in (out_path, csv_path, merge_path) if p and p != "-"]
     if len({str(Path(p).resolve()) for p in outputs}) < len(outputs):
         raise ToolFailure("two outputs name the same file", hint="give each output its own name")
+    check_outputs(outputs, names)  # before an hour of matching, not after
     tags = [*load_settings(config_path).local_fields, *comma_list(keep)]
     run = api.match_marc(
         incoming, existing, keep=tags, title_threshold=title_threshold, merge_to=merge_path

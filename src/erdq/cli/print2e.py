@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from erdq.cli import byte_progress, handle_errors, input_files, refuse_overwriting
+from erdq.cli import byte_progress, check_outputs, handle_errors, input_files
 from erdq.cli.options import config_option, jobs_option, quiet_option
 from erdq.config import check_agency, load_settings
 from erdq.errors import ConfigError
@@ -122,7 +122,7 @@ def print2e_command(
 
     names = input_files([source])
     agency = agency or load_settings(config_path).agency
-    refuse_overwriting([target], names)
+    check_outputs([target], names)
     log = JsonLog(sys.stdout) if fmt == "json" else TextLog(sys.stdout, explain=explain)
     run = api.print_to_ebook(
         names[0],
