@@ -16,6 +16,8 @@ Expected values are worked out by hand from the rows of the shared files:
   check digit (HL101); published under 1096-6781 alone, 1998 v.1 – 2002 v.5.
 * Cambridge 2015 line 119 "Dialogue IO": 7777-7777 and 1111-1111 are placeholders
   (HL101 twice) and it has nothing else (HL102): not published.
+* Wiley line 1313 "Polar Research" 0800-0395 / 1751-8369: 1982 v.1982 no.1 – 2010 v.29
+  no.3, the year typed as the first volume: published 1982 – 2010 by its dates (HL105).
 """
 
 from __future__ import annotations
@@ -114,6 +116,15 @@ def test_a_url_stays_with_the_coverage_its_collection_provides(result) -> None:
 
 
 @pytest.mark.shared
+def test_a_range_whose_numbers_contradict_each_other_is_published_by_its_dates(result):
+    wiley = "WILEY_GLOBAL_ALLJOURNALS_2024-03-17.txt"
+    [finding] = [f for f in result.findings if f.code == "HL105" and f.location.line == 1313]
+    assert finding.location.source.endswith(wiley) and finding.value == "1982"
+    assert "its numbers end (v.29 no.3) before they start (v.1982 no.1)" in finding.message
+    polar = _by_key(result, "0800-0395")
+    assert format_statements(polar.coverage) == "1982 – 2010"
+
+
 def test_invalid_identifiers_are_reported_and_not_published(result) -> None:
     found = {(f.code, f.location.source, f.location.line, f.location.column, f.value)
              for f in result.findings}  # fmt: skip
@@ -267,7 +278,7 @@ HL_RULES = [r for r in all_rules() if r.family == "HL"]
 
 
 def test_hl_family() -> None:
-    assert [r.code for r in HL_RULES] == ["HL101", "HL102", "HL103", "HL104"]
+    assert [r.code for r in HL_RULES] == ["HL101", "HL102", "HL103", "HL104", "HL105"]
 
 
 @pytest.mark.parametrize("rule", HL_RULES, ids=lambda r: r.code)

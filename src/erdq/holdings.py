@@ -18,7 +18,9 @@ turns them into ``Holding``s, one per title, each with its published lines:
   and a paid (P) range, stay separate lines and the index unions them itself. Merging
   them would attach one collection's URL or access type to years it does not provide.
 * **Coverage.** A range with an unreadable date or embargo, or one that ends before it
-  starts, is left out (HL103): publishing it would claim more than the library has.
+  starts, is left out (HL103): publishing it would claim more than the library has. A
+  range whose volume and issue numbers end before they start (a year typed as the first
+  volume) is published by its dates alone when it has both (HL105), else left out.
   The remaining ranges of a line are merged: ranges with the same embargo whose dates
   overlap or touch become one; a range wholly inside a range without embargo is dropped
   (it adds nothing); gaps stay gaps. Ranges bounded only by volume (no date on that side)
@@ -40,6 +42,7 @@ columns) or JSON Lines (one holding a line, every identifier and line). The resu
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -51,7 +54,7 @@ from erdq.errors import InputError
 from erdq.findings import Confidence, Finding, Location, Severity
 from erdq.identifiers import check_identifier
 from erdq.kbart_fields import standard_columns
-from erdq.model.coverage import CoverageRange, inverted
+from erdq.model.coverage import CoverageRange, enum_inverted, inverted
 from erdq.model.dates import parse_partial_date
 from erdq.model.embargo import parse_embargo
 from erdq.model.portfolio import Portfolio, normalise_title
@@ -299,10 +302,17 @@ def _entry(
     ranges = []
     for r in p.coverage:
         problem, column, value = _range_problem(r, p.raw)
-        if problem is None:
-            ranges.append(r)
-        else:
+        if problem is not None:
             find("HL103", column, value, problem=problem)
+        elif enum_inverted(r):
+            # The dates bound the range; its numbers contradict each other (HL105).
+            numbers = f"its numbers end ({_enum(r.end_volume, r.end_issue)}) before they " + (
+                f"start ({_enum(r.start_volume, r.start_issue)})"
+            )
+            find("HL105", "num_first_vol_online", r.start_volume, problem=numbers)
+            ranges.append(dataclasses.replace(r, **dict.fromkeys(_NUMBERS)))
+        else:
+            ranges.append(r)
     if not ranges:
         return None  # HL103 said why; with no range left, the title is not published
     return _Entry(
@@ -337,7 +347,22 @@ def _range_problem(r: CoverageRange, raw: Any) -> tuple[str | None, str | None, 
     if inverted(r):
         problem = f"it ends ({r.end_date}) before it starts ({r.start_date})"
         return problem, "date_last_issue_online", _text(r.end_date)
+    if enum_inverted(r) and (r.first_day() is None or r.last_day() is None):
+        problem = (
+            f"its numbers end ({_enum(r.end_volume, r.end_issue)}) before they start "
+            f"({_enum(r.start_volume, r.start_issue)}), and without a date on both sides "
+            "nothing else bounds it"
+        )
+        return problem, "num_last_vol_online", r.end_volume
     return None, None, None
+
+
+_NUMBERS = ("start_volume", "start_issue", "end_volume", "end_issue")
+
+
+def _enum(volume: str | None, issue: str | None) -> str:
+    parts = (f"v.{volume}" if volume else "", f"no.{issue}" if issue else "")
+    return " ".join(p for p in parts if p)
 
 
 def _group(entries: list[_Entry]) -> Iterator[list[_Entry]]:

@@ -89,7 +89,9 @@ COVERAGE_NOT_PUBLISHED = rule(
         what="Each coverage range (one KBART row) of a published portfolio must have "
         "readable dates and embargo and must not end before it starts. A range with an "
         "unreadable date_first_issue_online, date_last_issue_online or embargo_info, or "
-        "an inverted one, is left out; the portfolio's other ranges are still published "
+        "an inverted one (by its dates; by its volume and issue numbers when it lacks a "
+        "date on either side, else HL105), is left out; the portfolio's other ranges are "
+        "still published "
         "(if none is left, the title is not published at all).",
         why="Publishing an unreadable start date as 'from the beginning', an unreadable end "
         "as 'to the present', or an unreadable embargo as 'no embargo' would tell the "
@@ -141,9 +143,49 @@ TITLES_DISAGREE = rule(
     good=Example(rows=({},)),
 )
 
+VOLUMES_NOT_PUBLISHED = rule(
+    "HL105",
+    "coverage-volumes-not-published",
+    level=Level.CENTRAL_INDEX,
+    severity=Severity.WARNING,
+    scope=Scope.CROSS,
+    message="A coverage range of {title!r} was published by its dates alone: {problem}. "
+    "Correct the volume and issue numbers in the KBART file and publish again.",
+    doc=sections(
+        what="A coverage range whose volume and issue numbers end before they start, but "
+        "whose first and last dates are both readable, is published with its dates and "
+        "without its volume and issue numbers. (Without a date on either side it is left "
+        "out, HL103: its numbers were all that bounded it.)",
+        why="The dates say what the library has; numbers that contradict each other (a "
+        "year typed as the first volume, 1982 to v.29) would make the index turn away "
+        "every article of the range cited by volume. Leaving the whole range out would "
+        "hide years the library does have.",
+        example="Bad: 1982 v.1982 – 2010 v.29 (the year in num_first_vol_online). Good: "
+        "1982 v.1 – 2010 v.29.",
+        fix="Correct num_first_vol_online / num_last_vol_online (and the issues) in the "
+        "KBART file (`erdq kbart validate` reports KB308), import it again and publish "
+        "again.",
+        references=_REF,
+    ),
+    bad=Example(
+        rows=(
+            {
+                "date_first_issue_online": "1982",
+                "num_first_vol_online": "1982",
+                "num_first_issue_online": "1",
+                "date_last_issue_online": "2010",
+                "num_last_vol_online": "29",
+                "num_last_issue_online": "3",
+            },
+        )
+    ),
+    good=Example(rows=({},)),
+)
+
 HOLDINGS_RULES = (
     IDENTIFIER_NOT_PUBLISHED,
     PORTFOLIO_NOT_PUBLISHED,
     COVERAGE_NOT_PUBLISHED,
     TITLES_DISAGREE,
+    VOLUMES_NOT_PUBLISHED,
 )
