@@ -114,6 +114,9 @@ class PlanCsvWriter:
         self._csv.writerow([spreadsheet_safe(value) for value in row])
 
 
+_IN_THE_PLAN = "(every one is in the plan: --out plan.json or --csv plan.csv)"
+
+
 def write_text_summary(
     out: TextIO,
     summary: dict[str, object],
@@ -162,11 +165,11 @@ def write_text_summary(
             )
         out.write(f"  record {entry.ordinal}{rid}{over}: {entry.not_written}\n")
     if unwritten_total > shown:
-        out.write(f"  … and {unwritten_total - shown} more (see the plan)\n")
+        out.write(f"  … and {unwritten_total - shown} more {_IN_THE_PLAN}\n")
     if review_total:
         out.write(f"\n{review_total} record(s) to review:\n")
     for entry in review:
         rid = f" (001 {entry.record_id})" if entry.record_id else ""
         out.write(f"  record {entry.ordinal}{rid}: {entry.status}: {entry.explanation}\n")
     if review_total > len(review):
-        out.write(f"  … and {review_total - len(review)} more (see the plan)\n")
+        out.write(f"  … and {review_total - len(review)} more {_IN_THE_PLAN}\n")

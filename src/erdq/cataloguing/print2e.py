@@ -373,12 +373,16 @@ def convert_record(
             Problem("no-001", "the print record has no 001, so the e-record has none either")
         )
     if kbart is not None and not matched:
+        isbns = ", ".join(i.number for i in print_isbns + online)
+        why = (
+            f"no KBART row has one of its ISBNs ({isbns})"
+            if isbns
+            else "it has no ISBN to find its KBART row by"
+        )
         result.problems.append(
             Problem(
                 "no-kbart-match",
-                "no KBART row has one of its ISBNs ("
-                + (", ".join(i.number for i in print_isbns + online) or "none")
-                + "): no e-ISBN and no 856 link were added; add the link by hand",
+                f"{why}: no e-ISBN and no 856 link were added; add the link by hand",
             )
         )
     if len(matched) > 1:

@@ -300,7 +300,7 @@ def _load(
         why = "it is not MARC" if not summary.format else "none of its records could be read"
         raise InputError(
             f"no MARC record could be read from {path.name} ({why}); nothing was imported "
-            f"and {collection} keeps its current records",
+            f"into {collection}, and the store is as it was",
             hint=f"run `erdq marc validate {path}` to see why",
         )
     total = sum(counts.values())
