@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from erdq.config import Settings
 from erdq.findings import Finding, Location, Severity, clip
@@ -26,6 +27,8 @@ from erdq.rules.kbart.base import (
     RowContext,
 )
 from erdq.scratch import Scratch
+
+T = TypeVar("T")
 
 Progress = Callable[[int], None]  # called with bytes read so far
 
@@ -199,6 +202,22 @@ class KbartCheck(Check):
         if progress is not None:
             progress(reader.stats.bytes_read)
         self._summarise(reader)
+
+    def facts_and_findings(self, facts: Callable[[KbartRow], T]) -> Iterator[T | Finding]:
+        """``facts(row)`` of each row and the findings, in one pass; on several processes
+        as ``findings`` (``facts`` then runs in the workers, so it must be a module-level
+        function, or a ``functools.partial`` of one, with a picklable result), else here."""
+        number = self._number
+        if self.jobs > 1:
+            from erdq.parallel import parallel_findings
+
+            parallel = parallel_findings(self, self.jobs, facts)
+            if parallel is not None:
+                for event in parallel:
+                    yield number(event) if isinstance(event, Finding) else event
+                return
+        for event in self.events():
+            yield event if isinstance(event, Finding) else facts(event)
 
     def findings(self) -> Iterator[Finding]:
         """The findings alone; on several processes when ``jobs`` > 1 and the file is big."""

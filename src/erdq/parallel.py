@@ -18,9 +18,10 @@ import hashlib
 import shutil
 import signal
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from erdq.engine import KbartCheck, by_line
 from erdq.findings import Finding
@@ -73,6 +74,7 @@ class _Result:
     quoted_first: tuple[int, str] | None
     scratch: str | None
     end: int
+    facts: list = field(default_factory=list)  # ``_Work.facts`` of each row, in order
 
 
 @dataclass
@@ -85,6 +87,9 @@ class _Work:
     today: object
     header: KbartHeader
     scratch_dir: str | None = None  # the run's folder for worker tables, removed at the end
+    # A module-level function of a checked row whose result travels back (what a caller
+    # needs of the row, e.g. the audit's portfolio and overlap values).
+    facts: Callable[[Any], Any] | None = None
 
 
 def _line_count(data: bytes) -> int:
@@ -169,13 +174,14 @@ def _line_end(data: bytes, start: int) -> int | None:
 # Worker side --------------------------------------------------------------------------
 
 _WORK: _Work | None = None
+_FACTS: Callable[[Any], Any] | None = None
 _SCRATCH: Scratch | None = None
 _CHECK: KbartCheck | None = None
 _CROSS: list = []
 
 
 def _init(work: _Work) -> None:
-    global _WORK, _SCRATCH, _CHECK, _CROSS
+    global _WORK, _SCRATCH, _CHECK, _CROSS, _FACTS
     # Ctrl-C is the main process's to handle: it stops the workers and cleans up; the
     # workers themselves just end when the pool terminates them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -184,6 +190,7 @@ def _init(work: _Work) -> None:
     _SCRATCH = Scratch(directory=work.scratch_dir)
     _CHECK = KbartCheck(work.path, work.settings, today=work.today, display_path=work.source)
     _CROSS = _CHECK.cross_checkers(_SCRATCH)
+    _FACTS = work.facts
 
 
 def _run_range(task: _Range) -> _Result:
@@ -195,12 +202,16 @@ def _run_range(task: _Range) -> _Result:
     ctx = check.context()
     row_checks = check.row_checks()
     number = task.first_line - 1
+    facts_of = _FACTS
+    facts = []
     with open(_WORK.path, "rb") as fh:
         for number, text in iter_range(fh, task.start, task.end, task.first_line, stats):
             row = shaper.shape(number, text)
             if row is None:
                 continue
             check.check_row(row, ctx, row_checks, _CROSS)
+            if facts_of is not None:
+                facts.append(facts_of(row))
     _SCRATCH.flush()
     stats.digest = None  # type: ignore[assignment]  # hash objects do not pickle
     return _Result(
@@ -214,24 +225,30 @@ def _run_range(task: _Range) -> _Result:
         quoted_first=shaper.quoted_first,
         scratch=_SCRATCH.path if _CROSS else None,
         end=task.end,
+        facts=facts,
     )
 
 
 # Main side ----------------------------------------------------------------------------
 
 
-def parallel_findings(check: KbartCheck, jobs: int) -> Iterator[Finding] | None:
-    """The findings of ``check`` computed on ``jobs`` processes, or None to run serially."""
+def parallel_findings(
+    check: KbartCheck, jobs: int, facts: Callable[[Any], Any] | None = None
+) -> Iterator[Any] | None:
+    """The findings of ``check`` computed on ``jobs`` processes, or None to run serially.
+    With ``facts``, each range's findings are followed by ``facts(row)`` of its rows."""
     try:
         the_plan = plan(check.path, jobs)
     except OSError:
         return None
     if the_plan is None:
         return None
-    return _run(check, the_plan, jobs)
+    return _run(check, the_plan, jobs, facts)
 
 
-def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
+def _run(
+    check: KbartCheck, the_plan: _Plan, jobs: int, facts: Callable[[Any], Any] | None = None
+) -> Iterator[Any]:
     pending = check._pending
     report = check._report
     header = read_header(the_plan.header_text or "", 1, report)
@@ -249,6 +266,7 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
         today=check.today,
         header=header,
         scratch_dir=scratch_dir,
+        facts=facts,
     )
     context = worker_context()
     stats = TextStats()
@@ -265,6 +283,7 @@ def _run(check: KbartCheck, the_plan: _Plan, jobs: int) -> Iterator[Finding]:
         pool = context.Pool(jobs, initializer=_init, initargs=(work,))
         for result in pool.imap(_run_range, ranges):
             yield from result.findings
+            yield from result.facts
             rows += result.rows
             last_line = max(last_line, result.last_line)
             _merge_stats(stats, result.stats)

@@ -44,6 +44,14 @@ _RAW_KEPT = ("date_monograph_published_print", "date_monograph_published_online"
 PF_CODES = ("PF101", "PF102", "PF103", "PF104", "PF105")
 
 
+def scratch_values(portfolio: Portfolio) -> dict[str, Any]:
+    """A portfolio's row for the scratch store, without its snapshot and collection ids
+    (``add_portfolio_values`` sets them): only what the matcher reads of the raw row."""
+    row = portfolio_values(portfolio, 0, 0)
+    row["raw"] = {k: portfolio.raw[k] for k in _RAW_KEPT if portfolio.raw.get(k)}
+    return row
+
+
 @dataclass
 class _File:
     snapshot_id: int
@@ -123,12 +131,18 @@ class AuditLinkage:
         self.files.append(self._current)
 
     def add_portfolio(self, portfolio: Portfolio) -> None:
+        self.add_portfolio_values(scratch_values(portfolio))
+
+    def add_portfolio_values(self, row: dict[str, Any]) -> None:
+        """A portfolio of the current file by its ``scratch_values`` (made in a worker
+        process, when the audit checks a large file on several)."""
         current = self._current
         assert current is not None and current.kind == "kbart"
-        row = portfolio_values(
-            portfolio, current.snapshot_id, self._collection_ids[current.collection]
-        )
-        row["raw"] = {k: portfolio.raw[k] for k in _RAW_KEPT if portfolio.raw.get(k)}
+        row = {
+            **row,
+            "snapshot_id": current.snapshot_id,
+            "collection_id": self._collection_ids[current.collection],
+        }
         self._rows.append(row)
         if len(self._rows) >= BATCH:
             self._flush()

@@ -41,7 +41,9 @@ def row_identifiers(values: dict[str, str]) -> tuple[str, ...]:
 
 
 @dataclass(slots=True)
-class _Holding:
+class Holding:
+    """What the overlap keeps of one KBART row (``holding``)."""
+
     collection: str
     title: str
     first: str
@@ -51,10 +53,32 @@ class _Holding:
     spans: tuple[Span, ...]  # the days available on ``today``
 
 
+def holding(
+    collection: str,
+    values: dict[str, str],
+    today: dt.date,
+    coverage: Sequence[CoverageRange] | None = None,
+) -> Holding | None:
+    """What the overlap keeps of a KBART row, None when it has no valid identifier."""
+    ids = row_identifiers(values)
+    if not ids:
+        return None
+    ranges = coverage if coverage is not None else (coverage_from_values(values),)
+    return Holding(
+        collection,
+        (values.get("publication_title") or "").strip(),
+        (values.get("date_first_issue_online") or "").strip(),
+        (values.get("date_last_issue_online") or "").strip(),
+        ids,
+        (values.get("embargo_info") or "").strip(),
+        tuple(available_span(ranges, today)),
+    )
+
+
 @dataclass
 class OverlapIndex:
     today: dt.date = field(default_factory=dt.date.today)
-    holdings: list[_Holding] = field(default_factory=list)
+    holdings: list[Holding] = field(default_factory=list)
     without_identifier: int = 0
     # The worklist rows of the titles with gaps, set by ``result`` (which the audit calls
     # once, before it writes the worklists).
@@ -67,24 +91,16 @@ class OverlapIndex:
         coverage: Sequence[CoverageRange] | None = None,
     ) -> None:
         """One KBART row; ``coverage`` is its parsed coverage when the caller has it."""
-        ids = row_identifiers(values)
-        if not ids:
-            self.without_identifier += 1
-            return
-        ranges = coverage if coverage is not None else (coverage_from_values(values),)
-        self.holdings.append(
-            _Holding(
-                collection,
-                (values.get("publication_title") or "").strip(),
-                (values.get("date_first_issue_online") or "").strip(),
-                (values.get("date_last_issue_online") or "").strip(),
-                ids,
-                (values.get("embargo_info") or "").strip(),
-                tuple(available_span(ranges, self.today)),
-            )
-        )
+        self.add_holding(holding(collection, values, self.today, coverage))
 
-    def _union(self, group: list[_Holding]) -> dict[str, object]:
+    def add_holding(self, found: Holding | None) -> None:
+        """A row's ``holding`` (made where the row was checked); None: no identifier."""
+        if found is None:
+            self.without_identifier += 1
+        else:
+            self.holdings.append(found)
+
+    def _union(self, group: list[Holding]) -> dict[str, object]:
         merged = union(span for h in group for span in h.spans)
         today = self.today
         return {
@@ -111,7 +127,7 @@ class OverlapIndex:
             first = find(holding.ids[0])
             for other in holding.ids[1:]:
                 parent[find(other)] = first
-        groups: dict[str, list[_Holding]] = defaultdict(list)
+        groups: dict[str, list[Holding]] = defaultdict(list)
         for holding in self.holdings:
             groups[find(holding.ids[0])].append(holding)
         shared = [g for g in groups.values() if len({h.collection for h in g}) > 1]
@@ -152,7 +168,7 @@ class OverlapIndex:
         }
 
 
-def _example(group: list[_Holding], union_: dict[str, object]) -> dict[str, object]:
+def _example(group: list[Holding], union_: dict[str, object]) -> dict[str, object]:
     return {
         "title": group[0].title,
         "identifiers": sorted({i for h in group for i in h.ids}),
@@ -169,6 +185,6 @@ def _example(group: list[_Holding], union_: dict[str, object]) -> dict[str, obje
     }
 
 
-def _held(h: _Holding) -> str:
+def _held(h: Holding) -> str:
     embargo = f", embargo {h.embargo}" if h.embargo else ""
     return f"{h.collection} ({h.first or 'beginning'} – {h.last or 'present'}{embargo})"

@@ -25,7 +25,7 @@ from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, run_hist
 from erdq.audit.inputs import UNCOUNTED_KINDS, AuditInput, discover
 from erdq.audit.linkage import PF_CODES, AuditLinkage
 from erdq.audit.overlap import OverlapIndex
-from erdq.audit.records import RecordFacts, record_facts
+from erdq.audit.records import RecordFacts, RowFacts, record_facts, row_facts
 from erdq.audit.tally import LEVEL_ITEMS, Tally, item_score
 from erdq.audit.worklists import (
     BACKGROUND_FINDINGS,
@@ -38,9 +38,7 @@ from erdq.engine import KbartCheck
 from erdq.errors import InputError
 from erdq.findings import Finding, Severity
 from erdq.marc_check import MarcCheck
-from erdq.model.portfolio import row_to_portfolio
 from erdq.processes import default_jobs
-from erdq.readers.kbart import KbartRow
 from erdq.registry import get_rule
 
 if TYPE_CHECKING:
@@ -334,18 +332,19 @@ class Audit:
             today=self.today,
             progress=self._stage(f"KBART {Path(item.path).name}", item.size),
             display_path=item.path,
+            jobs=self.jobs,  # a large file is checked on several processes
         )
-        collection, linkage = item.collection, self.linkage
+        linkage = self.linkage
 
-        def row(event: KbartRow) -> None:
-            if linkage is None:
-                self.overlap.add(collection, event.values)
-                return
-            portfolio = row_to_portfolio(event.values, collection, event.line)
-            linkage.add_portfolio(portfolio)
-            self.overlap.add(collection, event.values, portfolio.coverage)
+        def row(facts: RowFacts) -> None:
+            self.overlap.add_holding(facts.holding)
+            if linkage is not None and facts.portfolio is not None:
+                linkage.add_portfolio_values(facts.portfolio)
 
-        self._read(item, out, check.events(), row)
+        facts = partial(
+            row_facts, collection=item.collection, today=self.today, linked=linkage is not None
+        )
+        self._read(item, out, check.facts_and_findings(facts), row)
         s = check.summary
         entry.update(sha256=s.sha256, rows=s.rows, encoding=s.encoding)
         self._count(item, s.rows)
