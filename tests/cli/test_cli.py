@@ -217,6 +217,17 @@ def test_output_never_overwrites_an_input(tmp_path) -> None:
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# The bundled files the output tests below run the writing commands on.
+COMMAND_INPUTS = {
+    "list": EXAMPLES / "cataloguing" / "western-ebooks.xlsx",
+    "mapping": EXAMPLES / "cataloguing" / "western-ebooks.yaml",
+    "rules": EXAMPLES / "cataloguing" / "edit-rules.yaml",
+    "marc": EXAMPLES / "library" / "marc" / "folio_100.mrc",
+}
+
+
+def _ids(args: list[str]) -> str:
+    return " ".join(a for a in args if not a.startswith(("{", "-")))
 
 
 @pytest.mark.parametrize(
@@ -228,17 +239,11 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
         ["marc", "edit", "{marc}", "--rules", "{rules}", "--out", "{marc}"],
         ["availability", "{list}", "--out", "{list}"],
     ],
-    ids=lambda args: " ".join(a for a in args if not a.startswith(("{", "-"))),
+    ids=_ids,
 )
 def test_no_command_writes_over_its_input(tmp_path, args) -> None:
-    files = {
-        "list": EXAMPLES / "cataloguing" / "western-ebooks.xlsx",
-        "mapping": EXAMPLES / "cataloguing" / "western-ebooks.yaml",
-        "rules": EXAMPLES / "cataloguing" / "edit-rules.yaml",
-        "marc": EXAMPLES / "library" / "marc" / "folio_100.mrc",
-    }
     copies = {}
-    for key, source in files.items():
+    for key, source in COMMAND_INPUTS.items():
         copies[key] = tmp_path / source.name
         copies[key].write_bytes(source.read_bytes())
     before = {key: path.read_bytes() for key, path in copies.items()}
@@ -258,16 +263,10 @@ def test_no_command_writes_over_its_input(tmp_path, args) -> None:
         ["marc", "validate", "{marc}", "-o", "{missing}/findings.txt"],
         ["availability", "{list}", "--out", "{missing}/verdicts.csv"],
     ],
-    ids=lambda args: " ".join(a for a in args if not a.startswith(("{", "-"))),
+    ids=_ids,
 )
 def test_an_output_in_a_missing_folder_is_refused_before_any_work(tmp_path, args) -> None:
-    files = {
-        "list": EXAMPLES / "cataloguing" / "western-ebooks.xlsx",
-        "mapping": EXAMPLES / "cataloguing" / "western-ebooks.yaml",
-        "rules": EXAMPLES / "cataloguing" / "edit-rules.yaml",
-        "marc": EXAMPLES / "library" / "marc" / "folio_100.mrc",
-        "missing": tmp_path / "no-such-folder",
-    }
+    files = {**COMMAND_INPUTS, "missing": tmp_path / "no-such-folder"}
     result = CliRunner().invoke(main, [a.format(**files) for a in args])
     assert result.exit_code == 2, result.output
     assert f"the folder {files['missing']} does not exist" in result.output
