@@ -80,7 +80,7 @@ def test_import_marc_then_link_in_every_format(
     assert "line 3: No record matches this portfolio ('Closed Answers')" in out
     assert "PF103 record-without-access [error] × 1" in out
     assert "record 2 [u1]" in out  # the record's ordinal and 001
-    assert out.rstrip().endswith("Findings: 1 error(s), 1 warning(s), 0 info(s).")
+    assert out.rstrip().endswith("Findings: 1 error(s), 1 warning(s), 0 info.")
 
     # JSON Lines: the finding schema of every other command.
     code, out = invoke("link", "--collection", "Ex", *db, "--format", "json", "--fail-on", "never")

@@ -11,6 +11,7 @@ import click
 from erdq.cli import byte_progress, handle_errors, input_files, parse_today
 from erdq.cli.options import config_option, db_option, quiet_option
 from erdq.config import load_settings
+from erdq.report.findings import severity_counts
 
 
 @click.group("import")
@@ -79,9 +80,7 @@ def import_kbart(
             f"{result.collection}; nothing imported."
         )
         return
-    counts = ", ".join(
-        f"{result.by_severity.get(s, 0)} {s}(s)" for s in ("error", "warning", "info")
-    )
+    counts = severity_counts(result.by_severity)
     click.echo(
         f"Imported {result.rows} row(s) of {file} into {result.collection} as snapshot "
         f"{result.snapshot_id}: {result.portfolios} portfolio(s); findings: {counts}."
@@ -158,9 +157,7 @@ def import_marc(
                 "nothing imported."
             )
             continue
-        counts = ", ".join(
-            f"{f.by_severity.get(s, 0)} {s}(s)" for s in ("error", "warning", "info")
-        )
+        counts = severity_counts(f.by_severity)
         lost = f" ({f.unparseable} unreadable record(s) reported)" if f.unparseable else ""
         click.echo(
             f"Imported {f.records} record(s){lost} of {f.source} into {f.collection} as "

@@ -12,7 +12,13 @@ import click
 from erdq.cli import ToolFailure, comma_list, handle_errors, output_file
 from erdq.cli.options import config_option, db_option, fail_on_option, max_per_rule_option
 from erdq.config import load_settings
-from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport, spreadsheet_safe
+from erdq.report.findings import (
+    CsvWriter,
+    JsonLinesWriter,
+    TextReport,
+    severity_counts,
+    spreadsheet_safe,
+)
 
 
 @click.command("link")
@@ -190,11 +196,7 @@ class _TextReports:
             )
             report.file_done(source, heading)
         counts = summary.findings
-        self.out.write(
-            "Findings: "
-            + ", ".join(f"{counts.get(s, 0)} {s}(s)" for s in ("error", "warning", "info"))
-            + ".\n"
-        )
+        self.out.write(f"Findings: {severity_counts(counts)}.\n")
 
 
 class _LinkSink:

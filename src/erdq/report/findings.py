@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -70,6 +71,14 @@ class _FileReport:
     examples: dict[str, list[Finding]] = field(default_factory=lambda: defaultdict(list))
 
 
+def severity_counts(counts: Mapping[str, int]) -> str:
+    """ "3 error(s), 1 warning(s), 0 info" from counts by severity value."""
+    return (
+        f"{counts.get('error', 0)} error(s), {counts.get('warning', 0)} warning(s), "
+        f"{counts.get('info', 0)} info"
+    )
+
+
 class TextReport:
     """Groups findings by file and rule; prints ``per_rule`` examples of each rule."""
 
@@ -116,12 +125,8 @@ class TextReport:
         return f"{where} {field}" if field else where
 
     def summary(self, files: int, items: int) -> str:
-        parts = [
-            f"{self.by_severity.get(s.value, 0)} {s.value}(s)"
-            for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-        ]
         things = "row(s)" if self.unit == "line" else f"{self.unit}(s)"
-        return f"Checked {files} file(s), {items} {things}: " + ", ".join(parts) + "."
+        return f"Checked {files} file(s), {items} {things}: {severity_counts(self.by_severity)}."
 
     def close(self) -> None:
         self.out.flush()
