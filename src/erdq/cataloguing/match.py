@@ -164,6 +164,19 @@ _KIND_WORDS = {
 }
 
 
+def _named(kind: str, records: list[tuple[int, str | None]]) -> str:
+    """ "incoming record 2 (001 ven7), incoming record 5" from (ordinal, 001) pairs."""
+    return ", ".join(f"{kind} {o}" + (f" (001 {rid})" if rid else "") for o, rid in records)
+
+
+def _conflict(entry: PlanEntry, others: list[tuple[int, str | None]], why: str) -> None:
+    """Make ``entry`` a conflict with the other incoming records ``others``, ``why``
+    worded after their names ("… also match catalogue record 1 …")."""
+    entry.shared_with = others
+    entry.status = "conflict"
+    entry.explanation = f"{entry.explanation}; but {_named('incoming record', others)} {why}"
+
+
 def _system_numbers(entry: PlanEntry) -> list[str]:
     """The incoming record's system numbers as the plan shows them: ``(OCoLC)99999``."""
     return [str(n) for n in entry.keys.get("system") or ()]  # type: ignore[union-attr]
@@ -329,35 +342,27 @@ class MatchRun:
         numbers: dict[str, list[tuple[int, str | None]]],
     ) -> None:
         """Make ``entry`` a conflict: another new incoming record has its system number."""
-        others = {c: None for n in shared for c in numbers[n] if c[0] != entry.ordinal}
-        entry.shared_with = list(others)
-        named = ", ".join(
-            f"incoming record {o}" + (f" (001 {rid})" if rid else "") for o, rid in others
-        )
-        entry.status = "conflict"
-        entry.explanation = (
-            f"{entry.explanation}; but {named} also {'has' if len(others) == 1 else 'have'} "
-            f"{', '.join(shared)}: the vendor file holds the record more than once, and "
-            "loading both would make two catalogue records of one (this one alone would be "
-            "new): keep one before loading"
+        others = list({c: None for n in shared for c in numbers[n] if c[0] != entry.ordinal})
+        has = "has" if len(others) == 1 else "have"
+        _conflict(
+            entry,
+            others,
+            f"also {has} {', '.join(shared)}: the vendor file holds the record more than "
+            "once, and loading both would make two catalogue records of one (this one alone "
+            "would be new): keep one before loading",
         )
 
     def _shared(self, entry: PlanEntry, claimants: list[tuple[int, str | None]]) -> None:
         """Make ``entry`` a conflict: other incoming records match its catalogue record."""
-        entry.shared_with = [c for c in claimants if c[0] != entry.ordinal]
-        others = ", ".join(
-            f"incoming record {o}" + (f" (001 {rid})" if rid else "")
-            for o, rid in entry.shared_with
-        )
-        verb = "matches" if len(entry.shared_with) == 1 else "match"
-        target, target_id = entry.matched[0]
-        catalogue = f"catalogue record {target}" + (f" (001 {target_id})" if target_id else "")
+        others = [c for c in claimants if c[0] != entry.ordinal]
+        verb = "matches" if len(others) == 1 else "match"
         alone = "an update" if entry.status == "update" else "unchanged"
-        entry.status = "conflict"
-        entry.explanation = (
-            f"{entry.explanation}; but {others} also {verb} {catalogue}, and loading both "
+        _conflict(
+            entry,
+            others,
+            f"also {verb} {_named('catalogue record', [entry.matched[0]])}, and loading both "
             f"would overlay one with the other (this one alone would be {alone}): choose "
-            "one, or merge them, before loading"
+            "one, or merge them, before loading",
         )
 
     def _write(
