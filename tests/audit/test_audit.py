@@ -410,11 +410,18 @@ def test_the_store_inside_the_audited_folder_is_not_audited(tmp_path: Path) -> N
     assert summary["comparison"]["new"] == summary["comparison"]["fixed"] == 0
 
 
-def test_auditing_part_of_the_library_reports_nothing_else_as_fixed(tmp_path: Path) -> None:
+def library_with_another_folder(tmp_path: Path) -> Path:
+    """A library whose kbart/ folder holds Nature, and whose other/ folder a delivery of
+    Science (0036-8076: a wrong check digit, so it has a finding of its own)."""
     lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
     other = lib / "other" / "Other_Global_Books_2024-01-01.txt"
     other.parent.mkdir()
     other.write_text(HEADER + kbart_row("Science", "0036-8076", "", "s1"), "utf-8")
+    return lib
+
+
+def test_auditing_part_of_the_library_reports_nothing_else_as_fixed(tmp_path: Path) -> None:
+    lib = library_with_another_folder(tmp_path)
     db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
     out = tmp_path / "out"
     run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
@@ -434,10 +441,7 @@ def test_after_a_partial_audit_each_file_is_compared_with_its_latest_audit(
 ) -> None:
     """Whole library, then one folder, then the whole library again: the files the
     partial run left out are compared with the run before it, not reported as new."""
-    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
-    other = lib / "other" / "Other_Global_Books_2024-01-01.txt"
-    other.parent.mkdir()
-    other.write_text(HEADER + kbart_row("Science", "0036-8076", "", "s1"), "utf-8")
+    lib = library_with_another_folder(tmp_path)
     db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
     out = tmp_path / "out"
     run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)  # run 1
@@ -451,6 +455,7 @@ def test_after_a_partial_audit_each_file_is_compared_with_its_latest_audit(
     assert comparison["against"]["run"] == 2 and comparison["against"]["runs"] == [2, 1]
     # Science's ISSN corrected (0036-8075 is the right check digit): its finding is
     # fixed, and named as an example.
+    other = lib / "other" / "Other_Global_Books_2024-01-01.txt"
     other.write_text(HEADER + kbart_row("Science", "0036-8075", "", "s1"), "utf-8")
     run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)  # run 4
     comparison = json.loads((out / "summary.json").read_text("utf-8"))["comparison"]
@@ -534,10 +539,7 @@ def test_the_report_lists_what_was_fixed(tmp_path: Path) -> None:
 
 
 def test_the_text_summary_says_how_many_were_not_compared(tmp_path: Path) -> None:
-    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
-    other = lib / "other" / "Other_Global_Books_2024-01-01.txt"
-    other.parent.mkdir()
-    other.write_text(HEADER + kbart_row("Science", "0036-8076", "", "s1"), "utf-8")
+    lib = library_with_another_folder(tmp_path)
     db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
     out = tmp_path / "out"
     run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
