@@ -70,7 +70,6 @@ def _leader_core(leader: str) -> str:
 class Row:
     cells: dict[str, str]
     fully_mapped: bool
-    whole: bool = False  # every mapped cell empty: the record is all in marc: columns
 
 
 class RowMaker:
@@ -208,7 +207,7 @@ class RowMaker:
         built = [fields[p] for i in sorted(claims) for p, _ in claims[i]]
         canonical = arrange(built, extras, [])
         out[ORDER_COLUMN] = "" if canonical == fields else " ".join(tokens)
-        return Row(out, not extras, whole=not any(out[c] for c in self.columns))
+        return Row(out, not extras)
 
     def _rebuilds(self, record: pymarc.Record, cells: dict[str, str]) -> bool:
         """Whether excel2marc gives ``record`` back from these cells."""
@@ -241,7 +240,7 @@ class RowMaker:
                 f"{what} cannot be written as a marc:fields line and read back unchanged "
                 "(check its tag and indicators with `erdq marc validate`)"
             )
-        return Row(out, False, whole=True)
+        return Row(out, False)
 
 
 def _where(item) -> str:
@@ -390,7 +389,7 @@ def write_workbook(
             summary.fully_mapped += 1
         else:
             summary.with_fields += 1
-            summary.whole += row.whole
+            summary.whole += not any(row.cells.get(c) for c in maker.columns)
     unread_before(reader.next_ordinal())
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{summary.rows + 1}"
     with open_output(target, [source]) as fh:
