@@ -54,7 +54,8 @@ HOLDINGS = [
     ),
 ]
 
-# (article, expected available, status, reason, collection), worked out by hand.
+# (article, expected available, status, reason, collection), worked out by hand; available
+# is None (unknown) for an article that cannot be judged.
 CASES = [
     ({"issn": "1234-5679", "date": "2005-03"}, True, "covered", "covered", "Alpha"),
     ({"eissn": "20493630", "date": "2011"}, True, "covered", "covered", "Beta"),
@@ -75,14 +76,14 @@ CASES = [
     ),
     ({"issn": "03178471"}, True, "covered", "title_level", "Alpha"),
     ({"issn": "2434-561X", "date": "2005"}, False, "not_covered", "no_journal", None),
-    ({"doi": "10.1/x", "date": "2005"}, False, "not_covered", "no_identifier", None),
+    ({"doi": "10.1/x", "date": "2005"}, None, "not_judged", "no_identifier", None),
     # No date can be read from these, so the article is not judged (issue: they were
     # read as title-level requests, which any coverage satisfies).
-    ({"issn": "1234-5679", "date": "n.d."}, False, "not_covered", "unreadable_date", None),
+    ({"issn": "1234-5679", "date": "n.d."}, None, "not_judged", "unreadable_date", None),
     (
         {"issn": "1234-5679", "date": "0000", "volume": "5"},
-        False,
-        "not_covered",
+        None,
+        "not_judged",
         "unreadable_date",
         None,
     ),
@@ -99,11 +100,11 @@ CASES = [
         "Alpha",
     ),
     # 1234-5678: the weighted sum 8·1+7·2+…+2·7 = 112 ≡ 2 (mod 11) asks for check digit 9.
-    ({"issn": "1234-5678", "date": "2005"}, False, "not_covered", "invalid_identifier", None),
+    ({"issn": "1234-5678", "date": "2005"}, None, "not_judged", "invalid_identifier", None),
     (
         {"issn": "n/a", "eissn": " ", "date": "2005"},
-        False,
-        "not_covered",
+        None,
+        "not_judged",
         "invalid_identifier",
         None,
     ),

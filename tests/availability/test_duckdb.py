@@ -26,8 +26,8 @@ def test_hand_worked_verdicts(cases_file) -> None:
         collections = {r[0]: r[1:] for r in run.rows("collections")}
         # Alpha holds both journals (18 articles match them); Beta only the first (14, of
         # which it covers 2011, 2010 v.11, 2009 v.12 and [2009]; the articles with no
-        # date that can be read are not judged).
-        assert collections["Alpha"][0] == 18 and collections["Beta"] == (14, 4, 0, 10)
+        # date that can be read, n.d. and 0000, are not judged rather than not covered).
+        assert collections["Alpha"][0] == 18 and collections["Beta"] == (14, 4, 0, 8, 2)
         # The lenient readings are counted: 20151220, [2009] and 2005-13-45.
         counts = run.counts()
         assert counts["dates_read_leniently"] == 3 and counts["dates_unreadable"] == 2

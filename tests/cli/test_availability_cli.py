@@ -55,7 +55,7 @@ def test_availability_command(tmp_path, db) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "4 articles: 1 available, 0 embargoed, 3 not covered" in result.output
+    assert "4 articles: 1 available, 0 embargoed, 3 not covered, 0 not judged" in result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [(r["available"], r["reason"], r["collection"]) for r in rows] == [
         ("true", "covered", "Wiley"),
@@ -66,7 +66,7 @@ def test_availability_command(tmp_path, db) -> None:
     # The first three cite the journal by print or online ISSN: one row, 3 articles.
     assert journals.read_text(encoding="utf-8").splitlines() == [
         "journal_issn,journal,journal_issns,articles,available,embargoed,not_covered,"
-        "no_journal,unreadable_date,index_available_not_covered,covered_index_unavailable",
+        "no_journal,not_judged,index_available_not_covered,covered_index_unavailable",
         '1073-1105,"The Journal of Law, Medicine and Ethics",1073-1105; 1748-720X,3,1,0,2,0,0,0,0',
         "2434-561X,,,1,0,0,1,1,0,0,0",
     ]
@@ -108,12 +108,19 @@ def test_journals_summary_has_one_row_per_title(tmp_path, db) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(journals.open(encoding="utf-8")))
     assert [(r["journal_issn"], r["journal"], r["journal_issns"], r["articles"],
-             r["available"], r["not_covered"], r["no_journal"], r["unreadable_date"])
+             r["available"], r["not_covered"], r["no_journal"], r["not_judged"])
             for r in rows] == [
+        # 2010, 2015-05 and 20100315 covered, 2021 after it, n.d. not judged.
         ("1600-6135", "American Journal of Transplantation", "1600-6135; 1600-6143",
-         "5", "3", "2", "0", "1"),
-        ("", "", "", "1", "0", "1", "1", "0"),  # 1600-6136: wrong check digit (6 for 5)
+         "5", "3", "1", "0", "1"),
+        # 1600-6136: wrong check digit (6 for 5), so no journal can be named: not judged,
+        # and not counted as a journal the holdings lack (no_journal).
+        ("", "", "", "1", "0", "0", "0", "1"),
     ]  # fmt: skip
+    availability = [
+        (r["available"], r["status"]) for r in csv.DictReader(out.open(encoding="utf-8"))
+    ]
+    assert availability[3:5] == [("", "not_judged"), ("", "not_judged")]
     verdicts = [r["reason"] for r in csv.DictReader(out.open(encoding="utf-8"))]
     assert verdicts == ["covered", "covered", "after_coverage", "unreadable_date",
                         "invalid_identifier", "covered"]  # fmt: skip

@@ -7,9 +7,10 @@ title and optionally the index's own ``available`` flag), to an engine that only
 and compares: DuckDB on one machine (``duckdb_engine``), or Apache Spark for indexes of
 billions of articles (``spark_engine``). Both run the same SQL and give the same rows.
 
-Per article the result says ``available``, ``status`` (covered, embargoed, not_covered),
-``reason`` (covered, title_level, embargoed, before_coverage, after_coverage, gap,
-outside_coverage, no_journal, no_identifier, invalid_identifier, unreadable_date), the
+Per article the result says ``available``, ``status`` (covered, embargoed, not_covered,
+not_judged), ``reason`` (covered, title_level, embargoed, before_coverage,
+after_coverage, gap, outside_coverage, no_journal; not judged, with ``available`` empty:
+no_identifier, invalid_identifier, unreadable_date), the
 ``collection`` that provides it (the first by name), the ``journal`` matched, how many
 collections hold the journal, and the index's flag when given. Summaries per journal
 (all ISSNs of a title together) and per collection count what is available, embargoed

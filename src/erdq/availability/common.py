@@ -129,11 +129,23 @@ JOURNAL_COLUMNS = (
     "embargoed",
     "not_covered",
     "no_journal",
-    "unreadable_date",
+    "not_judged",
     "index_available_not_covered",
     "covered_index_unavailable",
 )
-COLLECTION_COLUMNS = ("collection", "articles", "available", "embargoed", "not_covered")
+COLLECTION_COLUMNS = (
+    "collection",
+    "articles",
+    "available",
+    "embargoed",
+    "not_covered",
+    "not_judged",
+)
+# ``not_judged``: the article cites no valid ISSN (reason no_identifier or
+# invalid_identifier), or no date can be read from it (unreadable_date). Its
+# ``available`` is empty (unknown), so that it is counted neither as a gap in the
+# holdings nor as a disagreement with the index's flag.
+STATUSES = ("covered", "embargoed", "not_covered", "not_judged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,9 +618,16 @@ def matches_sql(pairs: str) -> str:
       max(CASE WHEN o = 'c' THEN 1 ELSE 0 END) AS cov,
       max(CASE WHEN o = 'e' THEN 1 ELSE 0 END) AS emb,
       max(CASE WHEN o = 'b' THEN 1 ELSE 0 END) AS bef,
-      max(CASE WHEN o = 'a' THEN 1 ELSE 0 END) AS aft
+      max(CASE WHEN o = 'a' THEN 1 ELSE 0 END) AS aft,
+      max(CASE WHEN o = 'u' THEN 1 ELSE 0 END) AS und
     FROM {pairs} GROUP BY row, collection
     """
+
+
+# The not_judged articles, as a condition on the rows ``verdicts_sql`` judges.
+_UNJUDGED_SQL = (
+    "((a.matched = 0 AND a.k1 IS NULL AND a.k2 IS NULL) OR (a.matched = 1 AND a.bad_date = 1))"
+)
 
 
 def verdicts_sql(articles: str, matches: str) -> str:
@@ -617,8 +636,10 @@ def verdicts_sql(articles: str, matches: str) -> str:
     journal matched, ``journal_issn`` that or else the first valid ISSN cited."""
     return f"""
     SELECT a.row, a.matched,
-      CASE WHEN a.cov = 1 THEN true ELSE false END AS available,
+      CASE WHEN a.cov = 1 THEN true WHEN {_UNJUDGED_SQL} THEN NULL ELSE false END
+        AS available,
       CASE WHEN a.cov = 1 THEN 'covered' WHEN a.emb = 1 THEN 'embargoed'
+           WHEN {_UNJUDGED_SQL} THEN 'not_judged'
            ELSE 'not_covered' END AS status,
       CASE WHEN a.matched = 0 AND a.k1 IS NULL AND a.k2 IS NULL
              AND (a.c1 IS NOT NULL OR a.c2 IS NOT NULL) THEN 'invalid_identifier'
@@ -675,7 +696,7 @@ def journals_sql(verdicts: str, journal_names: str) -> str:
     """Per journal matched (or per valid ISSN cited that matched none)."""
     return f"""
     SELECT g.journal_issn, n.journal, n.journal_issns, g.articles, g.available,
-      g.embargoed, g.not_covered, g.no_journal, g.unreadable_date,
+      g.embargoed, g.not_covered, g.no_journal, g.not_judged,
       g.index_available_not_covered, g.covered_index_unavailable
     FROM (
       SELECT journal_issn, min(matched_journal) AS matched_journal,
@@ -683,9 +704,8 @@ def journals_sql(verdicts: str, journal_names: str) -> str:
         sum(CASE WHEN status = 'covered' THEN 1 ELSE 0 END) AS available,
         sum(CASE WHEN status = 'embargoed' THEN 1 ELSE 0 END) AS embargoed,
         sum(CASE WHEN status = 'not_covered' THEN 1 ELSE 0 END) AS not_covered,
-        sum(CASE WHEN reason IN ('no_journal', 'no_identifier', 'invalid_identifier')
-            THEN 1 ELSE 0 END) AS no_journal,
-        sum(CASE WHEN reason = 'unreadable_date' THEN 1 ELSE 0 END) AS unreadable_date,
+        sum(CASE WHEN reason = 'no_journal' THEN 1 ELSE 0 END) AS no_journal,
+        sum(CASE WHEN status = 'not_judged' THEN 1 ELSE 0 END) AS not_judged,
         sum(CASE WHEN index_available AND NOT available THEN 1 ELSE 0 END)
           AS index_available_not_covered,
         sum(CASE WHEN index_available = false AND available THEN 1 ELSE 0 END)
@@ -700,6 +720,7 @@ def collections_sql(matches: str) -> str:
     return f"""
     SELECT collection, count(*) AS articles, sum(cov) AS available,
       sum(CASE WHEN cov = 0 AND emb = 1 THEN 1 ELSE 0 END) AS embargoed,
-      sum(CASE WHEN cov = 0 AND emb = 0 THEN 1 ELSE 0 END) AS not_covered
+      sum(CASE WHEN cov = 0 AND emb = 0 AND und = 0 THEN 1 ELSE 0 END) AS not_covered,
+      sum(und) AS not_judged
     FROM {matches} GROUP BY collection
     """

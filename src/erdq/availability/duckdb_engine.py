@@ -206,9 +206,9 @@ class DuckDBResult:
 
     def counts(self) -> dict[str, int]:
         query = "SELECT status, count(*) FROM verdicts GROUP BY status"
-        out = {"covered": 0, "embargoed": 0, "not_covered": 0}
+        out = dict.fromkeys(common.STATUSES, 0)
         out.update({k: int(v) for k, v in self.con.execute(query).fetchall()})
-        out["articles"] = sum(out[k] for k in ("covered", "embargoed", "not_covered"))
+        out["articles"] = sum(out[k] for k in common.STATUSES)
         reasons = self.con.execute("SELECT reason, count(*) FROM verdicts GROUP BY reason")
         out.update({f"reason:{k}": int(v) for k, v in reasons.fetchall()})
         out.update(common.date_counts(self.dates))

@@ -196,10 +196,10 @@ class SparkResult:
         return (tuple(r) for r in self.frame(name).toLocalIterator())
 
     def counts(self) -> dict[str, int]:
-        out = {"covered": 0, "embargoed": 0, "not_covered": 0}
+        out = dict.fromkeys(common.STATUSES, 0)
         rows = self.spark.sql("SELECT status, count(*) FROM verdicts GROUP BY status").collect()
         out.update({r[0]: int(r[1]) for r in rows})
-        out["articles"] = sum(out[k] for k in ("covered", "embargoed", "not_covered"))
+        out["articles"] = sum(out[k] for k in common.STATUSES)
         reasons = self.spark.sql("SELECT reason, count(*) FROM verdicts GROUP BY reason")
         out.update({f"reason:{r[0]}": int(r[1]) for r in reasons.collect()})
         out.update(common.date_counts(self.dates))

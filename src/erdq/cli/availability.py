@@ -73,15 +73,16 @@ def availability_command(
     resolver reads a cited date: YYYY, YYYY-MM or YYYY-MM-DD, and leniently forms such
     as 20151220 or [1963] (counted, with examples, so the index can be corrected). The
     verdict columns: row (the article's place in ARTICLES), the article's own columns,
-    available, status (covered,
-    embargoed, not_covered), reason (covered, title_level, embargoed, before_coverage,
-    after_coverage, gap, outside_coverage, no_journal, no_identifier,
-    invalid_identifier: only ISSNs with a wrong check digit or form, unreadable_date: a
-    date such as n.d. that cannot be read, so the article is not judged), collection (the first
-    providing it), journal, collections_matched, index_available. The per-journal summary has one
-    row per journal, whichever of its ISSNs was cited (journal_issns lists them), and
-    also counts articles the index shows as available that the holdings do not cover,
-    and the reverse.
+    available (true, false, or empty when not judged), status (covered, embargoed,
+    not_covered, not_judged), reason (covered, title_level, embargoed, before_coverage,
+    after_coverage, gap, outside_coverage, no_journal: a valid ISSN no holdings have;
+    not judged: no_identifier, invalid_identifier: only ISSNs with a wrong check digit or
+    form, unreadable_date: a date such as n.d. that cannot be read), collection (the
+    first providing it), journal, collections_matched, index_available. The per-journal
+    summary has one row per journal, whichever of its ISSNs was cited (journal_issns
+    lists them; articles citing no valid ISSN share one row with no journal), and also
+    counts articles the index shows as available that the holdings do not cover, and the
+    reverse.
 
     \b
     Example:
@@ -134,7 +135,8 @@ def availability_command(
     err.write(
         f"{total} article{'s' * (total != 1)}: {counts['covered']} available, "
         f"{counts['embargoed']} embargoed, "
-        f"{counts['not_covered']} not covered ({run.intervals} coverage intervals, "
+        f"{counts['not_covered']} not covered, {counts['not_judged']} not judged "
+        f"({run.intervals} coverage intervals, "
         f"{engine}); verdicts written to {out}\n"
     )
     reasons = sorted((k[7:], v) for k, v in counts.items() if k.startswith("reason:"))
@@ -160,7 +162,8 @@ def availability_command(
         err.write(f"  columns not used: {', '.join(run.ignored_columns)}\n")
 
 
-_UNJUDGED = {
+_UNJUDGED = {  # the reasons of status not_judged, worded
+    "no_identifier": "no ISSN cited",
     "invalid_identifier": "only invalid ISSNs cited",
     "unreadable_date": "a date that cannot be read",
 }
