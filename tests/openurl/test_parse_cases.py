@@ -133,6 +133,13 @@ def test_partial_dates_are_ranges(date: str, first: str, last: str) -> None:
     assert (d["date_from"], d["date_to"]) == (first, last)
 
 
+def test_a_day_the_month_lacks_is_read_as_the_month_with_a_warning() -> None:
+    c = parse_openurl("rft.issn=1234-5679&rft.date=2015-02-30")
+    d = c.to_dict()
+    assert (d["date_from"], d["date_to"]) == ("2015-02-01", "2015-02-28")
+    assert "date '2015-02-30' is not a real day; read as 2015-02" in c.warnings
+
+
 def test_unreadable_date_is_a_warning() -> None:
     c = parse_openurl("rft.issn=1234-5679&rft.date=sometime")
     assert c.date is None and any("not understood" in w for w in c.warnings)

@@ -37,7 +37,8 @@ Roman numerals are compared by ``evaluate`` but not here (they are treated as te
 sent to the resolver get the same answer: YYYY, YYYY-MM or YYYY-MM-DD (a time of day
 after it ignored) exactly, and leniently what can be read with certainty: ``20151220``,
 ``2015-1-5``, ``2015/12/20``, a day and month that only one way round make a real date,
-a single year in other text (``[1963]``, ``Spring 2015``). Each distinct date text of
+a day the month lacks (``2015-02-30``) as its month, a single year in other text
+(``[1963]``, ``Spring 2015``). Each distinct date text of
 the articles is read once in Python (``read_dates``; an index repeats a few thousand
 dates over millions of articles) and handed to the engine as a table. A date that cannot
 be read at all (``n.d.``, ``0000``) is ``unreadable_date``: the article is not judged,

@@ -105,6 +105,8 @@ _DOI_URL_RE = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)")
 _PAGES_RE = re.compile(r"^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:[-–—]\s*([A-Za-z]?\d+[A-Za-z]?))?\s*$")
 _YEAR_RE = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|20[0-9]{2})(?![0-9])")
 _COMPACT_DATE_RE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+# Year, month and day, hyphenated, with slashes or compact: for a day the month lacks.
+_YMD_RE = re.compile(r"([0-9]{4})([-/]?)([0-9]{1,2})\2([0-9]{1,2})")
 _SINGLE = (
     "jtitle",
     "btitle",
@@ -452,6 +454,13 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
         compact = parse_partial_date(f"{m[1]}-{m[2]}-{m[3]}").value
         if compact is not None:
             return compact, f"date {text!r} read as {compact}"
+    m = _YMD_RE.fullmatch(text.strip())
+    if m and 1 <= int(m[3]) <= 12 and 1 <= int(m[4]) <= 31:
+        # A day the month does not have (2015-02-30, 2015-04-31): the year and month
+        # are still the citation's, and reading it as the month is closer than the year.
+        month = parse_partial_date(f"{m[1]}-{int(m[3]):02d}").value
+        if month is not None:
+            return month, f"date {text!r} is not a real day; read as {month}"
     years = _YEAR_RE.findall(text)
     if len(set(years)) == 1:
         return PartialDate(int(years[0])), f"date {text!r} read as the year {years[0]}"
