@@ -30,9 +30,18 @@ def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
 def test_every_command_has_help_with_an_example(path) -> None:
     result = CliRunner().invoke(main, [*path, "--help"])
     assert result.exit_code == 0
-    command = dict(_commands(main))[path]
-    if not isinstance(command, click.Group):
-        assert "Example:" in result.output, f"`erdq {' '.join(path)}` help lacks an example"
+    assert "Example:" in result.output, f"`erdq {' '.join(path)}` help lacks an example"
+    # Every example names a command that exists (a group's examples, its subcommands).
+    by_path = dict(_commands(main))
+    examples = result.output.split("Example:", 1)[1].split("\nOptions:", 1)[0]
+    for line in examples.splitlines():
+        words = line.split()
+        if words[:1] != ["erdq"]:
+            continue  # a continuation line
+        named = by_path.get((words[1],))
+        if isinstance(named, click.Group):
+            named = by_path.get(tuple(words[1:3]))
+        assert named is not None, f"`erdq {' '.join(path)}` help: {line.strip()}"
 
 
 def _file(tmp_path, rows: list[str], name="ExamplePress_Global_AllTitles_2024-01-01.txt"):

@@ -16,7 +16,14 @@ from erdq.report.findings import severity_counts
 
 @click.group("import")
 def import_group() -> None:
-    """Import files into the workspace store (SQLite by default, PostgreSQL with --db)."""
+    """Import files into the workspace store (SQLite by default, PostgreSQL with --db).
+
+    \b
+    Example:
+      erdq import kbart --collection "Wiley Journals" Wiley_Global_AllTitles_2024-06-01.txt
+      erdq import marc --collection Springer springer_ebooks.mrc
+      erdq import kbart --collection Wiley new.txt --db postgresql+psycopg://user@host/erdq
+    """
 
 
 @import_group.command("kbart")

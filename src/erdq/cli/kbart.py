@@ -35,7 +35,14 @@ from erdq.report.findings import spreadsheet_safe
 
 @click.group("kbart")
 def kbart_group() -> None:
-    """KBART holdings files: validate them and compare deliveries."""
+    """KBART holdings files: validate them and compare deliveries.
+
+    \b
+    Example:
+      erdq kbart validate Provider_Global_AllTitles_2024-06-01.txt
+      erdq kbart validate vendors/*.txt --format csv -o kbart-worklist.csv
+      erdq kbart diff Provider_2024-05-01.txt Provider_2024-06-01.txt
+    """
 
 
 @kbart_group.command("validate")

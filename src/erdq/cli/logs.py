@@ -11,7 +11,12 @@ from erdq.cli.options import db_option
 
 @click.group("logs")
 def logs_group() -> None:
-    """The link resolver's request log."""
+    """The link resolver's request log.
+
+    \b
+    Example:
+      erdq logs import resolver-2024.log && erdq report no-service
+    """
 
 
 @logs_group.command("import")

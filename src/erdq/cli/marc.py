@@ -38,7 +38,16 @@ _FORMATS = {"iso2709": "ISO 2709", "marcxml": "MARCXML", "mrk": "MarcEdit .mrk",
 
 @click.group("marc")
 def marc_group() -> None:
-    """MARC bibliographic records: validate, convert, count, edit in bulk, match updates."""
+    """MARC bibliographic records: validate, convert, count, edit in bulk, match updates.
+
+    \b
+    Example:
+      erdq marc validate vendor-ebooks.mrc
+      erdq marc convert vendor-ebooks.mrc vendor-ebooks.mrk
+      erdq marc stats vendor-ebooks.mrc
+      erdq marc edit vendor-ebooks.mrc --rules edit-rules.yaml --out cleaned.mrc
+      erdq marc match vendor-update.mrc --existing catalogue.mrc --merge load.mrc
+    """
 
 
 def _heading(summary: MarcSummary) -> str:

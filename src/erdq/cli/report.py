@@ -23,7 +23,12 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 @click.group("report")
 def report_group() -> None:
-    """Reports over what the store has recorded."""
+    """Reports over what the store has recorded.
+
+    \b
+    Example:
+      erdq report no-service --since 2024-01-01 --top 25
+    """
 
 
 @report_group.command("no-service")

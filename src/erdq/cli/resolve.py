@@ -141,7 +141,12 @@ def render_text(data: dict) -> str:
 
 @click.group("collection")
 def collection_group() -> None:
-    """Settings of a collection in the store (link resolver settings)."""
+    """Settings of a collection in the store (link resolver settings).
+
+    \b
+    Example:
+      erdq collection set "Wiley Journals" --proxy 'https://ezproxy.example.edu/login?url='
+    """
 
 
 @collection_group.command("set")
