@@ -640,7 +640,8 @@ class TextLog:
                 for k, n in sorted(s.converted_from.items())
             )
             out.write(
-                f"Written as UTF-8 with leader/09 'a': {s.converted:,} record(s) ({sources}).\n"
+                f"Converted to UTF-8 (leader/09 'a'): {s.converted:,} of the "
+                f"{s.written:,} record(s) written ({sources}).\n"
             )
         if s.repairs:
             codes = ", ".join(f"{code} ×{n:,}" for code, n in sorted(s.repairs.items()))

@@ -142,6 +142,24 @@ def test_convert_limits_the_lines_shown(tmp_path) -> None:
     assert "(MR510 ×5)" in result.output
 
 
+@pytest.mark.shared
+def test_convert_summary_says_how_many_of_the_records_were_converted(tmp_path) -> None:
+    # jazz_1k: 1,000 records, all with leader/09 ' ' (MARC-8); those holding bytes
+    # outside ASCII or an escape are converted, the others read the same in UTF-8.
+    source = shared_file("data", "marc", "evergreen", "jazz_1k.mrc")
+    records = [r for r in source.read_bytes().split(b"\x1d") if r.strip()]
+    assert len(records) == 1000 and {r[9:10] for r in records} == {b" "}
+    marc8 = sum(1 for r in records if not r.isascii() or b"\x1b" in r)
+    assert marc8 == 95
+    result = run("convert", str(source), str(tmp_path / "out.mrk"))
+    assert result.exit_code == 0, result.output
+    assert "95 record(s) of this file hold MARC-8 characters" in result.output
+    assert (
+        "Converted to UTF-8 (leader/09 'a'): 95 of the 1,000 record(s) written (from MARC-8 95)."
+        in result.output
+    )
+
+
 def test_convert_to_standard_output(tmp_path) -> None:
     result = CliRunner().invoke(
         main, ["marc", "convert", str(case("BR-040.mrk")), "-", "--to", "mrk"]
