@@ -236,6 +236,48 @@ ARTICLES: dict[str, tuple[str, ...]] = {
     lang: tuple(words) for lang, words in _DATA["initial_articles"].items()
 }
 ALL_ARTICLES: frozenset[str] = frozenset(w for words in ARTICLES.values() for w in words)
+# Marks before an initial article that filing skips with it (245 ind2 counts them).
+_LEADING_MARKS = frozenset("\"'[(¿¡«“‘„‹")
+_JOINING = ("'", "-", "’")  # an article ending so is joined to the next word (l', al-)
+
+
+def leading_marks(title: str) -> int:
+    """How many quotation marks and brackets ``title`` starts with."""
+    lead = 0
+    while lead < len(title) and title[lead] in _LEADING_MARKS:
+        lead += 1
+    return lead
+
+
+def article_at(text: str, articles: frozenset[str] | tuple[str, ...]) -> str | None:
+    """The longest article that ``text`` starts with, as a whole word (case ignored)."""
+    low = text.casefold()
+    best: str | None = None
+    for article in articles:
+        if not low.startswith(article):
+            continue
+        rest = text[len(article) :]
+        if article.endswith(_JOINING):
+            ok = bool(rest) and rest[0].isalnum()
+        else:
+            ok = bool(rest) and rest[0] == " " and len(rest) > 1 and not rest[1].isspace()
+        if ok and (best is None or len(article) > len(best)):
+            best = article
+    return best
+
+
+def nonfiling_width(lead: int, article: str) -> int:
+    """The characters filing skips: the leading marks, the article and its space."""
+    return lead + len(article) + (0 if article.endswith(_JOINING) else 1)
+
+
+def nonfiling_characters(title: str, language: str) -> int:
+    """The 245 second indicator for ``title`` in ``language`` (a MARC language code):
+    the width of its initial article in that language, or 0 (also for a language with
+    no articles listed, such as chi or rus)."""
+    lead = leading_marks(title)
+    article = article_at(title[lead:], ARTICLES.get(language, ()))
+    return nonfiling_width(lead, article) if article else 0
 COMPLETENESS: dict[str, Any] = dict(_DATA["completeness"])
 
 

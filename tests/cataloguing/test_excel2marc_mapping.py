@@ -87,6 +87,45 @@ def test_omit_and_split_into_subfields() -> None:
     assert [(s.code, s.value) for s in field.subfields] == [("a", "a"), ("a", "b")]
 
 
+_NONFILING = """profile: ebook
+columns: {title: {}, lang: {}}
+fields:
+  - tag: "245"
+    ind2: {nonfiling: title}
+    subfields: [{code: a, column: title}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "language", "ind2"),
+    [
+        # MARC 21 245 second indicator: the initial article of the title's language
+        # and the space after it ("L'" joins the next word: 2).
+        ("The Example book", "eng", "4"),
+        ("L'art de la guerre", "fre", "2"),
+        ("Das Kapital", "ger", "4"),
+        ("El libro", "spa", "3"),
+        # French "A" is a preposition, not an article: filed under "A".
+        ("A la recherche", "fre", "0"),
+        # No language code (or und): English articles.
+        ("A book", "", "2"),
+        ("An atlas", "und", "3"),
+        # A quotation mark before the article is skipped with it.
+        ('"The raven"', "eng", "5"),
+        # Russian has no articles.
+        ("A Pushkin reader", "rus", "0"),
+    ],
+)
+def test_nonfiling_counts_the_article_of_the_row_language(title, language, ind2) -> None:
+    # The ebook profile takes 008/35-37 from the column `language`; a nonfiling indicator
+    # files by it unless it names its own language column.
+    for text, column in ((_NONFILING, "language"), (_NONFILING.replace(
+            "{nonfiling: title}", "{nonfiling: title, language: lang}"), "lang")):  # fmt: skip
+        (spec,) = [s for s in mapping_from_text(text).fields if s.tag == "245"]
+        values = {"title": [title], column: [language] if language else []}
+        assert spec.ind2.render(values) == ind2, (title, language, column)
+
+
 def test_template_and_its_inverse() -> None:
     mapping = mapping_from_text(
         'fields:\n  - tag: "035"\n    subfields: [{code: a, template: "(Vendor){id}"}]\n'

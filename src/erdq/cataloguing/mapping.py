@@ -14,7 +14,7 @@ A mapping is a YAML file (examples in ``examples/cataloguing/``)::
         subfields: [{code: a, column: isbn}]
       - tag: "245"
         ind1: {when: author, then: "1", else: "0"}
-        ind2: {nonfiling: title}    # 4 for "The ...", 2 for "A ..." (English articles)
+        ind2: {nonfiling: title}    # 4 for "The ...", 3 for "Le ..." when 008 says fre
         subfields:
           - {code: a, column: title, end: "."}        # adds "." unless it ends in . ? !
       - tag: "035"
@@ -39,6 +39,7 @@ values out of a field the spec could have made (or says it could not).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -142,11 +143,36 @@ def mapping_from_dict(data: object, *, name: str = "mapping") -> MarcMapping:
     leader = data.get("leader", leader) or "00000nam a2200000 i 4500"
     if len(str(leader)) != 24:
         raise ConfigError(f"{name}: leader must be 24 characters, not {len(str(leader))}")
+    fields = _with_article_language(fields)
     mapping = MarcMapping(columns, fields, str(leader), name, profile_name)
     for spec in fields:
         if spec.repeat and spec.repeat not in columns:
             columns[spec.repeat] = ColumnSpec(spec.repeat)
     return mapping
+
+
+def _with_article_language(fields: list[FieldSpec]) -> list[FieldSpec]:
+    """A nonfiling indicator with no language of its own files by the column that gives
+    008/35-37 (the record's language), so that "Le ..." skips 3 in a French row."""
+    column = next(
+        (
+            p.value.column
+            for spec in fields
+            if spec.tag == "008"
+            for p in spec.positions
+            if (p.start, p.width) == (35, 3) and p.value.column
+        ),
+        None,
+    )
+    if column is None:
+        return fields
+
+    def own(ind: Indicator) -> Indicator:
+        if ind.nonfiling is None or ind.language is not None:
+            return ind
+        return replace(ind, language=column)
+
+    return [replace(s, ind1=own(s.ind1), ind2=own(s.ind2)) for s in fields]
 
 
 def _known(data: dict, keys: set[str], where: str) -> None:
@@ -167,7 +193,7 @@ def _known(data: dict, keys: set[str], where: str) -> None:
 _VALUE_KEYS = {"column", "constant", "template", "end"}
 _SUBFIELD_KEYS = _VALUE_KEYS | {"code", "when", "unless"}
 _POSITION_KEYS = _VALUE_KEYS | {"default", "when", "then", "else"}
-_INDICATOR_KEYS = {"column", "nonfiling", "when", "then", "else"}
+_INDICATOR_KEYS = {"column", "nonfiling", "language", "when", "then", "else"}
 
 
 def _columns(data: dict, where: str) -> dict[str, ColumnSpec]:
@@ -231,7 +257,11 @@ def _indicator(data: object, where: str) -> Indicator:
         if "column" in data:
             return Indicator(column=str(data["column"]))
         if "nonfiling" in data:
-            return Indicator(nonfiling=str(data["nonfiling"]))
+            language = data.get("language")
+            return Indicator(
+                nonfiling=str(data["nonfiling"]),
+                language=None if language is None else str(language),
+            )
         if "when" in data:
             return Indicator(
                 when=str(data["when"]),

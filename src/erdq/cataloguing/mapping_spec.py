@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 
 from pymarc import Field, Indicators, Subfield
 
+from erdq import marc21
+
 COLUMN_TYPES = ("text", "isbn", "lccn", "year", "url", "id", "code")
 TERMINAL = (".", "?", "!")
 SEPARATORS = frozenset((",", ":", ";", "/", "="))  # ISBD: before the next element
@@ -84,9 +86,15 @@ class ValueSpec:
         return {col: match.group(f"c{i}") for i, (_, col) in enumerate(self.template) if col}
 
 
-# Initial articles skipped in filing (245 second indicator), English only: a mapping for
-# titles in other languages gives the indicator as a constant or from a column.
-_ARTICLES = ("the ", "an ", "a ")
+# Language codes that name no one language: their titles' articles are taken as English.
+_NO_LANGUAGE = frozenset({"", "und", "mul", "zxx", "|||"})
+
+
+def _article_language(found: list[str] | None) -> str:
+    """The MARC language code whose initial articles a title is filed by: the row's
+    language column, else English."""
+    code = found[0].strip().lower() if found else ""
+    return code if len(code) == 3 and code.isalpha() and code not in _NO_LANGUAGE else "eng"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,13 +105,15 @@ class Indicator:
     then: str = " "
     otherwise: str = " "
     nonfiling: str | None = None  # a title column: the length of its initial article
+    language: str | None = None  # with nonfiling: the column of the MARC language code
 
     def render(self, values: Values) -> str:
         if self.nonfiling is not None:
             found = values.get(self.nonfiling)
-            title = found[0].casefold() if found else ""
-            skip = next((len(a) for a in _ARTICLES if title.startswith(a)), 0)
-            return str(skip)
+            title = found[0] if found else ""
+            language = _article_language(values.get(self.language) if self.language else None)
+            width = marc21.nonfiling_characters(title, language)
+            return str(width) if width <= 9 else "0"  # one digit: a longer one is not filed
         if self.column is not None:
             found = values.get(self.column)
             return (found[0] if found else " ")[:1] or " "
@@ -167,6 +177,7 @@ class FieldSpec:
         if self.repeat:
             names.append(self.repeat)
         for ind in (self.ind1, self.ind2):
+            # Not ind.language: the field does not write that column, it only reads it.
             names.extend(c for c in (ind.column, ind.when, ind.nonfiling) if c)
         if self.value is not None:
             names.extend(self.value.columns)
@@ -331,6 +342,7 @@ class MarcMapping:
         names = list(self.columns)
         for spec in self.fields:
             names.extend(c for c in spec.columns if c not in names)
+            names.extend(i.language for i in (spec.ind1, spec.ind2) if i.language)
         return list(dict.fromkeys(names))
 
     def column(self, name: str) -> ColumnSpec:

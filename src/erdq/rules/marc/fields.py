@@ -215,26 +215,7 @@ NONFILING = rule(
     good=Example(raw=mrk("=001  mr608", "=245  14$aThe invented title.")),
 )
 
-_LEADING_MARKS = frozenset("\"'[(¿¡«“‘„‹")
-_JOINING = ("'", "-", "’")  # an article ending so is joined to the next word (l', al-)
 _WHICH = {1: "first", 2: "second"}
-
-
-def _article_at(text: str, articles: frozenset[str] | tuple[str, ...]) -> str | None:
-    """The longest article that ``text`` starts with, as a whole word (case ignored)."""
-    low = text.casefold()
-    best: str | None = None
-    for article in articles:
-        if not low.startswith(article):
-            continue
-        rest = text[len(article) :]
-        if article.endswith(_JOINING):
-            ok = bool(rest) and rest[0].isalnum()
-        else:
-            ok = bool(rest) and rest[0] == " " and len(rest) > 1 and not rest[1].isspace()
-        if ok and (best is None or len(article) > len(best)):
-            best = article
-    return best
 
 
 @lru_cache(maxsize=1 << 14)
@@ -246,16 +227,14 @@ def nonfiling_problem(title: str, ind2: str, language: str) -> tuple[int, str] |
     if not ind2.isdigit():
         return None  # undefined indicator values are MR603's
     count = int(ind2)
-    lead = 0
-    while lead < len(title) and title[lead] in _LEADING_MARKS:
-        lead += 1
+    lead = marc21.leading_marks(title)
     body = title[lead:]
     own = marc21.ARTICLES.get(language, ())
-    own_article = _article_at(body, own) if own else None
-    any_article = _article_at(body, marc21.ALL_ARTICLES)
+    own_article = marc21.article_at(body, own) if own else None
+    any_article = marc21.article_at(body, marc21.ALL_ARTICLES)
 
     def width(article: str) -> int:
-        return lead + len(article) + (0 if article.endswith(_JOINING) else 1)
+        return marc21.nonfiling_width(lead, article)
 
     if count == 0:
         if own_article:
