@@ -80,3 +80,36 @@ def test_a_record_the_reader_cannot_parse_is_named_not_lost(tmp_path) -> None:
     unread = [p for p in summary.problems if ": not written, [MR1" in p]
     assert len(unread) == lost and unread[0].startswith("record ")
     assert len(_rows(tmp_path / "out.xlsx")) == summary.rows + 1
+
+
+def _records(tmp_path, *extra: tuple[str, bytes]):
+    """Two records: one with ``extra`` fields, then a plain one (which must still go in)."""
+    source = tmp_path / "in.mrc"
+    source.write_bytes(iso_record((*GOOD_FIELDS, *extra)) + iso_record(GOOD_FIELDS))
+    return source
+
+
+def test_a_record_longer_than_a_cell_can_hold_is_named_not_cut(tmp_path) -> None:
+    # Five 505s of 7,000 characters each: about 35,000 characters in marc:fields (the
+    # mapping does not claim 505), more than Excel's 32,767 a cell. openpyxl would cut the
+    # cell, and the record would come back with its last contents note shortened.
+    notes = [("505", b"0 \x1fa" + b"Chapter -- " * 636 + b"End.") for _ in range(5)]
+    source = _records(tmp_path, *notes)
+    summary = write_workbook(source, load_mapping(MAPPING), tmp_path / "out.xlsx")
+    assert (summary.records, summary.rows, summary.unwritten) == (2, 1, 1)
+    (problem,) = summary.problems
+    assert problem.startswith("record 1 (ex0001): marc:fields would hold ")
+    assert "more than the 32,767 a spreadsheet cell can hold" in problem
+    # Each 505 line: "=505  0\$a" (10) + 11 × 636 + "End." (4) = 7,010 characters.
+    assert "(the longest line, field 505, has 7,010)" in problem and "not written" in problem
+    assert len(_rows(tmp_path / "out.xlsx")) == 2  # the header and the second record
+
+
+def test_a_field_with_a_line_break_is_named(tmp_path) -> None:
+    source = _records(tmp_path, ("500", b"  \x1faFirst line.\nSecond line."))
+    summary = write_workbook(source, load_mapping(MAPPING), tmp_path / "out.xlsx")
+    assert (summary.rows, summary.unwritten) == (1, 1)
+    assert summary.problems[0].startswith(
+        "record 1 (ex0001): field 500 holds a line break, which would start a new "
+        "marc:fields line; the record was not written"
+    )

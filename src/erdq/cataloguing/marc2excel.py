@@ -232,7 +232,12 @@ class RowMaker:
         out[OMIT_COLUMN] = " ".join(always)
         out[ORDER_COLUMN] = ""
         if lines is None:
-            raise ValueError("a field holds a line break, which a marc:fields line cannot")
+            broken = _line_break(record.fields)
+            raise ValueError(
+                f"field {broken.tag if broken else '?'} holds a line break, which would start "
+                "a new marc:fields line; the record was not written (remove the line break, "
+                "e.g. with `erdq marc edit`, or convert the records to MARCXML instead)"
+            )
         if not self._rebuilds(record, out):
             culprit = next((f for f in record.fields if not _line_holds(f)), None)
             what = f"field {culprit.tag!r}" if culprit is not None else "a field"
@@ -249,6 +254,14 @@ def _where(item) -> str:
     return f" ({where})" if where else ""
 
 
+def _longest(column: str, text: str) -> str:
+    """For a marc:fields cell, the tag and length of its longest line."""
+    if column != FIELDS_COLUMN:
+        return ""
+    line = max(text.split("\n"), key=len)
+    return f" (the longest line, field {line[1:4]}, has {_cell_length(line):,})"
+
+
 def _line_holds(fld: pymarc.Field) -> bool:
     """Whether one field comes back the same through a marc:fields line."""
     line = _mrk_lines([fld])
@@ -256,13 +269,29 @@ def _line_holds(fld: pymarc.Field) -> bool:
     return back is not None and [_key(f) for f in back] == [_key(fld)]
 
 
-def _mrk_lines(fields: list[pymarc.Field]) -> str | None:
-    """The fields as .mrk lines (no leader), or None when a value holds a line break."""
+def _line_break(fields: list[pymarc.Field]) -> pymarc.Field | None:
+    """The first field with a line break in a value, which a .mrk line cannot hold."""
     for fld in fields:
         values = [fld.data or ""] if fld.control_field else [s.value for s in fld.subfields]
         if any("\n" in v or "\r" in v for v in values):
-            return None
+            return fld
+    return None
+
+
+def _mrk_lines(fields: list[pymarc.Field]) -> str | None:
+    """The fields as .mrk lines (no leader), or None when a value holds a line break."""
+    if _line_break(fields) is not None:
+        return None
     return "\n".join(field_line(f) for f in fields)
+
+
+# Excel's limit on the characters of one cell (counted in UTF-16 units); openpyxl cuts a
+# longer value without a word, so such a record would come back shorter.
+CELL_CHARACTERS = 32_767
+
+
+def _cell_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 # -- the workbook -------------------------------------------------------------------------
@@ -369,6 +398,24 @@ def write_workbook(
             ),
             None,
         )
+        long = next(
+            (
+                (n, t)
+                for n, t in zip(header, texts, strict=True)
+                if len(t) > CELL_CHARACTERS // 2 and _cell_length(t) > CELL_CHARACTERS
+            ),
+            None,
+        )
+        if long is not None:
+            column, text = long
+            summary.unwritten += 1
+            summary.problems.append(
+                f"record {item.ordinal} ({item.record_id}): {column} would hold "
+                f"{_cell_length(text):,} characters, more than the {CELL_CHARACTERS:,} a "
+                f"spreadsheet cell can hold{_longest(column, text)}; the record was not "
+                "written (edit it in MarcEdit or as MARCXML instead)"
+            )
+            continue
         if bad is not None:
             column, found = bad
             summary.unwritten += 1
