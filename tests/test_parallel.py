@@ -94,3 +94,14 @@ def test_small_and_utf16_files_are_not_split(tmp_path) -> None:
     path = tmp_path / "f.txt"
     path.write_text(f"{HEADER}\n{ROW}\n")
     assert parallel.plan(path, 2) is None  # below the size threshold
+
+
+def test_a_file_cut_off_in_its_last_range_is_reported_as_by_one_process(tmp_path, monkeypatch):
+    rows = [ROW.replace("jis", f"t{i}").replace("Journal", f"Journal {i}") for i in range(400)]
+    path = tmp_path / "Example_Global_AllTitles_2024-01-01.txt"
+    text = "\n".join([HEADER, *rows])
+    path.write_bytes(text[: text.rindex("https")].encode())  # the last row stops at its URL
+    serial, a, split, b = _both(path, monkeypatch)
+    assert _key(b) == _key(a)
+    assert [f.location.line for f in b if f.code == "KB124"] == [401]
+    assert split.summary.truncated_at == serial.summary.truncated_at == 401

@@ -54,6 +54,7 @@ class InputSummary:
     line_ending: str = ""
     columns: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
+    truncated_at: int | None = None  # the line a KBART file seems cut off in (KB124)
 
 
 class Check:
@@ -243,6 +244,7 @@ class KbartCheck(Check):
         s.lines = reader.lines
         s.encoding = reader.stats.label
         s.line_ending = reader.stats.line_ending
+        s.truncated_at = reader.truncated[0] if reader.truncated else None
         if reader.header is not None:
             s.columns = list(reader.header.columns)
             s.extra_columns = list(reader.header.extras)

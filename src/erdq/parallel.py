@@ -34,6 +34,8 @@ from erdq.readers.kbart import (
     report_collected,
     report_shape_runs,
     report_text_stats,
+    report_truncation,
+    truncation,
 )
 from erdq.readers.sniff import not_tabular_kind
 from erdq.readers.text import TextStats, decode_line, iter_range, sniff_encoding
@@ -70,6 +72,7 @@ class _Result:
     last_line: int
     blank_runs: list[list[int]]
     shape_runs: list[list]
+    short_last: tuple[int, int, str] | None
     quoted_cells: int
     quoted_first: tuple[int, str] | None
     scratch: str | None
@@ -221,6 +224,7 @@ def _run_range(task: _Range) -> _Result:
         last_line=number,
         blank_runs=shaper.blank_runs,
         shape_runs=shaper.shape_runs,
+        short_last=shaper.short_last,
         quoted_cells=shaper.quoted_cells,
         quoted_first=shaper.quoted_first,
         scratch=_SCRATCH.path if _CROSS else None,
@@ -275,6 +279,7 @@ def _run(
     last_line = 1
     blank_runs: list[list[int]] = []
     shape_runs: list[list] = []
+    short_last: tuple[int, int, str] | None = None
     quoted_cells = 0
     quoted_first: tuple[int, str] | None = None
     scratch_paths: set[str] = set()
@@ -293,6 +298,7 @@ def _run(
                 else:
                     blank_runs.append(run)
             merge_shape_runs(shape_runs, result.shape_runs)
+            short_last = result.short_last  # the last range's counts
             quoted_cells += result.quoted_cells
             if quoted_first is None:
                 quoted_first = result.quoted_first
@@ -304,6 +310,8 @@ def _run(
             _count_header_ending(stats, check.path, the_plan)  # its ending counts too
         # The end of the file in the order the one-process run reports it.
         report_shape_runs(report, shape_runs, len(header.columns))
+        truncated = truncation(stats, short_last, last_line)
+        report_truncation(report, truncated, header)
         report_collected(report, blank_runs, quoted_cells, quoted_first)
         if rows == 0:
             report("KB118", None, reason="the file has a header but no data rows")
@@ -332,6 +340,7 @@ def _run(
     summary.lines = last_line
     summary.encoding = stats.label
     summary.line_ending = stats.line_ending
+    summary.truncated_at = truncated[0] if truncated else None
     summary.columns = list(header.columns)
     summary.extra_columns = list(header.extras)
     summary.sha256 = the_plan.sha256
@@ -347,6 +356,7 @@ def _merge_stats(total: TextStats, part: TextStats) -> None:
     total.fallback_lines.extend(part.fallback_lines)
     total.nul_lines.extend(part.nul_lines)
     total.cut_lines.extend(part.cut_lines)
+    total.unterminated = part.unterminated  # ranges come in file order: the last decides
     total.bytes_read += part.bytes_read
 
 

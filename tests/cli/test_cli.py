@@ -210,6 +210,15 @@ def test_import_kbart_twice_then_empty(tmp_path, monkeypatch) -> None:
     empty.write_text(HEADER + "\n")
     refused = runner.invoke(main, [*args[:-1], str(empty)])
     assert refused.exit_code == 2 and "keeps its current snapshot" in refused.output
+    # A delivery cut off inside its second row (no line end, 10 of 25 fields) would
+    # retire the second title: refused the same way, naming the line.
+    cut = tmp_path / "Example_Global_AllTitles_2024-03-01.txt"
+    second = ROW.replace("jis", "jis2").replace("Journal", "Annals")
+    cut.write_text(f"{HEADER}\n{ROW}\n" + second[: second.index("https") + 8])
+    refused = runner.invoke(main, [*args[:-1], str(cut)])
+    assert refused.exit_code == 2, refused.output
+    assert "ends inside line 3" in refused.output and "looks cut off" in refused.output
+    assert "keeps its current snapshot" in refused.output
     from erdq.store import open_store
 
     store = open_store("sqlite:///" + str(tmp_path / "erdq.sqlite"))

@@ -137,3 +137,40 @@ def test_a_file_that_is_not_kbart_is_named_as_the_user_gave_it(tmp_path) -> None
     list(KbartReader(path, lambda *a, **k: problems.append((a, k)), name="in/list.txt"))
     (args, params), *_ = problems
     assert args[0] == "KB100" and params["value"] == "in/list.txt"
+
+
+def _cut(text: str, ending: str = "\n") -> bytes:
+    """Three rows, the third stopping inside publisher_name (KBART's 16th of 25 fields)."""
+    third = ROW.replace("Example Journal", "Third Journal", 1)
+    upto = third.index("Example Press") + len("Exam")
+    return ending.join([HEADER, ROW, text, third[:upto]]).encode()
+
+
+def test_a_file_that_ends_inside_a_row_is_cut_off(tmp_path) -> None:
+    second = ROW.replace("Example Journal", "Second Journal", 1)
+    for ending in ("\n", "\r\n", "\r"):
+        rows, problems = _read(tmp_path, _cut(second, ending))
+        (cut,) = [p for p in problems if p[0] == "KB124"]
+        # Line 4 (the header is line 1); publisher_name is the 16th column of Phase II.
+        assert (cut[1], cut[2], cut[4]["found"]) == (4, "publisher_name", 16)
+        assert cut[3].endswith("\tfulltext\t\tExam")  # coverage_depth, notes, then the cut
+        assert cut[4]["expected"] == len(BASELINE) == 25
+        assert len(rows) == 3  # the rows read are still read, the short one too
+    data = b"\xff\xfe" + _cut(second).decode().encode("utf-16-le")
+    _, problems = _read(tmp_path, data, name="u.txt")
+    assert [p[1] for p in problems if p[0] == "KB124"] == [4]
+
+
+def test_a_missing_last_line_end_alone_is_not_a_cut(tmp_path) -> None:
+    # The last row whole, only its line end missing.
+    _, problems = _read(tmp_path, f"{HEADER}\n{ROW}\n{ROW}".encode())
+    assert "KB124" not in [p[0] for p in problems]
+    # Every row lacks its trailing empty fields (the last two columns are empty or not):
+    # the last is no shorter than the one before it.
+    short = ROW.rsplit("\t", 2)[0]
+    _, problems = _read(tmp_path, f"{HEADER}\n{short}\n{short}".encode(), name="s.txt")
+    codes = [p[0] for p in problems]
+    assert "KB124" not in codes and "KB113" in codes
+    # A short last row that does end in a line end was written that way, not cut.
+    _, problems = _read(tmp_path, _cut(ROW) + b"\n", name="e.txt")
+    assert "KB124" not in [p[0] for p in problems]

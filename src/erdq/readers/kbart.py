@@ -203,10 +203,15 @@ class RowShaper:
         # Rows of the same wrong length, line after line, are one finding, not hundreds:
         # [code, first line, last line, fields found, first column missing (KB113)].
         self.shape_runs: list[list] = []
+        # The last line read when it has fewer fields than the row before it (line,
+        # fields, text): with no line end after it, the file was cut off there (KB124).
+        self.short_last: tuple[int, int, str] | None = None
+        self._fields_before = self.ncols
 
     def shape(self, number: int, text: str) -> KbartRow | None:
         tab = self.delimiter == "\t"
         if not text.strip(("\t" if tab else self.delimiter + "\t") + " \u00a0"):
+            self.short_last = None
             runs = self.blank_runs
             if runs and runs[-1][1] == number - 1:
                 runs[-1][1] = number
@@ -230,6 +235,8 @@ class RowShaper:
             # CSV quoting is legitimate in a comma- or semicolon-separated file (KB117).
             fields = split_cells(text, self.delimiter)
         n = len(fields)
+        self.short_last = (number, n, text) if n < min(ncols, self._fields_before) else None
+        self._fields_before = n
         if n != ncols:
             if n > ncols:
                 surplus = fields[ncols:]
@@ -282,6 +289,35 @@ def report_shape_runs(report: Report, runs: list[list], expected: int) -> None:
             count=count,
             where=where,
         )
+
+
+def truncation(
+    stats: TextStats, short_last: tuple[int, int, str] | None, last_line: int
+) -> tuple[int, int, str] | None:
+    """(line, fields, text) of a last line that the file seems to end inside: no line end
+    after it, and fewer fields than the row before it had. A file that merely lacks its
+    final line end, or whose rows all lack their trailing empty fields, is not cut off."""
+    if stats.unterminated and short_last is not None and short_last[0] == last_line:
+        return short_last
+    return None
+
+
+def report_truncation(
+    report: Report, truncated: tuple[int, int, str] | None, header: KbartHeader
+) -> None:
+    if truncated is None:
+        return
+    line, found, text = truncated
+    ends = text[-40:]
+    report(
+        "KB124",
+        line,
+        column=header.columns[found - 1] if 0 < found <= len(header.columns) else None,
+        value=ends,
+        found=found,
+        expected=len(header.columns),
+        ends=("…" if len(text) > 40 else "") + ends,
+    )
 
 
 def report_collected(
@@ -352,6 +388,7 @@ class KbartReader:
         self.header: KbartHeader | None = None
         self.rows = 0
         self.lines = 0
+        self.truncated: tuple[int, int, str] | None = None  # (line, fields, text): KB124
 
     def __iter__(self) -> Iterator[KbartRow]:
         report = self.report
@@ -387,7 +424,9 @@ class KbartReader:
             report("KB118", None, reason="the file is empty")
             return
         self.rows = shaper.rows
+        self.truncated = truncation(self.stats, shaper.short_last, number)
         report_shape_runs(report, shaper.shape_runs, shaper.ncols)
+        report_truncation(report, self.truncated, shaper.header)
         report_collected(report, shaper.blank_runs, shaper.quoted_cells, shaper.quoted_first)
         if shaper.rows == 0:
             report("KB118", None, reason="the file has a header but no data rows")

@@ -40,6 +40,7 @@ class TextStats:
     fallback_lines: list[int] = field(default_factory=list)  # read as Windows-1252
     nul_lines: list[int] = field(default_factory=list)
     cut_lines: list[tuple[int, int]] = field(default_factory=list)  # (line, bytes) > MAX_LINE
+    unterminated: bool = False  # the last line has no line end
     bytes_read: int = 0
     digest: hashlib._Hash = field(default_factory=hashlib.sha256)  # of every byte read
 
@@ -162,7 +163,9 @@ def _split_bytes(fh: BinaryIO | _Limited, stats: TextStats) -> Iterator[bytes]:
     if cut is not None:
         yield cut
     elif carry:
-        yield _strip_ending(carry, stats)
+        line = _strip_ending(carry, stats)
+        stats.unterminated = len(line) == len(carry)
+        yield line
 
 
 def _first_line_end(chunk: bytes) -> int | None:
@@ -196,6 +199,7 @@ def _split_text(fh: io.TextIOBase, stats: TextStats) -> Iterator[str]:
             stats.cr += 1
             yield line[:-1]
         else:
+            stats.unterminated = True  # only the last line can lack its end
             yield line
 
 

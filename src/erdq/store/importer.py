@@ -138,6 +138,14 @@ def _load(
             hint=f"run `erdq kbart validate {path}` to see why",
         )
     summary = check.summary
+    if summary.truncated_at is not None:
+        # As for an empty delivery: the titles after the cut would all be retired.
+        raise InputError(
+            f"{path.name} ends inside line {summary.truncated_at:,}, which has fewer fields "
+            f"than the row before it and no line end: the delivery looks cut off, so "
+            f"nothing was imported and {collection} keeps its current snapshot",
+            hint=f"get the file again (`erdq kbart validate {path}` shows KB124)",
+        )
     total = sum(counts.values())
     conn.execute(
         update(snapshots)

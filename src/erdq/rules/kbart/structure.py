@@ -444,6 +444,39 @@ LINE_TOO_LONG = rule(
     good=Example(raw=_GOOD_FILE),
 )
 
+
+def _cut_off() -> bytes:
+    """A two-row file whose second row stops inside its URL, with no line end."""
+    second = _ROW.replace("Example Journal", "Another Journal", 1)
+    return f"{_HEADER}\n{_ROW}\n{second[: second.index('http') + 12]}".encode()
+
+
+FILE_CUT_OFF = rule(
+    "KB124",
+    "file-cut-off",
+    level=Level.COLLECTION,
+    severity=Severity.ERROR,
+    scope=Scope.FILE,
+    message="The file ends inside line {line}: the line has no line end and only {found} of "
+    "the header's {expected} fields, fewer than the row before it (it stops at {ends!r}). "
+    "The delivery looks cut off, and the titles after that point are missing. Get the file "
+    "again; `erdq import kbart` refuses it.",
+    doc=sections(
+        what="The file does not end in the middle of a row: its last line, when it has no "
+        "line end, has as many fields as the row before it.",
+        why="A download or copy that stopped early leaves a file that reads well up to the "
+        "cut. Imported as the collection's new delivery, it would retire every title that "
+        "was after the cut (a diff shows them as removed), and the link resolver and the "
+        "central index would lose them.",
+        example="A 2,319-row delivery cut after 20,000 bytes, in the middle of its 105th title.",
+        fix="Download or export the file again and compare its size with the vendor's. A "
+        "file that is complete but lacks its last line end and trailing empty fields can be "
+        "given them.",
+    ),
+    bad=Example(factory=_cut_off, note="the last row stops inside its title_url"),
+    good=Example(raw=_GOOD_FILE.rstrip(b"\n"), note="the last line end alone missing"),
+)
+
 TITLE_MISSING = rule(
     "KB120",
     "publication-title-empty",
