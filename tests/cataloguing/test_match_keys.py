@@ -268,3 +268,168 @@ def test_the_leader_is_kept_as_read(tmp_path: Path) -> None:
         return leader[5:9] + leader[10:12] + leader[17:]
 
     assert kept(str(merged.leader)) == kept(str(record.leader)) == "    " + "  " + "       "
+
+
+# -- print and electronic manifestations ------------------------------------------------
+# A print and an electronic manifestation are two records (PCC provider-neutral
+# practice: separate records linked by 776), so one must never be an update of the other.
+# In .mrk a blank is "\": 008/23 is the 24th character of the 008 data.
+_PRINT_008 = "=008  200115s2020\\\\\\\\nyu\\\\\\\\\\\\\\\\\\\\\\000\\0\\eng\\d\n"  # 008/23 blank
+_E_008 = "=008  200115s2020\\\\\\\\nyu\\\\\\\\\\o\\\\\\\\\\000\\0\\eng\\d\n"  # 008/23 'o'
+_BOOK = (
+    "=100  1\\$aSmith, Jane.\n=245  10$aThe example book.\n=264  \\1$aNew York :$bPress,$c2020.\n"
+)
+_PRINT = (
+    "=001  p1\n"
+    + _PRINT_008
+    + "=020  \\\\$a9780306406157\n=035  \\\\$a(OCoLC)4242\n"
+    + _BOOK
+    + "=338  \\\\$avolume$bnc$2rdacarrier\n=949  \\\\$aITEM barcode 1234"
+)
+_EBOOK = (
+    "=001  e1\n"
+    + _E_008
+    + "=020  \\\\$z9780306406157\n"
+    + _BOOK
+    + "=338  \\\\$aonline resource$bcr$2rdacarrier\n"
+    "=776  08$iPrint version:$z9780306406157$w(OCoLC)4242\n=856  40$uhttps://example.com/1"
+)
+
+
+def test_the_mrk_008s_have_the_form_at_23(tmp_path: Path) -> None:
+    path = _mrk(tmp_path / "r.mrk", _PRINT, _EBOOK)
+    data = [item.record["008"].data for item in MarcReader(path, lambda *a, **k: None)]
+    assert [len(d) for d in data] == [40, 40]
+    assert [d[23] for d in data] == [" ", "o"]
+
+
+def test_an_ebook_is_not_laid_over_the_print_record(tmp_path: Path) -> None:
+    # The reported case: the title key (and the print ISBN, in 020 $z) are the same, the
+    # vendor's 776 $w names the print record's OCLC number. Before: "update" of p1, the
+    # load file holding the e-book under 001 p1 with the print item field 949.
+    existing = _mrk(tmp_path / "cur.mrk", _PRINT)
+    incoming = _mrk(tmp_path / "inc.mrk", _EBOOK)
+    out = tmp_path / "load.mrc"
+    run = MatchRun(incoming, existing, merge_to=out)
+    (entry,) = run.entries()
+    assert (entry.status, entry.matched) == ("new", [])
+    text = entry.explanation
+    assert "catalogue record 1 (001 p1)" in text
+    assert "not electronic (338 $b 'nc'" in text and "electronic (008/23 'o'" in text
+    assert "776 $w (OCoLC)4242" in text
+    assert entry.keys["form"] == "electronic"
+    (loaded,) = (item.record for item in MarcReader(out, lambda *a, **k: None))
+    assert loaded["001"].data == "e1"  # its own record, not p1
+    assert loaded.get_fields("949") == [] and loaded.get_fields("035") == []
+
+
+def test_form_alone_sets_the_other_manifestation_apart(tmp_path: Path) -> None:
+    # No 776, and the vendor (wrongly) has the print ISBN in 020 $a: the ISBN finds p1,
+    # but 008/23 and 338 say print against online.
+    ebook = _EBOOK.replace("$z9780306406157\n", "$a9780306406157\n").split("=776")[0]
+    existing = _mrk(tmp_path / "cur.mrk", _PRINT)
+    incoming = _mrk(tmp_path / "inc.mrk", ebook)
+    (entry,) = MatchRun(incoming, existing).entries()
+    assert entry.status == "new"
+    assert "ISBN 9780306406157 but is another manifestation" in entry.explanation
+    assert "776 $w" not in entry.explanation and "776 $z" not in entry.explanation
+
+
+def test_the_ebook_matches_its_own_record_beside_the_print_one(tmp_path: Path) -> None:
+    # The catalogue holds the print record (1) and an e-book record (2) with the same
+    # ISBN in 020 $a; before, the ISBN found both: multiple-match. Now only record 2.
+    ebook = _EBOOK.replace("$z9780306406157\n", "$a9780306406157\n").split("=776")[0]
+    cat_ebook = ebook.replace("=001  e1", "=001  e0")
+    existing = _mrk(tmp_path / "cur.mrk", _PRINT, cat_ebook)
+    incoming = _mrk(tmp_path / "inc.mrk", ebook + "=500  \\\\$aVendor note.")
+    (entry,) = MatchRun(incoming, existing).entries()
+    assert (entry.status, entry.matched, entry.changed_tags) == ("update", [(2, "e0")], ["500"])
+    assert any("catalogue record 1 (001 p1)" in note for note in entry.notes)
+
+
+def test_a_system_number_on_both_manifestations_is_a_conflict(tmp_path: Path) -> None:
+    # The vendor put the print record's OCLC number in the e-book's 035: a number names
+    # one record, so the match is a conflict, never an update.
+    ebook = _EBOOK.replace("=020  ", "=035  \\\\$a(OCoLC)4242\n=020  ").split("=776")[0]
+    existing = _mrk(tmp_path / "cur.mrk", _PRINT)
+    incoming = _mrk(tmp_path / "inc.mrk", ebook)
+    (entry,) = MatchRun(incoming, existing).entries()
+    assert (entry.status, entry.matched, entry.matched_on) == ("conflict", [(1, "p1")], "035")
+    assert "another manifestation" in entry.explanation
+    assert "not electronic" in entry.explanation and "008/23 'o'" in entry.explanation
+
+
+def test_a_record_named_in_776_w_is_not_matched_whatever_the_form(tmp_path: Path) -> None:
+    # No form evidence on either side; the vendor's 776 $w names the catalogue record's
+    # 001 (bare, and under its 003), or the catalogue record names the vendor's OCLC
+    # number: the other format each time.
+    existing = _mrk(tmp_path / "cur.mrk", "=001  p1\n" + _BOOK)
+    for link in ("=776  08$wp1", "=776  08$w(XxLIB)p1", "=775  08$wp1"):
+        incoming = _mrk(tmp_path / "inc.mrk", "=001  e1\n" + _BOOK + link)
+        (entry,) = MatchRun(incoming, existing).entries()
+        assert entry.status == "new", link
+        assert f"{link[1:4]} $w {link.split('$w')[1]}" in entry.explanation
+    existing = _mrk(tmp_path / "cur.mrk", "=001  p1\n" + _BOOK + "=776  08$w(OCoLC)77")
+    incoming = _mrk(tmp_path / "inc.mrk", "=001  e1\n=035  \\\\$a(OCoLC)77\n" + _BOOK)
+    (entry,) = MatchRun(incoming, existing).entries()
+    assert entry.status == "new"
+    assert "the catalogue record names the vendor record as its other format" in entry.explanation
+
+
+def test_a_776_naming_the_record_itself_does_not_count(tmp_path: Path) -> None:
+    # Vendors' records put their own number or e-ISBN in 776: that tells nothing.
+    existing = _mrk(
+        tmp_path / "cur.mrk",
+        "=001  p1\n=020  \\\\$a9780306406157\n=020  \\\\$a2253002690\n" + _BOOK,
+    )
+    incoming = _mrk(
+        tmp_path / "inc.mrk",
+        "=001  e1\n=035  \\\\$a(OCoLC)9\n=020  \\\\$a9780306406157\n"
+        + _BOOK
+        + "=776  08$w(OCoLC)9$we1",
+        # 776 $z 2253002690 is the catalogue record's too, but they share 9780306406157.
+        "=001  e2\n=020  \\\\$a9780306406157\n" + _BOOK + "=776  08$z2253002690",
+    )
+    assert [c[:2] for c in _classes(incoming, existing)] == [
+        ("conflict", [1]),  # both match record 1: each names the other
+        ("conflict", [1]),
+    ]
+
+
+def test_a_record_of_unknown_form_matches_as_before(tmp_path: Path) -> None:
+    # The vendor record has no 008, 007, 245 $h, 337 or 338: the title key matches the
+    # print record, as it did before form was looked at.
+    existing = _mrk(tmp_path / "cur.mrk", _PRINT)
+    incoming = _mrk(tmp_path / "inc.mrk", "=001  v1\n" + _BOOK + "=500  \\\\$aNote.")
+    (entry,) = MatchRun(incoming, existing).entries()
+    assert (entry.status, entry.matched, entry.matched_on) == ("update", [(1, "p1")], "title")
+    assert entry.keys["form"] is None
+
+
+def test_an_isbn_the_vendor_disowns_in_020_z_is_a_conflict(tmp_path: Path) -> None:
+    # Neither record says its form. The vendor gives 9780306406157 in 020 $z (not its
+    # own: cancelled, invalid or another format's), the catalogue in 020 $a. Before, "no
+    # ISBN in common" was asked only when both had a 020 $a, and this was an update.
+    existing = _mrk(tmp_path / "cur.mrk", "=001  p1\n=020  \\\\$a9780306406157\n" + _BOOK)
+    incoming = _mrk(tmp_path / "inc.mrk", "=001  e1\n=020  \\\\$z0-306-40615-2\n" + _BOOK)
+    (entry,) = MatchRun(incoming, existing).entries()
+    assert (entry.status, entry.matched_on) == ("conflict", "title")
+    assert (
+        "the vendor record gives 9780306406157 as not its own ISBN (020 $z), the catalogue "
+        "record as its ISBN (020 $a)"
+    ) in entry.explanation
+    # The other way round: the catalogue disowns the vendor's ISBN.
+    existing = _mrk(tmp_path / "cur.mrk", "=001  p1\n=020  \\\\$z9780306406157\n" + _BOOK)
+    incoming = _mrk(tmp_path / "inc.mrk", "=001  e1\n=020  \\\\$a9780306406157\n" + _BOOK)
+    (entry,) = MatchRun(incoming, existing).entries()
+    assert entry.status == "conflict"
+    assert "the catalogue record gives 9780306406157 as not its own" in entry.explanation
+    # A 020 $z beside an ISBN in common (a cancelled number of the same book) is no
+    # disagreement: the ISBN match stands, an update adding the $z to the 020.
+    existing = _mrk(tmp_path / "cur.mrk", "=001  p1\n=020  \\\\$a9780306406157\n" + _BOOK)
+    incoming = _mrk(
+        tmp_path / "inc.mrk",
+        "=001  e1\n=020  \\\\$a9780306406157$z2253002690\n" + _BOOK,
+    )
+    (entry,) = MatchRun(incoming, existing).entries()
+    assert (entry.status, entry.matched_on, entry.changed_tags) == ("update", "isbn", ["020"])

@@ -288,3 +288,37 @@ def test_a_record_the_merge_format_cannot_hold_is_named_and_exits_1(tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert "written               2" in result.output
     assert "not written" not in result.output
+
+
+def test_an_ebook_against_its_print_record_is_new(tmp_path: Path) -> None:
+    # The reported case: the vendor's e-book (008/23 'o', 338 online resource, 776 $w
+    # naming the print record's OCLC number) against the print record (008/23 blank,
+    # 338 volume, item field 949). Two manifestations, two records: "new", exit 0 (no
+    # review needed), and the load file holds the e-book under its own 001, without the
+    # print record's 949 or 035.
+    book = "=100  1\\$aSmith, Jane.\n=245  10$aThe example book.\n=264  \\1$c2020."
+    catalogue = _mrk(
+        tmp_path / "catp.mrk",
+        "=001  p1\n=008  200115s2020\\\\\\\\nyu\\\\\\\\\\\\\\\\\\\\\\000\\0\\eng\\d\n"
+        "=020  \\\\$a9780306406157\n=035  \\\\$a(OCoLC)4242\n" + book + "\n"
+        "=338  \\\\$avolume$bnc$2rdacarrier\n=949  \\\\$aITEM barcode 1234",
+    )
+    vendor = _mrk(
+        tmp_path / "venE.mrk",
+        "=001  e1\n=008  200115s2020\\\\\\\\nyu\\\\\\\\\\o\\\\\\\\\\000\\0\\eng\\d\n"
+        "=020  \\\\$z9780306406157\n" + book + "\n"
+        "=338  \\\\$aonline resource$bcr$2rdacarrier\n"
+        "=776  08$iPrint version:$z9780306406157$w(OCoLC)4242\n=856  40$uhttps://example.com/1",
+    )
+    load, plan = tmp_path / "loadE.mrk", tmp_path / "plan.json"
+    result = _run(
+        str(vendor), "--existing", str(catalogue), "--merge", str(load), "--out", str(plan)
+    )
+    assert result.exit_code == 0, result.output
+    assert "new                   1" in result.output
+    (record,) = json.loads(plan.read_text("utf-8"))["records"]
+    assert (record["class"], record["matched"]) == ("new", [])
+    assert "catalogue record 1 (001 p1)" in record["explanation"]
+    (loaded,) = (item.record for item in MarcReader(load, lambda *a, **k: None))
+    assert loaded["001"].data == "e1"
+    assert loaded.get_fields("949") == [] and loaded.get_fields("035") == []

@@ -4,6 +4,17 @@ Each incoming record is looked up, strongest key first: system control numbers (
 001/003; OCLC numbers in any of their forms), then ISBN/ISSN, then a title + author +
 date key (``match_keys``). The first kind of key that finds something decides which
 existing records are candidates; the weaker keys are then used to check that match.
+
+A print and an electronic manifestation are two records (provider-neutral practice:
+separate records, linked by 776), and share ISBNs, ISSNs and titles as a matter of
+course. So a catalogue record found by one of those keys that is another manifestation
+of the incoming one — one electronic and the other not (``match_form``: 008 form of
+item, 007, 245 $h, 337/338), or named as the other format in either record's 776/775 —
+is not a candidate: the plan names it and says why, and the incoming record, if nothing
+else matches, is ``new`` (a separate record to load). One found by a system number is
+kept, and the match is a conflict: a number belongs to one record. A record whose form
+is not known matches as any other.
+
 Each record gets one class:
 
 * ``new``: nothing in the catalogue matches;
@@ -14,11 +25,13 @@ Each record gets one class:
 * ``multiple-match``: one key finds several catalogue records;
 * ``conflict``: the keys disagree (035 finds one record, the ISBN another; an ISBN or
   title match whose OCLC numbers differ; the same OCLC number with different ISBNs or a
-  different title), or the only match is through a cancelled number, or another incoming
-  record matches the same catalogue record (loading both would overlay one with the
-  other, so neither is an update; the plan names the others in ``shared_with``), or a
-  new record shares a system number (035) with another new one (the vendor file holds
-  the record twice: loading both would make two catalogue records of one).
+  different title, or on another manifestation; an ISBN one record has in 020 $a and
+  the other in 020 $z, with none in common), or the only match is through a cancelled
+  number, or another incoming record matches the same catalogue record (loading both
+  would overlay one with the other, so neither is an update; the plan names the others
+  in ``shared_with``), or a new record shares a system number (035) with another new
+  one (the vendor file holds the record twice: loading both would make two catalogue
+  records of one).
 
 That last check needs every incoming record's match, so the entries come out only once
 the whole file is matched: they wait in a temporary file, not in memory.
@@ -175,6 +188,32 @@ def _conflict(entry: PlanEntry, others: list[tuple[int, str | None]], why: str) 
     entry.shared_with = others
     entry.status = "conflict"
     entry.explanation = f"{entry.explanation}; but {_named('incoming record', others)} {why}"
+
+
+def _other_manifestation(mine: RecordKeys, theirs: RecordKeys) -> str | None:
+    """Why the catalogue record (``theirs``) is another manifestation than the incoming
+    one (``mine``), in words; None when nothing says so.
+
+    Either the forms differ (one electronic, the other not: ``match_form``), or the
+    incoming record names it in 776/775 (its other format or edition), or the catalogue
+    record names the incoming one there. A record of unknown form is never set apart by
+    form alone.
+    """
+    reasons = []
+    if mine.form.form and theirs.form.form and mine.form.form != theirs.form.form:
+        reasons.append(
+            f"the catalogue record is {theirs.form.describe()}, the vendor record "
+            f"{mine.form.describe()}"
+        )
+    named = mine.names_as_linked(theirs)
+    if named:
+        reasons.append(f"the vendor record names it as its other format ({', '.join(named)})")
+    named = theirs.names_as_linked(mine)
+    if named:
+        reasons.append(
+            f"the catalogue record names the vendor record as its other format ({', '.join(named)})"
+        )
+    return "; ".join(reasons) or None
 
 
 def _system_numbers(entry: PlanEntry) -> list[str]:
@@ -443,16 +482,20 @@ class MatchRun:
         ]
         hits: dict[str, dict[str, list[int]]] = {}
         self._many: set[tuple[str, str]] = set()
+        # {catalogue ordinal: (kind, value, why)}: found by an ISBN, ISSN or title key but
+        # another manifestation (print and electronic, or named in 776/775), so not a match.
+        self._others: dict[int, tuple[str, str, str]] = {}
         cancelled = self._cancelled_hits(keys, index)
         # Weaker keys are only looked up while no stronger one has found a record; ISBN
         # and ISSN also when a number matched, as they check that match.
         for kind, values in levels:
             if hits and (kind == KIND_TITLE or KIND_SYSTEM not in hits):
                 break
-            self._lookup(kind, values, hits, index)
+            self._lookup(kind, values, hits, index, keys)
         for kind, _ in levels:
             if kind in hits:
                 self._decide(entry, record, kind, hits, keys, cancelled, index)
+                self._note_others(entry, index)
                 return entry
         if cancelled:
             ordinals = sorted(cancelled)
@@ -471,11 +514,34 @@ class MatchRun:
                 "it has no system number, valid ISBN or ISSN, or title with an author or date "
                 "to match on; check that it is not already in the catalogue before loading it"
             )
+        elif self._others:
+            entry.explanation = (
+                "no catalogue record of its own manifestation shares its system numbers, "
+                f"ISBN, ISSN or title key; {self._others_text(index)}: a separate record, "
+                "to be linked to it (776), not laid over it"
+            )
         else:
             entry.explanation = (
                 "no catalogue record shares its system numbers, ISBN, ISSN or title key"
             )
         return entry
+
+    def _others_text(self, index: KeyIndex) -> str:
+        """ "catalogue record 1 (001 p1) has its title key … but is another manifestation:
+        …" for every record set aside as another manifestation."""
+        parts = []
+        for o, (kind, value, why) in sorted(self._others.items()):
+            rid = index.record_id(o)
+            parts.append(
+                f"catalogue record {o}" + (f" (001 {rid})" if rid else "") + f" has its "
+                f"{_KIND_WORDS[kind]} {_key_text(kind, value)} but is another manifestation: "
+                f"{why}"
+            )
+        return "; ".join(parts)
+
+    def _note_others(self, entry: PlanEntry, index: KeyIndex) -> None:
+        if self._others:
+            entry.notes.append(f"not matched: {self._others_text(index)}")
 
     def _lookup(
         self,
@@ -483,13 +549,30 @@ class MatchRun:
         values: list[str],
         hits: dict[str, dict[str, list[int]]],
         index: KeyIndex,
+        mine: RecordKeys,
     ) -> None:
-        """Add the records found under each value to ``hits``, confirmed by their keys."""
+        """Add the records found under each value to ``hits``, confirmed by their keys.
+
+        A record found by an ISBN, ISSN or title key that is another manifestation of
+        the incoming one (``_other_manifestation``) is set aside in ``self._others``:
+        manifestations share those keys as a matter of course. One found by a system
+        number is kept, and ``_disagreements`` makes the match a conflict: a number
+        identifies one record, and the same one on two manifestations is a mistake.
+        """
         for (_, value), ordinals in index.find([(kind, v) for v in values], MAX_LISTED).items():
             real = [o for o in ordinals if has_key(index.keys(o), kind, value)]
             if len(real) > MAX_LISTED:
                 self._many.add((kind, value))
                 real = real[:MAX_LISTED]
+            if kind != KIND_SYSTEM:
+                kept = []
+                for o in real:
+                    why = _other_manifestation(mine, index.keys(o))
+                    if why is None:
+                        kept.append(o)
+                    else:
+                        self._others.setdefault(o, (kind, value, why))
+                real = kept
             if real:
                 hits.setdefault(kind, {})[value] = real
 
@@ -597,6 +680,12 @@ class MatchRun:
         index: KeyIndex,
     ) -> list[str]:
         out: list[str] = []
+        other = _other_manifestation(mine, theirs)
+        if other is not None:  # found by a system number: ISBN and title ones are set aside
+            out.append(
+                f"it is another manifestation of the catalogue record: {other}; a system "
+                "number belongs to one record, so one of the two has the wrong number"
+            )
         for weaker in (KIND_ISBN, KIND_ISSN):
             if kind != KIND_SYSTEM or weaker not in hits:
                 continue
@@ -621,6 +710,18 @@ class MatchRun:
                 f"no ISBN in common (vendor {', '.join(mine.isbns)}, "
                 f"catalogue {', '.join(theirs.isbns)})"
             )
+        if kind in (KIND_SYSTEM, KIND_TITLE) and not shared_isbn:
+            # An ISBN one record gives as not its own (020 $z: cancelled, invalid, or its
+            # other format's) and the other as its own (020 $a): two manifestations, even
+            # when one side has no 020 $a at all.
+            for side, a, b in (("vendor", mine, theirs), ("catalogue", theirs, mine)):
+                disowned = [i for i in a.not_own_isbns if i in b.isbns]
+                if disowned:
+                    owner = "catalogue" if side == "vendor" else "vendor"
+                    out.append(
+                        f"the {side} record gives {', '.join(disowned)} as not its own ISBN "
+                        f"(020 $z), the {owner} record as its ISBN (020 $a)"
+                    )
         if kind != KIND_TITLE and mine.title and theirs.title:
             score = fuzz.token_set_ratio(mine.title, theirs.title) / 100
             if score < self.title_threshold:

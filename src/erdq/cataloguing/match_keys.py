@@ -5,6 +5,10 @@ Three kinds of key, strongest first: system control numbers (035 $a, and 001 wit
 title + author + date key. Cancelled numbers (035 $z, OCLC's merged numbers in 019) are
 kept apart: they may explain a match, never make one.
 
+Beside the keys, what tells two manifestations apart: the record's form (electronic or
+not, ``match_form``), the records it names as its other formats (776/775 $w, and the
+ISBNs in their $z) and the ISBNs it says are not its own (020 $z).
+
 The title key is Unicode-aware (cases BR-057, BR-059): NFC, case-folded, the 245
 non-filing characters dropped, and everything but letters, marks and digits turned into
 spaces, so a wholly non-Latin title keeps its letters; a record with no usable title
@@ -20,12 +24,14 @@ from dataclasses import dataclass, field
 
 import pymarc
 
+from erdq.cataloguing.match_form import RecordForm, record_form
 from erdq.identifiers import (
     OCLC_ORG,
     SystemNumber,
     check_isbn,
     check_issn,
     control_number_key,
+    isbn13,
     parse_system_number,
 )
 
@@ -57,6 +63,14 @@ class RecordKeys:
     title_key: str | None = None  # title + author + date
     title: str = ""  # normalised 245 $a $b $n $p, for similarity
     notes: list[str] = field(default_factory=list)
+    control: str | None = None  # 001 as written (stripped), to find it named in a 776 $w
+    control_org: str | None = None  # 003
+    form: RecordForm = field(default_factory=RecordForm)  # electronic or not (match_form)
+    # 776/775 $w as (tag, value as written): the record's other formats (other editions).
+    linked: list[tuple[str, str]] = field(default_factory=list)
+    linked_isbns: list[tuple[str, str]] = field(default_factory=list)  # 776/775 $z, ISBN-13
+    # 020 $z: ISBNs the record says are not its own (cancelled, invalid, another format's).
+    not_own_isbns: list[str] = field(default_factory=list)
 
     def system_keys(self) -> list[tuple[str, str]]:
         return _unique(n.key for n in self.system if n.key is not None)
@@ -74,7 +88,46 @@ class RecordKeys:
             "isbn": list(self.isbns),
             "issn": list(self.issns),
             "title": shown_title_key(self.title_key) if self.title_key else None,
+            "form": self.form.form,
+            "other_formats": [f"{t} $w {v}" for t, v in self.linked]
+            + [f"{t} $z {v}" for t, v in self.linked_isbns],
         }
+
+    def names_as_linked(self, other: RecordKeys) -> list[str]:
+        """The 776/775 $w and $z values of this record that name ``other`` (by one of its
+        system numbers, its 001, or its ISBN), in words: "776 $w (OCoLC)4242".
+
+        A value the record also holds as its own (a 776 $z that is in its 020 $a as well,
+        a 776 $w that is its own 035 or 001, as vendors' records have) cannot tell two
+        records apart and is not used; nor is a 776 $z when the two records have an
+        ISBN (020 $a) in common."""
+        out = []
+        their_keys = set(other.system_keys())
+        own_keys = set(self.system_keys())
+        for tag, value in self.linked:
+            number = parse_system_number(value)
+            if (number.key is not None and number.key in own_keys) or value == self.control:
+                continue
+            by_number = number.key is not None and number.key in their_keys
+            by_001 = other.control is not None and (
+                value == other.control
+                # "(XxLIB)p1" names 001 p1 of a record without 003
+                or (
+                    number.org is not None
+                    and not other.control_org
+                    and (number.number or "") == "".join(other.control.split())
+                )
+            )
+            if by_number or by_001:
+                out.append(f"{tag} $w {value}")
+        # An ISBN is weaker evidence than a record number: records sharing an ISBN of
+        # their own are not told apart by another one in 776 $z (vendors put the
+        # e-ISBN of the very record there as "Print version").
+        shares_isbn = bool(set(self.isbns) & set(other.isbns))
+        for tag, isbn in self.linked_isbns:
+            if isbn in other.isbns and isbn not in self.isbns and not shares_isbn:
+                out.append(f"{tag} $z {isbn}")
+        return _unique(out)
 
 
 def shown_title_key(key: str) -> str:
@@ -159,6 +212,10 @@ def record_keys(record: pymarc.Record) -> RecordKeys:
     """Every matching key of a record, with notes on values that could not be used."""
     keys = RecordKeys()
     f001, f003 = record.get("001"), record.get("003")
+    if f001 is not None and f001.control_field and (f001.data or "").strip():
+        keys.control = f001.data.strip()
+    if f003 is not None and f003.control_field and (f003.data or "").strip():
+        keys.control_org = f003.data.strip()
     control = control_number_key(
         f001.data if f001 is not None and f001.control_field else None,
         f003.data if f003 is not None and f003.control_field else None,
@@ -202,6 +259,10 @@ def record_keys(record: pymarc.Record) -> RecordKeys:
                 keys.isbns.append(result.canonical)
             else:
                 keys.notes.append(f"020 $a {value!r} is not a valid ISBN, not used for matching")
+        for value in _subfields(f, "z"):
+            isbn = isbn13(value)
+            if isbn is not None:
+                keys.not_own_isbns.append(isbn)
     for f in record.get_fields("022"):
         if f.control_field:
             continue
@@ -211,8 +272,22 @@ def record_keys(record: pymarc.Record) -> RecordKeys:
                 keys.issns.append(result.canonical)
             else:
                 keys.notes.append(f"022 $a {value!r} is not a valid ISSN, not used for matching")
+    for tag in ("776", "775"):
+        for f in record.get_fields(tag):
+            if f.control_field:
+                continue
+            for value in _subfields(f, "w"):
+                keys.linked.append((tag, value.strip()))
+            for value in _subfields(f, "z"):
+                isbn = isbn13(value)
+                if isbn is not None:
+                    keys.linked_isbns.append((tag, isbn))
+    keys.linked = _unique(keys.linked)
+    keys.linked_isbns = _unique(keys.linked_isbns)
     keys.isbns = _unique(keys.isbns)
     keys.issns = _unique(keys.issns)
+    keys.not_own_isbns = _unique(keys.not_own_isbns)
+    keys.form = record_form(record)
     keys.title_key, keys.title = title_key(record)
     return keys
 

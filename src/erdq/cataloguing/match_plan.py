@@ -10,7 +10,9 @@ The JSON plan is one document, written as the records are matched so that a plan
       "records": [
         {"incoming": {"ordinal": 1, "001": "...", "keys": {"system": ["(OCoLC)12345"],
                       "cancelled": [], "isbn": ["9780199577521"], "issn": [],
-                      "title": "logical matters | barnes jonathan | 2012"}},
+                      "title": "logical matters | barnes jonathan | 2012",
+                      "form": "electronic",   # | "not electronic" | null (not known)
+                      "other_formats": ["776 $w (OCoLC)4242", "776 $z 9780306406157"]}},
          "class": "update",            # new | update | unchanged | multiple-match | conflict
          "matched": [{"ordinal": 7, "001": "4347946"}],
          "matched_on": "035",          # 035 (035 $a or 001/003) | isbn | issn | title
