@@ -324,16 +324,184 @@ def test_notes_on_the_printed_copy_are_removed(tmp_path, line):
     assert change.action == "removed" and "printed copy" in change.why
 
 
-def test_aacr2_extent_without_isbd(tmp_path):
-    # Leader/18 blank (non-ISBD): no " :" between $a and $b; no 490, so no full stop.
-    text = PRINT.replace("2200385 i 4500", "2200385   4500").replace(
-        "=490  1\\$aHurst studies\n", ""
-    )
+NO_ISBD = "2200385   4500"  # leader/18 blank: non-ISBD (the record does not say ISBD)
+AACR2 = "2200385 a 4500"  # leader/18 a: AACR2, whose punctuation is ISBD's
+PRINT_300 = r"=300  \\$axii, 245 pages :$billustrations ;$c23 cm +$e1 map"
+
+
+@pytest.mark.parametrize(
+    ("leader", "print_300", "series", "expected"),
+    [
+        # Leader/18 blank but the print 300 has ISBD punctuation (" :" before $b): it is
+        # carried over. " ;" and " +" went with $c and $e; no 490, so no full stop.
+        (
+            NO_ISBD,
+            PRINT_300,
+            False,
+            r"=300  \\$a1 online resource (xii, 245 pages) :$billustrations",
+        ),
+        # The tester's record: the same with " ;" before $c only.
+        (
+            NO_ISBD,
+            r"=300  \\$axxvii, 312 pages :$billustrations ;$c22 cm",
+            False,
+            r"=300  \\$a1 online resource (xxvii, 312 pages) :$billustrations",
+        ),
+        # Leader/18 blank and no punctuation in the print 300: none is added.
+        (
+            NO_ISBD,
+            r"=300  \\$axii, 245 pages$billustrations$c23 cm",
+            False,
+            r"=300  \\$a1 online resource (xii, 245 pages)$billustrations",
+        ),
+        # Leader/18 a (AACR2 = ISBD punctuation): " :" before $b (ISBD 5.2) even when the
+        # print 300 lacks it.
+        (
+            AACR2,
+            r"=300  \\$axii, 245 pages$billustrations$c23 cm",
+            False,
+            r"=300  \\$a1 online resource (xii, 245 pages) :$billustrations",
+        ),
+        # Leader/18 blank, ISBD punctuation and a 490: the print 300 ended with the full
+        # stop that precedes a series statement ("cm."), so the e-book 300 does too...
+        (
+            NO_ISBD,
+            r"=300  \\$axii, 245 pages :$billustrations ;$c23 cm.",
+            True,
+            r"=300  \\$a1 online resource (xii, 245 pages) :$billustrations.",
+        ),
+        # ... and where it had none, none is added.
+        (
+            NO_ISBD,
+            r"=300  \\$axii, 245 pages :$billustrations ;$c23 cm",
+            True,
+            r"=300  \\$a1 online resource (xii, 245 pages) :$billustrations",
+        ),
+    ],
+)
+def test_300_keeps_the_punctuation_of_the_print_record(
+    tmp_path, leader, print_300, series, expected
+):
+    text = PRINT.replace("2200385 i 4500", leader).replace(PRINT_300, print_300)
+    if not series:
+        text = text.replace("=490  1\\$aHurst studies\n", "")
+    [record] = read_mrk(tmp_path, text)
+    assert str(record["300"]) == print_300
+    result = convert_record(record)
+    assert [str(f) for f in result.record.get_fields("300")] == [expected]
+    [change] = [c for c in result.changes if c.tag == "300"]
+    assert (change.before, change.after) == (print_300, expected)
+    assert "$c 2" in change.why  # the dimensions left out are named
+
+
+@pytest.mark.parametrize(
+    ("print_020", "expected"),
+    [
+        # MARC 020 $c (terms of availability) is the print's price: it goes, and so does
+        # the " :" that ISBD puts before it, wherever it sits (after the AACR2 qualifier
+        # in $a, after $q, after the number itself).
+        (r"=020  \\$a0306406152 (pbk.) :$c£12.99", r"=020  \\$z0306406152$qpbk."),
+        (r"=020  \\$a0306406152$q(pbk.) :$c£12.99", r"=020  \\$z0306406152$q(pbk.)"),
+        (r"=020  \\$a0306406152 :$c£12.99", r"=020  \\$z0306406152"),
+        # Between two $q of one ISBN " ;" separates qualifiers that both stay (MARC 020
+        # example "$q(hardcover ;$qalk. paper)"); only the " :" before $c goes.
+        (
+            r"=020  \\$a0306406152$q(hardcover ;$qalk. paper) :$c£12.99",
+            r"=020  \\$z0306406152$q(hardcover ;$qalk. paper)",
+        ),
+    ],
+)
+def test_020_punctuation_goes_with_the_dropped_price(tmp_path, print_020, expected):
+    text = PRINT.replace(r"=020  \\$a0306406152 (pbk.)", print_020)
     [record] = read_mrk(tmp_path, text)
     result = convert_record(record)
-    assert [str(f) for f in result.record.get_fields("300")] == [
-        r"=300  \\$a1 online resource (xii, 245 pages)$billustrations"
+    assert expected in values(result.record, "020")
+    # The 776 $z carries the number alone.
+    assert "$z0306406152$" in values(result.record, "776")[0]
+    [removed] = [c for c in result.changes if c.tag == "020" and c.before == print_020]
+    assert "$c £12.99" in removed.why  # the price left out is named
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "why"),
+    [
+        # KB402 (title-url-not-absolute): not an absolute http(s) URL.
+        ("N/A", "kbart-title-url-not-absolute", "not an absolute URL"),
+        ("www.example.com/book", "kbart-title-url-not-absolute", "https:// is missing"),
+        ("javascript:alert(1)", "kbart-title-url-not-absolute", "'javascript' is not http(s)"),
+        ("https://", "kbart-title-url-not-absolute", "no host name"),
+        # KB403 (title-url-whitespace): a space inside a URL breaks the link.
+        ("https://ebooks.example.org/a b", "kbart-title-url-whitespace", "white space"),
+        # KB401 (title-url-missing).
+        ("", "kbart-title-url-missing", "is empty"),
+    ],
+)
+def test_kbart_title_url_that_is_no_link_is_not_written(print_record, url, code, why):
+    kbart = KbartIndex()
+    kbart.add(KbartTitle(7, "t", "9781402894626", "9781402894626", "9780306406157", url))
+    result = convert_record(print_record, kbart=kbart, ordinal=4)
+    assert result.record.get_fields("856") == []
+    [problem] = result.problems
+    assert problem.code == code and not problem.skipped
+    assert "KBART line 7" in problem.message and why in problem.message
+    if url:
+        assert repr(url) in problem.message
+    assert "no 856 was made" in problem.message
+    # The row still matched: its e-ISBN was taken (020 $a).
+    a = [v for f in result.record.get_fields("020") for v in f.get_subfields("a")]
+    assert "9781402894626" in a
+    assert not [c for c in result.changes if c.tag == "856"]
+
+
+def test_kbart_title_url_with_unescaped_characters_is_written_and_told(print_record):
+    # KB404 is a warning: "|" should be %7C, but the link is the provider's own and may
+    # work; it is written as given, and the record says so.
+    kbart = KbartIndex()
+    url = "https://ebooks.example.org/a|b"
+    kbart.add(KbartTitle(3, "t", "", None, "9780306406157", url))
+    result = convert_record(print_record, kbart=kbart)
+    assert [f["u"] for f in result.record.get_fields("856")] == [url]
+    [problem] = result.problems
+    assert problem.code == "kbart-title-url-unescaped"
+    assert "KBART line 3" in problem.message and "(|)" in problem.message
+
+
+def test_only_the_usable_kbart_title_url_is_written(print_record):
+    kbart = KbartIndex()
+    kbart.add(KbartTitle(2, "t", "", None, "9780306406157", "N/A"))
+    kbart.add(KbartTitle(3, "t", "", None, "9780306406157", "https://ebooks.example.org/m"))
+    result = convert_record(print_record, kbart=kbart)
+    assert [f["u"] for f in result.record.get_fields("856")] == ["https://ebooks.example.org/m"]
+    assert [p.code for p in result.problems] == [
+        "kbart-title-url-not-absolute",
+        "several-kbart-rows",
     ]
+
+
+def test_kbart_file_that_is_not_kbart_is_refused(tmp_path):
+    from erdq.errors import InputError
+
+    # An ISO 2709 record: leader of 24 characters, the record length in 00-04.
+    marc = tmp_path / "print.mrc"
+    marc.write_bytes(print_record_bytes(tmp_path))
+    with pytest.raises(InputError) as info:
+        KbartIndex.read(marc)
+    assert str(marc) in str(info.value) and "no KBART header" in str(info.value)
+    # A text file whose first line names no KBART column.
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Title list\tfor June\nsome\ttext\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no KBART header"):
+        KbartIndex.read(notes)
+    # An empty file.
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="no KBART header"):
+        KbartIndex.read(empty)
+
+
+def print_record_bytes(tmp_path) -> bytes:
+    [record] = read_mrk(tmp_path, PRINT)
+    return record.as_marc()
 
 
 def test_record_without_040_gets_one_from_the_agency(tmp_path):

@@ -154,3 +154,69 @@ def test_agency_gives_a_record_without_040_one(tmp_path):
     assert "  040 added: → =040  \\\\$aUkOxU$cUkOxU\n    why: MARC 040: " in result.output
     [record] = read(out)
     assert record["040"].subfields_as_dict() == {"a": ["UkOxU"], "c": ["UkOxU"]}
+
+
+def test_kbart_file_that_is_not_kbart_is_refused_exit_2(tmp_path):
+    source, _ = inputs(tmp_path, PRINT)
+    # An ISO 2709 file given as --kbart (the print records themselves).
+    marc = tmp_path / "print.mrc"
+    marc.write_bytes(b"".join(r.as_marc() for r in read(source)))
+    out = tmp_path / "e.mrc"
+    result = run(str(source), "--out", str(out), "--kbart", str(marc))
+    assert result.exit_code == 2, result.output
+    assert str(marc) in result.output and "no KBART header" in result.output
+    assert "Read " not in result.output  # refused before any record was converted
+    assert not out.exists()
+
+
+def test_kbart_title_url_that_is_no_link_is_not_written(tmp_path):
+    from erdq.rules.marc.eresource import url_problem
+
+    source = tmp_path / "print.mrk"
+    source.write_text(PRINT, encoding="utf-8")
+    kbart = write_kbart(
+        tmp_path / "provider.txt",
+        [
+            {
+                "publication_title": "Muted modernists",
+                "print_identifier": "9780306406157",
+                "online_identifier": "9781402894626",
+                "title_url": url,
+            }
+            for url in ("javascript:alert(1)", "N/A", "https://ebooks.example.org/muted")
+        ],
+    )
+    out = tmp_path / "e.mrc"
+    result = run(str(source), "--out", str(out), "--kbart", str(kbart))
+    assert result.exit_code == 0, result.output
+    # The record (ordinal and 001), the KBART line (header = 1, so the row is line 2) and
+    # the value are named.
+    assert (
+        "record 1 (001 ocn910504526): warning [kbart-title-url-not-absolute]: KBART line 2 "
+        "(KB402 title-url-not-absolute): `title_url` 'javascript:alert(1)'"
+    ) in result.output
+    assert "KBART line 3 (KB402 title-url-not-absolute): `title_url` 'N/A'" in result.output
+    assert "2 matching row(s) had a title_url that is no link" in result.output
+    [record] = read(out)
+    # Only the row whose title_url is a link gives an 856, and erdq's own MARC rule for
+    # 856 $u (MR408 url-malformed) finds nothing wrong with it.
+    urls = [u for f in record.get_fields("856") for u in f.get_subfields("u")]
+    assert urls == ["https://ebooks.example.org/muted"]
+    assert [url_problem(u) for u in urls] == [None]
+    assert "9781402894626" in [v for f in record.get_fields("020") for v in f.get_subfields("a")]
+
+
+def test_explain_shows_the_300_with_the_print_punctuation(tmp_path):
+    # Leader/18 blank (non-ISBD), but the print 300 has " :" before $b: it is kept.
+    text = PRINT.replace("2200385 i 4500", "2200385   4500").replace(
+        "=490  1\\$aHurst studies\n", ""
+    )
+    source, kbart = inputs(tmp_path, text)
+    result = run(str(source), "--out", str(tmp_path / "e.mrk"), "--kbart", str(kbart), "--explain")
+    assert result.exit_code == 0, result.output
+    assert (
+        "  300 changed: =300  \\\\$axii, 245 pages :$billustrations ;$c23 cm +$e1 map"
+        " → =300  \\\\$a1 online resource (xii, 245 pages) :$billustrations\n"
+        "    why: PN 300: extent of an online resource; left out (the printed volume's): "
+        "$c 23 cm +, $e 1 map; ISBD punctuation kept, as the print 300 has it\n"
+    ) in result.output

@@ -55,7 +55,9 @@ Decisions, each with the rule that settles it:
   ``040 ## $a agency $c agency`` (MARC 040: the e-book record is this agency's new
   record); no $b or $e, which only a 040 would have stated. **588** ``0#`` "Description based on
   print version record." (PN "588"). **856** ``40 $u`` from the KBART ``title_url``
-  (PN "856"); without a matching KBART row there is no 856, and the record is reported.
+  (PN "856"); without a matching KBART row there is no 856, and the record is reported;
+  so it is when the row's ``title_url`` is no usable link (empty, not an absolute http(s)
+  URL, white space in it: the KBART rules KB401-KB403), which is then not written.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ from erdq.cataloguing.print2e_build import (
     new_020s,
     recoded,
 )
-from erdq.cataloguing.print2e_kbart import KbartIndex, KbartTitle
+from erdq.cataloguing.print2e_kbart import KbartIndex, KbartTitle, title_url_problems
 from erdq.cataloguing.print2e_model import Change, Converted, Options, Problem
 from erdq.identifiers import control_number_key, normalize_isbn, oclc_035, oclc_number
 from erdq.readers.marc import MarcItem
@@ -286,6 +288,8 @@ def convert_record(
             # MARC 020 $a: the ISBN without hyphens or spaces.
             compact = normalize_isbn(title.online_identifier) or title.online_isbn
             online.append(pf.Isbn(compact, [], cancelled=False, source="kbart"))
+    for title in matched:
+        result.problems += _url_problems(title)
 
     removed_tags: set[str] = set()
     fields: list[Field] = []
@@ -330,15 +334,12 @@ def convert_record(
             if not placed_020:
                 placed_020 = True
                 fields += new_020s(online, print_isbns, options, matched, add)
-            add(
-                Change(
-                    "020",
-                    "removed",
-                    f,
-                    None,
-                    "replaced by the e-record's 020s (e-ISBNs in $a, print ISBNs in 776 $z)",
-                )
-            )
+            why = "replaced by the e-record's 020s (e-ISBNs in $a, print ISBNs in 776 $z)"
+            prices = [v for v in f.get_subfields("c") if v.strip()]
+            if prices:
+                why += "; left out: the print's terms of availability ($c " + "; ".join(prices)
+                why += "), with the punctuation before it"
+            add(Change("020", "removed", f, None, why))
             continue
         reason = _removal_reason(f, removed_tags)
         if reason is not None:
@@ -391,12 +392,31 @@ def convert_record(
                 "several-kbart-rows",
                 f"{len(matched)} KBART rows match (lines "
                 + ", ".join(str(t.line) for t in matched)
-                + "): an 856 was added for each distinct title_url",
+                + "): an 856 was added for each distinct title_url that is a usable link",
             )
         )
     changes.sort(key=_change_order)
     result.record = new
     return result
+
+
+def _url_problems(title: KbartTitle) -> list[Problem]:
+    """What the KBART rules say about a matching row's ``title_url`` (KB401-KB404): an
+    error keeps it out of 856 $u (``print2e_kbart.usable_url``), a warning is told with
+    the link written as given."""
+    out = []
+    for p in title_url_problems(title.title_url):
+        if p.error:
+            then = "no 856 was made from it; correct the row's title_url or add the link by hand"
+        else:
+            then = "it was written to 856 $u as given"
+        out.append(
+            Problem(
+                f"kbart-{p.name}",
+                f"KBART line {title.line} ({p.code} {p.name}): {p.message} In this record: {then}",
+            )
+        )
+    return out
 
 
 def _w_number(value: str) -> str:

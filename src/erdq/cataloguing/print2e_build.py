@@ -11,7 +11,7 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from erdq import marc21
 from erdq.cataloguing import print2e_fields as pf
-from erdq.cataloguing.print2e_kbart import KbartTitle
+from erdq.cataloguing.print2e_kbart import KbartTitle, usable_url
 from erdq.cataloguing.print2e_model import Change, Options
 from erdq.marc21 import insert_in_tag_order
 
@@ -82,10 +82,19 @@ def recoded(f: Field, options: Options, isbd: bool, by_tag, add) -> Field:
         )
         return new
     if tag == "300":
-        new, dropped = pf.extent_300(f, isbd, final_period=isbd and "490" in by_tag)
+        punctuated = isbd or pf.has_isbd_punctuation(f)
+        # ISBD ends a 300 followed by a series statement with a full stop; a record that
+        # does not say it is ISBD gets one only where its print 300 had it.
+        last = f.subfields[-1].value.rstrip() if f.subfields else ""
+        ends = isbd or (punctuated and last.endswith("."))
+        new, dropped = pf.extent_300(f, punctuated, final_period=ends and "490" in by_tag)
         why = "PN 300: extent of an online resource"
         if dropped:
             why += "; left out (the printed volume's): " + ", ".join(dropped)
+        if isbd:
+            why += "; ISBD punctuation, as leader/18 says the record has"
+        elif punctuated:
+            why += "; ISBD punctuation kept, as the print 300 has it"
         add(Change("300", "changed", f, new, why))
         return new
     if tag == "337":
@@ -243,7 +252,9 @@ def added_fields(new, by_tag, print_isbns, control_numbers, options, matched, is
     )
     urls: list[str] = []
     for title in matched:
-        if title.title_url and title.title_url not in urls:
+        # A title_url the KBART rules judge no link (N/A, www.… without scheme,
+        # javascript:…) is not written; ``convert_record`` reports it.
+        if usable_url(title) and title.title_url not in urls:
             urls.append(title.title_url)
             pairs = [("u", title.title_url)]
             if options.link_note:

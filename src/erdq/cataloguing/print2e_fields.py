@@ -92,19 +92,28 @@ class Isbn:
 
 def isbns_of(field: Field) -> list[Isbn]:
     """The ISBNs of one 020: each $a or $z with the $q that follow it (MARC 020 $q
-    qualifies the preceding number); the price ($c) belongs to the print and is left."""
+    qualifies the preceding number); the price ($c) belongs to the print and is left,
+    and so is the ISBD punctuation that preceded it (``$q(pbk.) :$c£12.99``): what ends
+    an ISBN's number or its last qualifier belongs to the subfield after it."""
     out: list[Isbn] = []
     for sf in field.subfields:
         if sf.code in "az":
             match = _NUMBER.match(sf.value)
             number, rest = (match.group(1), match.group(2)) if match else (sf.value.strip(), "")
-            rest = rest.strip()
+            if not rest:
+                number = strip_isbd(number)
+            rest = strip_isbd(rest)
             if rest.startswith("(") and rest.endswith(")"):
                 rest = rest[1:-1].strip()
             out.append(Isbn(number, [rest] if rest else [], cancelled=sf.code == "z"))
         elif sf.code == "q" and out:
             out[-1].qualifiers.append(sf.value)
             out[-1].online = out[-1].online or bool(_ONLINE_QUALIFIER.search(sf.value))
+    for isbn in out:
+        # " ;" between two $q of one ISBN stays; what ends the last one goes.
+        if isbn.qualifiers:
+            last = strip_isbd(isbn.qualifiers[-1])
+            isbn.qualifiers[-1:] = [last] if last else []
     return out
 
 
@@ -123,10 +132,23 @@ def online_version_link(field: Field) -> bool:
 # -- 300 -----------------------------------------------------------------------------
 
 
+def has_isbd_punctuation(field: Field) -> bool:
+    """Whether a field's subfields end with ISBD punctuation before the next one
+    (``$axii, 245 pages :$billustrations ;$c23 cm``), whatever leader/18 says."""
+    values = [sf.value for sf in field.subfields if sf.code not in "3568"]
+    return any(_TRAILING.search(v) for v in values[:-1])
+
+
 def extent_300(field: Field, isbd: bool, final_period: bool) -> tuple[Field, list[str]]:
     """The e-book 300 (PN "300": "1 online resource (xii, 245 pages)"), other physical
     details ($b) kept; dimensions ($c) and accompanying material ($e) left out, as they
-    describe the printed volume. Returns the field and the print values left out."""
+    describe the printed volume, with the ISBD punctuation that preceded them. Returns
+    the field and the print values left out.
+
+    ``isbd``: the record has ISBD punctuation (leader/18 a or i), so " :" goes before $b
+    (ISBD 5.2) and, with ``final_period``, a full stop ends the field. A print 300 with
+    ISBD punctuation in a record that does not say so (leader/18 blank or u) keeps it the
+    same way: the punctuation of the print field is carried over, not half of it."""
     extent = strip_isbd(" ".join(field.get_subfields("a")))
     one_volume = _ONE_VOLUME.match(extent)
     if one_volume:  # "1 volume (unpaged)" → "1 online resource (unpaged)"
@@ -139,7 +161,7 @@ def extent_300(field: Field, isbd: bool, final_period: bool) -> tuple[Field, lis
     if final_period:
         code, last = pairs[-1]
         pairs[-1] = (code, with_period(last))
-    dropped = [f"${sf.code} {sf.value}" for sf in field.subfields if sf.code in "ce3"]
+    dropped = [f"${sf.code} {sf.value}" for sf in field.subfields if sf.code not in "ab"]
     return Field("300", Indicators(" ", " "), sub(*pairs)), dropped
 
 

@@ -29,6 +29,12 @@ from erdq.writers.files import open_output
 from erdq.writers.marc import FORMAT_NAMES, UnwritableRecord, format_for_path, open_writer
 
 PROGRESS_EVERY = 500
+# The problems of a matching KBART row whose title_url went into no 856 (KB401-KB403).
+UNUSABLE_URL_CODES = (
+    "kbart-title-url-missing",
+    "kbart-title-url-not-absolute",
+    "kbart-title-url-whitespace",
+)
 
 
 @dataclass
@@ -304,6 +310,13 @@ class TextLog:
                 f"KBART {s.kbart}: {s.kbart_rows:,} row(s); {s.matched:,} record(s) matched, "
                 f"{s.warnings.get('no-kbart-match', 0):,} without a match (no e-ISBN, no 856).\n"
             )
+            unused = sum(s.warnings.get(code, 0) for code in UNUSABLE_URL_CODES)
+            if unused:
+                out.write(
+                    f"{unused:,} matching row(s) had a title_url that is no link (empty, not an "
+                    "absolute http(s) URL, or with spaces): no 856 was made from them; each "
+                    "is reported with its record and KBART line.\n"
+                )
             if s.kbart_problems:
                 out.write(
                     f"The KBART file has {s.kbart_problems.total():,} problem(s); "

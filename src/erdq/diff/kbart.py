@@ -174,8 +174,8 @@ def _read(path: Path) -> _File:
     ) -> None:
         # The diff is not a validator: only "this is not KBART at all" matters here, and it
         # stops reading at once (no point in streaming a large binary file to its end).
-        if code in _UNUSABLE:
-            raise _unusable(path, code, str(params.get("reason", "")))
+        if code in UNUSABLE_CODES:
+            raise not_kbart_error(path, code, str(params.get("reason", "")))
 
     titles: list[_Title] = []
     by_id: dict[str, list[_Title]] = {}
@@ -217,14 +217,16 @@ def _read(path: Path) -> _File:
         _add_row(title, values)
     if not titles or reader.header is None:
         # The reader reports KB118 first; this keeps "no titles" fatal should that change.
-        raise _unusable(path, "KB118", "no data rows")
+        raise not_kbart_error(path, "KB118", "no data rows")
     return _File(titles, reused, frozenset(reader.header.columns))
 
 
-_UNUSABLE = ("KB100", "KB105", "KB118")
+# Reader findings that make a file unusable as KBART: unreadable, no header, no rows.
+UNUSABLE_CODES = ("KB100", "KB105", "KB118")
 
 
-def _unusable(path: Path, code: str, reason: str) -> InputError:
+def not_kbart_error(path: Path, code: str, reason: str) -> InputError:
+    """The refusal of a file a reader finding (``UNUSABLE_CODES``) says is not KBART."""
     if code == "KB100":
         return InputError(
             f"cannot read KBART file {path}: {reason}",
