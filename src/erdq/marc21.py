@@ -278,6 +278,8 @@ def nonfiling_characters(title: str, language: str) -> int:
     lead = leading_marks(title)
     article = article_at(title[lead:], ARTICLES.get(language, ()))
     return nonfiling_width(lead, article) if article else 0
+
+
 COMPLETENESS: dict[str, Any] = dict(_DATA["completeness"])
 
 
