@@ -271,6 +271,32 @@ def test_second_run_reports_new_and_fixed(tmp_path: Path) -> None:
     assert status["new"] == len(second - first)
 
 
+def test_two_deliveries_of_one_file_are_named_and_every_finding_compared(tmp_path) -> None:
+    # The January list and a copy dated February: their findings share fingerprints (the
+    # delivery date is not part of them), so comparing sets counted each pair once.
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
+    kbart = lib / "kbart"
+    (kbart / "Acme_Global_Journals_2024-02-01.txt").write_bytes(
+        (kbart / "Acme_Global_Journals_2024-01-01.txt").read_bytes()
+    )
+    out = tmp_path / "out"
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    findings = read_jsonl(out / "findings.jsonl")
+    total = summary["findings_total"]
+    assert total == len(findings) > 0
+    assert set(Counter(f["fingerprint"] for f in findings).values()) == {2}  # each twice
+    assert (summary["comparison"]["new"], summary["comparison"]["persisting"]) == (0, total)
+    assert [[Path(p).name for p in g] for g in summary["deliveries"]] == [
+        ["Acme_Global_Journals_2024-01-01.txt", "Acme_Global_Journals_2024-02-01.txt"]
+    ]
+    from erdq.cli.audit import _text_summary
+
+    assert "are deliveries of one file" in _text_summary(summary, str(out))
+
+
 def test_a_placeholder_issn_makes_no_title_shared(tmp_path: Path) -> None:
     """Two packages each carry a different title under the filler ISSN 0000-0000: they
     hold no title in common, and the filler counts as no identifier."""

@@ -36,7 +36,7 @@ from erdq.audit.worklists import (
 from erdq.config import Settings
 from erdq.engine import KbartCheck
 from erdq.errors import InputError
-from erdq.findings import Finding, Severity
+from erdq.findings import Finding, Severity, source_key
 from erdq.marc_check import MarcCheck
 from erdq.processes import default_jobs
 from erdq.registry import get_rule
@@ -453,7 +453,8 @@ class Audit:
         if previous is not None and history is not None:
             now = tally.fingerprints
             before = previous.fingerprints
-            fixed = sorted(before - now)
+            fixed = sorted(before - now.keys())
+            persisting = sum(n for fp, n in now.items() if fp in before)
             comparison = {
                 "against": {
                     "run": previous.id,
@@ -461,8 +462,8 @@ class Audit:
                     # the runs whose findings were compared: per file, its latest audit
                     "runs": list(previous.runs),
                 },
-                "new": len(now - before),
-                "persisting": len(now & before),
+                "new": tally.total - persisting,
+                "persisting": persisting,
                 "fixed": len(fixed),
                 "not_compared": previous.left_out,
                 "fixed_examples": history.findings_of(
@@ -485,6 +486,7 @@ class Audit:
             "unrecognised": [
                 i.path for i in found if not i.audited and i.kind not in UNCOUNTED_KINDS
             ],
+            "deliveries": _deliveries(found),
             "findings_total": tally.total,
             "by_severity": {s.value: tally.by_severity.get(s.value, 0) for s in Severity},
             "by_level": dict(sorted(tally.by_level.items())),
@@ -557,3 +559,14 @@ def audit(
         store=store,
         jobs=jobs,
     ).run()
+
+
+def _deliveries(found: list[AuditInput]) -> list[list[str]]:
+    """Audited files that are deliveries of one file (``Provider_..._2024-05-01.txt`` and
+    ``..._2024-06-01.txt``): their findings share fingerprints, so a comparison with an
+    earlier run cannot tell which delivery a finding came from."""
+    groups: dict[str, list[str]] = {}
+    for item in found:
+        if item.audited:
+            groups.setdefault(source_key(item.path), []).append(item.path)
+    return [paths for paths in groups.values() if len(paths) > 1]

@@ -40,7 +40,9 @@ class Tally:
     flagged: dict[tuple[str, str], dict[tuple[str, int], int]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    fingerprints: set[str] = field(default_factory=set)
+    # Findings per fingerprint: two deliveries of one file in the folder give the same
+    # fingerprints, and each finding is counted as new or persisting.
+    fingerprints: Counter[str] = field(default_factory=Counter)
 
     def add(self, finding: Finding, row: dict, collection: str) -> None:
         code = finding.code
@@ -53,7 +55,7 @@ class Tally:
         self.rule_severity[code] = severity
         self.by_collection[collection][severity] += 1
         self.collection_rules[collection][code] += 1
-        self.fingerprints.add(row["fingerprint"])
+        self.fingerprints[row["fingerprint"]] += 1
         if len(self.examples[code]) < EXAMPLES_PER_RULE:
             self.examples[code].append(row)
         examples = self.collection_examples[(collection, code)]

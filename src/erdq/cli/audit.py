@@ -66,6 +66,12 @@ def _text_summary(summary: dict, out_dir: str) -> str:
         )
     if summary["unrecognised"]:
         lines.append(f"{len(summary['unrecognised'])} file(s) not audited (see the list above).")
+    for paths in summary.get("deliveries") or ():
+        lines.append(
+            f"Note: {' and '.join(paths)} are deliveries of one file; their findings are "
+            "compared with earlier runs as one file's. Keep one delivery in the folder, and "
+            "compare deliveries with `erdq kbart diff`."
+        )
     lines.append(f"Report: {out_dir}/report.html (and findings.jsonl, summary.json, worklists).")
     return "\n".join(lines) + "\n"
 
