@@ -43,3 +43,25 @@ def test_alike_findings_get_distinct_fingerprints() -> None:
     fingerprints = [f.fingerprint() for f in findings]
     assert len(set(fingerprints)) == len(fingerprints)
     assert [f.occurrence for f in reused[:3]] == [0, 1, 2]
+
+
+def test_a_run_of_short_rows_keeps_its_identity_when_rows_before_it_go(tmp_path) -> None:
+    from erdq.rules.kbart.base import BASELINE
+
+    header = "\t".join(BASELINE)
+    rows = ["\t".join(BASELINE.values()).replace("jis", f"t{i}") for i in range(6)]
+    short = [r.rsplit("\t", 1)[0] for r in rows]  # each without its last (empty) field
+
+    def kb113(lines: list[str], name: str) -> Finding:
+        path = tmp_path / name
+        path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+        (found,) = [f for f in KbartCheck(path, today=CASE_DAY).findings() if f.code == "KB113"]
+        return found
+
+    may = kb113([rows[0], rows[1], *short[2:]], "Example_Global_AllTitles_2024-05-01.txt")
+    june = kb113([rows[1], *short[2:]], "Example_Global_AllTitles_2024-06-01.txt")
+    # The run starts at line 4 in May and line 3 in June: the same rows, one title fewer
+    # before them. The run is known by its first row's title_id.
+    assert (may.location.line, june.location.line) == (4, 3)
+    assert may.location.record_id == june.location.record_id == "t2"
+    assert may.fingerprint() == june.fingerprint()

@@ -201,8 +201,11 @@ class RowShaper:
         self.quoted_first: tuple[int, str] | None = None
         self.blank_runs: list[list[int]] = []  # [first line, last line]
         # Rows of the same wrong length, line after line, are one finding, not hundreds:
-        # [code, first line, last line, fields found, first column missing (KB113)].
+        # [code, first line, last line, fields found, first column missing (KB113), the
+        # first row's title_id (so that the finding keeps its identity when rows before
+        # it come and go between deliveries)].
         self.shape_runs: list[list] = []
+        self._title_id = header.columns.index("title_id") if "title_id" in header.columns else -1
         # The last line read when it has fewer fields than the row before it (line,
         # fields, text): with no line end after it, the file was cut off there (KB124).
         self.short_last: tuple[int, int, str] | None = None
@@ -248,21 +251,25 @@ class RowShaper:
                         values[f"column_{j}"] = cell
                     self.rows += 1
                     return KbartRow(number, values)
-                self._shape_run("KB112", number, n, None)
+                self._shape_run("KB112", number, n, None, fields)
                 fields = fields[:ncols]
             else:
-                self._shape_run("KB113", number, n, self.columns[n] if n < ncols else None)
+                self._shape_run("KB113", number, n, self.columns[n] if n < ncols else None, fields)
                 fields.extend([""] * (ncols - n))  # the missing cells read as empty
         self.rows += 1
         return KbartRow(number, dict(zip(self.columns, fields, strict=False)))
 
-    def _shape_run(self, code: str, number: int, found: int, column: str | None) -> None:
+    def _shape_run(
+        self, code: str, number: int, found: int, column: str | None, fields: list[str]
+    ) -> None:
         runs = self.shape_runs
         last = runs[-1] if runs else None
         if last and last[0] == code and last[2] == number - 1 and last[3] == found:
             last[2] = number
         else:
-            runs.append([code, number, number, found, column])
+            at = self._title_id
+            title_id = fields[at].strip() if 0 <= at < len(fields) else ""
+            runs.append([code, number, number, found, column, title_id or None])
 
 
 def merge_shape_runs(runs: list[list], more: list[list]) -> None:
@@ -276,13 +283,14 @@ def merge_shape_runs(runs: list[list], more: list[list]) -> None:
 
 
 def report_shape_runs(report: Report, runs: list[list], expected: int) -> None:
-    for code, first, last, found, column in runs:
+    for code, first, last, found, column, title_id in runs:
         count = last - first + 1
         where = f"line {first}" if count == 1 else f"lines {first}–{last} ({count} rows)"
         report(
             code,
             first,
             column=column,
+            record_id=title_id,
             found=found,
             expected=expected,
             last=last,
