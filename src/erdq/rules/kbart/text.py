@@ -114,7 +114,8 @@ SEVERAL_NAMES = rule(
     message="`{column}` holds {count} names ({value!r}); KBART wants the first one only: "
     "{first!r}.",
     doc=sections(
-        what="`first_author` and `first_editor` name one person.",
+        what="`first_author` and `first_editor` name one person (or one corporate body: "
+        "`Simon and Schuster` and `... Educational Council` are one name each).",
         why="KBART asks for the first author only, for matching; a list does not match the "
         "catalogue's main entry.",
         example="`Moreau; Tanaka; Adeyemi`.",
@@ -212,7 +213,23 @@ MAX_CELL = 1023  # GOKb's limit for any KBART value
 _C1_RE = re.compile(r"[\x80-\x9f]")
 _ENTITY_RE = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]{1,7});")
 _ESCAPE_RE = re.compile(r"\\[rnt]")
-_NAME_SPLIT_RE = re.compile(r"\s*(?:;|\||\s&\s|\sand\s|\set\s|\sund\s)\s*")
+_NAME_SPLIT_RE = re.compile(r"\s*(?:;|\|)\s*")  # always between names
+# "and" in its languages and "&": between names, or inside one body's name ("Simon and
+# Schuster", "Ernst & Young", "... Council").
+_CONJUNCTION_RE = re.compile(r"\s(?:&|and|et|und)\s", re.IGNORECASE)
+# Words that make a name a corporate body's, which KBART's first_author may be.
+# fmt: off
+_CORPORATE_WORDS = frozenset({
+    "academy", "agency", "association", "associates", "assn", "board", "bros", "brothers",
+    "bureau", "centre", "center", "co", "college", "commission", "committee", "company",
+    "consortium", "corp", "corporation", "council", "department", "editions", "federation",
+    "foundation", "gmbh", "group", "inc", "incorporated", "institut", "institute",
+    "institution", "laboratory", "library", "limited", "llc", "ltd", "ministry", "museum",
+    "office", "organisation", "organization", "partners", "plc", "press", "publishers",
+    "publishing", "school", "service", "services", "society", "sons", "trust", "union",
+    "university", "verlag",
+})
+# fmt: on
 _IDENTIFIER_COLUMNS = frozenset({"print_identifier", "online_identifier"})
 
 
@@ -283,23 +300,36 @@ def _report_controls(ctx: RowContext, line: int, column: str, value: str) -> Non
 
 
 def _names(value: str) -> list[str]:
-    """The names in a list such as "A; B", "A and B" or "A, B, C and D".
+    """The names in a list such as "A; B", "Roger Harris and Peter Wiebe" or "A, B, C
+    and D".
 
-    A single comma is left alone ("Moreau, Anne" is one person); commas separate names
-    only in a list that also has "and"/";"/"&", and only between parts that are whole
-    names themselves (each with a space: "Roger Harris, Peter Wiebe").
+    ";" and "|" always separate names. "and" and "&" do only between personal names: not
+    in a corporate body's name ("Open Business and Technician Educational Council") and
+    not between single words ("Simon and Schuster", "Ernst & Young"), which are a firm's
+    name at least as often as two surnames. A single comma is left alone ("Moreau, Anne"
+    is one person); commas separate names only in a list that also has "and"/";"/"&",
+    and only between parts that are whole names themselves (each with a space: "Roger
+    Harris, Peter Wiebe").
     """
-    parts = [n for n in _NAME_SPLIT_RE.split(value.strip()) if n]
-    if len(parts) < 2:
-        return parts
     names: list[str] = []
-    for part in parts:
+    for entry in (n for n in _NAME_SPLIT_RE.split(value.strip()) if n):
+        parts = [p for p in _CONJUNCTION_RE.split(entry) if p.strip()]
+        words = {w.strip(".,()").casefold() for w in entry.split()}
+        if len(parts) > 1 and (
+            words & _CORPORATE_WORDS or not any(" " in p or "," in p for p in parts)
+        ):
+            parts = [entry]
+        names.extend(parts)
+    if len(names) < 2:
+        return names
+    out: list[str] = []
+    for part in names:
         pieces = [p.strip() for p in part.split(",") if p.strip()]
         if len(pieces) > 1 and all(" " in p for p in pieces):
-            names.extend(pieces)
+            out.extend(pieces)
         else:
-            names.append(part)
-    return names
+            out.append(part)
+    return out
 
 
 @row_check(SEVERAL_NAMES)
