@@ -74,6 +74,22 @@ def test_a_language_that_is_not_a_code_is_not_cut_or_padded(tmp_path, language, 
     assert row.record["008"].data[35:38] == "und"  # the profile's default: not known
 
 
+@pytest.mark.parametrize(
+    ("column", "value", "positions", "hint"),
+    [
+        ("language", "English", "008/35-37", "Give the MARC language code"),
+        ("country", "England", "008/15-17", "Give the MARC country code"),
+        ("entered", "2026-12-04", "008/00-05", "as YYMMDD (e.g. '241204'"),
+    ],
+)
+def test_the_hint_says_what_the_positions_take(tmp_path, column, value, positions, hint):
+    [row] = _rows(tmp_path, f"Title,{column}\nA book,{value}\n", LANGUAGES)
+    [finding] = row.findings
+    assert positions in finding.message and hint in finding.message
+    other = {"language", "country", "entered"} - {column}
+    assert not any(f"Give the MARC {o}" in finding.message for o in other)
+
+
 def test_a_two_letter_country_code_is_a_code(tmp_path) -> None:
     [row] = _rows(tmp_path, "Title,language,country\nA book,chi,cc\n", LANGUAGES)
     assert row.findings == []

@@ -44,3 +44,14 @@ def test_parse_record_keeps_an_odd_indicator_area_as_read() -> None:
     parsed = parse_record([(0, line) for line in lines], 0)
     assert parsed.memo["indicators_as_read"] == {1: "1"}
     assert [code for code, _ in parsed.notes] == ["MR111"]
+
+
+def test_a_tag_typed_short_is_named_as_such() -> None:
+    # "=65  \0..." is tag "65 " followed by one space: the tag lacks a character, the
+    # spaces are not what is wrong.
+    from erdq.readers.mrk import parse_record
+
+    parsed = parse_record([(0, "=LDR  00000nam a2200000 i 4500"), (0, "=65  \\0$aA.")], 0)
+    reasons = [params.get("reason") for code, params in parsed.notes if code == "MR120"]
+    assert reasons == ["the tag '65' is not 3 characters"]
+    assert [code for code, _ in parsed.notes].count("MR110") == 1

@@ -134,6 +134,7 @@ class RowConverter(Check):
                 positions=where,
                 problem=problem,
                 default=default,
+                hint=_fixed_hint(tag, pos),
             )
 
     def _marc_cells(
@@ -167,6 +168,21 @@ class RowConverter(Check):
             params.pop("tag", None)
             self._report(code, line, FIELDS_COLUMN, None if value is None else str(value), **params)
         return list(parsed.record.fields) if parsed.record is not None else []
+
+
+# What goes into the 008 positions a mapping commonly takes from columns, for VL212.
+_FIXED_HINTS = {
+    ("008", 0): "Give the date entered on file as YYMMDD (e.g. '241204' for 4 December 2024)",
+    ("008", 7): "Give the year as four digits (e.g. '2024')",
+    ("008", 11): "Give the year as four digits (e.g. '2024')",
+    ("008", 15): "Give the MARC country code (e.g. 'enk' for England, 'nyu' for New York)",
+    ("008", 35): "Give the MARC language code (e.g. 'eng' for English, 'fre' for French)",
+}
+
+
+def _fixed_hint(tag: str, pos) -> str:
+    known = _FIXED_HINTS.get((tag, pos.start))
+    return known or f"Give a code of {pos.width} character(s), in lower case"
 
 
 def misfits(mapping: MarcMapping, values: dict[str, list[str]]) -> list[tuple]:

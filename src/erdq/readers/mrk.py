@@ -168,6 +168,9 @@ def parse_record(block: list[tuple[int, str]], start: int) -> Parsed:
         tag, data = line[1:4], line[4:]
         if data.startswith("  "):
             data = data[2:]
+        elif " " in tag:  # "=65  ...": a tag typed short, not a missing space
+            note("MR120", value=line[:80], reason=f"the tag {tag.strip()!r} is not 3 characters")
+            data = data.lstrip(" ")
         else:
             note("MR120", value=line[:80], reason="two spaces must follow the tag")
             data = data.lstrip(" ")

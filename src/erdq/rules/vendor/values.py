@@ -290,8 +290,7 @@ FIXED_FIELD_CODE_INVALID = rule(
     severity=Severity.ERROR,
     scope=Scope.ROW,
     message="{value!r} cannot go into {tag}/{positions}: {problem}. It was left out and "
-    "{default} was written there instead. Give the MARC code (e.g. 'eng' for English, "
-    "'fre' for French).",
+    "{default} was written there instead. {hint}.",
     doc=sections(
         what="A column whose value goes into fixed positions of a control field (the "
         "`ebook` profile's language to 008/35-37, country to 008/15-17, entered to "
