@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import shared_file
 
+from erdq.model.dates import PartialDate
 from erdq.openurl import Citation, parse_openurl
+from erdq.openurl.normalise import parse_citation_date, unread_date
 
 pytestmark = pytest.mark.shared
 
@@ -142,7 +146,69 @@ def test_a_day_the_month_lacks_is_read_as_the_month_with_a_warning() -> None:
 
 def test_unreadable_date_is_a_warning() -> None:
     c = parse_openurl("rft.issn=1234-5679&rft.date=sometime")
-    assert c.date is None and any("not understood" in w for w in c.warnings)
+    assert c.date is None
+    # The request had a date, only not a readable one: the warning must not say "no date".
+    assert c.warnings == ("date 'sometime' cannot be read, so coverage is not date-checked",)
+    assert unread_date(c) == c.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        # A span of years is the first day of the first year to the last day of the last.
+        ("2021-2022", "2021-01-01", "2022-12-31"),
+        ("2021/2022", "2021-01-01", "2022-12-31"),
+        ("2021-22", "2021-01-01", "2022-12-31"),  # two digits: the same century
+        ("2021/22", "2021-01-01", "2022-12-31"),
+        ("1998-99", "1998-01-01", "1999-12-31"),
+        ("1999-2000", "1999-01-01", "2000-12-31"),
+        ("2021\u20132022", "2021-01-01", "2022-12-31"),  # an en dash, as copied from a PDF
+        ("2021 - 2022", "2021-01-01", "2022-12-31"),
+    ],
+)
+def test_a_span_of_years_is_read_as_its_interval_with_a_warning(
+    text: str, first: str, last: str
+) -> None:
+    date, note = parse_citation_date(text)
+    assert date is not None
+    assert (date.first_day().isoformat(), date.last_day().isoformat()) == (first, last)
+    assert note == f"date {text!r} read as the years {first[:4]} to {last[:4]} ({first} to {last})"
+    c = parse_openurl(f"issn=1234-5679&date={quote(text)}")
+    d = c.to_dict()
+    assert (d["date_from"], d["date_to"]) == (first, last)
+    assert unread_date(c) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-12", "2021-12"),  # ISO 8601 year and month, not a span
+        ("2021/12", "2021-12"),  # read leniently as that month, as before
+        ("2021-2021", "2021"),  # a span of one year is that year
+    ],
+)
+def test_months_and_one_year_spans_are_not_spans(text: str, expected: str) -> None:
+    date, _ = parse_citation_date(text)
+    assert type(date) is PartialDate and str(date) == expected
+
+
+def test_a_span_that_ends_before_it_starts_cannot_be_read() -> None:
+    date, note = parse_citation_date("2022-2021")
+    assert date is None
+    assert note == "date '2022-2021' cannot be read, so coverage is not date-checked"
+
+
+def test_an_unreadable_date_with_a_readable_year_uses_the_year_and_says_so() -> None:
+    c = parse_openurl("issn=1234-5679&date=n.d.&year=2015")
+    assert str(c.date) == "2015" and unread_date(c) is None
+    assert "date 'n.d.' cannot be read; the year '2015' is used" in c.warnings
+
+
+def test_a_year_inside_a_span_of_years_does_not_disagree() -> None:
+    inside = parse_openurl("rft.issn=1234-5679&rft.date=2021-2022&rft.year=2022")
+    assert not any("disagrees" in w for w in inside.warnings)
+    outside = parse_openurl("rft.issn=1234-5679&rft.date=2021-2022&rft.year=2023")
+    assert "year '2023' disagrees with date '2021-2022'; the date is used" in outside.warnings
 
 
 def test_latin1_with_ctx_enc() -> None:

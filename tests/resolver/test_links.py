@@ -75,6 +75,70 @@ def test_explanation() -> None:
     )
 
 
+def _years(first: int | None, last: int | None, embargo: str | None = None) -> CoverageRange:
+    return CoverageRange(
+        PartialDate(first) if first else None,
+        None,
+        None,
+        PartialDate(last) if last else None,
+        None,
+        None,
+        parse_embargo(embargo).value if embargo else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("ranges", "expected"),
+    [
+        # 2005 ends 2005-12-31 and 2006 starts the next day: they touch, one span.
+        ([_years(2000, 2005), _years(2006, 2010)], "Full text 2000–2010 via A"),
+        ([_years(2006, 2010), _years(2000, 2005)], "Full text 2000–2010 via A"),  # any order
+        ([_years(2000, 2008), _years(2005, 2012)], "Full text 2000–2012 via A"),  # overlap
+        ([_years(2000, 2005), _years(2003, None)], "Full text 2000–present via A"),
+        # 1981 to 1996 are missing: a gap stays a gap.
+        ([_years(1950, 1980), _years(1997, None)], "Full text 1950–1980, 1997–present via A"),
+        # A range that ends before it starts covers nothing and is not told.
+        ([_years(2000, 2005), _years(2012, 2009)], "Full text 2000–2005 via A"),
+        (
+            [_years(1997, None, "P12M"), _years(1990, 1996, "P12M")],
+            "Full text 1990–present via A; the most recent 12 months are embargoed",
+        ),
+        (
+            [_years(1990, 1995), _years(1997, None, "P1Y")],
+            "Full text 1990–1995, 1997–present (the most recent year is embargoed) via A",
+        ),
+    ],
+)
+def test_explanation_tells_the_titles_coverage_merged(
+    ranges: list[CoverageRange], expected: str
+) -> None:
+    assert explanation(ranges, "A") == expected
+
+
+def test_service_note_tells_merged_coverage_and_the_match_the_deciding_range() -> None:
+    index = HoldingsIndex([CollectionInfo(1, "A")])
+    for n, (first, last) in enumerate([("2000", "2005"), ("2006", "2010")], 1):
+        index.add(
+            portfolio_id=n,
+            collection_id=1,
+            key="id:t",
+            title="J",
+            title_id="t",
+            print_identifier="1234-5679",
+            online_identifier=None,
+            title_url="https://a.example/j",
+            coverage_depth="fulltext",
+            coverage=(first, None, None, last, None, None, None),
+        )
+    r = Resolver(index.finish(), today=dt.date(2024, 6, 15)).resolve(
+        parse_openurl("rft.issn=1234-5679&rft.date=2004")
+    )
+    (service,) = r.services
+    assert service.message == "Full text 2000–2010 via A"
+    assert service.coverage.reason == "covered by 2000 – 2005"
+    assert service.to_dict()["coverage"]["statement"] == "2000 – 2005; 2006 – 2010"
+
+
 def _index(*collections: CollectionInfo) -> HoldingsIndex:
     index = HoldingsIndex(collections)
     for i, c in enumerate(collections, 1):

@@ -8,8 +8,10 @@ every repeated value in order. Anything not understood becomes a warning, never 
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from erdq.identifiers import IdentifierCheck, check_isbn, check_issn
 from erdq.model.dates import PartialDate, parse_partial_date
@@ -107,6 +109,8 @@ _YEAR_RE = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|20[0-9]{2})(?![0-9])")
 _COMPACT_DATE_RE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 # Year, month and day, hyphenated, with slashes or compact: for a day the month lacks.
 _YMD_RE = re.compile(r"([0-9]{4})([-/]?)([0-9]{1,2})\2([0-9]{1,2})")
+# A span of years: 2021-2022, 2021/2022, 2021-22, 2021–2022 (spaces around the mark allowed).
+_YEAR_SPAN_RE = re.compile(r"([0-9]{4})\s*[-/\u2013\u2014]\s*([0-9]{4}|[0-9]{2})", re.ASCII)
 _SINGLE = (
     "jtitle",
     "btitle",
@@ -440,6 +444,32 @@ def _format(value: str | None, notes: list[str]) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class YearSpan(PartialDate):
+    """A cited span of years (``2021-2022``, ``2021/22``): the first day of ``year`` to the
+    last day of ``last_year``. A ``PartialDate`` of year precision everywhere a cited date
+    is used (``first_day``, ``last_day``, ``str``), so the coverage evaluator and
+    ``erdq availability`` compare the whole span as the interval it is."""
+
+    last_year: int = 0
+
+    def __post_init__(self) -> None:
+        PartialDate.__post_init__(self)
+        if not self.year < self.last_year <= 9999:
+            raise ValueError(f"a span of years must end after {self.year}, not {self.last_year}")
+
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.last_year, 12, 31)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.last_year:04d}"
+
+
+# What a cited date that cannot be read is told as; ``unread_date`` finds it again.
+_UNREAD = "{field} {text!r} cannot be read, so coverage is not date-checked"
+_UNREAD_RE = re.compile(r"(date|year) (.*) cannot be read, so coverage is not date-checked")
+
+
 def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
     """A cited date as a partial date (an interval), and a warning when read leniently."""
     parsed = parse_partial_date(text)
@@ -449,6 +479,9 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
         retry = parse_partial_date(parsed.suggestion).value
         if retry is not None:
             return retry, f"date {text!r} read as {retry}"
+    span = _year_span(text)
+    if span is not None:
+        return span
     m = _COMPACT_DATE_RE.fullmatch(text.strip())
     if m:
         compact = parse_partial_date(f"{m[1]}-{m[2]}-{m[3]}").value
@@ -464,24 +497,57 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
     years = _YEAR_RE.findall(text)
     if len(set(years)) == 1:
         return PartialDate(int(years[0])), f"date {text!r} read as the year {years[0]}"
-    return None, f"date {text!r} is not understood; the request is not date-checked"
+    return None, _UNREAD.format(field="date", text=text)
+
+
+def _year_span(text: str) -> tuple[PartialDate, str] | None:
+    """``2021-2022``, ``2021/2022``, ``2021-22`` (an en dash too) as the span of years; a
+    span that does not end after it starts is not one. ``2021-12`` and ``2021/12`` never
+    get here: they are months."""
+    m = _YEAR_SPAN_RE.fullmatch(text.strip())
+    if m is None:
+        return None
+    first = int(m[1])
+    last = int(m[2]) if len(m[2]) == 4 else first - first % 100 + int(m[2])
+    if last == first and len(m[2]) == 4:
+        return PartialDate(first), f"date {text!r} read as the year {first}"
+    if not first < last <= 9999 or first < 1:
+        return None
+    span = YearSpan(first, last_year=last)
+    day_from, day_to = span.first_day().isoformat(), span.last_day().isoformat()
+    return span, f"date {text!r} read as the years {first} to {last} ({day_from} to {day_to})"
+
+
+def unread_date(citation: Citation) -> str | None:
+    """The warning saying the citation's date (or year) could not be read, when the
+    citation has no date because of it; None when it has a date or gave none."""
+    if citation.date is not None:
+        return None
+    return next((w for w in citation.warnings if _UNREAD_RE.fullmatch(w)), None)
 
 
 def _date(text: str | None, year: str | None, notes: list[str]) -> PartialDate | None:
-    date = None
-    if text is not None:
-        date, note = parse_citation_date(text)
-        if note:
-            notes.append(note)
-    if year is not None:
-        from_year, note = parse_citation_date(year)
-        if date is None:
-            if note:
-                notes.append(note.replace("date", "year", 1))
-            date = from_year
-        elif from_year is not None and from_year.year != date.year:
+    date, date_note = parse_citation_date(text) if text is not None else (None, None)
+    from_year, year_note = parse_citation_date(year) if year is not None else (None, None)
+    if date is not None:
+        if date_note:
+            notes.append(date_note)
+        if from_year is not None and not (
+            from_year.first_day() <= date.last_day() and date.first_day() <= from_year.last_day()
+        ):
             notes.append(f"year {year!r} disagrees with date {text!r}; the date is used")
-    return date
+        return date
+    if from_year is not None:
+        if text is not None:
+            notes.append(f"date {text!r} cannot be read; the year {year!r} is used")
+        if year_note:
+            notes.append(year_note.replace("date", "year", 1))
+        return from_year
+    if date_note:
+        notes.append(date_note)
+    if year_note:
+        notes.append(year_note.replace("date", "year", 1))
+    return None
 
 
 def _pages(

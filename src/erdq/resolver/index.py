@@ -1,11 +1,21 @@
 """The in-memory holdings index the resolver matches against, loaded once from the store.
 
-A ``Holding`` is one title in one collection: the current portfolio rows sharing a
-``Portfolio.key`` (a title with a gap in coverage has several rows, and they are evaluated
-together so the gap survives). Holdings are found by canonical ISSN / ISBN-13, by the
-collection's DOI prefixes and, as a weaker match, by normalised title (the KBART
-``publication_type`` is kept so that a title match can respect it). Coverage ranges are
-built on first use and kept, so loading a million portfolios stays a single fast scan.
+A ``Holding`` is one title in one collection: the current portfolio rows that share a
+``Portfolio.key`` *and* are the same title (a title with a gap in coverage has several
+rows, and they are evaluated together so the gap survives). Rows that share a key
+(a title_id) are one title when they share an identifier, directly or through another
+row; rows with the same title_id but disjoint identifiers are different titles (a
+provider that gives a title and its predecessors one title_id), and none borrows
+another's coverage. A row without any identifier joins the title of the same normalised
+name under its key. Every row's identifiers are indexed, and each row keeps its own, so
+that a match by identifier evaluates the rows carrying the cited identifier
+(``Holding.matching``), as ``erdq availability`` does per ISSN.
+
+Holdings are found by canonical ISSN / ISBN-13, by the collection's DOI prefixes and, as
+a weaker match, by normalised title (the KBART ``publication_type`` is kept so that a
+title match can respect it). The holdings are built by ``finish()`` once every row is
+added; coverage ranges are built on first use and kept, so loading a million portfolios
+stays a single fast scan.
 """
 
 from __future__ import annotations
@@ -61,12 +71,71 @@ class Holding:
     coverage_depth: str | None
     rows: list[tuple[str | None, ...]]
     publication_type: str | None = None  # KBART: serial | monograph (lower case)
+    # Per row, in the order of ``rows``: the row's own identifiers and title URL.
+    row_identifiers: list[frozenset[str]] = field(default_factory=list)
+    row_urls: list[str | None] = field(default_factory=list)
     _ranges: tuple[CoverageRange, ...] | None = field(default=None, repr=False)
 
     def ranges(self) -> tuple[CoverageRange, ...]:
         if self._ranges is None:
             self._ranges = tuple(_range(row) for row in self.rows)
         return self._ranges
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """Every identifier of the title's rows, in the order first seen."""
+        seen: dict[str, None] = {}
+        for idents in self.row_identifiers:
+            seen.update(dict.fromkeys(sorted(idents)))
+        for ident in (self.print_identifier, self.online_identifier):
+            if ident:
+                seen.setdefault(ident, None)
+        return tuple(seen)
+
+    def matching(self, identifiers: Iterable[str]) -> Holding:
+        """The holding as far as the rows carrying one of ``identifiers`` go: those rows'
+        coverage, portfolios and URL. ``self`` when every row carries one (or when the
+        rows' identifiers are not known, as for a holding built by hand)."""
+        wanted = set(identifiers)
+        if len(self.row_identifiers) != len(self.rows):
+            return self
+        keep = [i for i, idents in enumerate(self.row_identifiers) if idents & wanted]
+        if not keep or len(keep) == len(self.rows):
+            return self
+        urls = [self.row_urls[i] for i in keep if i < len(self.row_urls)]
+        return Holding(
+            collection_id=self.collection_id,
+            title=self.title,
+            title_id=self.title_id,
+            portfolio_ids=[self.portfolio_ids[i] for i in keep],
+            print_identifier=self.print_identifier,
+            online_identifier=self.online_identifier,
+            title_url=next((u for u in urls if u), None) or self.title_url,
+            coverage_depth=self.coverage_depth,
+            rows=[self.rows[i] for i in keep],
+            publication_type=self.publication_type,
+            row_identifiers=[self.row_identifiers[i] for i in keep],
+            row_urls=urls,
+        )
+
+
+@dataclass(slots=True)
+class _Row:
+    """One portfolio row waiting for ``HoldingsIndex.finish`` to group it into a title."""
+
+    portfolio_id: int
+    title: str
+    title_id: str | None
+    print_identifier: str | None
+    online_identifier: str | None
+    title_url: str | None
+    coverage_depth: str | None
+    publication_type: str | None
+    coverage: tuple[str | None, ...]
+
+    @property
+    def identifiers(self) -> frozenset[str]:
+        return frozenset(i for i in (self.print_identifier, self.online_identifier) if i)
 
 
 def _range(row: Sequence[str | None]) -> CoverageRange:
@@ -83,7 +152,11 @@ def _range(row: Sequence[str | None]) -> CoverageRange:
 
 
 class HoldingsIndex:
-    """Dicts from identifier / DOI prefix / title key to holdings; read-only once built."""
+    """Dicts from identifier / DOI prefix / title key to holdings; read-only once built.
+
+    ``add`` every portfolio row, then ``finish()``, which groups the rows into titles
+    (module doc) and indexes them.
+    """
 
     def __init__(self, collection_infos: Iterable[CollectionInfo] = ()) -> None:
         self.collections: dict[int, CollectionInfo] = {c.id: c for c in collection_infos}
@@ -91,7 +164,7 @@ class HoldingsIndex:
         self.by_identifier: dict[str, list[int]] = {}
         self.by_title: dict[str, list[int]] = {}
         self.by_doi_prefix: dict[str, list[int]] = {}  # prefix → collection ids
-        self._keys: dict[tuple[int, str], int] = {}
+        self._pending: dict[tuple[int, str], list[_Row]] = {}
         self._strings: dict[str, str] = {}
         for info in self.collections.values():
             for prefix in info.doi_prefixes:
@@ -115,50 +188,107 @@ class HoldingsIndex:
         coverage: Sequence[str | None],
         publication_type: str | None = None,
     ) -> None:
-        """Add one portfolio row; rows sharing (collection, key) make one holding."""
+        """Add one portfolio row; ``finish()`` makes the holdings."""
         share = self._share
-        row = tuple(share(v) if v else None for v in coverage)
-        number = self._keys.get((collection_id, key))
-        if number is not None:
-            holding = self.holdings[number]
-            holding.portfolio_ids.append(portfolio_id)
-            holding.rows.append(row)
-            holding._ranges = None
-            holding.title_url = holding.title_url or title_url
-            if publication_type and not holding.publication_type:
-                holding.publication_type = share(publication_type.lower())
-            return
-        number = len(self.holdings)
-        self._keys[(collection_id, key)] = number
-        self.holdings.append(
-            Holding(
-                collection_id=collection_id,
+        self._pending.setdefault((collection_id, key), []).append(
+            _Row(
+                portfolio_id=portfolio_id,
                 title=title,
                 title_id=title_id,
-                portfolio_ids=[portfolio_id],
                 print_identifier=print_identifier,
                 online_identifier=online_identifier,
                 title_url=title_url,
                 coverage_depth=share(coverage_depth) if coverage_depth else None,
-                rows=[row],
                 publication_type=share(publication_type.lower()) if publication_type else None,
+                coverage=tuple(share(v) if v else None for v in coverage),
             )
         )
-        for ident in {print_identifier, online_identifier}:
-            if ident:
-                self.by_identifier.setdefault(ident, []).append(number)
-        title_key = normalise_title(title) if title else ""
-        if title_key:
-            self.by_title.setdefault(title_key, []).append(number)
 
     def _share(self, value: str) -> str:
         # Dates, volumes and embargoes repeat across a million rows: keep one copy of each.
         return self._strings.setdefault(value, value)
 
     def finish(self) -> HoldingsIndex:
-        self._keys.clear()
+        """Group the rows added into titles and index them (module doc)."""
+        for (collection_id, _key), rows in self._pending.items():
+            for title_rows in _titles(rows):
+                self._add_holding(collection_id, title_rows)
+        self._pending.clear()
         self._strings.clear()
         return self
+
+    def _add_holding(self, collection_id: int, rows: list[_Row]) -> None:
+        first = rows[0]
+        holding = Holding(
+            collection_id=collection_id,
+            title=first.title,
+            title_id=first.title_id,
+            portfolio_ids=[r.portfolio_id for r in rows],
+            print_identifier=next((r.print_identifier for r in rows if r.print_identifier), None),
+            online_identifier=next(
+                (r.online_identifier for r in rows if r.online_identifier), None
+            ),
+            title_url=next((r.title_url for r in rows if r.title_url), None),
+            coverage_depth=first.coverage_depth,
+            rows=[r.coverage for r in rows],
+            publication_type=next((r.publication_type for r in rows if r.publication_type), None),
+            row_identifiers=[r.identifiers for r in rows],
+            row_urls=[r.title_url for r in rows],
+        )
+        number = len(self.holdings)
+        self.holdings.append(holding)
+        for ident in holding.identifiers:
+            self.by_identifier.setdefault(ident, []).append(number)
+        for title_key in dict.fromkeys(normalise_title(r.title) if r.title else "" for r in rows):
+            if title_key:
+                self.by_title.setdefault(title_key, []).append(number)
+
+
+def _titles(rows: list[_Row]) -> list[list[_Row]]:
+    """The rows of one key split into titles: rows sharing an identifier (directly or via
+    other rows) are one title; a row without identifiers joins the first title with its
+    normalised name, or makes one with the other such rows. In the order first seen."""
+    if len(rows) == 1:
+        return [rows]
+    parent = list(range(len(rows)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(a: int, b: int) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)  # the earlier row stays the root
+
+    owner: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        for ident in row.identifiers:
+            if ident in owner:
+                join(owner[ident], i)
+            else:
+                owner[ident] = i
+    named: dict[str, int] = {}  # normalised title → a row with identifiers, first seen
+    for i, row in enumerate(rows):
+        if row.identifiers:
+            named.setdefault(normalise_title(row.title) if row.title else "", i)
+    bare: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        if row.identifiers:
+            continue
+        name = normalise_title(row.title) if row.title else ""
+        if name in named:
+            join(named[name], i)
+        elif name in bare:
+            join(bare[name], i)
+        else:
+            bare[name] = i
+    groups: dict[int, list[_Row]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(root(i), []).append(row)
+    return list(groups.values())
 
 
 def load_index(engine: Engine) -> HoldingsIndex:

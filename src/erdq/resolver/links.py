@@ -17,10 +17,12 @@ contains ``{url}``, gets the URL-encoded target in that place.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import quote
 
+from erdq.holdings import merge_ranges
 from erdq.identifiers import check_identifier
-from erdq.model.coverage import CoverageRange
+from erdq.model.coverage import CoverageRange, inverted
 from erdq.model.embargo import Embargo
 from erdq.openurl.citation import Citation
 
@@ -124,21 +126,44 @@ def _is_web(url: str) -> bool:
 
 
 def explanation(
-    coverage_range: CoverageRange | None, collection: str, depth: str | None = None
+    coverage: CoverageRange | Sequence[CoverageRange] | None,
+    collection: str,
+    depth: str | None = None,
 ) -> str:
-    """ "Full text 1997–present via X; the most recent 12 months are embargoed"."""
+    """ "Full text 1997–present via X; the most recent 12 months are embargoed".
+
+    Given the title's ranges in the collection, describes its coverage as a reader
+    understands it: ranges that overlap or touch are merged as ``erdq holdings publish``
+    merges them (``erdq.holdings.merge_ranges``), so 2000–2005 and 2006–2010 read
+    "2000–2010", and a gap stays a gap ("1950–1980, 1997–present"). A range that ends
+    before it starts covers nothing and is left out.
+    """
     what = "Full text" if not depth or depth.lower() == "fulltext" else depth.capitalize()
-    if coverage_range is None:
+    if coverage is None:
         return f"{what} via {collection}"
-    start = coverage_range.start_date
-    end = coverage_range.end_date
-    span = ""
-    if start is not None or end is not None:
-        span = f" {start.year if start else 'earliest'}–{end.year if end else 'present'}"
-    text = f"{what}{span} via {collection}"
-    if coverage_range.embargo is not None:
-        text += "; " + embargo_phrase(coverage_range.embargo)
-    return text
+    ranges = [coverage] if isinstance(coverage, CoverageRange) else list(coverage)
+    merged = merge_ranges(r for r in ranges if not inverted(r))
+    if not merged:
+        return f"{what} via {collection}"
+    embargoes = {r.embargo for r in merged}
+    if len(embargoes) == 1:
+        spans = ", ".join(s for s in (_span(r) for r in merged) if s)
+        text = f"{what} {spans} via {collection}" if spans else f"{what} via {collection}"
+        (embargo,) = embargoes
+        return text + ("; " + embargo_phrase(embargo) if embargo is not None else "")
+    # Ranges on different terms: each says its own embargo.
+    parts = []
+    for r in merged:
+        span = _span(r) or "all years"
+        parts.append(f"{span} ({embargo_phrase(r.embargo)})" if r.embargo is not None else span)
+    return f"{what} {', '.join(parts)} via {collection}"
+
+
+def _span(r: CoverageRange) -> str:
+    start, end = r.start_date, r.end_date
+    if start is None and end is None:
+        return ""
+    return f"{start.year if start else 'earliest'}–{end.year if end else 'present'}"
 
 
 def embargo_phrase(embargo: Embargo) -> str:

@@ -8,21 +8,27 @@ which never crosses publication types (a journal citation does not title-match a
 never sends a reader on without the menu (``Resolution.redirect_url``).
 Each candidate then goes through ``erdq.coverage.evaluate`` (the one coverage evaluator)
 with the resolver's clock; a title-level request (no date, volume or issue) is not
-date-filtered. A candidate becomes a service when its collection is active, the item is
-covered and a target URL can be built; otherwise it carries a reason code and message.
+date-filtered, nor is one whose date cannot be read (``n.d.``), which is answered at
+title level too but told as what it is: "the date cannot be read, so coverage is not
+date-checked" (``erdq availability`` does not judge such an article instead). A match by
+identifier evaluates the title's rows that carry a cited identifier; the service's note
+describes the title's whole coverage in the collection, merged as a reader reads it.
+A candidate becomes a service when its collection is active, the item is covered and a
+target URL can be built; otherwise it carries a reason code and message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from erdq.coverage import CoverageResult, Status, evaluate
 from erdq.model.coverage import format_statements
 from erdq.model.portfolio import normalise_title
 from erdq.openurl.citation import Citation
+from erdq.openurl.normalise import unread_date
 from erdq.resolver.index import CollectionInfo, Holding, HoldingsIndex
 from erdq.resolver.links import explanation, target_url
 
@@ -147,7 +153,9 @@ class Resolution:
             ]
         return {
             "citation": self.citation.to_dict(),
-            "title_level": self.citation.title_level,
+            # A date that cannot be read is a date: such a request is not title level,
+            # though it is answered as one (its services and warnings say so).
+            "title_level": self.citation.title_level and unread_date(self.citation) is None,
             "today": _iso(self.today),
             "outcome": self.outcome,
             "reason": self.reason,
@@ -210,8 +218,12 @@ class Resolver:
         found: list[tuple[CollectionInfo, Holding | None, str, str]] = []
         seen: set[int] = set()
 
-        def take(numbers: Sequence[int], match: str, strength: str) -> None:
+        cited: dict[int, list[str]] = {}  # holding → the cited identifiers it carries
+
+        def take(numbers: Sequence[int], match: str, strength: str, ident: str = "") -> None:
             for n in numbers:
+                if ident:
+                    cited.setdefault(n, []).append(ident)
                 if n in seen:
                     continue
                 seen.add(n)
@@ -219,9 +231,19 @@ class Resolver:
                 found.append((index.collections[holding.collection_id], holding, match, strength))
 
         for issn in citation.all_issns:
-            take(index.by_identifier.get(issn, ()), f"issn {issn}", "identifier")
+            take(index.by_identifier.get(issn, ()), f"issn {issn}", "identifier", issn)
         for isbn in citation.isbns:
-            take(index.by_identifier.get(isbn, ()), f"isbn {isbn}", "identifier")
+            take(index.by_identifier.get(isbn, ()), f"isbn {isbn}", "identifier", isbn)
+        if cited:
+            # Matched by identifier: only the rows carrying a cited identifier count, as in
+            # ``erdq availability`` (a row of the title without it gives no coverage here).
+            numbers = {id(index.holdings[n]): n for n in cited}
+            found = [
+                (info, h.matching(cited[numbers[id(h)]]), match, strength)
+                if h is not None and id(h) in numbers
+                else (info, h, match, strength)
+                for info, h, match, strength in found
+            ]
         prefix = citation.doi_prefix
         if prefix:
             matched = {info.id for info, _, _, _ in found}
@@ -282,6 +304,15 @@ class Resolver:
         coverage = evaluate(
             ranges, date=citation.date, volume=citation.volume, issue=citation.issue, today=day
         )
+        unread = unread_date(citation)
+        if unread is not None:
+            # The request has a date, only not one that can be read: say so, rather than
+            # call it a request without a date (it is answered as one all the same).
+            if citation.title_level:
+                why = f"{unread}; coverage {format_statements(ranges)}"
+            else:
+                why = f"{coverage.reason} ({unread})"
+            coverage = replace(coverage, reason=why)
         url = target_url(
             info.link_template,
             info.proxy,
@@ -319,9 +350,11 @@ class Resolver:
                 "no_url",
                 f"{where}: the portfolio has no URL and the collection no usable link template",
             )
-        index = coverage.range_index
-        decided = ranges[index] if index is not None and index < len(ranges) else None
-        note = explanation(decided, info.name, holding.coverage_depth)
+        # The reader is told the title's coverage here, merged as a reader reads it; which
+        # range covered the item is in ``coverage.reason``.
+        note = explanation(ranges, info.name, holding.coverage_depth)
+        if unread is not None:
+            note += f"; {unread}"
         if strength == "title":
             note += " (matched by title only; check that it is the same title)"
         return Candidate(info, holding, match, strength, coverage, url, None, note)
