@@ -69,7 +69,8 @@ def _expected(rows, by: str, since: dt.date, until: dt.date):
     for r in failed:
         journal = r["journal"] or r["issn"] or r["isbn"] or "(unknown)"
         key = {
-            "article": r["article"] or r["doi"],
+            # An article within its journal: "Article 7" of two journals is two articles.
+            "article": (r["article"] or r["doi"], journal) if r["article"] or r["doi"] else None,
             "journal": journal,
             "reason": r["reason"] or "(unknown)",
             "source": r["source"] or "(unknown)",
@@ -94,12 +95,16 @@ def test_counts_match_an_independent_recount(generated, by: str) -> None:
     assert (report.since, report.until) == (dt.date(2023, 6, 15), TODAY)
     requests, failed, top, journals, reasons, winner = _expected(rows, by, report.since, TODAY)
     assert (report.requests, report.no_service) == (requests, failed)
-    assert [(r[by], r["count"]) for r in report.rows] == top[:10]
+
+    def key(row):
+        return (row["article"], row["journal"]) if by == "article" else row[by]
+
+    assert [(key(r), r["count"]) for r in report.rows] == top[:10]
     for row in report.rows:
         if by != "journal":
-            assert row["journal"] == winner(journals[row[by]])
+            assert row["journal"] == winner(journals[key(row)])
         if by != "reason":
-            assert row["reason"] == winner(reasons[row[by]])
+            assert row["reason"] == winner(reasons[key(row)])
 
 
 def test_explicit_period_and_top(generated) -> None:
@@ -164,4 +169,42 @@ def test_journal_is_the_matched_title_when_only_an_issn_is_cited(tmp_path: Path)
     assert [(r["article"], r["journal"], r["reason"]) for r in report.rows] == [
         ("Old", "Journal of Tests", "before_coverage"),  # the holding's title, not its ISSN
         ("Older", "J. Tests", "before_coverage"),  # a cited title is kept as cited
+    ]
+
+
+def test_one_title_in_several_journals_is_several_articles(tmp_path: Path) -> None:
+    # "Editorial" requested in three journals, "Rare result" twice in one: the editorials
+    # are three articles of one request each, not one article of three.
+    rows = []
+    for journal, article in [("J1", "Editorial"), ("J2", "Editorial"), ("J3", "Editorial"),
+                             ("J1", "Rare result"), ("J1", "Rare result")]:  # fmt: skip
+        rows.append(
+            {
+                "requested_at": dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
+                "origin": "import",
+                "source": None,
+                "genre": "article",
+                "issn": None,
+                "isbn": None,
+                "doi": None,
+                "journal": journal,
+                "article": article,
+                "date": None,
+                "volume": None,
+                "issue": None,
+                "outcome": "no_service",
+                "reason": "no_title_matched",
+                "services": 0,
+                "citation": {},
+                "query": None,
+            }
+        )
+    with open_store(f"sqlite:///{tmp_path / 'e.sqlite'}") as store:
+        write_rows(store.engine, rows)
+        report = no_service_report(store.engine, today=TODAY)
+    assert [(r["article"], r["journal"], r["count"]) for r in report.rows] == [
+        ("Rare result", "J1", 2),
+        ("Editorial", "J1", 1),
+        ("Editorial", "J2", 1),
+        ("Editorial", "J3", 1),
     ]

@@ -65,9 +65,10 @@ def no_service_command(
 ) -> None:
     """The most requested titles whose OpenURL requests found no service.
 
-    By default: the top 10 article titles requested without a service in the year up to
-    --until (default: today), with their count, journal and dominant reason (reason codes
-    are listed in docs/resolver.md). Requests come from `erdq serve` and `erdq logs import`.
+    By default: the top 10 articles (a title within its journal) requested without a
+    service in the year up to --until (default: today), with their count, journal and
+    dominant reason (reason codes are listed in docs/resolver.md). Requests come from
+    `erdq serve` and `erdq logs import`.
 
     \b
     Example:

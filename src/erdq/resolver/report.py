@@ -104,21 +104,26 @@ def no_service_report(
             .where(failed)
             .group_by(key, journal, reason)
         ).all()
-    totals: dict[str, int] = defaultdict(int)
-    journals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # An article is known by its title within its journal: "Editorial" or "Book review"
+    # in ten journals is ten articles, not one that tops the list.
+    Name = str | tuple[str, str]
+    totals: dict[Name, int] = defaultdict(int)
+    journals: dict[Name, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    reasons: dict[Name, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     uncounted = 0
     for group_key, group_journal, group_reason, n in groups:
         if group_key is None:
             uncounted += n
             continue
-        totals[group_key] += n
-        journals[group_key][group_journal] += n
-        reasons[group_key][group_reason] += n
+        name: Name = (group_key, group_journal) if by == "article" else group_key
+        totals[name] += n
+        journals[name][group_journal] += n
+        reasons[name][group_reason] += n
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     rows = []
     for rank, (name, count) in enumerate(ranked, 1):
-        row: dict[str, Any] = {"rank": rank, by: name, "count": count}
+        shown = name[0] if isinstance(name, tuple) else name
+        row: dict[str, Any] = {"rank": rank, by: shown, "count": count}
         if by != "journal":
             row["journal"] = _winner(journals[name])
         if by != "reason":
