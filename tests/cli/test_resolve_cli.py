@@ -14,7 +14,7 @@ from erdq.store import open_store
 
 pytestmark = pytest.mark.shared
 JSON_KEYS = {"citation", "services", "no_service_reasons", "warnings", "title_level",
-             "outcome", "reason", "message", "today"}  # fmt: skip
+             "date_unreadable", "outcome", "reason", "message", "today"}  # fmt: skip
 
 
 @pytest.fixture
@@ -68,6 +68,15 @@ def test_resolve_embargoed_text(db: str) -> None:
     assert result.exit_code == 0
     assert "No service: embargoed" in result.output
     assert "embargoed until 2025-01-01" in result.output
+
+
+def test_resolve_says_a_date_that_cannot_be_read_is_not_checked(db: str) -> None:
+    args = ["resolve", "rft.issn=1234-5679&rft.date=n.d.", "--db", db, "--today", "2024-06-15"]
+    data = json.loads(run(*args, "--format", "json").output)
+    assert (data["title_level"], data["date_unreadable"]) == (False, True)
+    text = run(*args).output
+    assert "answered at title level: its date cannot be read" in text
+    assert "article level" not in text and "no date, volume or issue" not in text
 
 
 def test_resolve_today_must_be_a_date(db: str) -> None:

@@ -110,8 +110,13 @@ def render_text(data: dict) -> str:
         ("source", ", ".join(c["sources"])),
     ]  # fmt: skip
     lines += [f"  {label:<13}{value}" for label, value in shown if value]
-    level = "title level (no date, volume or issue: not date-checked)"
-    lines.append(f"  {'request':<13}{level if data['title_level'] else 'article level'}")
+    if data.get("date_unreadable"):
+        level = "answered at title level: its date cannot be read, so it is not date-checked"
+    elif data["title_level"]:
+        level = "title level (no date, volume or issue: not date-checked)"
+    else:
+        level = "article level"
+    lines.append(f"  {'request':<13}{level}")
     lines.append(f"Evaluated on {data['today']}")
     if data["services"]:
         lines.append(f"Services ({len(data['services'])})")

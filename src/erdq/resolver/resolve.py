@@ -156,6 +156,7 @@ class Resolution:
             # A date that cannot be read is a date: such a request is not title level,
             # though it is answered as one (its services and warnings say so).
             "title_level": self.citation.title_level and unread_date(self.citation) is None,
+            "date_unreadable": unread_date(self.citation) is not None,
             "today": _iso(self.today),
             "outcome": self.outcome,
             "reason": self.reason,
