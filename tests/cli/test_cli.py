@@ -219,10 +219,20 @@ def test_import_kbart_twice_then_empty(tmp_path, monkeypatch) -> None:
     assert refused.exit_code == 2, refused.output
     assert "ends inside line 3" in refused.output and "looks cut off" in refused.output
     assert "keeps its current snapshot" in refused.output
+    # A delivery dated before the current one (still 2024-01-01, the refused ones left it
+    # so): imported, and said so.
+    earlier = tmp_path / "ExamplePress_Global_AllTitles_2023-12-01.txt"
+    earlier.write_text(f"{HEADER}\n{ROW}\n")
+    late = runner.invoke(main, [*args[:-1], str(earlier)])
+    assert late.exit_code == 0, late.output
+    assert (
+        "is dated before ExamplePress_Global_AllTitles_2024-01-01.txt, the delivery it replaces"
+        in late.output
+    )
     from erdq.store import open_store
 
     store = open_store("sqlite:///" + str(tmp_path / "erdq.sqlite"))
-    assert [s["rows"] for s in store.snapshots("Example Journals")] == [2]
+    assert sorted(s["rows"] for s in store.snapshots("Example Journals")) == [1, 2]
     store.close()
 
 

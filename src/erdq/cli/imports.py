@@ -92,6 +92,13 @@ def import_kbart(
         f"Imported {result.rows} row(s) of {file} into {result.collection} as snapshot "
         f"{result.snapshot_id}: {result.portfolios} portfolio(s); findings: {counts}."
     )
+    if result.older_than:
+        click.echo(
+            f"warning: {file} is dated before {result.older_than}, the delivery it replaces "
+            f"as {result.collection}'s current list; import the newer file again if this one "
+            "came in out of order.",
+            err=True,
+        )
 
 
 @import_group.command("marc")

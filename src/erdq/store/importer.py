@@ -10,8 +10,9 @@ by ``erdq.store.marc_import``, into snapshots of kind ``marc``.)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -43,6 +44,9 @@ class ImportResult:
     findings: int
     by_severity: dict[str, int] = field(default_factory=dict)  # error/warning/info → count
     unchanged: bool = False  # True: same file as the latest snapshot, nothing written
+    # The current snapshot's file when this one is dated earlier (by the dates in their
+    # KBART file names): a delivery imported out of order, now the current one.
+    older_than: str | None = None
 
 
 def import_kbart(
@@ -90,8 +94,22 @@ def import_kbart(
             )
         check = KbartCheck(path, settings, today=today, progress=progress)
         result = _load(conn, check, path, name, collection_id, sha)
+        if latest is not None:
+            this, current = _delivered(path.name), _delivered(latest.file_name)
+            if this and current and this < current:
+                result = replace(result, older_than=latest.file_name)
     refresh_statistics(engine, "portfolios", "snapshots")
     return result
+
+
+_DELIVERY_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?=\.[^.]*$|$)")
+
+
+def _delivered(file_name: str) -> str:
+    """The delivery date a KBART file name ends with (``..._2024-06-01.txt``), as text
+    that sorts by date; "" when it has none (it is then compared with no other)."""
+    m = _DELIVERY_DATE.search(file_name)
+    return m.group(1) if m else ""
 
 
 def _lock_collection(conn: Connection, name: str) -> int:
