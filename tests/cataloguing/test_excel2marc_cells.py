@@ -62,6 +62,17 @@ def test_stray_spaces_are_removed_and_reported() -> None:
     assert "non-breaking" in problem and "doubled" in problem and "trailing" in problem
 
 
+def test_a_soft_hyphen_is_removed_and_reported_a_zero_width_joiner_kept() -> None:
+    # U+00AD in "Ency-clopedia" is a line-break hint: searched as typed, the word is two.
+    result = clean(TEXT, "Ency\u00adclopedia of things")
+    assert result.values == ["Encyclopedia of things"] and _codes(result) == ["VL206"]
+    assert result.notes[0][2]["problem"] == "soft hyphens"
+    # U+200C (zero-width non-joiner) spells Persian words: kept, not reported.
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    kept = clean(TEXT, persian)
+    assert kept.values == [persian] and _codes(kept) == []
+
+
 @pytest.mark.parametrize(
     ("raw", "year", "codes"),
     [

@@ -26,7 +26,10 @@ Note = tuple[str, str, dict[str, object]]  # (rule code, value as found, message
 
 _SCIENTIFIC = re.compile(r"^([0-9])(?:[.,]([0-9]+))?[eE]\+?([0-9]{1,2})$")
 _SPACE_RUN = re.compile(r"\s+")
-_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
+# Invisible characters that carry no text: zero-width space, word joiner, BOM, and the
+# soft hyphen (a line-break hint from a word processor; in a title it splits the word for
+# search). Not ZWNJ/ZWJ (U+200C/U+200D), which spell words in Persian and Indic scripts.
+_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 _FULLWIDTH = re.compile("[\uff01-\uff5e]")
 _HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _ISO_DATE = re.compile(r"^(\d{4})-\d{2}(-\d{2})?$")
@@ -123,7 +126,9 @@ def _space_problem(text: str) -> str:
         found.append("non-breaking spaces")
     if "\u3000" in text:
         found.append("ideographic spaces")
-    if _ZERO_WIDTH.search(text):
+    if "\u00ad" in text:
+        found.append("soft hyphens")
+    if _ZERO_WIDTH.search(text.replace("\u00ad", "")):
         found.append("zero-width characters")
     if re.search(r"[\t\r\n]", text):
         found.append("tabs or line breaks")

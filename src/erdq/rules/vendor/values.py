@@ -158,8 +158,8 @@ STRAY_WHITESPACE = rule(
     "Clean the cell if the sheet is used elsewhere.",
     doc=sections(
         what="Spaces before or after a value, doubled spaces, non-breaking spaces "
-        "(U+00A0), ideographic spaces (U+3000) and zero-width characters. The cleaned "
-        "value is written and reported.",
+        "(U+00A0), ideographic spaces (U+3000), zero-width characters and soft hyphens "
+        "(U+00AD). The cleaned value is written and reported.",
         why="Invisible characters make a title sort and match differently from the same "
         "title typed cleanly, and break ISBNs and URLs.",
         example="`Great\u00a0Expectations ` (non-breaking space, trailing space).",
