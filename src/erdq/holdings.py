@@ -27,6 +27,23 @@ turns them into ``Holding``s, one per title, each with its published lines:
   are published as given, never merged, since their dates are unknown. No embargo
   arithmetic happens here: merging compares the ranges' own dates only, so the file does
   not depend on the day it is written.
+* **Values.** The file must pass KBART validation for every column it writes, so each
+  value a portfolio gives is checked as it is published. A change that is certain is made
+  and reported (HL106): a tab, line break or other control character inside a value
+  (which a tab-separated file cannot hold) becomes a space or is removed, white space is
+  trimmed, a literal ``\\r``/``\\n``/``\\t`` becomes a space, a controlled value takes its
+  KBART spelling (``fulltext``, ``P``), spaces in a title_url are percent-encoded. A
+  value that is wrong and cannot be repaired with certainty (U+FFFD, a spreadsheet error
+  such as ``#N/A``, an access_type that is not F, P or M, an unreadable monograph date, a
+  title_url that is not an absolute http(s) URL) is left blank (HL107); in a column every
+  KBART row needs (publication_title, coverage_depth, publication_type) it keeps the
+  portfolio out of the file (HL108). Likely repairs are made with HL106 too, marked
+  likely: a missing or wrong publication_type is taken from the identifiers when they are
+  all ISSNs (serial) or all ISBNs (monograph); an empty coverage_depth, or a near miss
+  (``full text``), is published as fulltext (the library's active portfolio is offered
+  as full text); a monograph date such as 15/11/2010 that only one order of day and
+  month makes real is published in ISO form. An empty title_url is published empty
+  (the index links through the resolver): the one KBART rule the file may then fail.
 * **Not published.** title_id is the holding key (the first identifier), since a merged
   title has no single provider id; parent_publication_title_id and
   preceding_publication_title_id name provider ids that the file therefore does not
@@ -34,9 +51,10 @@ turns them into ``Holding``s, one per title, each with its published lines:
 * **Order.** Holdings by normalised title, then identifier; lines by start, end, embargo
   and their other columns. The same store always gives the same bytes.
 
-``write_holdings`` writes KBART (tab-separated, the KBART Phase II columns), CSV (the same
-columns) or JSON Lines (one holding a line, every identifier and line). The result's
-``report()`` says what was read, published and left out, and why.
+``write_holdings`` writes KBART (tab-separated, the KBART Phase II columns, values as they
+are: KBART has no quoting), CSV (the same columns) or JSON Lines (one holding a line,
+every identifier and line). The result's ``report()`` says what was read, published and
+left out, and why.
 """
 
 from __future__ import annotations
@@ -45,6 +63,8 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import re
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -53,12 +73,15 @@ from typing import Any, TextIO
 from erdq.errors import InputError
 from erdq.findings import Confidence, Finding, Location, Severity
 from erdq.identifiers import check_identifier
-from erdq.kbart_fields import standard_columns
+from erdq.kbart_fields import standard_columns, vocabulary
 from erdq.model.coverage import CoverageRange, enum_inverted, inverted
 from erdq.model.dates import parse_partial_date
 from erdq.model.embargo import parse_embargo
 from erdq.model.portfolio import Portfolio, normalise_title
+from erdq.readers.text import EXCEL_ERRORS
 from erdq.registry import get_rule
+from erdq.rules.kbart.urls import absolute_url_problem
+from erdq.rules.kbart.vocab import judge
 
 FORMATS = ("kbart", "csv", "json")
 
@@ -217,6 +240,8 @@ class _Entry:
     online_ids: list[str]
     ranges: list[CoverageRange]
     values: LineValues
+    title: str  # as published (see publish_text)
+    publication_type: str
 
     @property
     def ids(self) -> list[str]:
@@ -272,17 +297,23 @@ def build_holdings(
             result.portfolios_published += len(group)
     result.holdings.sort(key=lambda h: (normalise_title(h.title), h.title, h.key))
     findings.sort(key=lambda f: (f.location.source, f.location.line or 0, f.code))
-    result.left_out.update(f.code for f in findings if f.code in ("HL102", "HL103"))
+    result.left_out.update(f.code for f in findings if f.code in ("HL102", "HL103", "HL108"))
     return result
 
 
 def _entry(
     p: Portfolio, source: str, findings: list[Finding], grades: dict[str, Severity]
 ) -> _Entry | None:
-    def find(code: str, column: str | None, value: str | None, **params: object) -> None:
+    def find(
+        code: str,
+        column: str | None,
+        value: str | None,
+        confidence: Confidence = Confidence.CERTAIN,
+        **params: object,
+    ) -> None:
         location = Location(source=source, line=p.line, column=column, record_id=p.title_id)
-        params = {"title": p.title, "collection": p.collection, **params}
-        findings.append(_finding(code, location, params, value, grades))
+        params = {"title": p.title, "collection": p.collection, "column": column, **params}
+        findings.append(_finding(code, location, params, value, grades, confidence))
 
     ids: dict[str, list[str]] = {}
     for column in _ID_COLUMNS:
@@ -299,6 +330,19 @@ def _entry(
     if not ids["print_identifier"] and not ids["online_identifier"]:
         find("HL102", "print_identifier", p.raw.get("print_identifier") or None)
         return None
+    published = published_values(p.raw, [*ids["print_identifier"], *ids["online_identifier"]])
+    for change in published.changes:
+        code = {"changed": "HL106", "blanked": "HL107", "unpublishable": "HL108"}[change.kind]
+        find(
+            code,
+            change.column,
+            change.value,
+            published=change.published,
+            problem=change.problem,
+            confidence=change.confidence,
+        )
+    if published.left_out:
+        return None  # HL108 said why
     ranges = []
     for r in p.coverage:
         problem, column, value = _range_problem(r, p.raw)
@@ -315,20 +359,223 @@ def _entry(
             ranges.append(r)
     if not ranges:
         return None  # HL103 said why; with no range left, the title is not published
+    values = tuple((c, published.values[c]) for c in LINE_COLUMNS if published.values.get(c))
     return _Entry(
-        p, source, ids["print_identifier"], ids["online_identifier"], ranges, line_values(p.raw)
+        p,
+        source,
+        ids["print_identifier"],
+        ids["online_identifier"],
+        ranges,
+        values,
+        published.values["publication_title"],
+        published.values["publication_type"],
     )
 
 
 def line_values(raw: Any) -> LineValues:
-    """A portfolio's LINE_COLUMNS as given; runs of white space count as one space, so a
-    stray tab or double space does not split a line."""
-    out = []
-    for column in LINE_COLUMNS:
-        value = " ".join((raw.get(column) or "").split())
-        if value:
-            out.append((column, value))
-    return tuple(out)
+    """A portfolio's LINE_COLUMNS as they are published (see ``published_values``)."""
+    values = published_values(raw, []).values
+    return tuple((c, values[c]) for c in LINE_COLUMNS if values.get(c))
+
+
+# --- What the written columns may hold ----------------------------------------------------
+
+# Characters a tab-separated line cannot hold inside a value: they end the cell or the row
+# (TAB, the line ends, and what Python and Unicode also read as line breaks).
+_BREAKS_RE = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Other control characters (C0, DEL, C1): KBART validation rejects them (KB602).
+_CONTROLS_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
+_ESCAPES_RE = re.compile(r"\\[rnt]")  # the literal text \r, \n or \t (KB608)
+_SPACES_RE = re.compile(r" {2,}")
+_URL_SPACE_RE = re.compile(r"\s")
+# Columns every KBART row needs: a portfolio whose value there is unusable is left out.
+# Not title_url: the index links through the resolver, and a holding without a URL of its
+# own is still held (a wrong one is published empty, HL107). Not coverage_depth either when
+# it is empty or a near miss ("full text"): a portfolio the library has active is offered
+# as full text, so it is published as fulltext (HL106, likely), not left out.
+REQUIRED_COLUMNS = ("publication_title", "coverage_depth", "publication_type")
+_VOCABULARY_COLUMNS = ("coverage_depth", "access_type", "publication_type")
+_MONOGRAPH_DATES = ("date_monograph_published_print", "date_monograph_published_online")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueChange:
+    """What publishing did to one value: ``changed`` (published as ``published``),
+    ``blanked`` (published empty) or ``unpublishable`` (the portfolio is left out)."""
+
+    kind: str
+    column: str
+    value: str
+    published: str
+    problem: str
+    confidence: Confidence = Confidence.CERTAIN
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedValues:
+    values: dict[str, str]  # publication_title, publication_type and LINE_COLUMNS
+    changes: tuple[ValueChange, ...]
+    left_out: bool
+
+
+def _replacement(char: str) -> str:
+    """What a control character becomes: C1 ones are Windows-1252 text decoded as
+    Latin-1 (U+0092 for ’); the others, and C1 codes Windows-1252 leaves undefined, go."""
+    if "\x80" <= char <= "\x9f":
+        try:
+            return bytes([ord(char)]).decode("cp1252")
+        except UnicodeDecodeError:
+            return ""
+    return ""
+
+
+def publish_text(value: str) -> tuple[str, list[str]]:
+    """``value`` as a KBART cell can hold it, and what had to change (nothing: ``[]``).
+
+    Tabs and line breaks become spaces, other control characters are removed (C1 ones
+    read as Windows-1252), the literal text \\r, \\n or \\t becomes a space, runs of
+    spaces become one and white space around the value goes. No-break spaces inside it
+    stay.
+    """
+    changes: list[str] = []
+    text = value
+    breaks = sorted(set(_BREAKS_RE.findall(text)))
+    if breaks:
+        text = _BREAKS_RE.sub(" ", text)
+        changes.append(f"{_chars(breaks)} (tab or line break) became a space")
+    controls = sorted(set(_CONTROLS_RE.findall(text)))
+    if controls:
+        text = _CONTROLS_RE.sub(lambda m: _replacement(m.group(0)), text)
+        said = [f"{_chars([c])} became {_replacement(c)!r}" for c in controls if _replacement(c)]
+        removed = [c for c in controls if not _replacement(c)]
+        if removed:
+            said.append(f"control character(s) {_chars(removed)} removed")
+        changes.append(", ".join(said))
+    escapes = sorted(set(_ESCAPES_RE.findall(text)))
+    if escapes:
+        text = _ESCAPES_RE.sub(" ", text)
+        changes.append(f"the literal text {' '.join(escapes)} became a space")
+    squeezed = _SPACES_RE.sub(" ", text).strip()
+    if squeezed != text:
+        changes.append("white space trimmed")
+    return squeezed, changes
+
+
+def _chars(chars: Iterable[str]) -> str:
+    return " ".join(f"U+{ord(c):04X}" for c in chars)
+
+
+def published_values(raw: Any, identifiers: Sequence[str]) -> PublishedValues:
+    """The title, publication_type and LINE_COLUMNS of one portfolio as they are published,
+    and what publishing did to them (see the module doc). ``identifiers`` are the
+    portfolio's valid identifiers, canonical: a missing or wrong publication_type is
+    taken from them when they are all of one kind."""
+    values: dict[str, str] = {}
+    changes: list[ValueChange] = []
+    left_out = False
+    for column in ("publication_title", "publication_type", *LINE_COLUMNS):
+        given = raw.get(column) or ""
+        text, said = publish_text(given)
+        problem = _value_problem(column, text)
+        if problem is None and column in _VOCABULARY_COLUMNS and text:
+            verdict = judge(column, text)
+            if verdict is not None and verdict[0] == "KB504" and verdict[1]:
+                text = verdict[1]
+                said.append(f"written {text!r}, as KBART spells it")
+        if problem is None and column == "title_url" and _URL_SPACE_RE.search(text):
+            text = _URL_SPACE_RE.sub(lambda m: urllib.parse.quote(m.group(0)), text)
+            said.append("white space inside the URL percent-encoded")
+            problem = _value_problem(column, text)
+        if column in _MONOGRAPH_DATES and text:
+            parsed = parse_partial_date(text)
+            if parsed.problem == "time-attached":
+                text = str(parsed.value)
+                said.append("the time of day removed")
+            elif parsed.value is None and parsed.suggestion:
+                # 15/11/2010: only one order of day and month makes it a real date.
+                changes.append(
+                    ValueChange(
+                        "changed",
+                        column,
+                        given,
+                        parsed.suggestion,
+                        "is not an ISO date; only one order of its day and month makes "
+                        "it a real one",
+                        Confidence.LIKELY,
+                    )
+                )
+                values[column] = parsed.suggestion
+                continue
+        if column == "coverage_depth" and (problem is not None or not text):
+            verdict = judge(column, text) if text else None
+            suggestion = verdict[1] if verdict is not None else None
+            if not text or suggestion:
+                text = suggestion or "fulltext"
+                why = (
+                    f"is not a KBART value; read as {text!r}"
+                    if given.strip()
+                    else "is empty; the portfolio is active and offered as full text"
+                )
+                changes.append(ValueChange("changed", column, given, text, why, Confidence.LIKELY))
+                values[column] = text
+                continue
+        if problem is None and column == "publication_type" and not text:
+            problem = "is empty"
+        if problem is not None and column == "publication_type":
+            kinds = {"serial" if "-" in i else "monograph" for i in identifiers}
+            if len(kinds) == 1:
+                text = kinds.pop()
+                kind = "ISSN" if text == "serial" else "ISBN"
+                changes.append(
+                    ValueChange(
+                        "changed",
+                        column,
+                        given,
+                        text,
+                        f"{problem}; every identifier of the title is an {kind}",
+                        Confidence.LIKELY,
+                    )
+                )
+                values[column] = text
+                continue
+        if problem is None and not text and column in REQUIRED_COLUMNS:
+            problem = "is empty"
+        if problem is not None:
+            if column in REQUIRED_COLUMNS:
+                changes.append(ValueChange("unpublishable", column, given, "", problem))
+                left_out = True
+            elif given:
+                changes.append(ValueChange("blanked", column, given, "", problem))
+            values[column] = ""
+            continue
+        if text != given:
+            changes.append(ValueChange("changed", column, given, text, "; ".join(said)))
+        values[column] = text
+    return PublishedValues(values, tuple(changes), left_out)
+
+
+def _value_problem(column: str, text: str) -> str | None:
+    """Why a value (already through publish_text) cannot be published, or None."""
+    if not text:
+        return None
+    if "\ufffd" in text:
+        return "holds U+FFFD: characters were lost in an earlier conversion"
+    if text in EXCEL_ERRORS:
+        return "is a spreadsheet error, not data"
+    if column in _VOCABULARY_COLUMNS:
+        verdict = judge(column, text)
+        if verdict is not None and verdict[0] != "KB504":
+            allowed = ", ".join(vocabulary(column))
+            return f"is not a KBART value ({allowed})"
+    if column == "title_url" and not _URL_SPACE_RE.search(text):
+        problem = absolute_url_problem(text)
+        if problem:
+            return f"is not an absolute http(s) URL ({problem})"
+    if column in _MONOGRAPH_DATES:
+        parsed = parse_partial_date(text)
+        if parsed.value is None:
+            return f"is not a readable date ({parsed.problem})"
+    return None
 
 
 def _range_problem(r: CoverageRange, raw: Any) -> tuple[str | None, str | None, str | None]:
@@ -391,14 +638,14 @@ def _group(entries: list[_Entry]) -> Iterator[list[_Entry]]:
 def _holding(
     group: list[_Entry], findings: list[Finding], grades: dict[str, Severity]
 ) -> Holding | None:
-    titles = Counter(e.portfolio.title for e in group)
+    titles = Counter(e.title for e in group)
     # The most common title; ties go to the alphabetically first, so order never matters.
     title = min(titles, key=lambda t: (-titles[t], t))
     key_title = normalise_title(title)
     prints = sorted({i for e in group for i in e.print_ids})
     onlines = sorted({i for e in group for i in e.online_ids})
     for e in group:
-        if normalise_title(e.portfolio.title) != key_title:
+        if normalise_title(e.title) != key_title:
             shared = sorted(set(e.ids) & {i for o in group if o is not e for i in o.ids})
             location = Location(
                 source=e.source, line=e.portfolio.line, record_id=e.portfolio.title_id
@@ -412,7 +659,7 @@ def _holding(
             findings.append(
                 _finding("HL104", location, params, e.portfolio.title, grades, Confidence.LIKELY)
             )
-    ptypes = Counter(e.portfolio.publication_type for e in group if e.portfolio.publication_type)
+    ptypes = Counter(e.publication_type for e in group)
     return Holding(
         key=sorted([*prints, *onlines])[0],
         title=title,
@@ -556,18 +803,22 @@ def write_holdings(result: HoldingsResult, out: TextIO, fmt: str = "kbart") -> i
         for h in result.holdings:
             out.write(json.dumps(h.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
         return len(result.holdings)
-    delimiter = "\t" if fmt == "kbart" else ","
-    quoting = csv.QUOTE_NONE if fmt == "kbart" else csv.QUOTE_MINIMAL
-    writer = csv.writer(
-        out, delimiter=delimiter, quoting=quoting, escapechar=None, lineterminator="\n"
-    )
-    writer.writerow(KBART_COLUMNS)
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(KBART_COLUMNS)
+        lines = 0
+        for row in kbart_rows(result.holdings):
+            writer.writerow([row.get(c) or "" for c in KBART_COLUMNS])
+            lines += 1
+        return lines
+    # KBART has no quoting: each value is written as it is. Values were made fit for a
+    # tab-separated line when the holdings were built (publish_text, HL106); a value that
+    # did not come that way still never breaks its row.
+    out.write("\t".join(KBART_COLUMNS) + "\n")
     lines = 0
     for row in kbart_rows(result.holdings):
-        if fmt == "kbart":
-            # KBART has no quoting: a tab or line break inside a value becomes a space.
-            row = {k: " ".join(v.split()) if v else v for k, v in row.items()}
-        writer.writerow([row.get(c) or "" for c in KBART_COLUMNS])
+        cells = (_BREAKS_RE.sub(" ", row.get(c) or "") for c in KBART_COLUMNS)
+        out.write("\t".join(cells) + "\n")
         lines += 1
     return lines
 

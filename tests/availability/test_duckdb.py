@@ -66,7 +66,9 @@ def test_json_lines_input_and_outputs(tmp_path) -> None:
         # The index shows the embargoed article as available: counted as a disagreement.
         assert journal[-2:] == (1, 0)
         run.write("verdicts", tmp_path / "out.csv")
-    assert (tmp_path / "out.csv").read_text().startswith("row,doi,issn,eissn,date")
+    assert (
+        (tmp_path / "out.csv").read_text(encoding="utf-8-sig").startswith("row,doi,issn,eissn,date")
+    )
 
 
 def test_cross_check_against_the_coverage_evaluator(tmp_path) -> None:

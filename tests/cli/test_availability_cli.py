@@ -56,7 +56,7 @@ def test_availability_command(tmp_path, db) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "4 articles: 1 available, 0 embargoed, 3 not covered, 0 not judged" in result.output
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert [(r["available"], r["reason"], r["collection"]) for r in rows] == [
         ("true", "covered", "Wiley"),
         ("false", "after_coverage", ""),
@@ -64,7 +64,7 @@ def test_availability_command(tmp_path, db) -> None:
         ("false", "no_journal", ""),
     ]
     # The first three cite the journal by print or online ISSN: one row, 3 articles.
-    assert journals.read_text(encoding="utf-8").splitlines() == [
+    assert journals.read_text(encoding="utf-8-sig").splitlines() == [
         "journal_issn,journal,journal_issns,articles,available,embargoed,not_covered,"
         "no_journal,not_judged,index_available_not_covered,covered_index_unavailable",
         '1073-1105,"The Journal of Law, Medicine and Ethics",1073-1105; 1748-720X,3,1,0,2,0,0,0,0',
@@ -106,7 +106,7 @@ def test_journals_summary_has_one_row_per_title(tmp_path, db) -> None:
     result = _run(articles, "--out", out, "--db", db, "--today", "2024-06-15",
                   "--journals", journals)  # fmt: skip
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(journals.open(encoding="utf-8")))
+    rows = list(csv.DictReader(journals.open(encoding="utf-8-sig")))
     assert [(r["journal_issn"], r["journal"], r["journal_issns"], r["articles"],
              r["available"], r["not_covered"], r["no_journal"], r["not_judged"])
             for r in rows] == [
@@ -118,10 +118,10 @@ def test_journals_summary_has_one_row_per_title(tmp_path, db) -> None:
         ("", "", "", "1", "0", "0", "0", "1"),
     ]  # fmt: skip
     availability = [
-        (r["available"], r["status"]) for r in csv.DictReader(out.open(encoding="utf-8"))
+        (r["available"], r["status"]) for r in csv.DictReader(out.open(encoding="utf-8-sig"))
     ]
     assert availability[3:5] == [("", "not_judged"), ("", "not_judged")]
-    verdicts = [r["reason"] for r in csv.DictReader(out.open(encoding="utf-8"))]
+    verdicts = [r["reason"] for r in csv.DictReader(out.open(encoding="utf-8-sig"))]
     assert verdicts == ["covered", "covered", "after_coverage", "unreadable_date",
                         "invalid_identifier", "covered"]  # fmt: skip
     assert "invalid_identifier: 1" in result.output and "unreadable_date: 1" in result.output

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,6 +168,16 @@ def run(
     return DuckDBResult(con, columns.ignored, dates)
 
 
+def copy_with_bom(source: Path, path: Path) -> None:
+    """Write ``path`` as a UTF-8 byte order mark followed by the bytes of ``source``
+    (without a mark of its own), in chunks: a file of any size, in little memory."""
+    with source.open("rb") as src, path.open("wb") as dst:
+        dst.write(codecs.BOM_UTF8)
+        if src.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+            src.seek(0)
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+
 class DuckDBResult:
     engine = "duckdb"
 
@@ -215,13 +228,26 @@ class DuckDBResult:
         return out
 
     def write(self, name: str, path: Path) -> None:
-        """CSV, JSON Lines or Parquet (``files.output_kind``), written by DuckDB."""
+        """CSV, JSON Lines or Parquet (``files.output_kind``), written by DuckDB. A CSV
+        starts with a byte order mark, as erdq's other CSV files do (Excel reads UTF-8
+        without one as Windows-1252); DuckDB does not write one, so its file is copied
+        behind the mark, streamed."""
+        kind = files.output_kind(path)
         options = {
             "csv": "FORMAT csv, HEADER true",
             "jsonl": "FORMAT json",
             "parquet": "FORMAT parquet",
-        }[files.output_kind(path)]
-        self.con.execute(f"COPY ({self._query(name)}) TO {_quote(str(path))} ({options})")
+        }[kind]
+        if kind != "csv":
+            self.con.execute(f"COPY ({self._query(name)}) TO {_quote(str(path))} ({options})")
+            return
+        handle, temp = tempfile.mkstemp(prefix=".erdq-", suffix=".csv", dir=path.parent)
+        os.close(handle)
+        try:
+            self.con.execute(f"COPY ({self._query(name)}) TO {_quote(temp)} ({options})")
+            copy_with_bom(Path(temp), path)
+        finally:
+            Path(temp).unlink(missing_ok=True)
 
     def close(self) -> None:
         self.con.close()

@@ -206,7 +206,8 @@ class SparkResult:
         return out
 
     def write(self, name: str, path: Path) -> None:
-        """One file, as DuckDB writes it (the rows gathered into one partition)."""
+        """One file, as DuckDB writes it (the rows gathered into one partition; a CSV
+        behind a byte order mark)."""
         kind = files.output_kind(path)
         frame = self.frame(name).coalesce(1)
         temp = Path(tempfile.mkdtemp(prefix=".erdq-spark-", dir=path.parent or "."))
@@ -219,7 +220,12 @@ class SparkResult:
             else:
                 frame.write.parquet(target)
             [part] = [p for p in Path(target).iterdir() if p.name.startswith("part-")]
-            shutil.move(str(part), str(path))
+            if kind == "csv":
+                from erdq.availability.duckdb_engine import copy_with_bom
+
+                copy_with_bom(part, path)
+            else:
+                shutil.move(str(part), str(path))
         finally:
             shutil.rmtree(temp, ignore_errors=True)
 

@@ -12,6 +12,7 @@ import click
 from erdq.cli import ToolFailure, handle_errors, output_file, parse_today
 from erdq.cli.options import db_option
 from erdq.config import FAIL_ON_CHOICES, load_settings
+from erdq.errors import ErdqError
 from erdq.findings import Severity
 
 
@@ -101,7 +102,12 @@ def publish_command(
     gives an identical file. What was left out, and why, is reported on standard error
     (and with --report as JSON): invalid identifiers (HL101), portfolios without a valid
     identifier (HL102), unreadable or inverted coverage (HL103), portfolios merged under
-    one identifier with different titles (HL104). Inactive collections are not published.
+    one identifier with different titles (HL104), numbers contradicting dates (HL105),
+    values repaired for the file (HL106: a tab or line break inside a value, stray spaces,
+    `P\\r`, `Fulltext`), wrong values left blank (HL107) and portfolios left out for an
+    unusable title, title_url, coverage_depth or publication_type (HL108), so that the file
+    passes `erdq kbart validate`. Values are written as they are: KBART has no quoting.
+    Inactive collections are not published.
 
     \b
     Example:
@@ -110,6 +116,30 @@ def publish_command(
       erdq holdings publish --collection "Wiley Journals" --format json holdings.jsonl
       erdq holdings publish --report left-out.json --fail-on error holdings.txt
     """
+    try:
+        _publish(out, db_url, collections, fmt, today, report_path, fail_on, config_path,
+                 max_per_rule)  # fmt: skip
+    except (click.ClickException, ErdqError, SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # a bug: said in one line, not as a traceback
+        raise ToolFailure(
+            f"internal error while publishing the holdings ({type(exc).__name__}: {exc}); "
+            "no holdings file was written",
+            hint="please report this with the command you ran and the KBART file's name",
+        ) from exc
+
+
+def _publish(
+    out: str,
+    db_url: str | None,
+    collections: tuple[str, ...],
+    fmt: str,
+    today: str | None,
+    report_path: str | None,
+    fail_on: str,
+    config_path: str | None,
+    max_per_rule: int,
+) -> None:
     import datetime as dt
 
     from erdq import api
@@ -124,7 +154,8 @@ def publish_command(
             hint="import one with: erdq import kbart --collection NAME FILE",
         )
     inputs = [report_path] if report_path else []
-    with output_file(out, inputs) as fh:
+    # A CSV starts with a byte order mark, as erdq's other CSV files do.
+    with output_file(out, inputs, spreadsheet=fmt == "csv") as fh:
         lines = write_holdings(result, fh, fmt)
     report = result.report()
     if report_path:

@@ -182,10 +182,112 @@ VOLUMES_NOT_PUBLISHED = rule(
     good=Example(rows=({},)),
 )
 
+_VALUES_REF = (
+    "KBART Recommended Practice (NISO RP-9-2014): the file format (tab-separated values, "
+    "UTF-8, values as they are, without quoting) and the field list of 6.6 "
+    "(coverage_depth 6.6.14, publication_type 6.6.17, access_type 6.6.25)."
+)
+
+VALUE_CHANGED = rule(
+    "HL106",
+    "published-value-changed",
+    level=Level.CENTRAL_INDEX,
+    severity=Severity.INFO,
+    scope=Scope.CROSS,
+    message="{column} {value!r} of {title!r} was published as {published!r}: {problem}. "
+    "Correct the value in the KBART file (or ask the provider to) and publish again.",
+    doc=sections(
+        what="Each value written to the holdings file must pass KBART validation. When a "
+        "value can be repaired with certainty, it is published repaired and this rule says "
+        "how: a tab, line break or other control character inside it (a tab-separated "
+        "line cannot hold one: it would split the row) becomes a space or is removed, "
+        "white space is trimmed, the literal text \\r, \\n or \\t (an exporter's escaped "
+        "line end) becomes a space, a controlled value takes its KBART spelling "
+        "(`Fulltext` → `fulltext`, `p` → `P`), white space inside a title_url is "
+        "percent-encoded. A missing or wrong publication_type is taken from the "
+        "identifiers when they are all ISSNs (`serial`) or all ISBNs (`monograph`), and "
+        "an empty coverage_depth, or a near miss such as `full text`, is published as "
+        "`fulltext` (the library's active portfolio is offered as full text); those "
+        "findings are marked likely rather than certain.",
+        why="A central index reads the file strictly: `P\\r` is not the access type `P`, "
+        "and a line break inside a title cuts the row in two, so the rest of the line "
+        "lands in the wrong columns or the row is rejected. Publishing the repaired value "
+        "keeps the title available; saying so keeps the source fault visible.",
+        example="Bad: access_type `P\\r` (literal backslash-r), published as `P`. Good: "
+        "access_type `P`.",
+        fix="Correct the value in the provider's KBART file (or ask the provider to), "
+        "import it again and publish again.",
+        references=_VALUES_REF,
+    ),
+    bad=Example(rows=({"access_type": "P\\r"},)),
+    good=Example(rows=({},)),
+)
+
+VALUE_BLANKED = rule(
+    "HL107",
+    "published-value-blanked",
+    level=Level.CENTRAL_INDEX,
+    severity=Severity.WARNING,
+    scope=Scope.CROSS,
+    message="{column} {value!r} of {title!r} {problem}, so it was left blank in the holdings "
+    "file. Correct the value in the KBART file and publish again.",
+    doc=sections(
+        what="A value in a column a KBART row may leave empty (title_url, access_type, "
+        "notes, first_author, the monograph columns …) that is wrong and cannot be "
+        "repaired with certainty is published empty: text holding U+FFFD, a spreadsheet "
+        "error such as `#N/A`, a title_url that is not an absolute http(s) URL, an "
+        "access_type other than F, P or M, an unreadable monograph date.",
+        why="A central index rejects such rows or misreads them: an access_type `Paid` "
+        "may be read as free or dropped, `#N/A` shows as an author. An empty value is "
+        "true (unknown); the wrong one is not. Guessing (`Paid` probably means `P`) is "
+        "left to a person.",
+        example="Bad: access_type `Paid` (published empty). Good: access_type `P`.",
+        fix="Correct the value in the KBART file (`erdq kbart validate` reports it with a "
+        "suggestion), import it again and publish again.",
+        references=_VALUES_REF,
+    ),
+    bad=Example(rows=({"access_type": "Paid"},)),
+    good=Example(rows=({},)),
+)
+
+VALUE_UNPUBLISHABLE = rule(
+    "HL108",
+    "portfolio-value-unpublishable",
+    level=Level.CENTRAL_INDEX,
+    severity=Severity.ERROR,
+    scope=Scope.CROSS,
+    message="The portfolio {title!r} is not in the holdings file: its {column} {value!r} "
+    "{problem}, and every KBART row needs one. Correct it in the KBART file and publish "
+    "again.",
+    doc=sections(
+        what="publication_title, coverage_depth and publication_type are needed on every "
+        "KBART row. A portfolio whose value in one of them is wrong beyond repair (HL106) "
+        "is left out of the holdings file: a coverage_depth that is no KBART value nor "
+        "near one (`237486`, a value shifted from another column; an empty one is "
+        "published as fulltext), a title that is empty or holds U+FFFD or `#N/A`, a "
+        "publication_type that is wrong when the identifiers do not tell serial from "
+        "monograph. (A wrong title_url is published empty, HL107.)",
+        why="A central index rejects rows without these values, or misreads them: an "
+        "unknown coverage depth may promise full text where there are only abstracts. "
+        "Leaving the portfolio out and saying so is what the index would do anyway, "
+        "but visibly and before the file is sent.",
+        example="Bad: coverage_depth `237486` (the portfolio is left out). Good: "
+        "coverage_depth `fulltext`.",
+        fix="Correct the value in the KBART file (`erdq kbart validate` reports it), "
+        "import it again and publish again.",
+        references=_VALUES_REF,
+    ),
+    bad=Example(rows=({"coverage_depth": "237486"},)),
+    good=Example(rows=({},)),
+)
+
 HOLDINGS_RULES = (
     IDENTIFIER_NOT_PUBLISHED,
     PORTFOLIO_NOT_PUBLISHED,
     COVERAGE_NOT_PUBLISHED,
     TITLES_DISAGREE,
     VOLUMES_NOT_PUBLISHED,
+    VALUE_CHANGED,
+    VALUE_BLANKED,
+    VALUE_UNPUBLISHABLE,
 )

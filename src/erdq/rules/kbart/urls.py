@@ -102,7 +102,7 @@ def check_title_url(row: KbartRow, ctx: RowContext) -> None:
     if _SPACE_RE.search(url):
         ctx.report("KB403", row.line, column="title_url", value=url)
     stripped = url.strip()
-    problem = _absolute_problem(stripped)
+    problem = absolute_url_problem(stripped)
     if problem:
         ctx.report("KB402", row.line, column="title_url", value=url, problem=problem)
     unsafe = sorted(set(_UNSAFE_RE.findall(stripped)) - {" "})
@@ -119,7 +119,8 @@ def check_title_url(row: KbartRow, ctx: RowContext) -> None:
 _HOST_RE = re.compile(r"https?://[^/?#@\s:]+[^/?#\s]*(?:[/?#]|$)", re.IGNORECASE)
 
 
-def _absolute_problem(url: str) -> str | None:
+def absolute_url_problem(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) URL with a host, or None when it is one."""
     if url.startswith(("https://", "http://")):
         if _HOST_RE.match(url):
             return None
