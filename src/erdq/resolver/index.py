@@ -210,15 +210,31 @@ class HoldingsIndex:
 
     def finish(self) -> HoldingsIndex:
         """Group the rows added into titles and index them (module doc)."""
-        for (collection_id, _key), rows in self._pending.items():
+        pending = self._pending
+        for collection_id, key in list(pending):
+            rows = pending.pop((collection_id, key))  # freed as the holdings are made
             for title_rows in _titles(rows):
                 self._add_holding(collection_id, title_rows)
-        self._pending.clear()
         self._strings.clear()
         return self
 
     def _add_holding(self, collection_id: int, rows: list[_Row]) -> None:
         first = rows[0]
+        if len(rows) == 1:  # most titles: built without the loops over rows below
+            holding = Holding(
+                collection_id=collection_id,
+                title=first.title,
+                title_id=first.title_id,
+                portfolio_ids=[first.portfolio_id],
+                print_identifier=first.print_identifier,
+                online_identifier=first.online_identifier,
+                title_url=first.title_url,
+                coverage_depth=first.coverage_depth,
+                rows=[first.coverage],
+                publication_type=first.publication_type,
+            )
+            self._index(holding, (first.title,))
+            return
         holding = Holding(
             collection_id=collection_id,
             title=first.title,
@@ -232,14 +248,19 @@ class HoldingsIndex:
             coverage_depth=first.coverage_depth,
             rows=[r.coverage for r in rows],
             publication_type=next((r.publication_type for r in rows if r.publication_type), None),
-            row_identifiers=[r.identifiers for r in rows],
-            row_urls=[r.title_url for r in rows],
+            # A title of one row (most of them) needs no per-row copy: ``matching`` and
+            # ``identifiers`` read its own identifiers then.
+            row_identifiers=[r.identifiers for r in rows] if len(rows) > 1 else [],
+            row_urls=[r.title_url for r in rows] if len(rows) > 1 else [],
         )
+        self._index(holding, [r.title for r in rows])
+
+    def _index(self, holding: Holding, titles: Sequence[str]) -> None:
         number = len(self.holdings)
         self.holdings.append(holding)
         for ident in holding.identifiers:
             self.by_identifier.setdefault(ident, []).append(number)
-        for title_key in dict.fromkeys(normalise_title(r.title) if r.title else "" for r in rows):
+        for title_key in dict.fromkeys(normalise_title(t) if t else "" for t in titles):
             if title_key:
                 self.by_title.setdefault(title_key, []).append(number)
 
