@@ -87,6 +87,12 @@ class RowConverter(Check):
         self._fixed_positions(line, values)
         extras, leader, omit, order = self._marc_cells(line, cells)
         extra_tags = {f.tag for f in extras}
+        filled = [v for vs in values.values() for v in vs]
+        if len(filled) == 1 and not extras and _TOTAL_RE.match(filled[0]):
+            report("VL110", line, None, filled[0])  # a vendor's footer, not a title
+            found = list(self._pending)
+            self._pending.clear()
+            return None, found
         skip = False
         for column, spec in mapping.columns.items():
             # A row that carries the field itself in marc:fields has what is required.
@@ -183,6 +189,15 @@ _FIXED_HINTS = {
 def _fixed_hint(tag: str, pos) -> str:
     known = _FIXED_HINTS.get((tag, pos.start))
     return known or f"Give a code of {pos.width} character(s), in lower case"
+
+
+# "Total: 3000 titles", "Grand total 125", "Totals - 12", "合计：3000种", "共计 12 种": a
+# summary word followed by a number; a title beginning with "Total" has words after it.
+_TOTAL_RE = re.compile(
+    r"\s*(?:(?:grand\s+)?totals?|sum|count|合计|总计|共计|小计)\s*[:：\-–]?\s*[0-9０-９][0-9０-９,.]*"
+    r"\s*(?:titles?|records?|items?|books?|rows?|种|册|条)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
 
 
 def misfits(mapping: MarcMapping, values: dict[str, list[str]]) -> list[tuple]:

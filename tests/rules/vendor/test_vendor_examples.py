@@ -46,3 +46,29 @@ def test_bad_example_triggers_rule(rule, tmp_path) -> None:
 @pytest.mark.parametrize("rule", VL_RULES, ids=lambda r: r.code)
 def test_good_example_does_not_trigger_rule(rule, tmp_path) -> None:
     assert rule.code not in _codes(rule, rule.good, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("footer", "total_row"),
+    [
+        ("Total: 2 titles", True),
+        ("合计：3000种", True),
+        ("Grand total 125", True),
+        ("Total quality management", False),  # a title that begins with "Total"
+        ("Total: 2 titles,Dickens", False),  # another cell filled: not a lone footer
+    ],
+)
+def test_a_total_line_under_the_list_is_not_a_record(tmp_path, footer, total_row) -> None:
+    from erdq.rules.vendor.examples import csv_bytes
+
+    row = 'Great Expectations,"Dickens, Charles",9780141439563,2003,,https://example.org/b/1'
+    cells = footer if "," in footer else f"{footer},,,,,"
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes(row, cells))
+    conversion = convert_file(
+        path, mapping_from_text(EXAMPLE_MAPPING), tmp_path / "out.mrc", today=CASE_DAY
+    )
+    results = list(conversion.events())
+    codes = {f.code for r in results for f in r.findings}
+    written = [r for r in results if r.record is not None]
+    assert ("VL110" in codes, len(written)) == (total_row, 1 if total_row else 2)

@@ -205,3 +205,26 @@ QUOTE_UNBALANCED = rule(
     ),
     good=Example(raw=csv_bytes(_ROW, _ROW.replace("Great", "Bleak")), file_name="g.csv"),
 )
+
+TOTAL_ROW = rule(
+    "VL110",
+    "total-row",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="The row holds only {value!r}: a total or count line under the list, not a "
+    "title. It was not converted. If it is a title, fill in its other cells.",
+    doc=sections(
+        what="A row whose one filled cell reads as a total or count (`Total: 3000 titles`, "
+        "`Grand total 125`, `合计：3000种`) and nothing else: the summary line vendors put "
+        "under a title list.",
+        why="Converted, it becomes a record titled `Total: 3000 titles` with no author, "
+        "ISBN or URL, and is loaded into the catalogue with the real titles.",
+        example="The last row of a vendor's list: `Total: 3000 titles` in the title column, "
+        "the other cells empty.",
+        fix="Nothing, if it is the list's footer; delete the row to silence the warning.",
+        references=_REF,
+    ),
+    bad=Example(raw=csv_bytes(_ROW, "Total: 2 titles,,,,,"), file_name="b.csv"),
+    good=Example(raw=csv_bytes(_ROW, "Total quality management,,,,,"), file_name="g.csv"),
+)
