@@ -116,3 +116,17 @@ def test_dates_come_back_as_dates(tmp_path) -> None:
     path = _book(tmp_path / "d.xlsx", [["title", "year"], ["A", dt.datetime(2019, 5, 1)]])
     sheet = open_sheet(path, ["title"])
     assert list(sheet.rows) == [(2, ("A", dt.datetime(2019, 5, 1)))]
+
+
+def test_a_sheet_says_about_how_many_rows_it_has(tmp_path) -> None:
+    # For the progress bar: the header and three rows, one of them a cell of two lines
+    # (a CSV counts its five lines; a workbook states its dimension, A1:B4).
+    csv_path = tmp_path / "list.csv"
+    csv_path.write_text('title,isbn\nA,1\n"B\nsecond line",2\nC,3\n', encoding="utf-8")
+    assert open_sheet(csv_path, ["title"]).rows_expected == 5
+    book = Workbook()
+    for row in (["title", "isbn"], ["A", "1"], ["B", "2"], ["C", "3"]):
+        book.active.append(row)
+    xlsx = tmp_path / "list.xlsx"
+    book.save(xlsx)
+    assert open_sheet(xlsx, ["title"]).rows_expected == 4

@@ -267,6 +267,11 @@ class Conversion:
     target: Path
     fmt: str
 
+    @property
+    def rows_expected(self) -> int | None:
+        """About how many rows the sheet has (for a progress bar), or None."""
+        return self.check._opened.rows_expected
+
     def events(self) -> Iterator[RowResult]:
         summary = self.check.result
         summary.output, summary.format = str(self.target), self.fmt

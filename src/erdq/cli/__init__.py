@@ -96,6 +96,36 @@ def byte_progress(total: int, label: str, enabled: bool) -> Iterator[Callable[[i
         yield lambda done: progress.update(task, completed=done)
 
 
+@contextmanager
+def count_progress(
+    total: int | None, label: str, enabled: bool, unit: str = "rows"
+) -> Iterator[Callable[[int], None]]:
+    """As ``byte_progress``, counting rows or records (``done`` of about ``total``)."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda done: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(unit),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=total or None)
+        yield lambda done: progress.update(task, completed=min(done, total or done))
+
+
 def input_files(names: tuple[str, ...] | list[str]) -> list[str]:
     """The files to read, checked before any work starts.
 

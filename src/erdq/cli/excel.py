@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -11,14 +12,23 @@ from erdq.cli import (
     ToolFailure,
     check_outputs,
     comma_list,
+    count_progress,
     handle_errors,
     input_files,
     output_file,
     parse_today,
 )
-from erdq.cli.options import config_option, fail_on_option, max_per_rule_option, output_option
+from erdq.cli.options import (
+    config_option,
+    fail_on_option,
+    max_per_rule_option,
+    output_option,
+    quiet_option,
+)
 from erdq.config import load_settings
 from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
+
+PROGRESS_ROWS = 200  # rows between progress updates
 
 
 @click.command("excel2marc")
@@ -35,7 +45,7 @@ from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
     "target",
     required=True,
     type=click.Path(dir_okay=False),
-    help="The MARC file to write; its format from the extension (.mrc, .xml, .mrk, .json).",
+    help="The MARC file to write; its format from the extension (.mrc, .xml, .mrk, .json, .jsonl).",
 )
 @click.option("--sheet", help="The sheet to read from a workbook [default: the first].")
 @click.option(
@@ -68,6 +78,7 @@ from erdq.report.findings import CsvWriter, JsonLinesWriter, TextReport
 @click.option("--today", help="Date records as made on this day (YYYY-MM-DD; 008/00-05).")
 @output_option()
 @max_per_rule_option
+@quiet_option
 @handle_errors
 def excel2marc_command(
     source: str,
@@ -84,6 +95,7 @@ def excel2marc_command(
     today: str | None,
     output: str | None,
     max_per_rule: int,
+    quiet: bool,
 ) -> None:
     """Convert a spreadsheet title list (.xlsx or CSV) into MARC records.
 
@@ -125,10 +137,14 @@ def excel2marc_command(
     with output_file(output, names, spreadsheet=fmt == "csv") as out:
         writer = {"json": JsonLinesWriter, "csv": CsvWriter}.get(fmt)
         sink = writer(out) if writer else TextReport(out, per_rule=max_per_rule, unit="row")
-        for result in conversion.events():
-            for finding in result.findings:
-                severities.add(finding.severity)
-                sink.write(finding)
+        label = Path(source).name
+        with count_progress(conversion.rows_expected, label, enabled=not quiet) as progress:
+            for result in conversion.events():
+                for finding in result.findings:
+                    severities.add(finding.severity)
+                    sink.write(finding)
+                if result.line % PROGRESS_ROWS == 0:
+                    progress(result.line)
         summary = conversion.check.result
         if isinstance(sink, TextReport):
             sink.file_done(conversion.check.source, _heading(summary))
