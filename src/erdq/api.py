@@ -534,15 +534,23 @@ def excel_to_marc(
     )
 
 
-def marc_to_excel(source: str | Path, mapping, target: str | Path, *, sheet_name: str = "Records"):
+def marc_to_excel(
+    source: str | Path,
+    mapping,
+    target: str | Path,
+    *,
+    sheet_name: str = "Records",
+    progress: Callable[[int], None] | None = None,
+):
     """Write the records of a MARC file to the workbook ``target`` with ``mapping``'s
     columns, keeping what the mapping does not hold, so that ``excel_to_marc`` of the
-    unedited sheet gives the same records back; returns the workbook's summary."""
+    unedited sheet gives the same records back; returns the workbook's summary.
+    ``progress(bytes read)`` is called now and then."""
     from erdq.cataloguing.marc2excel import write_workbook
 
     if isinstance(mapping, str | Path):
         mapping = load_mapping(mapping)
-    return write_workbook(source, mapping, target, sheet_name=sheet_name)
+    return write_workbook(source, mapping, target, sheet_name=sheet_name, progress=progress)
 
 
 def print_to_ebook(

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -317,8 +317,10 @@ def write_workbook(
     *,
     sheet_name: str = "Records",
     today: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> WorkbookSummary:
-    """Write the records of ``source`` to the workbook ``target`` (whole or not at all)."""
+    """Write the records of ``source`` to the workbook ``target`` (whole or not at all);
+    ``progress(bytes read)`` every few hundred records."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -371,6 +373,8 @@ def write_workbook(
         unread_before(item.ordinal)
         expected = item.ordinal + 1
         summary.records += 1
+        if progress is not None and item.ordinal % 500 == 0:
+            progress(reader.progress)
         incomplete = item.memo.get("incomplete")
         if isinstance(incomplete, tuple):
             # As in `erdq marc convert`: converted back from the sheet, a record cut short

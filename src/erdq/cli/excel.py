@@ -10,6 +10,7 @@ import click
 
 from erdq.cli import (
     ToolFailure,
+    byte_progress,
     check_outputs,
     comma_list,
     count_progress,
@@ -195,8 +196,11 @@ def _summary_line(summary) -> str:
     help="The workbook to write (.xlsx).",
 )
 @click.option("--sheet-name", default="Records", show_default=True, help="The sheet's name.")
+@quiet_option
 @handle_errors
-def marc2excel_command(source: str, mapping_path: str, target: str, sheet_name: str) -> None:
+def marc2excel_command(
+    source: str, mapping_path: str, target: str, sheet_name: str, quiet: bool
+) -> None:
     """Write MARC records to a spreadsheet, one row per record, for editing in Excel.
 
     The mapped columns hold what the mapping can read back out of each record; what it
@@ -219,7 +223,11 @@ def marc2excel_command(source: str, mapping_path: str, target: str, sheet_name: 
     if not target.lower().endswith((".xlsx", ".xlsm")):
         raise ToolFailure(f"{target}: marc2excel writes .xlsx workbooks", hint="name OUT .xlsx")
     mapping = api.load_mapping(mapping_path)
-    summary = api.marc_to_excel(source, mapping, target, sheet_name=sheet_name)
+    size = Path(source).stat().st_size
+    with byte_progress(size, Path(source).name, enabled=not quiet) as progress:
+        summary = api.marc_to_excel(
+            source, mapping, target, sheet_name=sheet_name, progress=progress
+        )
     for problem in summary.problems[:20]:
         click.echo(problem, err=True)
     click.echo(
