@@ -64,6 +64,11 @@ def _blank(text: str) -> str:
     return text.replace(BLANK, " ")
 
 
+# What exports write in the leader where blanks belong: the '#' of the documentation, and
+# '^' or '-' of some systems' displays (MR116). Positions are judged as if blank.
+LEADER_PLACEHOLDERS = re.compile(r"[#^\-]")
+
+
 def show(value: str) -> str:
     """A coded value as MARC 21 documentation writes it: blanks as '#'."""
     return value.replace(" ", BLANK)

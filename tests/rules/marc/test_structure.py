@@ -83,6 +83,14 @@ def test_leader_structure(tmp_path, leader: str, codes: list[str]) -> None:
     assert [f.code for f in found] == codes
 
 
+def test_a_leader_with_hash_for_blank_is_judged_as_if_blank(tmp_path) -> None:
+    # Leader/08 and /17 '#' (an Alma export's blanks): MR116 says so once; the positions
+    # are then checked as blanks (both defined), not also reported undefined (MR201).
+    data = mrk("=001  x", "=245  10$aA", leader="01571nam#a2200469#cb4500")
+    _, found = findings(tmp_path, data, "x.mrk", settings=Settings(select=("MR116", "MR201")))
+    assert [f.code for f in found] == ["MR116"]
+
+
 def test_stale_leader_length_is_info_for_utf8_records(tmp_path) -> None:
     stale = mrk("=001  x", "=245  10$aA title", leader="01234nam a2200000 a 4500")
     _, found = findings(tmp_path, stale, "x.mrk")

@@ -394,7 +394,9 @@ def _valid_005(value: str) -> bool:
 
 @record_check(LEADER_UNDEFINED, PREPUBLICATION, BRIEF)
 def check_leader(item: MarcItem, ctx: RecordContext) -> None:
-    leader = marc21.leader_of(item.record)
+    # A '#' written for a blank is MR116's; the position is judged as if it were blank,
+    # as 00X fields are (MR209), not also reported as undefined.
+    leader = marc21.LEADER_PLACEHOLDERS.sub(" ", marc21.leader_of(item.record))
     for pos, definition, value in _leader_problems(leader):
         ctx.report(
             "MR201",

@@ -9,8 +9,7 @@ get wrong in the record model: sizes that ISO 2709 cannot hold and the leader.
 
 from __future__ import annotations
 
-import re
-
+from erdq import marc21
 from erdq.findings import Level, Severity
 from erdq.readers.marc import MAX_ISO_FIELD, MAX_ISO_RECORD, MarcItem, field_size
 from erdq.registry import Example, Scope, rule, sections
@@ -529,7 +528,7 @@ TRAILING_BYTES = rule(
 
 # -- record checkers ---------------------------------------------------------------------
 
-_PLACEHOLDERS = re.compile(r"[#^\-]")
+_PLACEHOLDERS = marc21.LEADER_PLACEHOLDERS
 
 
 @record_check(FIELD_TOO_LONG, RECORD_TOO_LONG, LEADER_LENGTH_STALE, any_format=True)
