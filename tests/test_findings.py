@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.conftest import CASE_DAY, shared_file
 
 from erdq.engine import KbartCheck
-from erdq.findings import Finding, Location, Severity, source_key
+from erdq.findings import Finding, Location, Severity, file_key, source_key
 
 
 def _finding(source: str, line: int, record_id: str | None = "jis") -> Finding:
@@ -65,3 +65,21 @@ def test_a_run_of_short_rows_keeps_its_identity_when_rows_before_it_go(tmp_path)
     assert (may.location.line, june.location.line) == (4, 3)
     assert may.location.record_id == june.location.record_id == "t2"
     assert may.fingerprint() == june.fingerprint()
+
+
+def test_file_key_tells_apart_files_that_share_a_stem() -> None:
+    # A KBART list and a MARC file of one name, MarcEdit's .mrc and .mrk of one batch, and
+    # two vendors' undated exports are each two files; a dated delivery is one file
+    # whatever folder it lies in.
+    assert file_key("L/kbart/nature.txt") != file_key("L/marc/nature.mrc")
+    assert file_key("brkrtest.mrc") != file_key("brkrtest.mrk")
+    assert file_key("vendorA/export.txt") != file_key("vendorB/export.txt")
+    assert file_key("2024-05/Provider_Global_X_2024-05-01.txt") == file_key(
+        "2024-06/Provider_Global_X_2024-06-01.txt"
+    )
+    assert file_key("C:\\kb\\Wiley_Global_AllJournals_2024-06-01.tsv") == (
+        "wiley_global_alljournals.tsv"
+    )
+    a = Finding("KB201", Severity.ERROR, Location("L/kbart/nature.txt", 2, None, "x"), {}, "v")
+    b = Finding("KB201", Severity.ERROR, Location("L/marc/nature.mrc", 2, None, "x"), {}, "v")
+    assert a.fingerprint() != b.fingerprint()

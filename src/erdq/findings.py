@@ -120,14 +120,14 @@ class Finding:
 
         The line number is left out when the record has a key (title_id, 001): inserting
         one row at the top of a file must not turn every later finding into "new". The
-        source is its file name without folder, extension and delivery date, so that
+        source is its ``file_key`` (the name less its delivery date), so that
         ``Provider_Global_AllTitles_2024-05-01.txt`` and the June delivery compare.
         """
         loc = self.location
         key = loc.record_id if loc.record_id else f"line:{loc.line}"
         parts = (
             self.code,
-            source_key(loc.source),
+            file_key(loc.source),
             key,
             loc.column or "",
             loc.tag or "",
@@ -170,6 +170,25 @@ def source_key(source: str) -> str:
     name = source.replace("\\", "/").rsplit("/", 1)[-1]
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return _DATED.sub("", stem).casefold()
+
+
+@lru_cache(maxsize=4096)
+def file_key(source: str) -> str:
+    """A file's identity across runs, for fingerprints and audit comparisons: its name
+    less the delivery date, with its extension (``nature.txt`` and ``nature.mrc`` are two
+    files, as are MarcEdit's ``records.mrc`` and ``records.mrk``), and, for a name
+    without a delivery date, its folder's name (``vendorA/export.txt`` and
+    ``vendorB/export.txt``). A dated delivery keeps its identity in another folder
+    (``2024-05/Provider_..._2024-05-01.txt`` and the June one in ``2024-06/``)."""
+    parts = source.replace("\\", "/").rsplit("/", 2)
+    name = parts[-1]
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    undated = _DATED.sub("", stem)
+    folder = parts[-2] if len(parts) > 1 and undated == stem else ""
+    key = f"{undated}.{ext}" if ext else undated
+    return (f"{folder}/{key}" if folder else key).casefold()
 
 
 MAX_VALUE_CHARS = 200

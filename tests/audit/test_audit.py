@@ -297,6 +297,37 @@ def test_two_deliveries_of_one_file_are_named_and_every_finding_compared(tmp_pat
     assert "are deliveries of one file" in _text_summary(summary, str(out))
 
 
+def test_a_partial_audit_never_calls_another_file_of_the_same_name_fixed(tmp_path) -> None:
+    # kbart/nature.txt and marc/nature.mrc share a stem: two files, not deliveries of one.
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
+    (lib / "kbart" / "Acme_Global_Journals_2024-01-01.txt").rename(lib / "kbart" / "nature.txt")
+    (lib / "marc").mkdir()
+    (lib / "marc" / "nature.mrk").write_text(
+        "=LDR  00000nam a2200000 a 4500\n=001  n1\n=245  00$aNature.\n", "utf-8"
+    )
+    out = tmp_path / "out"
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    run(str(lib), "--out", str(out), "--fail-on", "never", "--db", db)
+    first = json.loads((out / "summary.json").read_text("utf-8"))
+    assert first["deliveries"] == []
+    kbart_findings = sum(i["findings"] for i in first["inputs"] if i["kind"] == "kbart")
+    assert kbart_findings > 0
+    run(str(lib / "marc"), "--out", str(out), "--fail-on", "never", "--db", db)
+    comparison = json.loads((out / "summary.json").read_text("utf-8"))["comparison"]
+    assert comparison["fixed"] == 0  # the KBART file was not audited: not compared
+    assert comparison["not_compared"] >= kbart_findings
+
+
+def test_a_selection_of_rules_an_audit_does_not_run_judges_nothing(tmp_path) -> None:
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
+    out = tmp_path / "out"
+    code, _ = run(str(lib), "--out", str(out), "--select", "VL,HL")
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    # excel2marc's and holdings publish's rules: no level was judged, so no score.
+    assert set(summary["scores"].values()) <= {None}
+    assert summary["rules_checked"] == []
+
+
 def test_a_placeholder_issn_makes_no_title_shared(tmp_path: Path) -> None:
     """Two packages each carry a different title under the filler ISSN 0000-0000: they
     hold no title in common, and the filler counts as no identifier."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, func, insert, select
 
 from erdq import __version__
-from erdq.findings import source_key
+from erdq.findings import file_key
 from erdq.store.db import db_errors, write_transaction
 from erdq.store.schema import audit_findings, audit_runs
 
@@ -57,11 +57,11 @@ class RunHistory:
         """The latest run in the store, with the fingerprints of the findings to compare.
 
         With ``sources``, each file is compared, rule by rule, with the latest run that
-        audited it (matched by ``source_key``: file name without folder, extension and
-        delivery date) and checked the rule, looking back at most ``LOOKBACK_RUNS`` runs:
-        after an audit of one vendor's folder, or of the KBART files alone (no linkage
-        rules run), the next audit of the whole library compares the rest with the run
-        before, rather than calling all its findings new. Files no run audited are
+        audited it (matched by ``file_key``: the file name less its delivery date) and
+        checked the rule, looking back at most ``LOOKBACK_RUNS`` runs: after an audit
+        of one vendor's folder, or of the KBART files alone (no linkage rules run), the
+        next audit of the whole library compares the rest with the run before, rather
+        than calling all its findings new. Files no run audited are
         compared with nothing (their findings are new); the latest run's findings of
         files that this run does not audit are left out, so auditing a part of the
         library never reports the rest as "fixed". With ``codes``, only the findings of
@@ -82,7 +82,7 @@ class RunHistory:
             return None
         latest = runs[0]
         checked = None if codes is None else set(codes)
-        wanted = None if sources is None else {source_key(s) for s in sources}
+        wanted = None if sources is None else {file_key(s) for s in sources}
         # Per run, the files (and, of each, the rules) compared with it: for each file and
         # rule, the newest run that audited the file and checked the rule. A run stored
         # without its rules (an older erdq) counts as having checked every rule.
@@ -95,7 +95,7 @@ class RunHistory:
             }
             for run in runs:
                 audited = {
-                    source_key(str(i["path"]))
+                    file_key(str(i["path"]))
                     for i in run.inputs or ()
                     if i.get("audited") and i.get("path")
                 }
@@ -126,7 +126,7 @@ class RunHistory:
                 if wanted is None:
                     compared = checked is None or code in checked
                 else:
-                    key = source_key(source)
+                    key = file_key(source)
                     rules = files.get(key, set())
                     compared = key in files and (rules is None or code in rules)
                 if compared:

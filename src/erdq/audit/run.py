@@ -36,7 +36,7 @@ from erdq.audit.worklists import (
 from erdq.config import Settings
 from erdq.engine import KbartCheck
 from erdq.errors import InputError
-from erdq.findings import Finding, Severity, source_key
+from erdq.findings import Finding, Severity, file_key
 from erdq.marc_check import MarcCheck
 from erdq.processes import default_jobs
 from erdq.registry import get_rule
@@ -233,9 +233,10 @@ class Audit:
         return AuditResult(summary, self.out_dir, files)
 
     def _codes_checked(self) -> set[str]:
-        """The rules this run checked: the selected ones, without the linkage rules when
-        no linkage ran (no KBART or no MARC file)."""
-        codes = set(self.settings.codes())
+        """The rules this run checked: the selected ones an audit runs (not the
+        spreadsheet conversion's VL rules nor holdings publishing's HL ones), without the
+        linkage rules when no linkage ran (no KBART or no MARC file)."""
+        codes = {c for c in self.settings.codes() if c[:2] not in NOT_AUDITED}
         return codes if self.linkage is not None else codes - set(PF_CODES)
 
     def _worklist_source(
@@ -561,6 +562,10 @@ def audit(
     ).run()
 
 
+# Rule families an audit does not run: excel2marc's (VL) and holdings publish's (HL).
+NOT_AUDITED = frozenset({"VL", "HL"})
+
+
 def _deliveries(found: list[AuditInput]) -> list[list[str]]:
     """Audited files that are deliveries of one file (``Provider_..._2024-05-01.txt`` and
     ``..._2024-06-01.txt``): their findings share fingerprints, so a comparison with an
@@ -568,5 +573,5 @@ def _deliveries(found: list[AuditInput]) -> list[list[str]]:
     groups: dict[str, list[str]] = {}
     for item in found:
         if item.audited:
-            groups.setdefault(source_key(item.path), []).append(item.path)
+            groups.setdefault(file_key(item.path), []).append(item.path)
     return [paths for paths in groups.values() if len(paths) > 1]
