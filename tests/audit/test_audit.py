@@ -241,9 +241,12 @@ def test_unrecognised_files_are_listed_and_data_is_escaped(tmp_path: Path) -> No
     with (out / "worklist-knowledge-base.csv").open(encoding="utf-8-sig") as fh:
         values = [r["value"] for r in csv.DictReader(fh)]
     assert "'=1+1" in values and "=1+1" not in values
+    # In the workbook the value is as given, in a text cell marked quote-prefixed (as
+    # Excel marks text typed after an apostrophe): never a formula, not even once edited.
     sheet = load_workbook(out / "worklists.xlsx")["Knowledge base"]
-    cells = [c.value for row in sheet.iter_rows(min_row=2) for c in row]
-    assert "'=1+1" in cells and "=1+1" not in cells
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if c.value == "=1+1"]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert not any(c.value == "'=1+1" for row in sheet.iter_rows(min_row=2) for c in row)
 
 
 def test_second_run_reports_new_and_fixed(tmp_path: Path) -> None:
@@ -322,6 +325,7 @@ def test_a_selection_of_rules_an_audit_does_not_run_judges_nothing(tmp_path) -> 
     lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0837", "", "t1")])
     out = tmp_path / "out"
     code, _ = run(str(lib), "--out", str(out), "--select", "VL,HL")
+    assert code == 0
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     # excel2marc's and holdings publish's rules: no level was judged, so no score.
     assert set(summary["scores"].values()) <= {None}

@@ -6,8 +6,10 @@ Each row carries the rule's "how to fix" text; a linkage row also names the port
 and the record it is about (the finding's ``link`` object). The knowledge-base team gets
 a second sheet, the coverage gaps of titles held in several collections (one row per
 title, from ``erdq.audit.overlap``: these are not findings of a rule). Cells that begin
-with =, +, -, @ are neutralised (``erdq.report.findings.spreadsheet_safe``) so a
-spreadsheet never runs record data, and characters XML cannot hold are shown escaped.
+with =, +, -, @ are neutralised so a spreadsheet never runs record data: in the CSVs with
+an apostrophe (``erdq.report.findings.spreadsheet_safe``), in the workbook as text cells
+with the quote-prefix style (the value as it is); characters XML cannot hold are shown
+escaped.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from functools import cache
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
 from erdq.registry import get_rule
-from erdq.report.findings import spreadsheet_safe
+from erdq.report.findings import FORMULA_START, spreadsheet_safe
 
 TEAMS = (
     ("knowledge-base", "Knowledge base"),
@@ -132,10 +135,19 @@ def fix_hint(code: str) -> str:
     return text if len(text) <= MAX_HINT else text[: MAX_HINT - 1] + "…"
 
 
-def _cell(value: object) -> object:
-    value = spreadsheet_safe(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+def _cell(value: object, sheet) -> object:
+    """A workbook cell's value. Text that a spreadsheet would run as a formula (``=``,
+    ``+``, ``-``, ``@``) is written as a text cell with the quote-prefix style, as Excel
+    marks text typed after an apostrophe: shown as it is, never run, and kept as text when
+    the cell is edited (the CSVs, which have no cell types, get the apostrophe)."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if value.startswith(FORMULA_START):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
     return value
 
 
@@ -235,7 +247,8 @@ def write_worklist_book(source: WorklistSource, out_dir: Path) -> Path:
             # own; the CSV holds every row in one file.
             parts[team] += 1
             new_sheet(team)
-        sheets[team].append([_cell(row.get(c)) for c in columns_of(team)])
+        sheet = sheets[team]
+        sheet.append([_cell(row.get(c), sheet) for c in columns_of(team)])
         counts[team] += 1
     for key, _ in TEAMS:
         _filter(sheets[key], counts[key])
@@ -309,7 +322,7 @@ def _gap_sheet(workbook: Workbook, rows: list[dict[str, object]]) -> None:
     shown = rows[: SHEET_ROWS - 1]  # largest gap first (OverlapIndex.result)
     for row in shown:
         full = {**row, "how_to_fix": GAP_HINT}
-        sheet.append([_cell(full.get(c)) for c in GAP_COLUMNS])
+        sheet.append([_cell(full.get(c), sheet) for c in GAP_COLUMNS])
     _filter(sheet, len(shown))
 
 

@@ -25,6 +25,7 @@ from xml.etree import ElementTree
 
 from erdq.errors import InputError
 from erdq.readers.text import sniff_encoding
+from erdq.report.findings import FORMULA_START
 
 HEADER_SEARCH = 20  # rows searched for the header
 _CSV_SNIFF = 1 << 16
@@ -33,7 +34,7 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 
 # Cells a spreadsheet would run as a formula when typed or opened from CSV (OWASP CSV
 # injection); ``neutralise`` and ``restore`` are exact inverses on every string.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = FORMULA_START
 
 
 FORMULA_ONLY = ("=",)  # in an .xlsx text cell only a leading = reads as a formula
