@@ -127,3 +127,10 @@ def test_only_an_isbn_that_lost_one_or_two_zeros_is_restored(raw, code) -> None:
     result = clean(ISBN, raw)
     assert _codes(result) == [code]
     assert result.values == (["0520963539"] if code == "VL201" else [])
+
+
+def test_a_value_given_twice_in_a_split_cell_is_written_once() -> None:
+    # The same ISBN with and without hyphens: one ISBN, so one 020, and said so.
+    result = clean(ISBN, "978-0-306-40615-7;9780306406157;0306406152")
+    assert result.values == ["9780306406157", "0306406152"]
+    assert [(c, p) for c, _v, p in result.notes] == [("VL213", {"repeated": "'9780306406157'"})]

@@ -94,6 +94,13 @@ def clean(spec: ColumnSpec, raw: Any, epoch: str = "1900", *, literal: bool = Fa
         value = _tidy(part, spec, out)
         if value:
             _typed(spec, value, number, epoch, out)
+    if len(out.values) > 1 and len(set(out.values)) < len(out.values):
+        # "9780306406157;9780306406157": two identical 020s would be written.
+        seen = dict.fromkeys(out.values)
+        repeated = [v for v in seen if out.values.count(v) > 1]
+        out.values = list(seen)
+        shown = ", ".join(repr(v) for v in repeated)
+        out.notes.append(("VL213", text, {"repeated": shown}))
     return out
 
 

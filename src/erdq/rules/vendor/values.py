@@ -322,3 +322,28 @@ FIXED_FIELD_CODE_INVALID = rule(
         file_name="g.csv",
     ),
 )
+
+
+REPEATED_VALUE = rule(
+    "VL213",
+    "repeated-value",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="{value!r} gives {repeated} more than once; it was written once. Remove the "
+    "repeat from the cell.",
+    doc=sections(
+        what="A cell split into several values (`split` in the mapping) does not give the "
+        "same value twice, as cleaned (so `978-0-306-40615-7` and `9780306406157` are one).",
+        why="Each value becomes a field or subfield: a repeated ISBN makes two identical "
+        "020s, which MARC validators and load tables report as duplicates.",
+        example="`9780306406157;978-0-306-40615-7` in an ISBN column split on `;`.",
+        fix="Remove the repeat from the cell (the record has the value once either way).",
+        references=_REF_ISBN,
+    ),
+    bad=Example(
+        raw=csv_bytes(_ROW.format(isbn="9780141439563;978-0-14-143956-3", year="2003", lccn="")),
+        file_name="b.csv",
+    ),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
