@@ -31,10 +31,12 @@ from erdq.linkage import (
     Link,
     Linkage,
     _PkSet,
+    number_conflict,
     record_identifiers,
     title_agreement,
     title_block,
     title_match_score,
+    title_numbers,
 )
 from erdq.model.portfolio import normalise_title
 from erdq.registry import Example, all_rules, get_rule
@@ -526,3 +528,133 @@ def test_a_short_title_links_by_title_only_when_it_is_the_same(
     # "nature" is the same title (punctuation is not part of the key); "grana" and
     # "granta" differ by a letter in five; the long title by one letter in over thirty.
     assert {(link.title_id, link.record_id) for link in links} == {("n1", "r2"), ("s1", "r3")}
+
+
+# --- numbers in titles: a namesake is not the same volume or conference -------------------
+
+
+def test_title_numbers() -> None:
+    # Worked out by hand: digits (leading zeros dropped), ordinals in digits and words,
+    # roman numerals and number words only after a volume/part word.
+    assert title_numbers("Handbook of chemistry. Volume 2.") == {"2"}
+    assert title_numbers("Proceedings of the 21st Conference") == {"21"}
+    assert title_numbers("Proceedings of the Twenty-First Conference") == {"21"}
+    assert title_numbers("Annual report 2019, vol. 03") == {"2019", "3"}
+    assert title_numbers("Handbook. Part IV") == {"4"}
+    assert title_numbers("Handbook. Part one") == {"1"}
+    assert title_numbers("Third edition") == {"3"}
+    assert title_numbers("King Henry V") == set()  # a name, not a volume
+    assert title_numbers("I, robot") == set()
+    assert title_numbers(None) == set()
+
+
+def test_number_conflict() -> None:
+    vol2, vol2_short = "Handbook of chemistry. Volume 2", "Handbook of chemistry. Volume 2"
+    # The two cases seen by a tester: a different volume and a different conference.
+    assert "numbers differ" in (
+        number_conflict("Handbook of chemistry. Volume 1", vol2, vol2_short, volume="1") or ""
+    )
+    assert "portfolio: 21; record: 12" in (
+        number_conflict(
+            "Proceedings of the 21st Conference on Widgets",
+            "Proceedings of the 12th Conference on Widgets",
+        )
+        or ""
+    )
+    # The same volume, stated in the title or only in monograph_volume.
+    assert number_conflict("Handbook of chemistry. Vol. II", vol2, vol2_short) is None
+    assert number_conflict("Handbook of chemistry", vol2, vol2_short, volume="2") is None
+    assert number_conflict("Handbook of chemistry", vol2, vol2_short, volume="1") is not None
+    # A volume number on the record only, with nothing on the portfolio's side: refused.
+    assert number_conflict("Handbook of chemistry", vol2, vol2_short) is not None
+    # The portfolio's volume is no reason to doubt a record whose title has no number.
+    assert number_conflict("Handbook of chemistry", "Handbook of chemistry", volume="1") is None
+    # A subtitle one side lacks is not compared: its numbers are not part of the match.
+    assert number_conflict("Python", "Python : 100 recipes", "Python") is None
+    # Both sides with a subtitle: compared whole.
+    both = number_conflict("Python: 100 recipes", "Python : 101 recipes", "Python")
+    assert both is not None
+    # An edition in the portfolio's title, in the record's 250 (not in its 245).
+    assert number_conflict("Economics, 5th ed.", "Economics", record_edition="5th ed.") is None
+    assert number_conflict("Economics, 5th ed.", "Economics", record_edition="4th ed.")
+    assert (
+        number_conflict("Economics", "Economics", edition="5", record_edition="Fifth edition.")
+        is None
+    )
+    assert "editions differ" in (
+        number_conflict("Economics", "Economics", edition="5", record_edition="4th ed.") or ""
+    )
+    # An edition statement without a number says nothing either way.
+    assert number_conflict("Economics", "Economics", edition="5", record_edition="Rev. ed.") is None
+
+
+def _kbart_file(tmp_path: Path, rows: list[tuple[str, ...]]) -> Path:
+    header = "publication_title\tprint_identifier\tonline_identifier\ttitle_url\ttitle_id\t"
+    header += "publication_type\tdate_monograph_published_online\tmonograph_volume\t"
+    header += "monograph_edition"
+    lines = [header] + [
+        f"{title}\t\t\thttps://example.org/{tid}\t{tid}\tmonograph\t2020\t{vol}\t{ed}"
+        for title, tid, vol, ed in rows
+    ]
+    path = tmp_path / "Num_Global_AllTitles_2024-01-01.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _numbered(control: str, a: str, *more: str, edition: str | None = None) -> pymarc.Record:
+    fields = [
+        Field(tag="001", data=control),
+        Field(tag="007", data="cr |||||||||||"),
+        Field(tag="008", data=_008("2020", True)),
+        _df("245", "a", a, *more, ind="10"),
+    ]
+    if edition:
+        fields.append(_df("250", "a", edition))
+    fields.append(_df("856", "u", f"https://example.org/r/{control}", ind="40"))
+    return _record(*fields)
+
+
+@pytest.mark.parametrize("suffix", ["mrc", "mrk"])
+def test_titles_with_different_numbers_are_not_linked(
+    store: Store, tmp_path: Path, suffix: str
+) -> None:
+    """Seen by a tester: "Handbook of chemistry. Volume 1" (monograph_volume 1) was linked
+    to the record for Volume 2 at 96.7, "the 21st Conference" to "the 12th" at 95.6.
+    Records stored as ISO 2709 (mrc) and as MARC-in-JSON (mrk) give their 250 alike."""
+    kbart = _kbart_file(
+        tmp_path,
+        [
+            ("Handbook of chemistry. Volume 1", "p1", "1", ""),
+            ("Proceedings of the 21st Conference on Widgets", "p2", "", ""),
+            # Its volume only in monograph_volume; long enough a title that the record's
+            # "vol iii" keeps token_sort_ratio above 90 (43 of 51 characters: 91.5).
+            ("Handbook of theoretical and applied physics", "p3", "3", ""),
+            ("Principles of economic analysis", "p4", "", "5"),
+            ("Principles of social analysis", "p5", "", "2"),
+        ],
+    )
+    records = [
+        _numbered("h2", "Handbook of chemistry.", "n", "Volume 2."),
+        _numbered("c12", "Proceedings of the 12th Conference on Widgets"),
+        _numbered("ph3", "Handbook of theoretical and applied physics.", "n", "Vol. III."),
+        _numbered("e5", "Principles of economic analysis", edition="5th ed."),
+        _numbered("s3", "Principles of social analysis", edition="3rd edition."),
+    ]
+    marc = tmp_path / f"num.{suffix}"
+    if suffix == "mrc":
+        marc.write_bytes(b"".join(r.as_marc() for r in records))
+    else:
+        from erdq.readers.mrk import write_mrk
+
+        marc.write_text("\n".join(write_mrk(r) for r in records), encoding="utf-8")
+    store.import_kbart(kbart, collection="N", today=TODAY)
+    store.import_marc(marc, collection="N", today=TODAY)
+
+    links, findings, _ = run(store, "N")
+
+    # Volume 3 is III; edition 5 is "5th ed."; edition 2 is not "3rd edition".
+    assert {(link.title_id, link.record_id) for link in links} == {("p3", "ph3"), ("p4", "e5")}
+    unlinked = {f.location.record_id for f in by_code(findings)["PF101"]}
+    assert unlinked == {"p1", "p2", "p5"}
+    # Their namesakes are records without a portfolio, as they are.
+    assert {f.location.record_id for f in by_code(findings)["PF102"]} == {"h2", "c12", "s3"}

@@ -41,8 +41,17 @@ when ``all_records`` is set (a catalogue export imported on its own, say).
    its subtitle. A candidate scores at least ``TITLE_MATCH_THRESHOLD`` (90), or 100 when
    either title is shorter than ``SHORT_TITLE_CHARS`` (20: "Grana" is not "Granta"), and,
    for a monograph, its year is within one of the portfolio's publication year when both are
-   known (editions share titles). The best-scoring candidates are linked (several when
-   tied); the key is ``title``.
+   known (editions share titles). Nor may the numbers of the two titles differ
+   (``number_conflict``): volume and part numbers, ordinals and years inside a title
+   (245 $n and $p included) must be the same on both sides, so "Handbook of chemistry.
+   Volume 1" is not linked to "Handbook of chemistry. Volume 2", nor "the 21st
+   Conference" to "the 12th", however alike the words. A number one side lacks is
+   accepted only when the other side says it elsewhere: the portfolio's
+   ``monograph_volume`` or ``monograph_edition``, the record's 250 $a. A portfolio's
+   ``monograph_edition`` and a record's 250 $a that both give a number must give the
+   same one. Such a portfolio is left unlinked (PF101: its own volume or edition has no
+   record), never linked to its namesake. The best-scoring candidates are linked
+   (several when tied); the key is ``title``.
 3. *Records* of the collection's own batch that neither pass linked are reported.
 
 **Findings** (rules PF101-PF105, ``erdq.rules.portfolio``): a portfolio without a record,
@@ -77,6 +86,8 @@ from erdq.model.portfolio import normalise_title
 from erdq.readers.marc import MarcItem
 from erdq.registry import all_rules
 from erdq.scratch import Scratch
+from erdq.store.linking import PortfolioFacts
+from erdq.title_numbers import title_numbers
 
 __all__ = [
     "BLOCK_CHARS",
@@ -86,11 +97,13 @@ __all__ = [
     "LinkSummary",
     "Linkage",
     "RecordIdentifier",
+    "number_conflict",
     "record_identifiers",
     "record_keys",
     "title_agreement",
     "title_block",
     "title_match_score",
+    "title_numbers",
 ]
 
 TITLE_MATCH_THRESHOLD = 90.0  # token_sort_ratio needed to link by title alone
@@ -199,10 +212,15 @@ def _titles(index: marc21.RecordIndex) -> tuple[str | None, str | None]:
         if not text:
             continue
         glue = " : " if sf.code == "b" else ". " if sf.code in "np" else " "
-        full = f"{full}{glue}{text}" if full else text
+        # ISBD ends $a with the full stop that precedes $n/$p: "Handbook. Volume 2", once.
+        full = f"{full}{_glued(full, glue)}{text}" if full else text
         if sf.code != "b":
-            short = f"{short}{glue}{text}" if short else text
+            short = f"{short}{_glued(short, glue)}{text}" if short else text
     return full or None, short or None
+
+
+def _glued(before: str, glue: str) -> str:
+    return " " if glue == ". " and before.endswith(".") else glue
 
 
 def normalise_name(name: str) -> str:
@@ -309,6 +327,56 @@ def title_agreement(portfolio_key: str | None, record_key: str | None) -> float 
     if not portfolio_key or not record_key:
         return None
     return round(fuzz.token_set_ratio(portfolio_key, record_key), 1)
+
+
+# --- numbers in titles (erdq.title_numbers) --------------------------------------------
+
+
+def _shown(numbers: frozenset[str]) -> str:
+    return ", ".join(sorted(numbers, key=lambda n: (len(n), n))) or "none"
+
+
+def number_conflict(
+    portfolio_title: str,
+    record_title: str,
+    record_short: str | None = None,
+    *,
+    volume: str | None = None,
+    edition: str | None = None,
+    record_edition: str | None = None,
+) -> str | None:
+    """Why a title-only link between a portfolio and a record is refused on the numbers
+    of their titles, or None when they agree.
+
+    ``record_title`` is the record's 245 $a $b $n $p, ``record_short`` the same without
+    $b. The titles without subtitle are compared always, the whole titles when both have
+    a subtitle (a subtitle one side leaves out may hold numbers: "Python : 100 recipes").
+    A number only in the record's title is accepted when the portfolio's ``volume``
+    (KBART ``monograph_volume``) or ``edition`` (``monograph_edition``) gives it; one only
+    in the portfolio's title when the record's ``record_edition`` (250 $a) or the
+    portfolio's own volume or edition gives it (a record need not repeat them in 245).
+    ``edition`` and ``record_edition`` that both give numbers must share one."""
+    p_short = short_title(portfolio_title)
+    r_short = record_short if record_short is not None else record_title
+    own = title_numbers(volume) | title_numbers(edition)
+    record_extra = title_numbers(record_edition)
+    pairs = [(p_short, r_short)]
+    if p_short != portfolio_title and r_short != record_title:
+        pairs.append((portfolio_title, record_title))
+    for p_text, r_text in pairs:
+        p_numbers, r_numbers = title_numbers(p_text), title_numbers(r_text)
+        if (r_numbers - p_numbers - own) or (p_numbers - r_numbers - record_extra - own):
+            return (
+                f"the titles' numbers differ (portfolio: {_shown(p_numbers)}; "
+                f"record: {_shown(r_numbers)})"
+            )
+    wanted, stated = title_numbers(edition), record_extra
+    if wanted and stated and not wanted & stated:
+        return (
+            f"the editions differ (portfolio monograph_edition {edition!r}; record 250 "
+            f"{record_edition!r})"
+        )
+    return None
 
 
 # --- results -----------------------------------------------------------------------------
@@ -658,12 +726,37 @@ class Linkage:
             )
             scored = self._score_block_chunk(orphans, candidates)
             facts = queries.portfolio_facts([pid for pid, hits in scored.items() if hits])
+            fitting: dict[int, list[tuple[float, Mapping[str, Any]]]] = {}
+            for pid, hits in scored.items():
+                if hits:
+                    fact = facts.get(pid) or PortfolioFacts()
+                    fitting[pid] = [
+                        (score, row)
+                        for score, row in hits
+                        if _fits(row, fact.publication_type, fact.years)
+                    ]
+            # Read only for the few records still in the running: 250 is not a stored key.
+            editions = queries.record_editions(
+                sorted({row["record_pk"] for hits in fitting.values() for _, row in hits})
+            )
             title_linked: list[int] = []
             for pid, line, title_id, title, _key, _short, _block in orphans:
-                hits = scored.get(pid, [])
+                hits = fitting.get(pid, [])
                 if hits:
-                    ptype, years = facts.get(pid, (None, ()))
-                    hits = [(score, row) for score, row in hits if _fits(row, ptype, years)]
+                    fact = facts.get(pid) or PortfolioFacts()
+                    hits = [
+                        (score, row)
+                        for score, row in hits
+                        if number_conflict(
+                            title,
+                            row["title_key"] or "",
+                            row["short_title_key"],
+                            volume=fact.volume,
+                            edition=fact.edition,
+                            record_edition=editions.get(row["record_pk"]),
+                        )
+                        is None
+                    ]
                 if not hits:
                     scratch.add("unlinked", (pid, line, title_id, title))
                     continue

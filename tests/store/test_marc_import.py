@@ -206,6 +206,59 @@ def test_a_file_without_records_is_refused_and_nothing_is_written(
     assert dump(store) == before
 
 
+def _record_ends(data: bytes) -> list[int]:
+    """The byte offset just past each record: ISO 2709 records end with 0x1D."""
+    return [i + 1 for i, byte in enumerate(data) if byte == 0x1D]
+
+
+@pytest.mark.parametrize(
+    ("keep", "shown"),
+    [
+        # Record 12 starts where record 11 ends; its length is read from its leader below.
+        (5, "(at byte"),  # too short for a leader: read as nothing at all
+        (-1, "(001 "),  # all but its record terminator: read, with its 001
+    ],
+    ids=["inside-the-leader", "last-byte-missing"],
+)
+def test_a_file_cut_off_inside_a_record_is_refused_and_nothing_is_written(
+    store: Store, folio: Path, tmp_path: Path, keep: int, shown: str
+) -> None:
+    store.import_marc(folio, collection="C", today=TODAY)
+    before = dump(store)
+    data = folio.read_bytes()
+    start = _record_ends(data)[10]  # record 12's first byte
+    declared = int(data[start : start + 5])  # leader/00-04: the record's length
+    cut = start + (keep if keep > 0 else declared + keep)
+    bad = tmp_path / "cut.mrc"
+    bad.write_bytes(data[:cut])
+
+    # With a whole file first: the call is one transaction, so that file is not kept either.
+    with pytest.raises(InputError) as info:
+        store.import_marc([folio, bad], collection="C", today=TODAY)
+
+    message = str(info.value)
+    assert message.startswith("cut.mrc ends inside record 12 ")
+    assert shown in message
+    assert f"at byte {start:,}" in message
+    assert f"{cut - start:,} of its {declared:,} bytes are there" in message
+    assert "nothing was imported and C keeps its current records" in message
+    assert "MR105" in (info.value.hint or "")
+    assert dump(store) == before
+
+
+def test_a_whole_file_ending_at_a_record_end_is_imported(
+    store: Store, folio: Path, tmp_path: Path
+) -> None:
+    # Cut exactly after record 12's terminator: twelve whole records, nothing cut off.
+    data = folio.read_bytes()
+    short = tmp_path / "first12.mrc"
+    short.write_bytes(data[: _record_ends(data)[11]])
+
+    result = store.import_marc(short, collection="C", today=TODAY)
+
+    assert (result.records, result.files[0].unparseable) == (12, 0)
+
+
 def test_missing_file_and_empty_collection_name_are_input_errors(
     store: Store, folio: Path, tmp_path: Path
 ) -> None:

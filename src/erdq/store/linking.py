@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, RowMapping, and_, func, select, union_all
 
@@ -22,6 +22,17 @@ from erdq.store.schema import collections, portfolios, record_identifiers, recor
 _STREAM = 2000  # rows fetched at a time
 _IDS_PER_QUERY = 500
 _YEAR_COLUMNS = ("date_monograph_published_print", "date_monograph_published_online")
+
+
+class PortfolioFacts(NamedTuple):
+    """What title matching checks of a portfolio besides its title (``portfolio_facts``):
+    its publication type, its print and online publication years (monographs) and its
+    KBART ``monograph_volume`` and ``monograph_edition``, each as given."""
+
+    publication_type: str | None = None
+    years: tuple[int, ...] = ()
+    volume: str | None = None
+    edition: str | None = None
 
 
 @dataclass(frozen=True)
@@ -224,22 +235,59 @@ class LinkQueries:
         )
         yield from self._stream(query)
 
-    def portfolio_facts(self, pids: Sequence[int]) -> dict[int, tuple[str | None, tuple[int, ...]]]:
-        """Publication type and (for monographs) print and online publication years of the
-        portfolios ``pids``: what title matching checks besides the title."""
-        out: dict[int, tuple[str | None, tuple[int, ...]]] = {}
+    def portfolio_facts(self, pids: Sequence[int]) -> dict[int, PortfolioFacts]:
+        """The ``PortfolioFacts`` of the portfolios ``pids``: what title matching checks
+        besides the title. A value the stored row lacks is None (the audit's scratch store
+        keeps only some columns of a row)."""
+        out: dict[int, PortfolioFacts] = {}
         for start in range(0, len(pids), _IDS_PER_QUERY):
             chunk = list(pids[start : start + _IDS_PER_QUERY])
             query = select(portfolios.c.id, portfolios.c.publication_type, portfolios.c.raw)
             for pid, ptype, raw in self.conn.execute(query.where(portfolios.c.id.in_(chunk))):
+                raw = raw or {}
                 years: tuple[int, ...] = ()
                 if ptype != "serial":
                     years = tuple(
                         int(text[:4])
                         for column in _YEAR_COLUMNS
-                        if (text := str((raw or {}).get(column) or "").strip())[:4].isdigit()
+                        if (text := str(raw.get(column) or "").strip())[:4].isdigit()
                     )
-                out[pid] = (ptype, years)
+                out[pid] = PortfolioFacts(
+                    ptype,
+                    years,
+                    str(raw.get("monograph_volume") or "").strip() or None,
+                    str(raw.get("monograph_edition") or "").strip() or None,
+                )
+        return out
+
+    def record_editions(self, pks: Sequence[int]) -> dict[int, str]:
+        """The edition statement (250 $a, several joined by " ; ") of each record ``pks``
+        that has one, read from the record as stored (ISO 2709 bytes or MARC-in-JSON);
+        records stored without themselves (the audit's scratch store) have none here."""
+        from erdq.readers.iso2709 import parse_record
+
+        out: dict[int, str] = {}
+        for start in range(0, len(pks), _IDS_PER_QUERY):
+            chunk = list(pks[start : start + _IDS_PER_QUERY])
+            query = select(records.c.id, records.c.raw, records.c.marc).where(
+                records.c.id.in_(chunk)
+            )
+            for pk, raw, marc in self.conn.execute(query):
+                values: list[str] = []
+                if raw is not None:
+                    parsed = parse_record(bytes(raw), 0, [])
+                    if parsed.record is not None:
+                        values = [
+                            sf.value
+                            for fld in parsed.record.get_fields("250")
+                            for sf in fld.subfields or ()
+                            if sf.code == "a" and sf.value
+                        ]
+                elif isinstance(marc, dict):
+                    values = _json_subfields(marc, "250", "a")
+                text = " ; ".join(v.strip() for v in values if v.strip())
+                if text:
+                    out[pk] = text
         return out
 
     def records(self, snapshot_ids: Sequence[int]) -> Iterator[RowMapping]:
@@ -266,3 +314,17 @@ class LinkQueries:
     def _stream(self, query: Any) -> Iterator[RowMapping]:
         result = self.conn.execution_options(yield_per=_STREAM).execute(query)
         yield from result.mappings()
+
+
+def _json_subfields(marc: Mapping[str, Any], tag: str, code: str) -> list[str]:
+    """The ``code`` subfields of the ``tag`` fields of a MARC-in-JSON record."""
+    out: list[str] = []
+    for entry in marc.get("fields") or ():
+        body = entry.get(tag) if isinstance(entry, dict) else None
+        if not isinstance(body, dict):
+            continue
+        for sub in body.get("subfields") or ():
+            value = sub.get(code) if isinstance(sub, dict) else None
+            if isinstance(value, str):
+                out.append(value)
+    return out

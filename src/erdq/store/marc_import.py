@@ -17,6 +17,9 @@ same findings as ``erdq marc validate``) and stores it in the same streaming pas
   nothing is written (``unchanged``).
 * A file from which no record can be read (empty, not MARC, every record broken) is
   refused, so that it cannot become the collection's current, empty record set.
+* A file the reader found cut off (it ends inside a record, MR105: a transfer that
+  stopped short) is refused as well, like a KBART delivery cut off in transfer (KB124):
+  the records after the cut would be missing from the collection's current set.
 
 Each record is stored with the keys of ``erdq.linkage.record_keys`` and the record itself:
 the ISO 2709 bytes as delivered, or MARC-in-JSON for MARCXML, .mrk and JSON input.
@@ -276,7 +279,10 @@ def _load(
     finding_rows: list[Row] = []
     counts = dict.fromkeys(Severity, 0)
     stored = stored_identifiers = 0
+    cut: _Cut | None = None
     for event in check.items_and_findings():
+        if cut is None:
+            cut = _cut_off(event)
         if isinstance(event, MarcItem):
             keys, idents = record_keys(event)
             record_rows.append(record_values(event, keys, snapshot_id, collection_id))
@@ -302,6 +308,13 @@ def _load(
             f"no MARC record could be read from {path.name} ({why}); nothing was imported "
             f"into {collection}, and the store is as it was",
             hint=f"run `erdq marc validate {path}` to see why",
+        )
+    if cut is not None:
+        # As for a KBART file cut off in transfer (KB124): what followed the cut is missing.
+        raise InputError(
+            f"{path.name} ends inside {cut.where()}: {cut.reason}. The delivery looks cut "
+            f"off, so nothing was imported and {collection} keeps its current records",
+            hint=f"get the file again (`erdq marc validate {path}` shows {cut.code})",
         )
     total = sum(counts.values())
     conn.execute(
@@ -334,6 +347,44 @@ def _load(
         ),
         format=summary.format or None,
     )
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """Where a file was found cut off: the record the file ends inside."""
+
+    code: str
+    ordinal: int | None
+    record_id: str | None
+    offset: int | None
+    reason: str
+
+    def where(self) -> str:
+        text = f"record {self.ordinal}" if self.ordinal is not None else "its last record"
+        details = [f"001 {self.record_id}"] if self.record_id else []
+        if self.offset is not None:
+            details.append(f"at byte {self.offset:,}")
+        return f"{text} ({', '.join(details)})" if details else text
+
+
+def _cut_off(event: object) -> _Cut | None:
+    """The cut, when ``event`` shows that the file ends inside a record: a record the
+    reader kept only part of (``memo["incomplete"]`` MR105), or MR105 reported for a
+    record too short to be read at all."""
+    if isinstance(event, MarcItem):
+        incomplete = event.memo.get("incomplete")
+        if isinstance(incomplete, tuple) and incomplete[0] == "MR105":
+            return _Cut("MR105", event.ordinal, event.record_id, event.offset, incomplete[1])
+        return None
+    if getattr(event, "code", None) != "MR105":
+        return None
+    loc = event.location  # type: ignore[attr-defined]
+    params = event.params  # type: ignore[attr-defined]
+    found, declared = params.get("found"), params.get("declared")
+    reason = "the file ends inside it"
+    if isinstance(found, int) and isinstance(declared, int):
+        reason += f" ({found:,} of its {declared:,} bytes are there)"
+    return _Cut("MR105", loc.line, loc.record_id, loc.offset, reason)
 
 
 def record_values(item: MarcItem, keys: Row, snapshot_id: int, collection_id: int) -> Row:
