@@ -445,3 +445,94 @@ def test_record_lines_are_cut_at_line_feeds_only() -> None:
     # text, and must not show as lines of their own (issue: "-separator" in a diff).
     rec = record(control("001", "b1"), data("245", "10", ("a", "Line\u2028sep\u2029para\x85nel")))
     assert record_lines(rec)[1:] == ["=001  b1", "=245  10$aLine\u2028sep\u2029para\x85nel"]
+
+
+# -- fields a record must keep ------------------------------------------------------------
+
+F008 = "240101s2024    xx     o     000 0 eng d"  # 40 positions (MARC 21 books 008)
+
+
+def whole() -> pymarc.Record:
+    """A record with what MARC 21 asks every bibliographic record to have: 001, 008, 245."""
+    return record(
+        control("001", "w1"),
+        control("007", "cr |||||||||||"),
+        control("008", F008),
+        data("245", "10", ("a", "Old title.")),
+        data("500", "  ", ("a", "A note.")),
+    )
+
+
+def test_deleting_the_control_fields_and_the_title_is_refused() -> None:
+    # 245 deleted and added back is fine; '00.' also takes 001 and 008, which nothing puts
+    # back: the record must stay as it was, 007 (not required) included.
+    rules = """
+- {action: delete-field, tag: '245'}
+- {action: delete-field, tag: '00.'}
+- {action: add-field, tag: '245', ind1: '1', ind2: '0', subfields: '$aNew title.'}
+"""
+    rec = whole()
+    before = lines(rec)
+    exc = _fails(rules, rec)
+    assert exc.edit.number == 2 and exc.tag == "001"
+    assert "without its 001 (control number) and 008 (fixed-length data elements)" in exc.reason
+    assert "245" not in exc.reason  # it was put back by edit 3
+    assert lines(rec) == before
+
+
+def test_losing_fields_to_different_edits_names_each() -> None:
+    rules = """
+- {action: delete-field, tag: '245'}
+- {action: delete-field, tag: '008'}
+"""
+    exc = _fails(rules, whole())
+    # 008 sorts first, so edit 2 is the one named; 245 went in edit 1.
+    assert exc.edit.number == 2 and exc.tag == "008"
+    assert "008 (fixed-length data elements) and 245 (title statement)" in exc.reason
+    assert "245 by edit 1 (delete-field 245)" in exc.reason
+
+
+def test_moving_the_title_away_loses_it() -> None:
+    exc = _fails("- {action: move-field, tag: '245', to: '246'}", whole())
+    assert exc.tag == "245" and "without its 245 (title statement)" in exc.reason
+
+
+def test_required_fields_may_change_and_be_replaced() -> None:
+    # Changing 008/23 and re-making 001 keep the record whole: no error.
+    rules = r"""
+- {action: replace, tag: '008', find: '^(.{23}).', replace: '\1s'}
+- {action: delete-field, tag: '001'}
+- {action: add-field, tag: '001', data: 'w1-new'}
+"""
+    out, changes = edited(rules, whole())
+    assert out[0] == "=001  w1-new"
+    assert out[2] == "=008  " + (F008[:23] + "s" + F008[24:]).replace(" ", "\\")
+    assert len(changes) == 3
+
+
+def test_a_field_the_record_never_had_is_not_required_of_it() -> None:
+    # ebook() has no 008: deleting its 001 is refused, deleting 590 is not.
+    assert "001 (control number)" in _fails("- {action: delete-field, tag: '001'}", ebook()).reason
+    out, _ = edited("- {action: delete-field, tag: '590'}", ebook())
+    assert "=590  \\\\$aLocal note." not in out and out[0] == "=001  eb0001"
+
+
+def test_a_literal_dollar_before_a_digit_is_written() -> None:
+    # '\$' and '{dollar}' are a dollar sign; in one subfield it is stored as "$", in a
+    # whole-field replace too (it must not start a subfield 1).
+    rec = record(data("500", "  ", ("a", "Price 10."), ("c", "x")))
+    rules = r"""
+- action: replace
+  tag: '500'
+  subfield: a
+  find: 'Price (\d+)'
+  replace: 'Price US\$\1 or {dollar}2'
+- {action: replace, tag: '500', find: 'or', replace: 'or US\$1'}
+"""
+    out, _ = apply(rec, parse_rules(rules))
+    # Edit 1: "Price 10." -> "Price US$10 or $2."; edit 2 sees "$aPrice US{dollar}10 or
+    # {dollar}2.$cx" and puts "or US{dollar}1" for "or": one $a, the $c kept.
+    assert [(s.code, s.value) for s in out["500"].subfields] == [
+        ("a", "Price US$10 or US$1 $2."),
+        ("c", "x"),
+    ]

@@ -71,6 +71,34 @@ def test_replacement_group_syntax() -> None:
     assert "not a valid replacement" in message and "invalid group reference 2" in message
 
 
+def test_a_bare_dollar_before_a_digit_names_the_escapes() -> None:
+    message = problems("- {action: replace, tag: '500', subfield: a, find: x, replace: 'US$10'}\n")
+    assert "uses $1; groups are written \\1" in message
+    assert "write \\$ or {dollar}: 'US\\$10' or 'US{dollar}10' gives US$10" in message
+
+
+@pytest.mark.parametrize(
+    ("written", "in_subfield", "applied"),
+    [
+        # A subfield replace: Python leaves "$" alone, so the escapes become "$".
+        (r"US\$10", True, "US$10"),
+        ("US{dollar}10", True, "US$10"),
+        # A whole-field replace: "{dollar}", what that replace reads as a $ in the data.
+        (r"US\$10", False, "US{dollar}10"),
+        (r"$aUS\$10", False, "$aUS{dollar}10"),
+        # An escaped backslash stays one; the "$" after it is bare.
+        (r"a\\$b", False, r"a\\$b"),
+        (r"\1 \g<x>", True, r"\1 \g<x>"),
+    ],
+)
+def test_literal_dollars_in_a_replacement(written: str, in_subfield: bool, applied: str) -> None:
+    subfield = ", subfield: a" if in_subfield else ""
+    rules = parse_rules(
+        f"- {{action: replace, tag: '500'{subfield}, find: '(?P<x>q)', replace: '{written}'}}\n"
+    )
+    assert rules.edits[0].params["replace"] == applied
+
+
 def test_dollar_subfield_in_whole_field_replace_is_allowed() -> None:
     # $5 here is subfield 5 (institution), not a group: the pattern has none.
     rules = parse_rules("- {action: replace, tag: '590', find: '$', replace: '$5DLC'}\n")

@@ -164,11 +164,16 @@ def test_broken_records_are_reported_not_written(tmp_path) -> None:
     # for whole if written.
     source, target = tmp_path / "in.mrc", tmp_path / "out.mrc"
     source.write_bytes(GOOD_ISO + GOOD_ISO + GOOD_ISO[:-30])
-    run = edit_records(source, parse_rules("- {action: delete-field, tag: '008'}\n"), target)
+    # (The edit adds a note: deleting 008, which a record must keep, is itself refused.)
+    rules = parse_rules("- {action: add-field, tag: '500', subfields: '$aEdited.'}\n")
+    run = edit_records(source, rules, target)
     events = run.run()
     skipped = [(e.ordinal, e.stage, e.code) for e in events if isinstance(e, SkippedRecord)]
     assert skipped == [(3, "incomplete", "MR105")]
     summary = run.summary
     assert (summary.read, summary.changed, summary.skipped, summary.written) == (3, 2, 1, 2)
     assert summary.unchanged == 0 and not summary.complete
-    assert [r.get_fields("008") for r in read_back(target)] == [[], []]
+    assert [[f.value() for f in r.get_fields("500")] for r in read_back(target)] == [
+        ["Edited."],
+        ["Edited."],
+    ]

@@ -191,3 +191,36 @@ def test_reader_errors_fail_unless_fail_on_never(tmp_path) -> None:
     assert "MR1" in result.output and "Wrote 2 record(s)" in result.output
     assert result.exit_code == 1
     assert run(*args, "--fail-on", "never").exit_code == 0
+
+
+def test_an_edit_leaving_a_record_without_001_or_008_is_reported_and_not_made(tmp_path) -> None:
+    source, rules, out = tmp_path / "in.mrk", tmp_path / "rules.yaml", tmp_path / "out.mrk"
+    source.write_text(
+        "=LDR  00000nam a2200000 a 4500\n=001  k1\n=007  cr\\|||||||||||\n"
+        "=008  240101s2024\\\\\\\\xx\\\\\\\\\\o\\\\\\\\\\000\\0\\eng\\d\n=245  10$aOld.\n",
+        encoding="utf-8",
+    )
+    rules.write_text(
+        "- {action: delete-field, tag: '245'}\n- {action: delete-field, tag: '00.'}\n"
+        "- {action: add-field, tag: '245', ind1: '1', ind2: '0', subfields: '$aNew.'}\n",
+        encoding="utf-8",
+    )
+    result = run(str(source), "--rules", str(rules), "--out", str(out))
+    # Exit 1: a record had an edit error (--help); it is written as it was read.
+    assert result.exit_code == 1, result.output
+    assert "record 1 (001 k1): edit 2 (delete-field 00.)" in result.output
+    assert "001 (control number) and 008" in result.output
+    assert out.read_text(encoding="utf-8") == source.read_text(encoding="utf-8")
+
+
+def test_a_literal_dollar_before_a_digit_can_be_written(tmp_path) -> None:
+    source, rules, out = tmp_path / "in.mrk", tmp_path / "rules.yaml", tmp_path / "out.mrc"
+    source.write_text(RECORDS, encoding="utf-8")
+    rules.write_text(
+        "- {action: replace, tag: '590', subfield: a, find: 'Only', replace: 'US\\$10'}\n",
+        encoding="utf-8",
+    )
+    result = run(str(source), "--rules", str(rules), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    second = list(pymarc.MARCReader(out.read_bytes(), to_unicode=True))[1]
+    assert second["590"]["a"] == "US$10 a."  # "Only a." with "Only" replaced

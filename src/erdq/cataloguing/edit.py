@@ -10,14 +10,18 @@ An edit never leaves a record invalid without a word: a new tag must be three
 characters, a control field (00X) holds data and no subfields, a data field keeps at
 least one subfield, indicators are one character, subfield codes a lowercase letter or
 digit and subfields hold data; and an edit does not add a second field or subfield where
-MARC 21 allows one only (a second 245, a second 020 $a). An edit that would break one of
+MARC 21 allows one only (a second 245, a second 020 $a); and the edits together do not
+leave a record without the 001, 008 or 245 it had (``REQUIRED_FIELDS``: a 245 deleted and
+added again is fine; the leader cannot be deleted, and its structural positions cannot
+be set). An edit that would break one of
 these raises ``RecordEditError`` and the record is left exactly as it was: the edits
 never change a field in place, they build new fields, so undoing is putting the old list
 back.
 
 Replacements are Python regular expressions; groups in the replacement are written
-``\\1`` or ``\\g<name>``, and ``$`` is a literal dollar (in a whole-field replace the
-subfields are seen as ``$aText$bmore``, so ``$b`` there starts subfield b).
+``\\1`` or ``\\g<name>``, and a literal dollar ``\\$`` or ``{dollar}`` (``US\\$10``; a bare
+``$`` before a digit is refused, since it reads like a group). In a whole-field replace
+the subfields are seen as ``$aText$bmore``, so a bare ``$b`` there starts subfield b.
 """
 
 from __future__ import annotations
@@ -112,15 +116,57 @@ def apply(record: pymarc.Record, rules: RuleSet) -> tuple[pymarc.Record, list[Ch
     invalid; the record is then left exactly as it was."""
     fields, leader = list(record.fields), record.leader
     changes: list[Change] = []
+    had = _required_present(record)
+    removed_by: dict[str, Edit] = {}  # required tag -> the edit that last took it away
     try:
         for edit in rules.edits:
             if edit.when is not None and not edit.when(record):
                 continue
-            changes.extend(_ACTIONS[edit.action](record, edit))
+            made = _ACTIONS[edit.action](record, edit)
+            changes.extend(made)
+            if had and made:
+                now = _required_present(record)
+                for tag in had - now:
+                    removed_by.setdefault(tag, edit)
+                for tag in now:
+                    removed_by.pop(tag, None)  # put back by a later edit
+        if removed_by:
+            raise _lost_fields(removed_by)
     except RecordEditError:
         record.fields, record.leader = fields, leader
         raise
     return record, changes
+
+
+# The fields a record must keep (MARC 21: 001 control number, 008 fixed-length data
+# elements, 245 title statement): an edit may change them, not leave the record without.
+REQUIRED_FIELDS = {
+    "001": "control number",
+    "008": "fixed-length data elements",
+    "245": "title statement",
+}
+
+
+def _required_present(record: pymarc.Record) -> frozenset[str]:
+    return frozenset(f.tag for f in record.fields if f.tag in REQUIRED_FIELDS)
+
+
+def _lost_fields(removed_by: dict[str, Edit]) -> RecordEditError:
+    """The error for a record the edits would leave without fields it had and must keep;
+    the edit named is the one that took away the first of them."""
+    tags = sorted(removed_by)
+    first = removed_by[tags[0]]
+    named = [f"{tag} ({REQUIRED_FIELDS[tag]})" for tag in tags]
+    lost = ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+    others = [f"{tag} by {removed_by[tag].label}" for tag in tags if removed_by[tag] is not first]
+    also = f" ({'; '.join(others)})" if others else ""
+    return RecordEditError(
+        first,
+        f"the record would be left without its {lost}{also}, which a MARC 21 record must "
+        "keep; narrow the edit (a 'where' condition, a tag list) or add the field back in "
+        "a later edit",
+        tags[0],
+    )
 
 
 def _selected(edit: Edit, fld: Field) -> bool:

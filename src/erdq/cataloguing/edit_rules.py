@@ -344,7 +344,9 @@ class _EditChecker(Checker):
             if "subfield" in entry:
                 out["subfield"] = self.code(entry["subfield"], "subfield", lines.get("subfield"))
             if replacement is not None and isinstance(out["find"], re.Pattern):
-                self.replacement(out["find"], replacement, "subfield" in entry, lines)
+                out["replace"] = self.replacement(
+                    out["find"], replacement, "subfield" in entry, lines
+                )
         elif action == "move-field":
             new_tag = self.exact_tag(entry["to"], "to", lines.get("to"))
             out["to"] = new_tag
@@ -439,22 +441,66 @@ class _EditChecker(Checker):
                 self.defined(tag, key, out[key], at)
         return out
 
-    def replacement(self, find: re.Pattern[str], text: str, in_subfield: bool, lines) -> None:
+    def replacement(self, find: re.Pattern[str], text: str, in_subfield: bool, lines) -> str | None:
+        """The replacement as applied (``literal_dollars``), or None after a problem."""
         line = lines.get("replace")
+        template, bare = literal_dollars(text, in_subfield)
         try:
-            _check_template(find, text)
+            _check_template(find, template)
         except re.error as exc:
             self.problem(f"'replace' {text!r} is not a valid replacement ({exc})", line)
-            return
-        for number in re.findall(r"\$(\d)", text):
+            return None
+        for number in bare:
             if in_subfield or int(number) <= find.groups:
                 self.problem(
                     f"'replace' {text!r} uses ${number}; groups are written \\{number} "
-                    "(Python's syntax: $ stays a literal dollar, which starts a subfield "
-                    "in a whole-field replace)",
+                    "(Python's syntax). For a literal dollar before a digit write \\$ or "
+                    f"{{dollar}}: 'US\\${number}0' or 'US{{dollar}}{number}0' gives "
+                    f"US${number}0"
+                    + (
+                        ""
+                        if in_subfield
+                        else "; a bare $ starts a subfield in a whole-field replace"
+                    ),
                     line,
                 )
-                return
+                return None
+        return template
+
+
+_DOLLAR_MARK = "{dollar}"
+
+
+def literal_dollars(text: str, in_subfield: bool) -> tuple[str, list[str]]:
+    """A ``replace`` value as applied, and the digits that follow a bare ``$`` in it.
+
+    ``\\$`` and ``{dollar}`` are a literal dollar sign (``US\\$10``, ``US{dollar}10``).
+    In a subfield replace they become ``$`` (Python's replacement syntax leaves ``$``
+    alone); in a whole-field replace they become ``{dollar}``, how that replace sees a
+    dollar in the data, so that they do not start a subfield. ``\\\\`` stays an escaped
+    backslash; every other character is kept as written."""
+    literal = "$" if in_subfield else _DOLLAR_MARK
+    out: list[str] = []
+    bare: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            if text[i + 1] == "$":
+                out.append(literal)
+            else:
+                out.append(text[i : i + 2])
+            i += 2
+            continue
+        if text.startswith(_DOLLAR_MARK, i):
+            out.append(literal)
+            i += len(_DOLLAR_MARK)
+            continue
+        if char == "$" and i + 1 < len(text) and text[i + 1].isdigit():
+            bare.append(text[i + 1])
+        out.append(char)
+        i += 1
+    return "".join(out), bare
 
 
 def _check_template(find: re.Pattern[str], text: str) -> None:

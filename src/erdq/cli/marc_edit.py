@@ -18,7 +18,7 @@ Actions and their keys:
   delete-field     tag
   add-subfield     tag, code, value, position (start|end)
   delete-subfield  tag, code (one or a list), matches
-  replace          tag, find (regex), replace (\\1 for a group), subfield
+  replace          tag, find (regex), replace (\\1 for a group, \\$ for $), subfield
   move-field       tag, to (new tag), set: {ind1, ind2}
   move-subfield    tag, from, to, matches
   set-indicators   tag, set: {ind1, ind2}
@@ -88,11 +88,14 @@ def edit_command(
     from its content and streamed. Each record goes through the edits of --rules in
     order; OUT replaces --out only once IN has been read to the end. An edit that would
     make a record invalid (a control field with subfields, a data field left without
-    subfields, an empty subfield) is reported with the record's number and 001, and that
-    record is written unchanged; the run goes on. Replacements are regular expressions
-    (Python syntax): groups are \\1 or \\g<name> in the replacement, $ is a literal
-    dollar, and a whole-field replace sees the subfields as $aText$bmore (a dollar
-    sign in the data as {dollar}, as in MarcEdit: find 'US\\{dollar\\}10').
+    subfields, an empty subfield, a record left without the 001, 008 or 245 it had) is
+    reported with the record's number and 001, and that record is written unchanged;
+    the run goes on. Replacements are regular expressions (Python syntax): groups are
+    \\1 or \\g<name> in the replacement; a literal dollar is written \\$ or {dollar}
+    ('US\\$10' or 'US{dollar}10' gives US$10; a bare $ before a digit is refused, as it
+    reads like a group). A whole-field replace sees the subfields as $aText$bmore, so a
+    bare $ there starts a subfield, and a dollar sign in the data as {dollar}, as in
+    MarcEdit: find 'US\\{dollar\\}10'.
 
     Exit status 1 when a record had an edit error or could not be read or written, or
     the reader reported a problem at or above --fail-on (an error by default; "never"
