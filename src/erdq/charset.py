@@ -56,40 +56,197 @@ def sniff(data: bytes) -> str:
 
 
 def plausible_marc8(data: bytes) -> bool:
-    """Whether the high bytes read as MARC-8: all of them ANSEL characters, and diacritics
-    mostly followed by a base letter.
+    """Whether the high bytes read as MARC-8: all of them ANSEL characters, and the
+    diacritics placed as MARC-8 places them.
 
-    MARC-8 writes a combining mark *before* its letter. Windows-1252 French or Spanish
-    has its accented letters (the same byte values) at word ends, before a space or
-    punctuation; a MARC-8 record has that only as an occasional keying error.
+    MARC-8 writes a combining mark *before* its base letter, and the bytes of its
+    diacritics (0xE0-0xFE) are those of the accented small letters of Latin-1 and
+    Windows-1252 (0xE9 is a caron in MARC-8, é in Latin-1). Latin-1 text read as MARC-8
+    leaves evidence (``_against_marc8``): a "diacritic" at the end of a word, a second
+    half of a ligature or double tilde with no first half, the same mark twice on one
+    letter, a letter and mark that make no letter of any language. A MARC-8 record has
+    such a thing only as an occasional keying error, so the bytes read as MARC-8 unless
+    the evidence adds up to a whole fault (one misplaced mark, or two odd letters) and to
+    more than a quarter of the diacritics.
     """
-    end = len(data)
-    combining = misplaced = 0
-    for i, b in enumerate(data):
-        if b < 0x80 or b in _MARC8_CONTROLS:
-            continue
-        if b not in _ANSEL_DEFINED:
+    if b"\x1b" in data:
+        return True  # an escape sequence: MARC-8, whatever else is wrong with it
+    for b in data:
+        if b >= 0x80 and b not in _ANSEL_DEFINED and b not in _MARC8_CONTROLS:
             return False
-        if b in _ANSEL_COMBINING:
-            combining += 1
-            if i + 1 == end or data[i + 1] in _BREAKS:
-                misplaced += 1
-    return combining < 3 or misplaced * 4 <= combining
+    runs, against = _against_marc8(data)
+    return against < 1 or against * 4 <= max(runs, 1)
+
+
+# Marks that combine with no Latin letter into a precomposed one; a MARC-8 record uses
+# them in romanisation (candrabindu, underscores, ligature and double-tilde halves), so
+# a letter that carries one says nothing either way.
+_NEUTRAL = frozenset(
+    code
+    for code in _ANSEL_COMBINING
+    if not any(
+        len(unicodedata.normalize("NFC", letter + chr(_ANSEL[code][0]))) == 1
+        for letter in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    )
+)
+_FIRST_HALF = {0xEC: 0xEB, 0xFB: 0xFA}  # ligature and double tilde: second → first half
+_CARON = 0xE9  # Latin-1 é; a caron on a, i, o or u is pinyin tone marking, rare in records
+_LETTER = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# Spacing ANSEL letters a diacritic may sit on (Ł Ø Đ Þ Æ Œ Ơ Ư ł ø đ þ æ œ ı ð ơ ư).
+_ANSEL_LETTERS = frozenset(
+    code for code, (char, combining) in _ANSEL.items() if not combining and chr(char).isalpha()
+)
+
+
+# Spacing ANSEL symbols whose bytes are Latin-1 letters or signs: ♭ ® ± £ ° ℓ ℗ © ♯ ¿ ¡ €
+# (Latin-1 © ª « ¹ À Á Â Ã Ä Å Æ È).
+_ANSEL_SYMBOLS = frozenset(
+    code
+    for code, (char, combining) in _ANSEL.items()
+    if code >= 0xA0 and not combining and not chr(char).isalpha() and chr(char) not in "ʹʺʼʻ·"
+)
+_DEGREE = 0xC0  # Latin-1 À
+_DIGITS = frozenset(b"0123456789")
+
+
+def _odd_symbol(data: bytes, i: int) -> float:
+    """1/2 for a MARC-8 symbol where a letter of Latin-1 stands: before a small letter
+    (Latin-1 Åsa read as ¿sa), or a degree sign not after a number (À la read as ° la)."""
+    after = data[i + 1] if i + 1 < len(data) else None
+    if after is not None and 0x61 <= after <= 0x7A:
+        return 0.5
+    if data[i] == _DEGREE and (i == 0 or data[i - 1] not in _DIGITS):
+        return 0.5
+    return 0.0
+
+
+_APOSTROPHES = frozenset((0xE1, 0xE2))  # grave, acute: Latin-1 á, â
+_CONTRACTIONS = (b"s", b"t", b"d", b"m", b"ll", b"re", b"ve")
+
+
+def _apostrophe(data: bytes, start: int, stop: int) -> bool:
+    """Whether the diacritic run ``data[start:stop]`` is an apostrophe keyed as a MARC-8
+    grave or acute (a common cataloguing habit): one mark after a letter, then the end of
+    the word or an English contraction ending (It's, can't, you're, I'll)."""
+    if stop - start != 1 or data[start] not in _APOSTROPHES:
+        return False
+    if start == 0 or data[start - 1] not in _LETTER:
+        return False
+    if stop == len(data) or data[stop] not in _LETTER:
+        return True
+    for ending in _CONTRACTIONS:
+        after = stop + len(ending)
+        if data.startswith(ending, stop) and (after == len(data) or data[after] not in _LETTER):
+            return True
+    return False
+
+
+def _against_marc8(data: bytes) -> tuple[int, float]:
+    """(diacritic runs, evidence that the bytes are not MARC-8): 1 for a fault MARC-8
+    cannot have where it stands, 1/2 for an odd letter."""
+    end = len(data)
+    runs = 0
+    against = symbols = 0.0
+    i = 0
+    while i < end:
+        if data[i] not in _ANSEL_COMBINING:
+            if data[i] in _ANSEL_SYMBOLS:
+                symbols += _odd_symbol(data, i)
+            i += 1
+            continue
+        start = i
+        while i < end and data[i] in _ANSEL_COMBINING:
+            i += 1
+        runs += 1
+        marks = data[start:i]
+        base = data[i] if i < end else None
+        if _apostrophe(data, start, i):
+            continue  # a grave or acute keyed as an apostrophe: It's, can't, livin'
+        if base is None or (base not in _LETTER and base not in _ANSEL_LETTERS):
+            if base not in _DIGITS and not data.startswith(b"&#", i):
+                against += 1  # a diacritic before a space, punctuation or the end
+            continue  # before a digit or a character reference (&#x...;) it is neutral
+        if len(set(marks)) < len(marks):
+            against += 1  # the same mark twice on one letter (Latin-1 "éé" in créée)
+            continue
+        if any(
+            half in _FIRST_HALF and _FIRST_HALF[half] not in data[max(0, start - 3) : start]
+            for half in marks
+        ):
+            against += 1  # a second half with no first half just before it
+            continue
+        if base not in _LETTER:
+            continue
+        composing = [m for m in marks if m not in _NEUTRAL]
+        if not composing:
+            continue
+        text = chr(base) + "".join(chr(_ANSEL[m][0]) for m in composing)
+        if len(unicodedata.normalize("NFC", text)) > 1:
+            # No precomposed letter: m̈, v̈, n̨̤ (Latin-1 è, ñó read as MARC-8); worse
+            # when two marks pile up on one letter and still make none.
+            against += 1 if len(composing) > 1 else 0.5
+        elif marks == bytes([_CARON]) and base in b"aiouAIOU":
+            against += 0.5
+    # An odd symbol (¿sa, ° la) counts only beside diacritics: alone it is one more
+    # symbol in a record that has no accented letter to betray it.
+    return runs, against + (symbols if runs else 0.0)
 
 
 # Code pages seen in library data; charset-normalizer chooses among them only.
 _CODE_PAGES = ["cp1251", "cp1252", "cp1250", "iso8859_5", "koi8_r", "cp866", "iso8859_2"]
 
 
+# Central European pages that charset-normalizer ranks level with Windows-1252 whenever
+# the accented letters are ones both have (é, á, ü, ç...): it then names the first.
+_CENTRAL = frozenset({"cp1250", "iso8859_2"})
+_WESTERN = "cp1252"
+
+
 def guess_code_page(samples: list[bytes]) -> str | None:
-    """The single-byte code page the non-ASCII values are most likely in, or None."""
+    """The single-byte code page the non-ASCII values are most likely in, or None.
+
+    Always a likelihood. Between Windows-1252 and a Central European page short text
+    often cannot tell (``Na\\xefve`` is Naïve in one, Naďve in the other), and
+    charset-normalizer then ranks them level. Windows-1252, the page of most vendor
+    exports, wins such a tie when each byte the two pages read differently is a letter
+    in Windows-1252; a byte that is a letter only in the Central European page (Polish
+    ł, ą, ż, Czech ť) keeps that page.
+    """
     from charset_normalizer import from_bytes
 
     sample = b" ".join(samples)[:4096]
     if not sample:
         return None
-    best = from_bytes(sample, cp_isolation=_CODE_PAGES).best()
-    return best.encoding if best is not None else None
+    matches = from_bytes(sample, cp_isolation=_CODE_PAGES)
+    best = matches.best()
+    if best is None:
+        return None
+    if best.encoding in _CENTRAL:
+        return _central_or_western(matches, best, sample)
+    return best.encoding
+
+
+def _central_or_western(matches, best, sample: bytes) -> str:
+    """Break charset-normalizer's tie between Windows-1252 and the Central European
+    pages (it lists a page whose text is the same as the best one's under the best)."""
+    tied = [
+        m.encoding for m in matches if m.chaos <= best.chaos and m.coherence >= best.coherence
+    ] + list(best.could_be_from_charset)
+    if _WESTERN not in tied:
+        return best.encoding  # charset-normalizer did tell them apart
+    high = [bytes([b]) for b in sorted(set(sample)) if b >= 0x80]
+    western = [one.decode(_WESTERN, errors="replace") for one in high]
+    best_page, best_gain = _WESTERN, 0
+    for page in dict.fromkeys(p for p in tied if p in _CENTRAL):
+        # Letters this page reads where Windows-1252 has a symbol or no character.
+        gain = sum(
+            1
+            for one, here in zip(high, western, strict=True)
+            if not here.isalpha() and one.decode(page, errors="replace").isalpha()
+        )
+        if gain > best_gain:
+            best_page, best_gain = page, gain
+    return best_page
 
 
 def code_page_label(codec: str) -> str:
@@ -230,6 +387,45 @@ def mojibake_fix(value: str) -> str | None:
 
 def is_nfc(value: str) -> bool:
     return value.isascii() or unicodedata.is_normalized("NFC", value)
+
+
+def _replaced_alone(char: str) -> bool:
+    """Whether NFC replaces ``char`` whatever stands around it: a singleton mapping
+    (U+212B ANGSTROM SIGN → Å, U+2126 OHM SIGN → Ω, the CJK compatibility ideographs
+    U+F900-FAFF) or a composition exclusion (Hebrew presentation forms, Devanagari
+    nukta letters), which NFC decomposes."""
+    return not char.isascii() and not unicodedata.is_normalized("NFC", char)
+
+
+def compose_marks(value: str) -> str:
+    """``value`` with each letter and its combining marks composed as NFC composes them
+    (``e`` + U+0301 → ``é``, the marks in canonical order), and nothing else changed:
+    characters NFC would replace on their own (``_replaced_alone``) stay as written, since
+    records use them deliberately (compatibility ideographs in Korean and Japanese)."""
+    if is_nfc(value):
+        return value
+    out: list[str] = []
+    start = 0
+    for i, char in enumerate(value):
+        if _replaced_alone(char):
+            out.append(unicodedata.normalize("NFC", value[start:i]))
+            out.append(char)
+            start = i + 1
+    out.append(unicodedata.normalize("NFC", value[start:]))
+    return "".join(out)
+
+
+def singletons(value: str) -> list[str]:
+    """The distinct characters of ``value`` NFC would replace on their own, in order."""
+    if is_nfc(value):
+        return []
+    return list(dict.fromkeys(c for c in value if _replaced_alone(c)))
+
+
+def describe_singleton(char: str) -> str:
+    """``U+212B ANGSTROM SIGN → U+00C5``: the character and what NFC makes of it."""
+    nfc = " ".join(f"U+{ord(c):04X}" for c in unicodedata.normalize("NFC", char))
+    return f"U+{ord(char):04X} {unicodedata.name(char, '?')} → {nfc}"
 
 
 def control_names(value: str) -> str:

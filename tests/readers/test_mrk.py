@@ -55,3 +55,42 @@ def test_a_tag_typed_short_is_named_as_such() -> None:
     reasons = [params.get("reason") for code, params in parsed.notes if code == "MR120"]
     assert reasons == ["the tag '65' is not 3 characters"]
     assert [code for code, _ in parsed.notes].count("MR110") == 1
+
+
+def test_a_line_with_invalid_bytes_keeps_its_utf8_and_names_the_field(tmp_path) -> None:
+    from erdq.config import Settings
+    from erdq.marc_check import MarcCheck
+    from erdq.readers.marc import MarcReader
+
+    path = tmp_path / "x.mrk"
+    # FF FE is never UTF-8; C3 A9 is a valid UTF-8 é and must stay é (not Ã©).
+    path.write_bytes(
+        b"=LDR  00000nam a2200000 a 4500\n=001  u1\n=245  10$aBad \xff\xfe byte and Caf\xc3\xa9 /\n"
+    )
+    (item,) = MarcReader(path, lambda *a, **k: None)
+    assert item.record["245"]["a"] == "Bad \u00ff\u00fe byte and Caf\u00e9 /"  # FF ÿ, FE þ
+    assert item.encoding == "utf-8-invalid"
+    findings = list(MarcCheck(path, Settings(select=("MR5",))).findings())
+    assert [
+        (f.code, f.location.line, f.location.record_id, f.location.tag, f.params["bytes"])
+        for f in findings
+    ] == [("MR503", 1, "u1", "245", "FF FE")]
+    assert "Field 245" in findings[0].message and "Café" in findings[0].message
+
+
+def test_a_windows_1252_line_is_read_byte_by_byte() -> None:
+    from erdq.readers.mrk import _decode_line
+
+    # E9 is é in Windows-1252; 80 is €. Both bytes fail as UTF-8 and are named.
+    assert _decode_line(b"=245  10$aCaf\xe9 \x80 5\n") == ("=245  10$aCafé € 5", "E9 80")
+    assert _decode_line("=245  10$aCafé\n".encode()) == ("=245  10$aCafé", None)
+
+
+def test_invalid_bytes_under_a_marc8_leader_are_named_with_the_leader() -> None:
+    # Leader/09 blank (MARC-8) over letters that are not ASCII: MR501 as well as MR503.
+    block = [(0, "=LDR  00000nam  2200000 a 4500"), (31, "=245  10$aCaf\u00e9", "E9")]
+    parsed = parse_record(block, 0)
+    assert [(code, params.get("tag"), params.get("bytes")) for code, params in parsed.notes] == [
+        ("MR503", "245", "E9"),
+        ("MR501", None, None),
+    ]

@@ -107,10 +107,10 @@ def decode_mnemonics(text: str) -> tuple[str, list[str]]:
 
 def iter_mrk(source: Source, reader: MarcReader) -> Iterator[Parsed]:
     """Records of a .mrk file, one blank-line-separated block at a time."""
-    block: list[tuple[int, str]] = []
+    block: list[tuple] = []  # (offset, text) or (offset, text, bytes not UTF-8)
     offset = start = 0
     for raw in _lines(source):
-        text, ok = _decode_line(raw)
+        text, bad = _decode_line(raw)
         stripped = text.strip()
         if not stripped or (stripped.upper().startswith("=LDR") and block):
             if block:
@@ -121,7 +121,7 @@ def iter_mrk(source: Source, reader: MarcReader) -> Iterator[Parsed]:
                 continue
         if not block:
             start = offset
-        block.append((offset, text if ok else "\x00" + text))
+        block.append((offset, text) if bad is None else (offset, text, bad))
         offset += len(raw)
     if block:
         yield parse_record(block, start)
@@ -141,28 +141,47 @@ def _lines(source: Source) -> Iterator[bytes]:
         yield carry
 
 
-def _decode_line(raw: bytes) -> tuple[str, bool]:
+def _decode_line(raw: bytes) -> tuple[str, str | None]:
+    """(text, the bytes that are not UTF-8 in hex, or None). A line is UTF-8 wherever its
+    bytes are: only a byte sequence that is not (a cut letter, a Windows-1252 letter) is
+    read as Windows-1252, as the ISO 2709 reader does for a value."""
     text = raw.rstrip(b"\r\n")
     try:
-        return text.decode("utf-8").lstrip("\ufeff"), True
+        return text.decode("utf-8").lstrip("\ufeff"), None
     except UnicodeDecodeError:
-        return text.decode("cp1252", errors="replace"), False
+        pass
+    bad = []
+    data = text
+    while True:
+        try:
+            data.decode("utf-8")
+            break
+        except UnicodeDecodeError as exc:
+            bad.append(data[exc.start : exc.end].hex(" ").upper())
+            data = data[exc.end :]
+    decoded = text.decode("utf-8", errors="erdq-cp1252").lstrip("\ufeff")
+    return decoded, " ".join(bad)
 
 
-def parse_record(block: list[tuple[int, str]], start: int) -> Parsed:
-    """One record from its lines, each (byte offset, text without the line ending); a
-    line that was not UTF-8 starts with NUL. ``start``: the record's byte offset."""
+def parse_record(block: list[tuple], start: int) -> Parsed:
+    """One record from its lines, each (byte offset, text without the line ending) or,
+    for a line that was not all UTF-8, (byte offset, text, those bytes in hex).
+    ``start``: the record's byte offset."""
     parsed = Parsed(record=None, offset=start, format="mrk", encoding="unicode")
     note = parsed.note
     leader: str | None = None
     fields: list[Field] = []
     raw_letters = False
     marc8 = False
-    for _offset, line in block:
-        if line.startswith("\x00"):
-            line = line[1:]
-            note("MR503", value=line[:80], bytes="(a line that is not UTF-8)")
-        if not line.startswith("=") or len(line) < 4:
+    for entry in block:
+        line = entry[1]
+        tagged = line.startswith("=") and len(line) >= 4
+        if len(entry) > 2:
+            parsed.encoding = charset.UTF8_INVALID
+            tag = line[1:4] if tagged else "(a line with no =TAG)"
+            text = line[6:] if tagged and line[4:6] == "  " else line[4:] if tagged else line
+            note("MR503", tag=tag, value=text[:80], bytes=entry[2])
+        if not tagged:
             note("MR120", value=line[:80], reason="it does not start with =TAG")
             continue
         tag, data = line[1:4], line[4:]
@@ -212,8 +231,9 @@ def _leader(text: str | None, note, parsed: Parsed) -> str:
     return ((text or "") + " " * 24)[:24]
 
 
-def _first_letters(block: list[tuple[int, str]]) -> str:
-    for _, line in block:
+def _first_letters(block: list[tuple]) -> str:
+    for entry in block:
+        line = entry[1]
         if not line.isascii():
             return line[:80]
     return ""

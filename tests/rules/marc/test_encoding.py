@@ -6,9 +6,16 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from tests.conftest import CASE_DAY, CASES, flatten
+from tests.conftest import CASE_DAY, CASES, DATA, flatten
 
-from erdq.charset import marc8_decode, mojibake_fix, sniff
+from erdq.charset import (
+    compose_marks,
+    guess_code_page,
+    marc8_decode,
+    mojibake_fix,
+    plausible_marc8,
+    sniff,
+)
 from erdq.config import Settings
 from erdq.marc_check import MarcCheck
 from erdq.readers.marc import MarcReader, write_iso2709
@@ -204,3 +211,142 @@ def test_mixed_encodings_in_one_file(tmp_path) -> None:
     _, findings = check(write(tmp_path, marc8 + utf8 + utf8))
     mixed = [f for f in findings if f.code == "MR513"]
     assert [(f.params["marc8"], f.params["utf8"]) for f in mixed] == [(1, 2)]
+
+
+# -- Latin-1 / Windows-1252 under a blank leader/09 is not MARC-8 ------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        # Latin-1: E8 è, FB û, E9 é, E7 ç. As MARC-8 these would be an umlaut on m and v
+        # (no such letters), a second half of a double tilde with no first half, ...
+        (b"Cr\xe8me br\xfbl\xe9e et \xe9l\xe8ve fran\xe7ais /", "Crème brûlée et élève français /"),
+        # F1 ñ, F3 ó, ED í: as MARC-8, an ogonek and a diaeresis below piled on one n.
+        (b"Ca\xf1\xf3n del r\xedo, a\xf1o", "Cañón del río, año"),
+        # C0 À: as MARC-8 a degree sign that follows no number; E8 è: an umlaut on v.
+        (b"\xc0 la carte : les \xe9l\xe8ves", "À la carte : les élèves"),
+        # EF ï, E9 é: as MARC-8 a caron at the end of "résumé", before a space.
+        (b"Na\xefve r\xe9sum\xe9 /", "Naïve résumé /"),
+    ],
+)
+def test_latin1_under_a_marc8_leader_is_read_as_windows_1252(tmp_path, data, text) -> None:
+    path = write(
+        tmp_path, iso_record((*GOOD_FIELDS[:2], ("245", b"10\x1fa" + data)), leader=b"nam  22")
+    )
+    _, findings = check(path)
+    # A code page, named as Windows-1252 (not 1250: every byte is a 1252 letter), and no
+    # MR507: the record is not MARC-8.
+    assert [(f.code, f.location.line, f.params["encoding"]) for f in findings] == [
+        ("MR504", 1, "Windows-1252")
+    ]
+    assert "a guess" in findings[0].message
+    item = one_item(path)
+    assert item.encoding == "cp1252"
+    assert item.record["245"]["a"] == text
+    assert safe_repairs(item) == []  # a likelihood, not a safe repair
+
+
+@pytest.mark.parametrize(
+    ("data", "marc8"),
+    [
+        (b"Soci\xe2et\xe2e linn\xe2eenne", True),  # acute before e: société linnéenne
+        (b"Vi\xf2\xe3et Nam", True),  # dot below + circumflex on e: ệ (Vietnamese)
+        (b"\xfan\xfbg and t\xebs\xecs", True),  # double tilde and ligature, both halves
+        (b"It\xe1s all -- Relaxin\xe1 at Camarillo", True),  # a grave keyed as apostrophe
+        (b"Caf\xe9 /", False),  # a "caron" before a space: Latin-1 é at a word's end
+        (b"br\xfbl", False),  # a second half of a double tilde (FB) with no first half
+        (b"cr\xe9\xe9e", False),  # the same mark twice on one letter: Latin-1 éé
+        (b"Cr\xe8me et \xe8v", False),  # two umlauts on m and v: no such letters (2 x 1/2)
+        (b"Oper\x81", False),  # 0x81 is no MARC-8 character
+    ],
+)
+def test_plausible_marc8_weighs_where_the_diacritics_stand(data, marc8) -> None:
+    assert plausible_marc8(data) is marc8
+
+
+def test_plausible_marc8_one_keying_error_is_tolerated() -> None:
+    # Five good marks (acute before a letter) and a caron before a space: 1 fault in 6
+    # is below the quarter that makes the bytes Latin-1.
+    good = b"Soci\xe2et\xe2e linn\xe2eenne de Lyon, \xe2Ecole d\xe2ete "
+    assert plausible_marc8(good + b"caf\xe9 /")
+    assert not plausible_marc8(b"caf\xe9 /")  # alone, the same fault decides
+
+
+_MARC8_FILES = (  # the shared files that SOURCES.md describes as MARC-8
+    "evergreen/jazz_1k.mrc",
+    "evergreen/hebrew.marc",
+    "folio/61PRINT160129.mrc",
+    "marc4j/brkrtest.mrc",
+    "marc4j/cyrillic_capital_e.mrc",
+    "marc4j/greekmissingcharsetchange.mrc",
+    "pymarc/marc8.dat",
+)
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name", _MARC8_FILES)
+def test_real_marc8_files_still_read_as_marc8(name) -> None:
+    path = DATA / "marc" / name
+    if not path.exists():
+        pytest.skip(f"shared data not available: {path}")
+    # No record is taken for a code page (one record of the Greek file is UTF-8).
+    encodings = {item.encoding for item in MarcReader(path, lambda *a, **k: None)}
+    assert "marc-8" in encodings and encodings <= {"marc-8", "ascii", "utf-8"}, encodings
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "expected"),
+    [
+        ("Naïve résumé /", "cp1252", "cp1252"),  # EF is ï in 1252, ď in 1250: a tie
+        ("Müller, Jürgen. Größe und Öffnung", "cp1252", "cp1252"),  # all shared letters
+        ("Søren Kierkegaard: Enten – Eller", "cp1252", "cp1252"),  # 96 is – in both
+        # B3 ł and B9 ą are letters in 1250 only (1252: ³ ¹); 9D ť has no 1252 character.
+        ("Łódź i Kraków, część pierwsza /", "cp1250", "cp1250"),
+        ("Příliš žluťoučký kůň úpěl ďábelské ódy", "cp1250", "cp1250"),
+        ("Ильина, Татьяна /", "cp1251", "cp1251"),
+    ],
+)
+def test_guess_code_page_prefers_windows_1252_on_a_tie(text, codec, expected) -> None:
+    assert guess_code_page([text.encode(codec)]) == expected
+
+
+# -- NFC: compose combining sequences only ----------------------------------------------
+
+
+def test_compose_marks_leaves_singleton_mappings_alone() -> None:
+    assert compose_marks("Cafe\u0301") == "Caf\u00e9"  # e + COMBINING ACUTE → é
+    # U+212B ANGSTROM SIGN, U+2126 OHM SIGN, U+F900 (a CJK compatibility ideograph) are
+    # replaced by NFC on their own (by U+00C5, U+03A9, U+8C48): kept as written.
+    for char in ("\u212b", "\u2126", "\uf900"):
+        assert unicodedata.normalize("NFC", char) != char  # what plain NFC would do
+        assert compose_marks(f"Unit {char}") == f"Unit {char}"
+    # In one value: the sequence is composed, the singleton kept.
+    assert compose_marks("Zu\u0308rich \u212b") == "Z\u00fcrich \u212b"
+
+
+def test_singletons_are_reported_and_not_repaired(tmp_path) -> None:
+    path = write(
+        tmp_path,
+        mrk("=001  x", "=245  10$aUnit \u212b and \u2126 /", "=880  \\\\$a\uf900 ideograph"),
+        "x.mrk",
+    )
+    _, findings = check(path)
+    assert [(f.code, f.location.tag) for f in findings] == [("MR514", "245"), ("MR514", "880")]
+    assert findings[0].params["chars"] == (
+        "U+212B ANGSTROM SIGN → U+00C5, U+2126 OHM SIGN → U+03A9"
+    )
+    item = one_item(path)
+    assert safe_repairs(item) == []  # nothing composed, nothing "repaired"
+    assert item.record["245"]["a"] == "Unit \u212b and \u2126 /"
+    assert item.record["880"]["a"] == "\uf900 ideograph"
+
+
+def test_nfc_repair_composes_marks_and_keeps_singletons(tmp_path) -> None:
+    path = write(tmp_path, mrk("=001  x", "=245  10$aCafe\u0301 \u212b /"), "x.mrk")
+    _, findings = check(path)
+    assert sorted(f.code for f in findings) == ["MR510", "MR514"]
+    item = one_item(path)
+    repairs = safe_repairs(item)
+    assert [(r.code, r.after) for r in repairs] == [("MR510", "Caf\u00e9 \u212b /")]
+    assert "combining marks composed" in repairs[0].description

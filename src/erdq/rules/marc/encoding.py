@@ -1,6 +1,6 @@
 """MR5xx: character encoding — what the bytes really are against what leader/09 claims,
 MARC-8 that does not decode, and text faults in any format (U+FFFD, mojibake, decomposed
-Unicode, control characters, delimiters inside data).
+Unicode, characters NFC would replace, control characters, delimiters inside data).
 
 The byte-level rules (MR501-MR505, MR507) are reported by the ISO 2709 reader, which
 decodes each record by the evidence (``erdq.charset``); the text rules run on the decoded
@@ -10,7 +10,6 @@ ones that cannot lose information and describes each.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from pymarc import Leader
@@ -100,11 +99,16 @@ CODE_PAGE = rule(
     level=_BIB,
     severity=Severity.ERROR,
     scope=Scope.ROW,
-    message="The record's text is in {encoding}, neither MARC-8 nor UTF-8 ({value!r}); it "
-    "was read as {encoding}. Repair: convert it to UTF-8 and set leader/09 to 'a'.",
+    message="The record's text is neither MARC-8 nor UTF-8; by its bytes it is most likely "
+    "{encoding} (a guess: check the text) and was read as such: {value!r}. Repair: check a "
+    "few titles, then convert it from {encoding} to UTF-8 and set leader/09 to 'a'.",
     doc=sections(
         what="Text is MARC-8 or UTF-8, the two encodings MARC 21 allows. Single-byte code "
-        "pages (Windows-1251, Windows-1252, KOI8-R…) are detected with charset-normalizer.",
+        "pages (Windows-1251, Windows-1252, KOI8-R…) are detected with charset-normalizer; "
+        "Latin-1 or Windows-1252 accented letters under a blank leader/09 are told from "
+        "MARC-8 by where the would-be diacritics stand (MARC-8 puts them before a letter, "
+        "never at a word's end). Where Windows-1252 and Windows-1250 read the bytes equally "
+        "well (short text), Windows-1252 is named. The code page is always a guess.",
         why="No MARC tool reads a code page correctly: Cyrillic or accented titles turn "
         "into ANSEL diacritics and symbols.",
         example="pymarc's `1251.dat`: `Ильина` as bytes `C8 EB FC E8 ED E0`.",
@@ -224,14 +228,16 @@ NOT_NFC = rule(
     severity=Severity.INFO,
     scope=Scope.ROW,
     message="{count} value(s) hold decomposed Unicode (a letter followed by a combining mark), "
-    "first in field {tag}: {value!r}. Repair: normalise to NFC.",
+    "first in field {tag}: {value!r}. Repair: compose each letter with its marks (as NFC "
+    "does), which changes nothing else.",
     doc=sections(
         what="Text is in Unicode normalisation form C (precomposed letters where they exist).",
         why="`é` as `e` + U+0301 and `é` as U+00E9 look the same but do not match in exact "
         "search, deduplication or sorting; records converted from MARC-8 are often "
         "decomposed.",
         example="`Se\\u0301ance` instead of `Séance`.",
-        fix="Normalise to NFC (a safe repair: `--repair-encoding` applies it).",
+        fix="Compose the letters and their marks (a safe repair: `--repair-encoding` applies "
+        "it). Characters NFC would replace on their own are not touched (MR514).",
     ),
     bad=Example(raw=mrk("=001  ex0001", "=245  10$aCafe\u0301 con leche")),
     good=Example(raw=mrk("=001  ex0001", "=245  10$aCafé con leche")),
@@ -296,6 +302,31 @@ MIXED_ENCODINGS = rule(
     good=Example(raw=_title("Café /".encode()) + _title("Thé /".encode())),
 )
 
+SINGLETONS = rule(
+    "MR514",
+    "unicode-singleton-characters",
+    level=_BIB,
+    severity=Severity.INFO,
+    scope=Scope.ROW,
+    message="Field {tag} holds {chars}, which Unicode normalisation (NFC) replaces: {value!r}. "
+    "erdq leaves them as written; keep them if they are deliberate, or replace them with "
+    "the character shown after the arrow.",
+    doc=sections(
+        what="Notes characters that NFC replaces by another character on their own, with no "
+        "combining mark involved: singleton mappings (U+212B ANGSTROM SIGN → Å, U+2126 OHM "
+        "SIGN → Ω, the CJK compatibility ideographs U+F900-FAFF) and composition "
+        "exclusions (Hebrew presentation forms).",
+        why="A system that normalises to NFC (many indexes and discovery layers do) "
+        "rewrites them, so the record may not match itself after a round trip; the CJK "
+        "compatibility ideographs are used on purpose in Korean and Japanese records.",
+        example="`Unit \u212b` (ANGSTROM SIGN) where `Unit Å` was meant.",
+        fix="Keep them if they are deliberate; otherwise replace each with the character "
+        "shown. Not a safe repair: `--repair-encoding` leaves them alone.",
+    ),
+    bad=Example(raw=mrk("=001  ex0001", "=245  10$aUnits in \u212bngstr\u00f6m")),
+    good=Example(raw=mrk("=001  ex0001", "=245  10$aUnits in \u00c5ngstr\u00f6m")),
+)
+
 # -- record checkers ---------------------------------------------------------------------
 
 _PLACEHOLDER_BLANKS = "#^-"
@@ -347,6 +378,7 @@ def _suspect_values(record):
     NOT_NFC,
     CONTROL_CHARACTERS,
     DELIMITER_IN_DATA,
+    SINGLETONS,
     any_format=True,  # MARC 21 character sets are shared by every format
 )
 def check_text(item: MarcItem, ctx: RecordContext) -> None:
@@ -368,8 +400,13 @@ def check_text(item: MarcItem, ctx: RecordContext) -> None:
                 report("MR509", ordinal, tag=tag, subfield=code, value=value, fixed=fixed)
                 value = fixed  # C1 characters inside mojibake are part of it, not controls
             if not charset.is_nfc(value):
-                decomposed += 1
-                first = first or (tag, value)
+                if charset.compose_marks(value) != value:
+                    decomposed += 1
+                    first = first or (tag, value)
+                alone = charset.singletons(value)
+                if alone:
+                    chars = ", ".join(map(charset.describe_singleton, alone))
+                    report("MR514", ordinal, tag=tag, subfield=code, value=value, chars=chars)
         delimiters = charset.DELIMITER_RE.findall(value)
         if delimiters:
             chars = " ".join(sorted({f"U+{ord(c):04X}" for c in delimiters}))
@@ -398,10 +435,12 @@ class Repair:
 
 def safe_repairs(item: MarcItem) -> list[Repair]:
     """Apply to ``item.record`` only the repairs that cannot lose information, and say
-    what each did: double-encoded text fixed when ftfy is confident, Unicode normalised to
-    NFC, and leader/09 set to 'a' for text that is (now) Unicode — MARC-8 that was
-    converted on reading, or UTF-8 under a MARC-8 leader. Code-page and invalid-UTF-8
-    records are left alone: their decoding is a guess."""
+    what each did: double-encoded text fixed when ftfy is confident, letters and their
+    combining marks composed (NFC for those sequences only: a character NFC replaces on
+    its own, such as U+212B ANGSTROM SIGN, stays as written), and leader/09 set to 'a'
+    for text that is (now) Unicode — MARC-8 that was converted on reading, or UTF-8
+    under a MARC-8 leader. Code-page and invalid-UTF-8 records are left alone: their
+    decoding is a guess."""
     repairs: list[Repair] = []
     record = item.record
     non_ascii = False
@@ -438,8 +477,9 @@ def _repair_value(value: str, tag: str, code: str | None, repairs: list[Repair])
     if fixed is not None:
         repairs.append(Repair("MR509", "double-encoded UTF-8 repaired", tag, code, value, fixed))
         value = fixed
-    if not charset.is_nfc(value):
-        nfc = unicodedata.normalize("NFC", value)
-        repairs.append(Repair("MR510", "normalised to NFC", tag, code, value, nfc))
-        value = nfc
+    composed = charset.compose_marks(value)
+    if composed != value:
+        what = "letters and their combining marks composed (NFC); nothing else changed"
+        repairs.append(Repair("MR510", what, tag, code, value, composed))
+        value = composed
     return value
