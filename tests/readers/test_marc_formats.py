@@ -103,6 +103,168 @@ def test_xml_that_holds_no_record(tmp_path) -> None:
     assert items == [] and codes(notes) == ["MR100"]
 
 
+def _collection(*records: str, sep: str = "\n") -> bytes:
+    head = f'<?xml version="1.0" encoding="UTF-8"?>{sep}<collection xmlns="{NS}">{sep}'
+    return (head + "".join(records) + f"</collection>{sep}").encode()
+
+
+def _by_code(notes, code: str) -> list[tuple]:
+    return [(ordinal, params) for c, ordinal, params in notes if c == code]
+
+
+def test_markup_inside_a_subfield_keeps_all_its_text_and_is_named(tmp_path) -> None:
+    data = _collection(
+        xml_record("x1"),
+        xml_record("x2", title="Tom <i>and</i> Jerry"),
+        xml_record("x3", title="<b>Bold</b> start, end <br/>"),
+    )
+    _, items, notes = read(tmp_path, data, "markup.xml")
+    # The text of the subfield is everything inside it, markup taken away: the <i>'s text
+    # and the tail after it ("Tom " + "and" + " Jerry").
+    assert [i.record["245"]["a"] for i in items] == [
+        "A title",
+        "Tom and Jerry",
+        "Bold start, end ",
+    ]
+    found = _by_code(notes, "MR126")
+    assert [(o, p["record_id"], p["tag"], p["subfield"], p["element"]) for o, p in found] == [
+        (2, "x2", "245", "a", "i"),
+        (3, "x3", "245", "a", "b"),
+        (3, "x3", "245", "a", "br"),
+    ]
+    assert found[0][1]["value"] == "Tom and Jerry"
+    assert codes(notes) == ["MR126"] * 3  # the file is well-formed: nothing else
+
+
+def test_unknown_elements_in_a_field_or_record_are_reported_not_dropped(tmp_path) -> None:
+    record = (
+        "<record><leader>00000nam a2200000 a 4500</leader>"
+        '<controlfield tag="001">u1</controlfield>'
+        '<datafield tag="500" ind1=" " ind2=" "><subfield code="a">Note</subfield>'
+        "<note>vendor remark</note></datafield>"
+        "<holdings>local copy</holdings></record>\n"
+    )
+    _, items, notes = read(tmp_path, _collection(record), "unknown.xml")
+    assert [(s.code, s.value) for s in items[0].record["500"].subfields] == [("a", "Note")]
+    found = _by_code(notes, "MR126")
+    assert [(p["record_id"], p.get("tag"), p["element"], p["value"]) for _, p in found] == [
+        ("u1", "500", "note", "vendor remark"),
+        ("u1", None, "holdings", "local copy"),
+    ]
+
+
+def test_unescaped_ampersand_is_named_on_its_record_and_field(tmp_path) -> None:
+    data = _collection(xml_record("x1"), xml_record("x2", title="Tom & Jerry"), xml_record("x3"))
+    reader, items, notes = read(tmp_path, data, "amp.xml")
+    assert [i.record_id for i in items] == ["x1", "x2", "x3"] and reader.unparseable == 0
+    # libxml2's recovery drops the bare "&": "Tom " + " Jerry".
+    assert items[1].record["245"]["a"] == "Tom  Jerry"
+    repaired = _by_code(notes, "MR127")
+    assert [(o, p["record_id"], p["tag"], p["subfield"], p["xml_line"]) for o, p in repaired] == [
+        (2, "x2", "245", "a", 4)  # line 1 declaration, 2 <collection>, 3 x1, 4 x2
+    ]
+    assert repaired[0][1]["value"] == "Tom  Jerry"
+    assert [p["xml_line"] for _, p in _by_code(notes, "MR117")] == [4]  # the file still says so
+
+
+def test_ampersand_in_a_file_on_one_line_is_named_on_its_record(tmp_path) -> None:
+    data = _collection(xml_record("x1"), xml_record("x2", title="A & B"), sep="")
+    data = data.replace(b"\n", b"")
+    _, _items, notes = read(tmp_path, data, "oneline.xml")
+    repaired = _by_code(notes, "MR127")
+    assert [(o, p["record_id"], p["tag"], p["subfield"]) for o, p in repaired] == [
+        (2, "x2", "245", "a")
+    ]
+
+
+def test_missing_record_end_tag_reads_both_records_in_order(tmp_path) -> None:
+    third = xml_record("x3").replace("</record>", "")
+    data = _collection(xml_record("x1"), xml_record("x2"), third, xml_record("x4"))
+    reader, items, notes = read(tmp_path, data, "noend.xml")
+    assert [(i.ordinal, i.record_id) for i in items] == [(1, "x1"), (2, "x2"), (3, "x3"), (4, "x4")]
+    assert reader.unparseable == 0
+    assert [f.tag for f in items[2].record.fields] == ["001", "245"]  # x4 not inside x3
+    assert [f.tag for f in items[3].record.fields] == ["001", "245"]
+    repaired = _by_code(notes, "MR127")
+    assert [(o, p["record_id"], p["xml_line"]) for o, p in repaired] == [(3, "x3", 5)]
+    assert "line 6" in repaired[0][1]["effect"]  # the record found inside it
+    assert _by_code(notes, "MR117")  # and the file-level error with its line
+
+
+def test_record_lost_by_recovery_is_counted_and_named(tmp_path) -> None:
+    # A start tag libxml2 cannot finish: its recovery then drops the rest of the file.
+    broken = xml_record("x2").replace("<record>", "<record <", 1)
+    data = _collection(xml_record("x1"), broken, xml_record("x3"))
+    reader, items, notes = read(tmp_path, data, "lost.xml")
+    assert [i.record_id for i in items] == ["x1"]
+    assert reader.records + reader.unparseable == 3  # three <record> start tags
+    lost = _by_code(notes, "MR101")
+    assert [o for o, _ in lost] == [2, 3]
+    # Offsets of the start tags as found in the file itself.
+    assert [p["at_byte"] for _, p in lost] == [data.index(b"<record <"), data.rindex(b"<record>")]
+    assert "'x1'" in lost[0][1]["reason"] and "line 4" in lost[0][1]["reason"]
+    assert "line 5" in lost[1][1]["reason"] and "'x1'" in lost[1][1]["reason"]
+
+
+def test_records_after_the_parser_gives_up_are_counted(tmp_path) -> None:
+    # A text node over 10,000,000 characters stops libxml2 (huge trees are off): every
+    # record after it used to vanish behind one file-level MR117.
+    rest = [xml_record(f"x{n}") for n in range(3, 30)]  # 27 records
+    data = _collection(xml_record("x1"), xml_record("x2", title="y" * 10_000_001), *rest)
+    reader, items, notes = read(tmp_path, data, "huge.xml")
+    assert [i.record_id for i in items] == ["x1", "x2"]
+    assert reader.unparseable == 27
+    lost = _by_code(notes, "MR101")
+    # The first 20 are named one by one, the 21st says the rest are only counted.
+    assert [o for o, _ in lost] == list(range(3, 24))
+    assert lost[0][1]["at_byte"] == data.index(b"<record><leader>", data.index(b"yyy"))
+    assert "'x2'" in lost[0][1]["reason"] and "counted, not named" in lost[-1][1]["reason"]
+
+
+def test_empty_record_element_is_counted_as_unparseable(tmp_path) -> None:
+    data = _collection(xml_record("x1"), "<record></record>\n", xml_record("x3"))
+    reader, items, notes = read(tmp_path, data, "empty.xml")
+    assert [i.record_id for i in items] == ["x1", "x3"] and reader.unparseable == 1
+    assert [(o, p["at_byte"]) for o, p in _by_code(notes, "MR101")] == [
+        (2, data.index(b"<record></record>"))
+    ]
+
+
+def test_no_record_is_lost_in_a_wrapped_or_enveloped_file(tmp_path) -> None:
+    # Records inside OAI-PMH <record> envelopes: the envelopes are no MARC records and
+    # the start tags of both are matched; a "<record" in a comment is no record.
+    oai = "http://www.openarchives.org/OAI/2.0/"
+    inner = xml_record("o1", prefix="marc")
+    data = (
+        f'<OAI-PMH xmlns="{oai}"><ListRecords><!-- <record> skipped -->'
+        f'<record><header/><metadata><marc:collection xmlns:marc="{NS}">{inner}'
+        "</marc:collection></metadata></record></ListRecords></OAI-PMH>"
+    ).encode()
+    reader, items, notes = read(tmp_path, data, "oai.xml")
+    assert [i.record_id for i in items] == ["o1"] and reader.unparseable == 0
+    assert notes == []
+
+
+def test_record_start_tags_are_found_across_read_boundaries() -> None:
+    from erdq.readers.marcxml import _Starts
+
+    records = [xml_record(str(n)) for n in range(30)] + [xml_record("m", prefix="m")] * 2
+    data = _collection(*records).replace(b"</m:record>\n<m:record>", b"</m:record><m:record>")
+    expected = []  # (line, column, offset) worked out from the bytes, line by line
+    start = 0
+    for line_no, line in enumerate(data.split(b"\n"), start=1):
+        for col in range(len(line)):
+            if line.startswith((b"<record>", b"<m:record>"), col):
+                expected.append((line_no, col + 1, start + col))
+        start += len(line) + 1
+    assert len(expected) == 32 and expected[-1][1] > 1  # two on the last line
+    for size in (1, 3, 7, 64, 1000):
+        starts = _Starts()
+        for pos in range(0, len(data), size):
+            starts.feed(data[pos : pos + size])
+        assert list(starts.found) == expected, size
+
+
 # -- .mrk --------------------------------------------------------------------------------
 
 
@@ -208,6 +370,61 @@ def test_json_record_shape_problems(tmp_path) -> None:
     _, items, notes = read(tmp_path, json.dumps(data).encode(), "x.json")
     assert sorted(codes(notes)) == ["MR110", "MR115", "MR121", "MR121"]
     assert len(items) == 1
+
+
+def test_json_data_field_as_text_is_reported_not_made_a_field(tmp_path) -> None:
+    data = {
+        "leader": "00000nam a2200000 a 4500",
+        "fields": [
+            {"001": "j1"},
+            {"650": "not an object"},
+            {"008": {"ind1": " ", "ind2": " ", "subfields": [{"a": "x"}]}},
+            {"245": {"ind1": "1", "ind2": "0", "subfields": [{"a": "Title"}]}},
+        ],
+    }
+    _, items, notes = read(tmp_path, json.dumps([data]).encode(), "x.json")
+    # 650 is a data field (010-999) and 008 a control field (001-009): neither is made
+    # up from the other's shape.
+    assert [f.tag for f in items[0].record.fields] == ["001", "245"]
+    bad = [(o, p["record_id"], p["tag"], p["value"]) for o, p in _by_code(notes, "MR121")]
+    assert bad == [(1, "j1", "650", "not an object"), (1, "j1", "008", bad[1][3])]
+    assert '"subfields"' in bad[1][3]
+    written = write_mrk(items[0].record)
+    assert "=650" not in written and "not\\an\\object" not in written
+
+
+def test_json_data_field_parts_missing_or_of_the_wrong_kind(tmp_path) -> None:
+    data = {
+        "leader": "00000nam a2200000 a 4500",
+        "fields": [
+            {"001": "j2"},
+            {"020": {"ind1": " ", "subfields": [{"a": "9780306406157"}]}},
+            {"500": {"ind1": " ", "ind2": " ", "subfields": [{"a": 123}, {"b": ["x"]}]}},
+            {"245": {"ind1": "1", "ind2": "0", "subfield": [{"a": "typo"}]}},
+        ],
+    }
+    _, items, notes = read(tmp_path, json.dumps(data).encode(), "y.json")
+    record = items[0].record
+    assert record["020"].indicators == pymarc.Indicators(" ", " ")
+    assert [(s.code, s.value) for s in record["500"].subfields] == [("a", "123")]
+    found = sorted((c, p.get("tag"), p.get("subfield")) for c, _, p in notes)
+    assert found == [
+        ("MR111", "020", None),  # ind2 missing, read as blank: said so
+        ("MR121", "245", None),  # a key "subfield" MARC-in-JSON has not
+        ("MR121", "245", None),  # and so no "subfields"
+        ("MR121", "500", "a"),  # a number, kept as its text
+        ("MR121", "500", "b"),  # a list, not read
+    ]
+
+
+def test_record_lost_in_an_alma_anies_string_is_counted(tmp_path) -> None:
+    broken = xml_record("a2").replace("<record>", "<record <", 1)
+    text = f'<collection xmlns="{NS}">{xml_record("a1")}{broken}</collection>'
+    data = json.dumps({"bib": [{"mms_id": "1", "anies": [text]}]}).encode()
+    reader, items, notes = read(tmp_path, data, "alma.json")
+    # Two <record> start tags in the string; a1 is read, a2 is not and is counted.
+    assert [i.record_id for i in items] == ["a1"] and reader.unparseable == 1
+    assert [o for o, _ in _by_code(notes, "MR101")] == [2]
 
 
 @pytest.mark.shared

@@ -116,12 +116,14 @@ def _records(value: Any) -> Iterator[Parsed]:
         if isinstance(anies, list):
             for text in anies:
                 if isinstance(text, str) and "<" in text:
-                    parsed_list, errors = records_in_xml_text(text)
+                    parsed_list, errors, lost = records_in_xml_text(text)
                     for parsed in parsed_list:
                         parsed.format = "json"
                         for error in errors[:3]:
                             parsed.note("MR117", value=error[:200], xml_line="?", reason=error)
                         yield parsed
+                    for _ in range(lost):
+                        yield _lost_in_anies(text, errors, len(parsed_list))
             return
         for child in value.values():
             if isinstance(child, list | dict):
@@ -130,6 +132,22 @@ def _records(value: Any) -> Iterator[Parsed]:
         for child in value:
             if isinstance(child, list | dict):
                 yield from _records(child)
+
+
+def _lost_in_anies(text: str, errors: list[str], read: int) -> Parsed:
+    """A ``<record>`` in an ``anies`` MARCXML string that gave no record: counted and
+    reported with the parser's first complaint and the start of the string."""
+    why = errors[0] if errors else "the <record> holds no leader or field"
+    reason = (
+        f'a MARCXML string under "anies" holds a <record> the XML parser could not read '
+        f"({why}); {read} record(s) were read from that string"
+    )
+    return Parsed(
+        record=None,
+        format="json",
+        encoding="unicode",
+        notes=[("MR101", {"value": text[:80], "at_byte": "?", "reason": reason})],
+    )
 
 
 def _marc_in_json(value: dict) -> Parsed:
@@ -152,13 +170,33 @@ def _marc_in_json(value: dict) -> Parsed:
         ((tag, body),) = entry.items()
         if not _TAG_RE.match(tag):
             note("MR110", value=tag, tag=tag)
-        if isinstance(body, str):
+        kind = _tag_kind(tag)
+        if isinstance(body, str) and kind != "data":
             fields.append(control_field(tag, body))
-        elif isinstance(body, dict):
+        elif isinstance(body, dict) and kind != "control":
             fields.append(_datafield(tag, body, note))
+        elif isinstance(body, str):
+            note(
+                "MR121",
+                tag=tag,
+                value=body[:200],
+                reason=f"data field {tag} is text, not an object with ind1, ind2 and "
+                "subfields; it was not read (its text is not made into indicators and "
+                "subfields)",
+            )
+        elif isinstance(body, dict):
+            note(
+                "MR121",
+                tag=tag,
+                value=json.dumps(body, ensure_ascii=False)[:200],
+                reason=f"control field {tag} is an object, not text; it was not read",
+            )
         else:
             note(
-                "MR121", tag=tag, value=str(body)[:80], reason="a field value is not text or object"
+                "MR121",
+                tag=tag,
+                value=json.dumps(body, ensure_ascii=False)[:200],
+                reason=f"field {tag} is {_json_kind(body)}, not text or an object; it was not read",
             )
     record = Record()
     record.leader = Leader(leader)
@@ -167,15 +205,55 @@ def _marc_in_json(value: dict) -> Parsed:
     return parsed
 
 
+def _tag_kind(tag: str) -> str:
+    """ "control" for 001-009, "data" for 010-999, "" for tags that are neither (a local
+    ``FMT``, a malformed tag): those are read as the JSON shows them."""
+    if len(tag) == 3 and tag.isdigit():
+        return "control" if tag < "010" else "data"
+    return ""
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "text"
+
+
+_DATA_KEYS = {"ind1", "ind2", "subfields"}
+
+
 def _datafield(tag: str, body: dict, note) -> Field:
     indicators = []
     for name in ("ind1", "ind2"):
-        ind = body.get(name, " ")
+        if name not in body:
+            note("MR111", tag=tag, value="", found=f"no {name}")
+            indicators.append(" ")
+            continue
+        ind = body[name]
         if not isinstance(ind, str) or len(ind) != 1:
             note("MR111", tag=tag, value=str(ind), found=f"{name}={ind!r}")
             ind = (str(ind) if ind is not None else " ")[:1] or " "
         indicators.append(ind)
+    for key in body:
+        if key not in _DATA_KEYS:
+            note(
+                "MR121",
+                tag=tag,
+                value=f"{key}: {json.dumps(body[key], ensure_ascii=False)}"[:200],
+                reason=f"field {tag} has a key {key!r}, which MARC-in-JSON does not have "
+                "(only ind1, ind2, subfields); it was not read",
+            )
     subfields = []
+    if "subfields" not in body:
+        note("MR121", tag=tag, value="", reason=f'field {tag} has no "subfields"')
     raw = body.get("subfields", [])
     if not isinstance(raw, list):
         note("MR121", tag=tag, value=str(raw)[:80], reason='"subfields" is not a list')
@@ -190,7 +268,27 @@ def _datafield(tag: str, body: dict, note) -> Field:
         if len(code) != 1 or not ("!" <= code <= "~"):
             note("MR112", tag=tag, value=repr(code), byte=repr(code), kept="read as $?")
             code = "?"
-        text = "" if text is None else str(text)
+        if isinstance(text, bool | list | dict):
+            note(
+                "MR121",
+                tag=tag,
+                subfield=code,
+                value=json.dumps(text, ensure_ascii=False)[:200],
+                reason=f"subfield ${code} of field {tag} is {_json_kind(text)}, not text; it "
+                "was not read",
+            )
+            continue
+        if isinstance(text, int | float):
+            note(
+                "MR121",
+                tag=tag,
+                subfield=code,
+                value=json.dumps(text),
+                reason=f"subfield ${code} of field {tag} is a number, not text; it was read "
+                f"as the text {json.dumps(text)!r}",
+            )
+            text = json.dumps(text)
+        text = "" if text is None else text
         if not text:
             note("MR113", tag=tag, subfield=code, value=f"${code}", reason="empty")
         subfields.append(Subfield(code, text))

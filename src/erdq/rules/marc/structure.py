@@ -526,6 +526,55 @@ TRAILING_BYTES = rule(
     good=Example(raw=GOOD_ISO),
 )
 
+XML_ELEMENT_UNEXPECTED = rule(
+    "MR126",
+    "xml-element-unexpected",
+    level=_BIB,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="An XML element <{element}> stands {where} (XML line {xml_line}), where MARCXML "
+    "allows {allowed}; {kept}. Remove the markup: MARC 21 text has no formatting.",
+    doc=sections(
+        what="A MARCXML `<record>` holds only `<leader>`, `<controlfield>` and `<datafield>`; "
+        "a `<datafield>` only `<subfield>`; a subfield, control field or leader only text.",
+        why="HTML copied from a publisher's page (`<i>`, `<b>`, `<br/>`) or a local element "
+        "is not MARC: tools that read only the text before the markup cut the title "
+        "(`Tom <i>and</i> Jerry` becomes `Tom `), others drop the element. erdq keeps "
+        "all the text and names the element.",
+        example='`<subfield code="a">Tom <i>and</i> Jerry</subfield>`; a `<note>` element '
+        "in a `<datafield>`.",
+        fix="Delete the markup and keep its text (here `Tom and Jerry`); move local data "
+        "into a 9XX field.",
+    ),
+    bad=Example(raw=_GOOD_XML.replace(b">A title<", b">A <i>fine</i> title<")),
+    good=Example(raw=_GOOD_XML),
+)
+
+XML_RECOVERED = rule(
+    "MR127",
+    "xml-record-repaired",
+    level=_BIB,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="The XML of this record is broken at line {xml_line} ({reason}) and was read "
+    "only after the parser repaired it: {effect}. Correct the XML (write & as &amp; and "
+    "< as &lt; in text, close every element) and check the value.",
+    doc=sections(
+        what="Each record is well-formed XML, so that it reads the same in every tool.",
+        why="To read a broken file at all the XML parser repairs it, and a repair changes "
+        "the data: an unescaped `&` is dropped (`Tom & Jerry` becomes `Tom  Jerry`), a "
+        "record whose `</record>` is missing swallows the next one. Strict tools refuse "
+        "the whole file. The file-level MR117 names the line; this names the record and "
+        "field whose value may differ from the file.",
+        example='`<subfield code="a">Tom & Jerry</subfield>`; a `<record>` with no '
+        "`</record>` before the next `<record>`.",
+        fix="Escape `&` as `&amp;` and `<` as `&lt;`; add the missing end tag; then check "
+        "the value named.",
+    ),
+    bad=Example(raw=_GOOD_XML.replace(b">A title<", b">A & title<")),
+    good=Example(raw=_GOOD_XML),
+)
+
 # -- record checkers ---------------------------------------------------------------------
 
 _PLACEHOLDERS = marc21.LEADER_PLACEHOLDERS
