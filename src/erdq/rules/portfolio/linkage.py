@@ -88,8 +88,10 @@ PORTFOLIO_WITHOUT_RECORD = rule(
         "776 $z/$x, 020 $z; ISBN-10 and ISBN-13 alike), or failing that one whose title "
         "is at least 90% alike (rapidfuzz token_sort_ratio, blocked by the first four "
         "letters of the normalised title), describes the same kind of resource (a serial "
-        "for a serial, a monograph for a monograph) and, for a monograph, was published "
-        "within a year of it.",
+        "for a serial, a monograph for a monograph), for a monograph was published within "
+        "a year of it, and whose title's numbers agree (volume and part numbers, "
+        "ordinals, years: 'Volume 1' is not 'Volume 2', the 21st conference not the 12th; "
+        "KBART monograph_volume and monograph_edition and 250 $a count too).",
         why="Readers find e-books and e-journals through their records; a portfolio without "
         "one is paid for but invisible in the catalogue (and in a discovery system that "
         "shows only catalogue records).",
