@@ -55,7 +55,7 @@ class Settings:
     strict: bool = True
     severity: Mapping[str, Severity] = field(default_factory=dict)
     per_source_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # file pattern -> (collection name, vendor or None), first match wins
+    # file pattern -> (collection name, vendor or None); the most specific match wins
     collections: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
     # [cataloguing]: the library's MARC organization code, and the tags (or patterns
     # such as 69X) a vendor update must not overwrite, beside 9XX and 590
@@ -107,16 +107,27 @@ class Settings:
                     ignored |= resolve_selector(sel)
         return ignored
 
+    def collection_patterns(self, source: str) -> list[str]:
+        """The ``[collections]`` patterns that match ``source`` (as given, its bare file
+        name, or relative to the configuration file's folder), most specific first. Case
+        counts on every operating system (``Wiley*`` does not match ``wiley.txt``)."""
+        names = self._names(source)
+        matching = [
+            (i, pattern)
+            for i, pattern in enumerate(self.collections)
+            if any(fnmatch.fnmatchcase(name, pattern) for name in names)
+        ]
+        matching.sort(key=lambda m: (*pattern_specificity(m[1]), -m[0]), reverse=True)
+        return [pattern for _, pattern in matching]
+
     def collection_for(self, source: str) -> tuple[str, str | None] | None:
-        """The (collection, vendor) that ``[collections]`` gives ``source``: the first
-        pattern that matches, in the order of the file; None when none does."""
+        """The (collection, vendor) that ``[collections]`` gives ``source``: that of the
+        most specific pattern that matches (``pattern_specificity``; at equal specificity
+        the first in the file); None when none does."""
         if not self.collections:
             return None
-        names = self._names(source)
-        for pattern, named in self.collections.items():
-            if any(fnmatch.fnmatch(name, pattern) for name in names):
-                return named
-        return None
+        patterns = self.collection_patterns(source)
+        return self.collections[patterns[0]] if patterns else None
 
     def with_overrides(
         self,
@@ -139,6 +150,14 @@ class Settings:
             local_fields=self.local_fields,
             source=self.source,
         )
+
+
+def pattern_specificity(pattern: str) -> tuple[int, int]:
+    """How specific a file pattern is, as (no wildcard at all, characters that are not
+    wildcards): a file's own name beats any pattern, ``kbart/Wiley_*.txt`` beats
+    ``kbart/*.txt``, which beats ``*.txt``."""
+    plain = re.sub(r"\[[^\]]*\]|[*?]", "", pattern)
+    return (int(plain == pattern), len(plain))
 
 
 def _check_fail_on(value: str, where: str = "--fail-on") -> str:

@@ -385,9 +385,50 @@ def test_output_folder_inside_the_audited_folder_is_not_audited(tmp_path: Path) 
     for _ in range(2):
         run(str(lib), "--out", str(lib / "report"), "--fail-on", "never")
     summary = json.loads((lib / "report" / "summary.json").read_text("utf-8"))
-    assert [Path(i["path"]).name for i in summary["inputs"]] == [
-        "Acme_Global_Journals_2024-01-01.txt"
+    # The KBART file is audited; the first run's report files are listed once, as their
+    # folder, not audited and not counted among the files not audited.
+    assert [(Path(i["path"]).name, i["kind"]) for i in summary["inputs"]] == [
+        ("Acme_Global_Journals_2024-01-01.txt", "kbart"),
+        ("report", "report"),
     ]
+    assert summary["unrecognised"] == []
+
+
+def test_an_interrupted_audit_leaves_the_previous_outputs_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import erdq.audit.html
+
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0836", "", "t1")])
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # A second delivery changes the findings; Ctrl-C comes while the report is written,
+    # after findings.jsonl and the CSVs of the new run were complete.
+    write_library(lib, [kbart_row("Nature", "0028-083X", "", "t1")])
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(erdq.audit.html, "write_report", interrupted)
+    # click turns Ctrl-C into its Abort (exit 1); the command did not complete
+    assert run(str(lib), "--out", str(out), "--fail-on", "never")[0] == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    # and the temporary folder beside --out is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lib", "out"]
+
+
+def test_outputs_an_audit_no_longer_writes_are_removed_other_files_kept(tmp_path: Path) -> None:
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0836", "", "t1")])
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "worklist-old-team.csv").write_text("a stale worklist\n", "utf-8")
+    (out / "notes.txt").write_text("the librarian's notes\n", "utf-8")
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    names = {p.name for p in out.iterdir()}
+    assert "worklist-old-team.csv" not in names  # an output of another run: not mixed in
+    assert {"notes.txt", "report.html", "summary.json", "findings.jsonl"} <= names
+    assert (out / "notes.txt").read_text("utf-8") == "the librarian's notes\n"
 
 
 @pytest.mark.parametrize(
@@ -628,3 +669,106 @@ def test_a_level_no_selected_rule_judged_has_no_score(tmp_path: Path) -> None:
     assert summary["scores"]["bibliographic"] is None
     assert summary["scores"]["portfolio"] is not None
     assert all(c["scores"].get("bibliographic") is None for c in summary["collections"].values())
+
+
+def _finding(code: str, line: int | None, severity: str, source: str = "a.txt", **params):
+    from erdq.findings import Finding, Location, Severity
+
+    return Finding(
+        code=code,
+        severity=Severity(severity),
+        location=Location(source=source, line=line),
+        params={k: str(v) for k, v in params.items()},
+    )
+
+
+def test_a_finding_about_a_run_of_rows_counts_every_row() -> None:
+    from erdq.audit.tally import Tally, item_score
+
+    tally = Tally()
+    # 198 rows (lines 2-199), 195 of them short in 4 runs, each one KB113 warning (the
+    # portfolio level), as the reader reports them ("lines 2–28 (27 rows)").
+    runs = [(2, 28), (30, 100), (102, 180), (182, 199)]  # 27 + 71 + 79 + 18 = 195 rows
+    assert sum(last - first + 1 for first, last in runs) == 195
+    for first, last in runs:
+        f = _finding("KB113", first, "warning", last=last, count=last - first + 1)
+        tally.add(f, {"level": "portfolio", "fingerprint": str(first)}, "OUP")
+    # an error on a row inside a run: that row counts once, as an error
+    tally.add(_finding("KB201", 50, "error"), {"level": "portfolio", "fingerprint": "e"}, "OUP")
+    key = ("portfolio", "OUP")
+    score = item_score(198, tally.flagged[key], tally.runs[key])
+    # README: a row with a warning counts half, with an error nothing:
+    # 100 × (198 − 1 − 0.5 × 194) / 198 = 100 × 100 / 198 = 50.505… → 50.5
+    assert score == 50.5
+
+
+def test_a_file_level_finding_counts_for_the_collection_level() -> None:
+    from erdq.audit.tally import Tally, item_score
+
+    tally = Tally()
+    row = {"level": "collection", "fingerprint": "x"}
+    tally.add(_finding("KB107", 1, "error", source="a.txt"), row, "A")  # header: line 1
+    tally.add(_finding("KB101", None, "warning", source="b.txt"), row, "A")  # no line
+    tally.add(_finding("KB115", 9, "warning", source="b.txt"), row, "A")  # b: still one item
+    # a collection-level finding naming a stretch of lines (blank lines 73-145) is about
+    # the file too, not about 73 rows
+    tally.add(_finding("KB115", 73, "warning", source="b.txt", last=145), row, "A")
+    # The collection level's item is the KBART file: 3 files, a.txt with an error, b.txt
+    # with warnings only, c.txt clean: 100 × (3 − 1 − 0.5) / 3 = 50.0
+    key = ("collection", "A")
+    assert item_score(3, tally.flagged[key], tally.runs[key]) == 50.0
+
+
+def test_collection_score_is_not_always_100(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    (lib / "kbart").mkdir(parents=True)
+    # No title_id column (KB106 mandatory-column-missing... or KB107): the header is
+    # short of standard columns, a collection-level error about the file.
+    (lib / "kbart" / "Acme_Global_Journals_2024-01-01.txt").write_text(
+        "publication_title\tprint_identifier\tonline_identifier\nNature\t0028-0836\t\n",
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    levels = {f["level"] for f in read_jsonl(out / "findings.jsonl") if f["severity"] == "error"}
+    assert "collection" in levels
+    # one file, with a collection-level error: 100 × (1 − 1) / 1 = 0
+    assert summary["scores"]["collection"] == 0.0
+
+
+def test_report_shows_deliveries_and_labels_runs_apart(tmp_path: Path) -> None:
+    from erdq.audit.html import render_report
+    from erdq.audit.tally import Tally
+
+    lib = write_library(tmp_path / "lib", [kbart_row("Nature", "0028-0836", "", "t1")])
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    summary["deliveries"] = [
+        ["k/Acme_Global_Journals_2024-05-01.txt", "k/Acme_Global_Journals_2024-06-01.txt"]
+    ]
+    summary["trend"] = [
+        {
+            "run": 7,
+            "started": "2026-12-04T09:15:00+00:00",
+            "findings_total": 3,
+            "by_severity": {"error": 3},
+            "scores": {},
+        },
+        {
+            "run": 8,
+            "started": "2026-12-04T11:40:00+00:00",
+            "findings_total": 1,
+            "by_severity": {"error": 1},
+            "scores": {},
+            "partial": True,
+        },
+    ]
+    html = render_report(summary, Tally())
+    assert "Acme_Global_Journals_2024-05-01.txt and" in html and "deliveries of one" in html
+    # two runs of one day: told apart by number, the partial one marked
+    assert ">#7<" in html and ">#8*<" in html
+    assert "run 8 (2026-12-04 11:40) — partial" in html
+    # a KBART-only audit: the overview says the linkage did not run, and why
+    assert "the audit read no MARC file" in html

@@ -131,3 +131,40 @@ def test_links_to_folders_and_broken_links_are_listed(tmp_path: Path) -> None:
     assert found["shared"][0] == "unrecognised" and "not followed" in found["shared"][1]
     assert found["gone.txt"][0] == "unrecognised" and "broken link" in found["gone.txt"][1]
     assert "Other.txt" not in found
+
+
+def test_out_inside_the_audited_folder_audits_everything_but_the_report(tmp_path: Path) -> None:
+    # --out L/kbart, twice: the KBART files in L/kbart are the library's and audited, the
+    # first run's report files there are listed once (as the folder) and not read.
+    lib = tmp_path / "lib"
+    (lib / "kbart").mkdir(parents=True)
+    (lib / "kbart" / "Acme_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / "kbart" / "Beta_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    for _ in range(2):
+        assert run(str(lib), "--out", str(lib / "kbart"))[0] == 0
+    found = {Path(i["path"]).name: i["kind"] for i in summary_of(lib / "kbart")["inputs"]}
+    assert found == {
+        "Acme_Global_Journals_2024-01-01.txt": "kbart",
+        "Beta_Global_Journals_2024-01-01.txt": "kbart",
+        "kbart": "report",
+    }
+
+
+def test_out_the_audited_folder_itself(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Acme_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    for _ in range(2):  # the second run finds the first one's report beside the file
+        assert run(str(lib), "--out", str(lib))[0] == 0
+    kinds = sorted((Path(i["path"]).name, i["kind"]) for i in summary_of(lib)["inputs"])
+    assert kinds == [("Acme_Global_Journals_2024-01-01.txt", "kbart"), ("lib", "report")]
+
+
+def test_only_the_report_files_of_the_out_folder_are_skipped(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("report.html", "findings.jsonl", "worklists.xlsx", "worklist-linkage.csv"):
+        (out / name).write_text("x", "utf-8")
+    (out / "notes.csv").write_text("a,b\n", "utf-8")  # not a name an audit writes
+    found = {Path(i.path).name: i.kind for i in discover([out], out_dir=out)}
+    assert found == {"out": "report", "notes.csv": "unrecognised"}

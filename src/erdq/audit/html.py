@@ -208,8 +208,20 @@ def _trend(summary: dict) -> str:
     earlier = summary.get("trend") or []
     if not earlier:
         return ""
+
+    # Each run is labelled by its number (two runs of one day stay apart), its day and
+    # time in the title; a partial run (some rules or files left out, ``partial``) is
+    # marked with an asterisk, as its totals are not comparable with a whole audit's.
+    def mark(run: dict) -> str:
+        return "*" if run.get("partial") else ""
+
     runs = [
-        {**r, "label": f"run {r['run']} ({r['started'][:10]})", "short": r["started"][5:10]}
+        {
+            **r,
+            "label": f"run {r['run']} ({r['started'][:16].replace('T', ' ')})"
+            + (" — partial" if r.get("partial") else ""),
+            "short": f"#{r['run']}{mark(r)}",
+        }
         for r in earlier
     ]
     runs.append(
@@ -217,10 +229,11 @@ def _trend(summary: dict) -> str:
             "findings_total": summary["findings_total"],
             "by_severity": summary["by_severity"],
             "scores": summary["scores"],
-            "label": "this run",
-            "short": "now",
+            "label": "this run" + (" — partial" if summary.get("partial") else ""),
+            "short": f"now{mark(summary)}",
         }
     )
+    partial = any(r.get("partial") for r in (*earlier, summary))
     legend = " ".join(
         f'<span style="color:{c}">■</span> {escape(LEVEL_LABELS[k].split(" (")[0])}'
         for k, c in SCORE_COLOURS.items()
@@ -230,6 +243,13 @@ def _trend(summary: dict) -> str:
         '<div class="cards"><div><p class="muted">Findings (errors, warnings, info)</p>'
         f"{trend_bars_svg(runs)}</div>"
         f'<div><p class="muted">Scores: {legend}</p>{trend_lines_svg(runs)}</div></div>'
+        + (
+            '<p class="muted">* a partial run: some rules (<code>--select</code>, '
+            "<code>--ignore</code>) or files of the audit before it were left out, so its "
+            "totals and scores are not those of a whole audit.</p>"
+            if partial
+            else ""
+        )
     )
 
 
@@ -413,11 +433,39 @@ def _glance(summary: dict) -> str:
             f"several collections; {_n(overlap.get('titles_with_gaps', 0))} of them have a "
             "coverage gap no collection fills.</li>"
         )
+    if linkage is None:
+        kinds = {i["kind"] for i in summary["inputs"] if i["audited"]}
+        why = (
+            "no PF rule was selected"
+            if {"kbart", "marc"} <= kinds
+            else "the audit read no MARC file"
+            if "kbart" in kinds
+            else "the audit read no KBART file"
+        )
+        items.append(
+            f"<li>Portfolios and records were not linked: {why}, so no PF rule ran and "
+            "no linkage score or count is given.</li>"
+        )
     unaudited = len(summary["unrecognised"])
     if unaudited:
         items.append(
             f'<li class="warning"><a href="#inputs">{_n(unaudited)} file(s) were not '
             "audited</a>: the Files list says why.</li>"
+        )
+    for paths in summary.get("deliveries") or ():
+        items.append(
+            f'<li class="warning">{escape(" and ".join(paths))} are deliveries of one '
+            "file; their findings are compared with earlier runs as one file's. Keep one "
+            "delivery in the folder, and compare deliveries with "
+            "<code>erdq kbart diff</code>.</li>"
+        )
+    unmatched = summary.get("collections_unmatched") or []
+    if unmatched:
+        items.append(
+            '<li class="warning">[collections] pattern(s) that matched no file: '
+            + ", ".join(f"<code>{escape(p)}</code>" for p in unmatched)
+            + " (patterns are matched against the path as given, the bare file name and "
+            "the path relative to the configuration file's folder; case counts).</li>"
         )
     items = [i for i in items if i]
     return f'<ul id="glance">{"".join(items)}</ul>' if items else ""
@@ -713,13 +761,16 @@ def _rule_drill(summary: dict, tally: Tally) -> str:
 def render_report(summary: dict, tally: Tally) -> str:
     inputs = summary["inputs"]
     audited = sum(1 for i in inputs if i["audited"])
+    # As the overview counts them: system, configuration and report entries are listed,
+    # not counted among the files.
+    counted = audited + len(summary["unrecognised"])
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         "<title>erdq audit report</title>"
         f"<style>{CSS}</style></head><body>"
         "<h1>E-resource data quality audit</h1>"
-        f'<p class="muted">{audited} of {len(inputs)} file(s) audited · as of '
+        f'<p class="muted">{audited} of {counted} file(s) audited · as of '
         f"{escape(summary['today'])} · erdq {escape(summary['erdq_version'])} · generated "
         f"{escape(summary['generated_at'])}</p>"
         '<nav><a href="#overview">Overview</a><a href="#collections">Collections</a>'

@@ -40,15 +40,26 @@ _SYSTEM_FILES = {
     ".ds_store": "a macOS folder setting",
     ".localized": "a macOS folder setting",
 }
-# What marks a folder as an audit's output (``erdq.audit.run`` writes both).
-_REPORT_FILES = ("summary.json", "findings.jsonl")
+# The files an audit writes into its --out folder (``erdq.audit.run``); only these are
+# skipped there, anything else in that folder is audited.
+FINDINGS = "findings.jsonl"
+SUMMARY = "summary.json"
+REPORT = "report.html"
+WORKBOOK = "worklists.xlsx"
+_OUTPUT_NAMES = frozenset({FINDINGS, SUMMARY, REPORT, WORKBOOK})
+_WORKLIST_CSV = re.compile(r"^worklist-[a-z0-9-]+\.csv$")
+# What marks a folder as holding an audit's output (``erdq.audit.run`` writes both).
+_REPORT_FILES = (SUMMARY, FINDINGS)
 # What ``not_tabular_kind`` says of files that may still be MARC (a damaged leader reads
 # as "a binary file"); ``marc_format`` decides for those.
 _MAYBE_MARC = ("a MARC", "an XML", "a JSON", "a binary file")
 COUNTER_DETAIL = "a COUNTER report: not audited yet"
 HIDDEN_FILE = "a hidden file (its name begins with a dot): not audited"
 HIDDEN_FOLDER = "a hidden folder (its name begins with a dot): not searched"
-REPORT_FOLDER = "an earlier audit's report (summary.json, findings.jsonl): not audited"
+REPORT_FOLDER = (
+    "an earlier audit's report (report.html, findings.jsonl, summary.json, worklists): "
+    "not audited; the folder's other files are"
+)
 LINKED_FOLDER = "a link to a folder: not followed (name the folder itself to audit it)"
 NOT_A_FILE = "not a regular file (a broken link?): not read"
 
@@ -143,6 +154,12 @@ def sniff_file(path: Path, display: str | None = None) -> AuditInput:
     return AuditInput(kind="unrecognised", detail="a text file without a KBART header", **base)
 
 
+def is_output_name(name: str) -> bool:
+    """A file name an audit writes into its --out folder (report.html, findings.jsonl,
+    summary.json, worklists.xlsx, worklist-<team>.csv)."""
+    return name in _OUTPUT_NAMES or bool(_WORKLIST_CSV.match(name))
+
+
 def is_report_folder(folder: Path) -> bool:
     """A folder an audit wrote its report into: summary.json (with ``erdq_version``) and
     findings.jsonl side by side."""
@@ -155,10 +172,12 @@ def is_report_folder(folder: Path) -> bool:
         return False
 
 
-def _walk(root: Path) -> list[tuple[Path, tuple[str, str] | None]]:
+def _walk(root: Path, out_dir: Path | None = None) -> list[tuple[Path, tuple[str, str] | None]]:
     """Every file under ``root``, and each entry not searched with its kind and reason (a
-    hidden file or folder, a folder holding an earlier report, a link to a folder, which
-    is not followed, or something that is not a regular file), sorted by path."""
+    hidden file or folder, a link to a folder, which is not followed, or something that
+    is not a regular file), sorted by path. In a folder holding an audit's report (or in
+    ``out_dir``, this audit's), the report's files are listed once, as the folder, and not
+    read; the folder's other files and sub-folders are."""
     found: list[tuple[Path, tuple[str, str] | None]] = []
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
@@ -169,14 +188,18 @@ def _walk(root: Path) -> list[tuple[Path, tuple[str, str] | None]]:
                 found.append((sub, ("hidden", HIDDEN_FOLDER)))
             elif sub.is_symlink():
                 found.append((sub, ("unrecognised", LINKED_FOLDER)))
-            elif is_report_folder(sub):
-                found.append((sub, ("report", REPORT_FOLDER)))
             else:
                 kept.append(name)
         dirs[:] = kept  # os.walk descends into these only
+        report_here = is_report_folder(here) or (out_dir is not None and here.resolve() == out_dir)
+        outputs = [name for name in files if report_here and is_output_name(name)]
+        if outputs:
+            found.append((here, ("report", REPORT_FOLDER)))
         for name in files:
             path = here / name
             made_by = system_file(name)
+            if name in outputs:
+                continue
             if made_by:
                 found.append((path, ("system", made_by)))
             elif name.startswith("."):
@@ -197,41 +220,43 @@ def _skipped(path: Path, kind: str, reason: str) -> AuditInput:
 
 def discover(
     paths: list[str | Path],
-    exclude: Path | None = None,
+    out_dir: Path | None = None,
     settings: Settings | None = None,
     skip: set[Path] | None = None,
 ) -> list[AuditInput]:
     """Every regular file under ``paths`` (folders are walked), sniffed, in a stable
-    order: the order given, then sorted within each folder. Hidden files and folders and
-    folders holding an earlier audit's report are listed once each, not read.
+    order: the order given, then sorted within each folder. Hidden files and folders are
+    listed once each, not read, and so is each folder's set of report files.
 
-    ``exclude`` is the output folder: a report written inside the audited folder must not
-    be audited next time, nor the store's own files (``skip``). A file's collection and
-    vendor come from the ``[collections]`` of ``settings`` when a pattern there matches it,
-    else the collection is its name."""
-    skip_dir = exclude.resolve() if exclude is not None else None
-    out: list[AuditInput] = []
+    ``out_dir`` is the output folder: the report files an audit writes there are not
+    audited (a report written inside the audited folder must not be audited next time),
+    whatever else it holds is; nor are the store's own files (``skip``). A file's
+    collection and vendor come from the ``[collections]`` of ``settings`` when a pattern
+    there matches it, else the collection is its name."""
+    out = out_dir.resolve() if out_dir is not None else None
+    found: list[AuditInput] = []
     seen: set[Path] = set()
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise InputError(f"{given}: no such file or folder", hint="check the PATH given")
-        entries = _walk(root) if root.is_dir() else [(root, None)]
+        if root.is_dir():
+            entries = _walk(root, out)
+        elif out is not None and root.resolve().parent == out and is_output_name(root.name):
+            entries = [(root, ("report", "a file this audit writes (--out): not audited"))]
+        else:
+            entries = [(root, None)]
         for path, reason in entries:
             key = path.resolve()
-            if (
-                key in seen
-                or (skip_dir is not None and key.is_relative_to(skip_dir))
-                or key in (skip or ())
-            ):
+            if key in seen or key in (skip or ()):
                 continue
             seen.add(key)
             if reason is not None:
-                out.append(_skipped(path, *reason))
+                found.append(_skipped(path, *reason))
                 continue
             item = sniff_file(path, str(path))
             named = settings.collection_for(str(path)) if settings is not None else None
             if named is not None:
                 item = replace(item, collection=named[0], vendor=named[1])
-            out.append(item)
-    return out
+            found.append(item)
+    return found

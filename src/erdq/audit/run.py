@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
+import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,11 +25,20 @@ from typing import IO, TYPE_CHECKING
 
 from erdq import __version__, completeness
 from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, run_history
-from erdq.audit.inputs import UNCOUNTED_KINDS, AuditInput, discover
+from erdq.audit.inputs import (
+    FINDINGS,
+    REPORT,
+    SUMMARY,
+    UNCOUNTED_KINDS,
+    WORKBOOK,
+    AuditInput,
+    discover,
+    is_output_name,
+)
 from erdq.audit.linkage import PF_CODES, AuditLinkage
 from erdq.audit.overlap import OverlapIndex
 from erdq.audit.records import RecordFacts, RowFacts, record_facts, row_facts
-from erdq.audit.tally import LEVEL_ITEMS, Tally, item_score
+from erdq.audit.tally import KBART_FILE, LEVEL_ITEMS, Tally, item_score
 from erdq.audit.worklists import (
     BACKGROUND_FINDINGS,
     WorkbookJob,
@@ -46,9 +58,6 @@ if TYPE_CHECKING:
 
 # progress(stage, done, total): stage is a label ("KBART Wiley.txt"); done/total in bytes.
 StageProgress = Callable[[str, int, int], None]
-
-FINDINGS = "findings.jsonl"
-SUMMARY = "summary.json"
 
 
 @dataclass
@@ -82,6 +91,67 @@ def replacing(path: Path, mode: str = "w", **kw: object) -> Iterator[IO]:
             os.replace(temp, path)
         else:
             Path(temp).unlink(missing_ok=True)
+
+
+# The keys of ``AuditResult.files`` for the outputs an audit writes.
+_OUTPUT_KEYS = {
+    FINDINGS: "findings",
+    SUMMARY: "summary",
+    REPORT: "report",
+    WORKBOOK: "xlsx",
+}
+
+
+def swap_outputs(stage: Path, out_dir: Path) -> dict[str, str]:
+    """Move every file of ``stage`` into ``out_dir`` (one rename each, or one for the
+    whole folder when ``out_dir`` does not exist yet) and remove the outputs of an
+    earlier audit there that this one did not write, so that ``out_dir`` holds one run's
+    outputs; other files there are left alone. Returns {result key: file name}."""
+    names = sorted(p.name for p in stage.iterdir() if p.is_file())
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in names:
+        os.chmod(stage / name, 0o666 & ~umask)  # mkstemp's 0600 would hide the report
+    if not out_dir.exists():
+        os.chmod(stage, 0o777 & ~umask)
+        for sub in [p for p in stage.iterdir() if not p.is_file()]:
+            shutil.rmtree(sub, ignore_errors=True)
+        os.replace(stage, out_dir)
+    else:
+        for name in names:
+            os.replace(stage / name, out_dir / name)
+        for old in out_dir.iterdir():
+            if old.name not in names and is_output_name(old.name) and old.is_file():
+                old.unlink()
+    return {
+        _OUTPUT_KEYS.get(n, f"csv-{n[9:-4]}" if n.startswith("worklist-") else n): n for n in names
+    }
+
+
+@contextmanager
+def _signals_held() -> Iterator[Callable[[], None]]:
+    """Yields ``hold``: once called, Ctrl-C (SIGINT) and SIGTERM wait until the block
+    ends, so that the commit of the store and the swap of the outputs are not cut in two.
+    A signal that came meanwhile is then dropped: the run it would have stopped is done.
+    Outside the main thread, or where signals cannot be blocked, ``hold`` does nothing."""
+    held = (signal.SIGINT, signal.SIGTERM)
+    can = (
+        hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    )
+    blocked: list[set] = []
+
+    def hold() -> None:
+        if can and not blocked:
+            blocked.append(signal.pthread_sigmask(signal.SIG_BLOCK, held))
+
+    try:
+        yield hold
+    finally:
+        if blocked:
+            pending = signal.sigpending() & set(held)
+            for signum in pending:
+                signal.sigwait({signum})  # consumed here, not delivered on unblocking
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked[0])
 
 
 class Audit:
@@ -148,12 +218,9 @@ class Audit:
             return self._run(store)
 
     def _run(self, store: Store | None) -> AuditResult:
-        from erdq.audit.html import write_report
-
-        started_at = dt.datetime.now(dt.UTC)
         started = time.perf_counter()
         found = discover(
-            self.paths, exclude=self.out_dir, settings=self.settings, skip=self._store_files()
+            self.paths, out_dir=self.out_dir, settings=self.settings, skip=self._store_files()
         )
         if not any(i.audited for i in found):
             listed = ", ".join(f"{i.path} ({i.detail or i.kind})" for i in found[:5])
@@ -163,14 +230,37 @@ class Audit:
                 hint="name the folder that holds the library's KBART and MARC files",
             )
         self.timings["discover"] = round(time.perf_counter() - started, 3)
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        findings_path = self.out_dir / FINDINGS
+        # Every output is written into a folder beside --out and swapped in at the very
+        # end, with the store's commit: an interrupted or failed audit leaves the
+        # previous report whole and the store unchanged, never a mix of two runs.
+        parent = self.out_dir.absolute().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.erdq-", dir=parent))
+        try:
+            with _signals_held() as hold:
+                result = self._run_into(stage, found, store, started, hold)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+        return result
+
+    def _run_into(
+        self,
+        stage: Path,
+        found: list[AuditInput],
+        store: Store | None,
+        started: float,
+        hold: Callable[[], None],
+    ) -> AuditResult:
+        """The audit with its outputs written into ``stage``; ``hold()`` is called once
+        everything is written, and from then on Ctrl-C waits for the swap into --out."""
+        started_at = dt.datetime.now(dt.UTC)
+        findings_path = stage / FINDINGS
         t = time.perf_counter()
         kinds = {i.kind for i in found if i.audited}
         if {"kbart", "marc"} <= kinds and set(PF_CODES) & self.settings.codes():
-            self.linkage = AuditLinkage(self.settings, self.today, self.out_dir)
+            self.linkage = AuditLinkage(self.settings, self.today, stage)
         try:
-            with replacing(findings_path, encoding="utf-8", newline="\n") as out:
+            with open(findings_path, "w", encoding="utf-8", newline="\n") as out:
                 for item in found:
                     self.inputs.append(self._check(item, out))
                 self.timings["check"] = round(time.perf_counter() - t, 3)
@@ -183,54 +273,74 @@ class Audit:
                 self.linkage.close()
         # Titles held in several collections, and their gap rows for the worklists.
         self.overlap_summary = self.overlap.result()
+        if store is None:
+            source = self._worklist_source(found, findings_path, None)
+            summary = self._summary(found, None, [], None)
+            self._write_outputs(stage, source, summary, started)
+            hold()
+        else:
+            # The outputs are written inside the store's write transaction, which commits
+            # only when they all are.
+            t = time.perf_counter()
+            with run_history(store) as history:
+                previous = history.previous(
+                    (i.path for i in found if i.audited), codes=self._codes_checked()
+                )
+                source = self._worklist_source(found, findings_path, previous)
+                summary = self._summary(found, previous, history.trend(), history)
+                run_id = history.save(
+                    started=started_at,
+                    inputs=self.inputs,
+                    summary=summary,
+                    findings_path=findings_path,
+                )
+                summary["run"] = {"id": run_id, "store": store.url}
+                self.timings["store"] = round(time.perf_counter() - t, 3)
+                self._write_outputs(stage, source, summary, started)
+                hold()  # from the commit to the end of the swap
+        names = swap_outputs(stage, self.out_dir)
+        files = {key: self.out_dir / name for key, name in names.items()}
+        return AuditResult(summary, self.out_dir, files)
+
+    def _write_outputs(
+        self, stage: Path, source: WorklistSource, summary: dict, started: float
+    ) -> None:
+        """The worklists, report.html and summary.json, into ``stage``."""
+        from erdq.audit.html import write_report
+
         # The workbook costs several times what storing the run and writing the CSVs do:
         # on a large audit it is written in a process of its own meanwhile.
         background = self.tally.total >= BACKGROUND_FINDINGS and self.jobs > 1
-        book: WorkbookJob | None = None
+        book = WorkbookJob(source, stage, background=background)
         try:
-            if store is None:
-                source = self._worklist_source(found, findings_path, None)
-                book = WorkbookJob(source, self.out_dir, background=background)
-                summary = self._summary(found, None, [], None)
-            else:
-                t = time.perf_counter()
-                with run_history(store) as history:
-                    previous = history.previous(
-                        (i.path for i in found if i.audited), codes=self._codes_checked()
-                    )
-                    source = self._worklist_source(found, findings_path, previous)
-                    book = WorkbookJob(source, self.out_dir, background=background)
-                    trend = history.trend()
-                    summary = self._summary(found, previous, trend, history)
-                    run_id = history.save(
-                        started=started_at,
-                        inputs=self.inputs,
-                        summary=summary,
-                        findings_path=findings_path,
-                    )
-                summary["run"] = {"id": run_id, "store": store.url}
-                self.timings["store"] = round(time.perf_counter() - t, 3)
-            files = {"findings": findings_path}
             t = time.perf_counter()
-            files.update(write_worklist_csvs(source, self.out_dir))
+            write_worklist_csvs(source, stage)
             t_report = time.perf_counter()
-            files["report"] = write_report(summary, self.tally, self.out_dir / "report.html")
+            write_report(summary, self.tally, stage / "report.html")
             t_book = time.perf_counter()
-            files["xlsx"] = book.result()
+            book.result()
         finally:
-            if book is not None:
-                book.close()  # after a failure too: the writer is waited for, not left
+            book.close()  # after a failure too: the writer is waited for, not left
         # The workbook is written meanwhile: the worklists' time is the CSVs' and the
         # wait for the workbook after the report.
         self.timings["report"] = round(t_book - t_report, 3)
         self.timings["worklists"] = round(time.perf_counter() - t - (t_book - t_report), 3)
         self.timings["total"] = round(time.perf_counter() - started, 3)
         summary["timings"] = dict(self.timings)
-        files["summary"] = self.out_dir / SUMMARY
-        with replacing(files["summary"], encoding="utf-8") as fh:
+        with open(stage / SUMMARY, "w", encoding="utf-8") as fh:
             json.dump(summary, fh, ensure_ascii=False, indent=2)
             fh.write("\n")
-        return AuditResult(summary, self.out_dir, files)
+
+    def _unmatched_patterns(self, found: list[AuditInput]) -> list[str]:
+        """The ``[collections]`` patterns that matched no file found, in the file's order:
+        a misspelt pattern would otherwise leave its files under their own names."""
+        patterns = self.settings.collections
+        if not patterns:
+            return []
+        matched: set[str] = set()
+        for item in found:
+            matched.update(self.settings.collection_patterns(item.path))
+        return [p for p in patterns if p not in matched]
 
     def _codes_checked(self) -> set[str]:
         """The rules this run checked: the selected ones an audit runs (not the
@@ -349,6 +459,8 @@ class Audit:
         s = check.summary
         entry.update(sha256=s.sha256, rows=s.rows, encoding=s.encoding)
         self._count(item, s.rows)
+        key = (KBART_FILE, item.collection)  # the collection level's item (``tally``)
+        self.items[key] = self.items.get(key, 0) + 1
 
     def _marc(self, item: AuditInput, out: IO[str], entry: dict[str, object]) -> None:
         check = MarcCheck(
@@ -419,10 +531,12 @@ class Audit:
         kind = LEVEL_ITEMS[level]
         items = 0
         flagged: dict[tuple[str, int], int] = {}
+        runs: list[tuple[str, int, int, int]] = []
         for collection in collections:
             items += self.items.get((kind, collection), 0)
             flagged.update(self.tally.flagged.get((level, collection), {}))  # keyed by source
-        return item_score(items, flagged)
+            runs.extend(self.tally.runs.get((level, collection), ()))
+        return item_score(items, flagged, runs)
 
     def _scores(self) -> tuple[dict[str, float | None], dict[str, dict[str, float | None]]]:
         """Per-level item scores overall and per collection (see ``tally.item_score``),
@@ -488,6 +602,10 @@ class Audit:
                 i.path for i in found if not i.audited and i.kind not in UNCOUNTED_KINDS
             ],
             "deliveries": _deliveries(found),
+            "collections_unmatched": self._unmatched_patterns(found),
+            # findings of the run before left uncompared: this run left out some of its
+            # files or rules (a sub-folder, --select, --ignore)
+            "partial": bool(comparison is not None and comparison["not_compared"]),
             "findings_total": tally.total,
             "by_severity": {s.value: tally.by_severity.get(s.value, 0) for s in Severity},
             "by_level": dict(sorted(tally.by_level.items())),

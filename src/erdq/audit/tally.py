@@ -8,6 +8,7 @@ in memory.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from erdq.findings import Finding, Level, Severity
@@ -15,9 +16,12 @@ from erdq.findings import Finding, Level, Severity
 EXAMPLES_PER_RULE = 5
 EXAMPLES_PER_COLLECTION_RULE = 3
 
-# Which kind of item a level's findings are about, for its score: KBART rows or MARC records.
+# Which kind of item a level's findings are about, for its score: KBART files (the
+# collection level's rules judge a delivery as a whole: its encoding, header, name), KBART
+# rows or MARC records.
+KBART_FILE = "kbart-file"
 LEVEL_ITEMS = {
-    Level.COLLECTION.value: "kbart",
+    Level.COLLECTION.value: KBART_FILE,
     Level.PORTFOLIO.value: "kbart",
     Level.BIBLIOGRAPHIC.value: "marc",
 }
@@ -36,9 +40,15 @@ class Tally:
     collection_examples: dict[tuple[str, str], list[dict]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    # (level, collection) -> {(source, line): worst severity rank}
+    # (level, collection) -> {(source, line): worst severity rank}; a collection-level
+    # finding flags its file, keyed (source, 0)
     flagged: dict[tuple[str, str], dict[tuple[str, int], int]] = field(
         default_factory=lambda: defaultdict(dict)
+    )
+    # (level, collection) -> [(source, first line, last line, severity rank)]: one finding
+    # about a run of rows (KB112/KB113 "lines 2–28 (27 rows)") flags every row of the run
+    runs: dict[tuple[str, str], list[tuple[str, int, int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
     )
     # Findings per fingerprint: two deliveries of one file in the folder give the same
     # fingerprints, and each finding is counted as new or persisting.
@@ -61,25 +71,77 @@ class Tally:
         examples = self.collection_examples[(collection, code)]
         if len(examples) < EXAMPLES_PER_COLLECTION_RULE:
             examples.append(row)
-        line = finding.location.line
-        # The KBART header (line 1) is not a row: its findings count, but not as a row's.
-        if (
-            line is not None
-            and level in LEVEL_ITEMS
-            and (LEVEL_ITEMS[level] != "kbart" or line > 1)
-        ):
-            items = self.flagged[(level, collection)]
-            key = (finding.location.source, line)
-            rank = finding.severity.rank
-            if items.get(key, -1) < rank:
-                items[key] = rank
+        if level not in LEVEL_ITEMS:
+            return
+        source, line, rank = finding.location.source, finding.location.line, finding.severity.rank
+        key = (level, collection)
+        if LEVEL_ITEMS[level] == KBART_FILE:
+            line = 0  # the file is the item, whatever line the finding names
+        elif line is None or (LEVEL_ITEMS[level] == "kbart" and line <= 1):
+            return  # the KBART header (line 1) is not a row: its findings count, not as a row's
+        # A run of rows (its ``last``) is about rows only: a file is one item, whatever
+        # stretch of lines a collection-level finding names (KB115 "lines 73–145").
+        last = line if line == 0 else _run_end(finding, line)
+        if last > line:
+            self.runs[key].append((source, line, last, rank))
+            return
+        items = self.flagged[key]
+        if items.get((source, line), -1) < rank:
+            items[(source, line)] = rank
 
 
-def item_score(items: int, flagged: dict[tuple[str, int], int]) -> float | None:
+def _run_end(finding: Finding, line: int) -> int:
+    """The last line of the run of rows a finding is about (its ``last`` parameter, as
+    the KBART reader gives a run of rows of one wrong length), else its own line."""
+    try:
+        last = int(finding.params.get("last", line))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return line
+    return last if last > line else line
+
+
+def worst_per_item(
+    flagged: dict[tuple[str, int], int], runs: Iterable[tuple[str, int, int, int]] = ()
+) -> Counter[int]:
+    """How many items have each worst severity rank, an item being a (source, line) named
+    by ``flagged`` or lying in one of ``runs`` (source, first, last, rank); an item named
+    by several findings counts once, at its worst."""
+    spans: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for (source, line), rank in flagged.items():
+        spans[source].append((line, line, rank))
+    for source, first, last, rank in runs:
+        spans[source].append((first, last, rank))
+    counts: Counter[int] = Counter()
+    for intervals in spans.values():
+        # A sweep over the interval ends: each stretch between two ends counts at the
+        # worst rank of the intervals open over it.
+        events = sorted(
+            [(first, 1, rank) for first, _, rank in intervals]
+            + [(last + 1, -1, rank) for _, last, rank in intervals]
+        )
+        open_ranks: Counter[int] = Counter()
+        at = None
+        for pos, step, rank in events:
+            if at is not None and pos > at and open_ranks:
+                counts[max(open_ranks)] += pos - at
+            open_ranks[rank] += step
+            if not open_ranks[rank]:
+                del open_ranks[rank]
+            at = pos
+    return counts
+
+
+def item_score(
+    items: int,
+    flagged: dict[tuple[str, int], int],
+    runs: Iterable[tuple[str, int, int, int]] = (),
+) -> float | None:
     """100 × the share of items that are clean: an item with an error counts 0, with only
-    warnings 0.5, with only notes or nothing 1. None when there are no items to score."""
+    warnings 0.5, with only notes or nothing 1 (every row of a run of rows counts, see
+    ``worst_per_item``). None when there are no items to score."""
     if not items:
         return None
-    errors = sum(1 for rank in flagged.values() if rank == Severity.ERROR.rank)
-    warnings = sum(1 for rank in flagged.values() if rank == Severity.WARNING.rank)
+    worst = worst_per_item(flagged, runs)
+    errors = worst[Severity.ERROR.rank]
+    warnings = worst[Severity.WARNING.rank]
     return round(max(0.0, 100 * (items - errors - 0.5 * warnings) / items), 1)

@@ -72,6 +72,13 @@ def _text_summary(summary: dict, out_dir: str) -> str:
             "compared with earlier runs as one file's. Keep one delivery in the folder, and "
             "compare deliveries with `erdq kbart diff`."
         )
+    unmatched = summary.get("collections_unmatched") or []
+    if unmatched:
+        lines.append(
+            f"Warning: [collections] pattern(s) that matched no file: {', '.join(unmatched)} "
+            "(matched against the path as given, the file name and the path relative to the "
+            "configuration file's folder; case counts)."
+        )
     lines.append(f"Report: {out_dir}/report.html (and findings.jsonl, summary.json, worklists).")
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,63 @@
+"""[collections]: which collection (and vendor) a file of an audit belongs to."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from erdq.cli.audit import audit_command
+from erdq.config import Settings, pattern_specificity
+
+HEADER = "publication_title\tprint_identifier\tonline_identifier\ttitle_id\tcoverage_depth\n"
+ROW = "Nature\t0028-0836\t\tt1\tfulltext\n"
+
+
+def settings(**patterns: str) -> Settings:
+    return Settings(collections={p: (n, None) for p, n in patterns.items()})
+
+
+def test_the_most_specific_pattern_wins_whatever_the_order() -> None:
+    s = Settings(
+        collections={
+            "*.txt": ("Everything", None),
+            "kbart/Wiley*.txt": ("Wiley", None),
+            "kbart/Wiley_Journals.txt": ("Wiley Journals", None),
+        }
+    )
+    assert s.collection_for("kbart/Wiley_Journals.txt") == ("Wiley Journals", None)
+    assert s.collection_for("kbart/Wiley_Books.txt") == ("Wiley", None)
+    assert s.collection_for("kbart/Sage.txt") == ("Everything", None)
+
+
+def test_equal_specificity_keeps_the_file_order() -> None:
+    s = Settings(collections={"a*.txt": ("First", None), "*b.txt": ("Second", None)})
+    assert pattern_specificity("a*.txt") == pattern_specificity("*b.txt") == (0, 5)
+    assert s.collection_for("ab.txt") == ("First", None)
+
+
+def test_case_counts_on_every_system() -> None:
+    s = Settings(collections={"kbart/Wiley*.txt": ("Wiley", None)})
+    assert s.collection_for("kbart/wiley_2024.txt") is None
+    assert s.collection_for("kbart/Wiley_2024.txt") == ("Wiley", None)
+
+
+def test_patterns_that_match_no_file_are_reported(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Wiley_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / "erdq.toml").write_text(
+        '[collections]\n"Wiley*.txt" = "Wiley"\n"wiley*.txt" = "misspelt"\n"Sage*.txt" = "Sage"\n',
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        audit_command, [str(lib), "--out", str(out), "--no-store", "--fail-on", "never"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["collections_unmatched"] == ["wiley*.txt", "Sage*.txt"]
+    assert "matched no file: wiley*.txt, Sage*.txt" in result.output
+    assert "<code>Sage*.txt</code>" in (out / "report.html").read_text("utf-8")
+    assert list(summary["collections"]) == ["Wiley"]
