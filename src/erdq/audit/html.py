@@ -525,8 +525,9 @@ def _overview(summary: dict) -> str:
     level_rows = [(lvl, n, "#0086c9") for lvl, n in summary["by_level"].items()]
     out = [
         "<section id=overview><h2>Overview</h2>",
-        '<p class="muted">Scores: 100 × the share of rows or records without findings '
-        "(an error counts 0, a warning 0.5); completeness is the mean record score.</p>",
+        '<p class="muted">Scores: 100 × the share of KBART files, rows or MARC records '
+        "without findings (one with an error counts 0, with a warning 0.5); completeness "
+        "is the mean record score.</p>",
         f'<div class="cards">{"".join(cards)}</div>',
         _glance(summary),
         f"<h3>Findings by severity ({_n(summary['findings_total'])} in all)</h3>",
