@@ -524,3 +524,21 @@ def test_record_without_040_and_no_agency_gets_none(tmp_path):
     result = convert_record(record, options=Options(now=NOW))
     assert result.record.get_fields("040") == []
     assert not [c for c in result.changes if c.tag == "040"]
+
+
+def test_general_material_designation_is_removed_with_its_punctuation_kept(tmp_path):
+    # AACR2 1.1C: the GMD follows the title proper, and the ISBD punctuation after it
+    # introduces the next element; RDA (and PN) give 336-338 instead of a GMD.
+    text = PRINT.replace(
+        "=245  10$aMuted modernists :$bthe struggle over divine politics /$cMadawi Al-Rasheed.",
+        "=245  10$aMuted modernists$h[large print] :$bthe struggle over divine politics /"
+        "$cMadawi Al-Rasheed.\n=880  10$6245-01$aMuted modernists$h[large print]",
+    )
+    [record] = read_mrk(tmp_path, text)
+    result = convert_record(record, options=Options(agency="UkOxU", now=NOW))
+    assert values(result.record, "245") == [
+        "=245  10$aMuted modernists :$bthe struggle over divine politics /$cMadawi Al-Rasheed."
+    ]
+    assert values(result.record, "880") == [r"=880  10$6245-01$aMuted modernists"]
+    gmd = [c for c in result.changes if c.tag in ("245", "880") and c.action == "changed"]
+    assert len(gmd) == 2 and all("[large print]" in c.why for c in gmd)

@@ -97,11 +97,32 @@ def recoded(f: Field, options: Options, isbd: bool, by_tag, add) -> Field:
             why += "; ISBD punctuation kept, as the print 300 has it"
         add(Change("300", "changed", f, new, why))
         return new
+    if (tag == "245" or _linked_to(f, "245")) and f.get_subfields("h"):
+        new, dropped = pf.without_gmd(f)
+        add(
+            Change(
+                tag,
+                "changed",
+                f,
+                new,
+                "the general material designation ($h "
+                + "; ".join(dropped)
+                + ") describes the print; an online resource's content, media and carrier "
+                "are given in 336-338 (PN, RDA), and the ISBD punctuation that followed "
+                "it is kept on the subfield before",
+            )
+        )
+        return new
     if tag == "337":
         return replaced(f, pf.MEDIA_COMPUTER, add)
     if tag == "338":
         return replaced(f, pf.CARRIER_ONLINE, add)
     return f
+
+
+def _linked_to(f: Field, tag: str) -> bool:
+    """Whether ``f`` is an 880 whose $6 links it to a field ``tag`` (its other script)."""
+    return f.tag == "880" and any(v[:3] == tag for v in f.get_subfields("6"))
 
 
 def replaced(f: Field, pairs, add) -> Field:

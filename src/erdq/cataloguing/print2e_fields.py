@@ -181,6 +181,37 @@ def main_entry(fields: dict[str, list[Field]]) -> str | None:
     return None
 
 
+_AFTER_GMD = re.compile(r"[\s/:;,=+.]+$")
+
+
+def without_gmd(field: Field) -> tuple[Field, list[str]]:
+    """The 245 (or its 880) without its general material designations ($h "[large
+    print]"), and the designations dropped. The ISBD punctuation that followed one
+    (``$aTitle$h[large print] /$c...``) introduces the next element, so it moves to the
+    end of the subfield before: ``$aTitle /$c...``."""
+    kept: list[Subfield] = []
+    dropped: list[str] = []
+    for sf in field.subfields:
+        if sf.code != "h":
+            kept.append(sf)
+            continue
+        value = sf.value
+        close = value.rfind("]")
+        if close != -1:
+            gmd, after = value[: close + 1], value[close + 1 :]
+        else:
+            m = _AFTER_GMD.search(value)
+            gmd, after = (value[: m.start()], m.group()) if m else (value, "")
+        dropped.append(gmd.strip())
+        after = after.rstrip()
+        if kept and after.strip():
+            before = kept[-1].value.rstrip()
+            if not before.endswith(after.strip()):
+                before += after
+            kept[-1] = Subfield(kept[-1].code, before)
+    return Field(field.tag, field.indicators, kept), dropped
+
+
 def title_of(field: Field) -> str:
     """776 $t: the title proper and its parts (245 $a $b $n $p), without the statement of
     responsibility and the closing ISBD punctuation."""
