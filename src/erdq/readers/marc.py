@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 import pymarc
 
+from erdq import charset
 from erdq.readers.sniff import marc_format, not_tabular_kind
 
 Report = Callable[..., None]  # report(code, ordinal, record_id=, offset=, value=, **params)
@@ -215,13 +216,22 @@ class MarcReader:
             )
             record_id = item.record_id
             self.encodings[parsed.encoding or "unknown"] += 1
-            self._flags[str(record.leader)[9]] += 1
+            if parsed.encoding != charset.ASCII or _marc8_in_ascii(parsed.raw):
+                # Plain ASCII reads the same in MARC-8 and UTF-8: no converter can garble
+                # such a record, so its leader/09 does not make the file mixed (MR513).
+                self._flags[str(record.leader)[9]] += 1
             if parsed.encoding == "marc-8" and self._first_marc8 is None:
                 self._first_marc8 = ordinal
         report = self.report
         for code, params in parsed.notes:
             report(code, ordinal, record_id=record_id, offset=parsed.offset, **params)
         return item
+
+
+def _marc8_in_ascii(raw: bytes | None) -> bool:
+    """Whether ASCII bytes still carry MARC-8 beyond ASCII: escape sequences to other
+    character sets, or character references (``&#x2082;``). Unknown bytes count as such."""
+    return raw is None or b"\x1b" in raw or b"&#" in raw
 
 
 MAX_ISO_RECORD = 99_999

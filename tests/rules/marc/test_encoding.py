@@ -213,6 +213,21 @@ def test_mixed_encodings_in_one_file(tmp_path) -> None:
     assert [(f.params["marc8"], f.params["utf8"]) for f in mixed] == [(1, 2)]
 
 
+def test_plain_ascii_records_do_not_make_a_file_mixed(tmp_path) -> None:
+    # ASCII bytes read the same in MARC-8 and UTF-8: a converter cannot garble them, so
+    # an ASCII record under a blank leader/09 beside UTF-8 ones is no mix (what
+    # `erdq marc convert` writes from a file of MARC-8 and ASCII records) ...
+    ascii_ = iso_record((*GOOD_FIELDS[:2], ("245", b"10\x1faCafe")), leader=b"nam  22")
+    utf8 = iso_record((*GOOD_FIELDS[:2], ("245", "10\x1faCafé".encode())))
+    _, findings = check(write(tmp_path, ascii_ + utf8))
+    assert [f for f in findings if f.code == "MR513"] == []
+    # ... but ASCII carrying MARC-8 character references (&#x...;) is MARC-8 all the same.
+    refs = iso_record((*GOOD_FIELDS[:2], ("245", b"10\x1faH&#x2082;O")), leader=b"nam  22")
+    _, findings = check(write(tmp_path, refs + utf8))
+    mixed = [f for f in findings if f.code == "MR513"]
+    assert [(f.params["marc8"], f.params["utf8"]) for f in mixed] == [(1, 1)]
+
+
 # -- Latin-1 / Windows-1252 under a blank leader/09 is not MARC-8 ------------------------
 
 

@@ -291,7 +291,9 @@ MIXED_ENCODINGS = rule(
     message="The file mixes encodings: {marc8} record(s) say MARC-8 (leader/09 blank) and "
     "{utf8} say UTF-8 (leader/09 'a'). Convert them all to UTF-8 record by record.",
     doc=sections(
-        what="All records of a file have the same leader/09.",
+        what="All records of a file whose text goes beyond ASCII have the same leader/09 "
+        "(a record of plain ASCII reads the same in MARC-8 and UTF-8, so its leader/09 "
+        "does not count).",
         why="File-level converters (`yaz-marcdump -f marc8 -t utf8`, MarcEdit's character "
         "conversion) apply one conversion to every record, which garbles the records "
         "that were already in the other encoding.",
