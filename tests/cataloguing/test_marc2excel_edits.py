@@ -87,7 +87,40 @@ def test_a_title_typed_over_a_245_held_in_marc_fields_replaces_its_a(tmp_path) -
     # ind2 4 skips "The " (the mapping's nonfiling rule); ind1 stays as held.
     assert (one.indicator1, one.indicator2) == ("0", "4")
     assert _subs(one) == [("a", "The new title :"), ("b", "a subtitle /"), ("c", "by J. Doe.")]
-    assert not findings
+    # The edit is said, with the value it replaced (VL214, info), and nothing else is.
+    assert [(f.code, f.location.column, f.value, f.params["old"]) for f in findings] == [
+        ("VL214", "publication_title", "The new title :", "Old title :")
+    ]
+
+
+def test_a_field_typed_into_marc_fields_beside_a_filled_cell_is_not_lost_silently(
+    tmp_path,
+) -> None:
+    # ind2 4 on a title without an article: beyond the mapping, so held in marc:fields;
+    # a title typed into its empty cell replaces its $a.
+    book, header = _sheet(tmp_path, _field("245", "14", "aOld title."))
+    _cell(book, header, "publication_title").value = "Kept title"
+    back, findings = _convert(tmp_path, book)
+    assert [_subs(f) for f in back.get_fields("245")] == [[("a", "Kept title.")]]
+    (said,) = [f for f in findings if f.code == "VL214"]
+    assert said.params["old"] == "Old title." and said.location.tag == "245"
+
+
+def test_an_unreadable_marc_fields_line_is_left_out_and_the_others_kept(tmp_path) -> None:
+    book, header = _sheet(tmp_path, _field("245", "10", "aA book."))
+    cell = _cell(book, header, FIELDS_COLUMN)
+    cell.value = (cell.value or "") + (
+        "\n=65  \\0$aShort tag\n=650  \\0Ionic liquids\n=650  \\0$aIonic liquids."
+    )
+    back, findings = _convert(tmp_path, book)
+    # MarcEdit's line shape is =TAG, two spaces, then the data: '=65  ' has a two-character
+    # tag, and the second line has no $ before its text. Neither becomes a field.
+    assert [(f.tag, _subs(f)) for f in back.get_fields("650", "65 ", "65")] == [
+        ("650", [("a", "Ionic liquids.")])
+    ]
+    unreadable = [f for f in findings if f.code == "MR120"]
+    assert len(unreadable) == 2
+    assert all("left out" in f.params["reason"] for f in unreadable)
 
 
 def test_a_title_typed_over_a_held_245_with_only_a_takes_the_mappings_end(tmp_path) -> None:

@@ -110,7 +110,12 @@ class RowConverter(Check):
         leader = leader or mapping.leader
         # The text is Unicode whatever the leader said; every output format gets UTF-8.
         record = pymarc.Record(leader=leader[:9] + "a" + leader[10:], force_utf8=True)
-        record.fields = row_fields(mapping, values, self.today, omit, extras, order)
+        replaced: list[tuple[str, str, str, str, str]] = []
+        record.fields = row_fields(mapping, values, self.today, omit, extras, order, replaced)
+        for column, tag, code, old_value, new_value in replaced:
+            report("VL214", line, column, new_value, tag=tag, subfield=code, old=old_value)
+        found.extend(self._pending)
+        self._pending.clear()
         agency = self.settings.agency
         if agency:
             _as_made_by(record, agency)
@@ -167,13 +172,30 @@ class RowConverter(Check):
         return extras, leader, omit, text(ORDER_COLUMN).split()
 
     def _parse_fields(self, line: int, lines: str) -> list[pymarc.Field]:
-        parsed = parse_mrk(lines)
-        for code, params in parsed.notes:
-            params = dict(params)
-            value = params.pop("value", None)
-            params.pop("tag", None)
-            self._report(code, line, FIELDS_COLUMN, None if value is None else str(value), **params)
-        return list(parsed.record.fields) if parsed.record is not None else []
+        """The fields of a marc:fields cell, one .mrk line each. A line that cannot be
+        read as a field (MR120: "=65  ..." with a tag typed short, text before the first
+        $) is reported and left out, as a bad cell loses only its field: written, it
+        would be a field with a wrong tag or without the text it was given."""
+        whole = parse_mrk(lines)
+        if not whole.notes and whole.record is not None:
+            return list(whole.record.fields)  # the common case: every line reads
+        fields: list[pymarc.Field] = []
+        for text in lines.split("\n"):
+            if not text.strip():
+                continue
+            parsed = parse_mrk(text)
+            unreadable = any(code == "MR120" for code, _ in parsed.notes)
+            for code, params in parsed.notes:
+                params = dict(params)
+                value = params.pop("value", None)
+                params.pop("tag", None)
+                if code == "MR120":
+                    params["reason"] = f"{params.get('reason')}; the line was left out"
+                shown = None if value is None else str(value)
+                self._report(code, line, FIELDS_COLUMN, shown, **params)
+            if not unreadable and parsed.record is not None:
+                fields.extend(parsed.record.fields)
+        return fields
 
 
 # What goes into the 008 positions a mapping commonly takes from columns, for VL212.
@@ -304,9 +326,12 @@ def row_fields(
     omit: frozenset[str],
     extras: list[pymarc.Field],
     order: list[str],
+    replaced: list[tuple[str, str, str, str, str]] | None = None,
 ) -> list[pymarc.Field]:
     """The record's fields from a row: the mapping's, the marc:fields ones, a typed cell
-    folded into the non-repeatable field marc:fields holds for it, in ``order``."""
+    folded into the non-repeatable field marc:fields holds for it, in ``order``. Each
+    value of the held field a cell replaced by another is added to ``replaced`` as
+    (column, tag, code, old, new)."""
     omit = unomitted(mapping, values, omit)
     extras = list(extras)
     built: list[pymarc.Field] = []
@@ -315,7 +340,10 @@ def row_fields(
         held = [p for p, f in enumerate(extras) if f.tag == spec.tag]
         if len(made) == 1 and len(held) == 1 and not repeatable(spec.tag):
             # It stays among the marc:fields ones, so marc:order still places it.
-            extras[held[0]] = folded(spec, values, made[0], extras[held[0]])
+            before = extras[held[0]]
+            extras[held[0]] = folded(spec, values, made[0], before)
+            if replaced is not None:
+                replaced += _replacements(spec, values, before, extras[held[0]])
             continue
         built.extend(made)
     return arrange(built, extras, order)
@@ -377,6 +405,30 @@ def folded(
         )
     ]
     return pymarc.Field(held.tag, pymarc.Indicators(*indicators), subfields)
+
+
+def _replacements(
+    spec: FieldSpec, values: dict[str, list[str]], before: pymarc.Field, after: pymarc.Field
+) -> list[tuple[str, str, str, str, str]]:
+    """(column, tag, code, old, new) for each subfield of ``before`` whose value a cell
+    changed (ISBD punctuation at the end aside); a subfield the held field lacked is an
+    addition, not a replacement."""
+    if before.control_field or after.control_field:
+        return []
+    out = []
+    for sub in spec.subfields:
+        if not (sub.value.columns and sub.applies(values)):
+            continue
+        old = [s.value for s in before.subfields if s.code == sub.code]
+        new = [s.value for s in after.subfields if s.code == sub.code]
+        if old and [_bare(v) for v in old] != [_bare(v) for v in new]:
+            column = sub.value.columns[0]
+            out.append((column, before.tag, sub.code, " | ".join(old), " | ".join(new)))
+    return out
+
+
+def _bare(value: str) -> str:
+    return _JOINING_MARK.sub("", value.strip())
 
 
 def _from_row(ind: Indicator, values: dict[str, list[str]]) -> bool:

@@ -347,3 +347,42 @@ REPEATED_VALUE = rule(
     ),
     good=Example(raw=_GOOD, file_name="g.csv"),
 )
+
+
+CELL_REPLACES_HELD_VALUE = rule(
+    "VL214",
+    "cell-replaces-held-value",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.INFO,
+    scope=Scope.ROW,
+    message="The cell gives {tag} ${subfield} {value!r}, and the {tag} in marc:fields had "
+    "{old!r}: {tag} is not repeatable, so the cell's value replaced it in that field. "
+    "If the marc:fields value is the one meant, empty the cell.",
+    doc=sections(
+        what="Names each value of a field held in `marc:fields` that a mapped cell "
+        "replaced. A non-repeatable field (245, 100, 008...) is written once: a value in "
+        "its mapped cell takes the place of the same subfield in the marc:fields copy, "
+        "the rest of that field is kept.",
+        why="This is how an edit is made in a sheet written by `erdq marc2excel` (it "
+        "leaves the cell empty when the field goes to marc:fields whole); a field typed "
+        "into marc:fields beside a filled cell loses the value the cell overrides, so "
+        "each replacement is said, with the value it replaced.",
+        example="Title `Great Expectations` in its column, and `=245  10$aHard times.` in "
+        "marc:fields: the record has `245 10$aGreat Expectations.`",
+        fix="Nothing when the cell holds the value meant. Otherwise empty the cell, or "
+        "correct the value in marc:fields.",
+    ),
+    bad=Example(
+        raw=csv_bytes(
+            'Great Expectations,,,,,,"=245  10$aHard times."',
+            header="title,author,isbn,year,lccn,url,marc:fields",
+        ),
+        file_name="b.csv",
+    ),
+    good=Example(
+        raw=csv_bytes(
+            ',,,,,,"=245  10$aHard times."', header="title,author,isbn,year,lccn,url,marc:fields"
+        ),
+        file_name="g.csv",
+    ),
+)
