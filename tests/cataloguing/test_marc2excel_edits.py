@@ -172,3 +172,13 @@ def test_a_record_with_two_245s_round_trips_with_both_held(tmp_path) -> None:
     assert _cell(book, header, "publication_title").value in (None, "")
     back, _ = _convert(tmp_path, book)
     assert [_subs(f) for f in back.get_fields("245")] == [_subs(first), _subs(second)]
+
+
+def test_an_author_typed_over_a_held_100_of_only_a_ends_as_the_old_one_did(tmp_path) -> None:
+    # The mapping's "," after $a is for the $e it adds; a held 100 without $e ends with
+    # its own closing mark, so the new name does too (and gets no ", " dangling).
+    book, header = _sheet(tmp_path, _field("100", "1 ", "aDoe, Jane."), _field("245", "10", "aA."))
+    assert _cell(book, header, "first_author").value in (None, "")
+    _cell(book, header, "first_author").value = "Roe, Jim"
+    back, _ = _convert(tmp_path, book)
+    assert [_subs(f) for f in back.get_fields("100")] == [[("a", "Roe, Jim.")]]

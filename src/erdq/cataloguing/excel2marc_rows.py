@@ -390,8 +390,11 @@ def folded(
     at = old[0] if old else 0
     kept = [s for s in held.subfields if s.code not in codes]
     subfields = kept[:at] + rendered + kept[at:]
-    if rendered and at < len(kept):
-        # Another subfield follows: the mark that joined the old one to it joins the new.
+    if rendered and (at < len(kept) or old):
+        # The mark that ended the old subfield ends the new one: the one that joined it to
+        # the next subfield, or the field's closing one when it was the last (the
+        # mapping's end may be meant for a subfield of its own that the held field lacks:
+        # "," before a constant $e).
         mark = _JOINING_MARK.search(held.subfields[old[-1]].value) if old else None
         last = typed[-1].value
         if mark and not (mark.group().strip() == "." and last.endswith(TERMINAL)):
