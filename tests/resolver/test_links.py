@@ -42,6 +42,16 @@ def test_templates() -> None:
     assert _url("https://p.org/{doi}") == "https://p.org/10.1000%2Fab%3Cc%3E"
 
 
+def test_doi_dot_segments_are_encoded_so_a_browser_keeps_them() -> None:
+    # RFC 3986 5.2.4 removes "." and ".." segments from a path; the DOI
+    # 10.1002/x/../../y would then open https://doi.org/y. Encoded, they are data.
+    from erdq.resolver.links import doi_path
+
+    assert doi_path("10.1002/x/../../y") == "10.1002/x/%2E%2E/%2E%2E/y"
+    assert doi_path("10.1002/./a.b..c") == "10.1002/%2E/a.b..c"  # dots inside a segment stay
+    assert doi_path("10.1000/ab<c>") == "10.1000/ab%3Cc%3E"
+
+
 def test_format_attribute_tricks_are_not_expanded() -> None:
     assert _url("https://p.org/{issn.__class__}") == "https://p.org/{issn.__class__}"
 

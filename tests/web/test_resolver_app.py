@@ -208,3 +208,90 @@ def test_thank_you_page_links_back_to_the_menu(client: TestClient) -> None:
     assert 'href="openurl?issn=1234-5679&amp;date=2010"' in posted.text
     form = client.get("/problem?openurl=issn%3D1234-5679")
     assert 'href="openurl?issn=1234-5679"' in form.text
+
+
+def test_a_trailing_slash_is_sent_on_relatively_never_to_the_requests_host(
+    client: TestClient,
+) -> None:
+    response = client.get(
+        "/openurl/?issn=1234-5679&date=2010",
+        headers={"Host": "evil.example"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 307
+    # A relative reference (RFC 3986 5.2): from /openurl/ it resolves to /openurl on the
+    # host the browser asked, whatever the Host header says.
+    assert response.headers["location"] == "../openurl?issn=1234-5679&date=2010"
+    assert "evil.example" not in response.headers["location"]
+    assert client.get("/healthz/", follow_redirects=False).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("accept", "json_wanted"),
+    [
+        ("application/json", True),
+        ("APPLICATION/JSON", True),  # media types are case-insensitive (RFC 9110 8.3.1)
+        ("text/html;q=0.1, application/json", True),  # q-values rank them (12.5.1)
+        ("application/json;q=0.5, text/html", False),
+        ("application/json, text/html", False),  # a tie: the menu
+        ("*/*", False),
+        ("", False),
+    ],
+)
+def test_accept_header_is_read_with_q_values(
+    client: TestClient, accept: str, json_wanted: bool
+) -> None:
+    response = client.get("/openurl?issn=1234-5679&date=2010", headers={"Accept": accept})
+    assert response.headers["content-type"].startswith(
+        "application/json" if json_wanted else "text/html"
+    )
+
+
+def test_format_parameter_wins_and_unknown_values_are_refused(client: TestClient) -> None:
+    url = "/openurl?issn=1234-5679&date=2010"
+    json_accept = {"Accept": "application/json"}
+    assert (
+        client.get(url + "&format=html", headers=json_accept)
+        .headers["content-type"]
+        .startswith("text/html")
+    )
+    refused = client.get(url + "&format=xml")
+    assert refused.status_code == 400 and "json or html" in refused.text
+
+
+def test_healthz_answers_head_and_counts_active_holdings(tmp_path: Path) -> None:
+    kbart = tmp_path / "k.txt"
+    kbart.write_text(
+        KBART_HEADER + _row("Journal A", "1234-5679", "2000", "https://a.example/a", "t1"),
+        encoding="utf-8",
+    )
+    other = tmp_path / "o.txt"
+    other.write_text(
+        KBART_HEADER
+        + _row("Journal B", "1662-680X", "2000", "https://b.example/b", "t2")
+        + _row("Journal C", "0028-0836", "2000", "https://b.example/c", "t3"),
+        encoding="utf-8",
+    )
+    url = f"sqlite:///{tmp_path / 'h.sqlite'}"
+    with open_store(url) as store:
+        store.import_kbart(kbart, collection="Active")
+        store.import_kbart(other, collection="Cancelled")
+        set_collection(store.engine, "Cancelled", active=False)
+    with TestClient(create_app(url, today=dt.date(2024, 6, 15))) as client:
+        assert client.head("/healthz").status_code == 200
+        data = client.get("/healthz").json()
+    assert (data["holdings"], data["collections"]) == (3, 2)
+    assert (data["active_holdings"], data["active_collections"]) == (1, 1)
+
+
+def test_a_problem_report_without_a_request_is_kept_when_it_says_something(
+    client: TestClient,
+) -> None:
+    sent = client.post(
+        "/problem",
+        data={"openurl": "", "message": "The menu was empty"},
+        headers={"Accept": "application/json"},
+    )
+    assert sent.status_code == 200 and sent.json()["recorded"] is True
+    empty = client.post("/problem", data={"openurl": "", "message": "  "})
+    assert empty.status_code == 400

@@ -79,7 +79,7 @@ def target_url(
     if template in ("", "title_url"):
         url = title_url
     elif template == "doi":
-        url = f"https://doi.org/{quote(citation.doi, safe='/')}" if citation.doi else title_url
+        url = f"https://doi.org/{doi_path(citation.doi)}" if citation.doi else title_url
     else:
         values = _values(citation, title_url, print_identifier, online_identifier, title_id)
         url = _PLACEHOLDER_RE.sub(lambda m: quote(values.get(m[1]) or "", safe=""), template)
@@ -118,6 +118,14 @@ def _values(
         "title_id": title_id,
         "title_url": title_url,
     }
+
+
+def doi_path(doi: str) -> str:
+    """A DOI as the path of its doi.org link: percent-encoded (RFC 3986), "/" kept, and a
+    "." or ".." segment encoded too, as a browser would otherwise resolve it away
+    (``10.1002/x/../../y`` must not become ``https://doi.org/y``)."""
+    segments = quote(doi, safe="/").split("/")
+    return "/".join("%2E" * len(s) if s in (".", "..") else s for s in segments)
 
 
 def _is_web(url: str) -> bool:

@@ -74,6 +74,9 @@ def create_app(
         redoc_url=None,
         openapi_url=None,
         lifespan=lifespan,
+        # Starlette's own slash redirect builds an absolute URL from the request's Host
+        # header; "/openurl/" gets a relative one below instead.
+        redirect_slashes=False,
     )
     app.state.resolver = resolver
     app.state.request_log = request_log
@@ -92,6 +95,8 @@ def create_app(
                 return _error(request, *problem, raw)
             raw = "&".join(part for part in (raw, body) if part)
         query, control = _split_control(raw)
+        if control.get("format", "").lower() not in ("", "json", "html"):
+            return _error(request, 400, "format takes json or html.", raw)
         citation = parse_openurl(query)
         resolution = resolver.resolve(citation)
         # A HEAD is a link checker asking whether the link works, not a reader's request.
@@ -104,6 +109,18 @@ def create_app(
         if _wants_json(request, control):
             return _json(data)
         return _html(pages.menu(data, query))
+
+    @app.api_route("/openurl/", methods=["GET", "HEAD", "POST"])
+    async def openurl_slash(request: Request) -> Response:
+        # A base URL configured with a trailing slash: sent on to /openurl by a relative
+        # reference, which stays on the host and path prefix the reader's browser used
+        # (behind a proxy at /resolver/openurl/ too), and 307 keeps a POST a POST.
+        raw = request.scope.get("query_string", b"").decode("latin-1")
+        if len(raw) > max_query:
+            message = f"The request is longer than {max_query} characters."
+            return _error(request, 414, message, raw)
+        target = "../openurl" + (f"?{raw}" if raw else "")
+        return Response(status_code=307, headers={**_HEADERS, "Location": target})
 
     @app.get("/problem")
     async def problem_form(request: Request) -> Response:
@@ -119,24 +136,31 @@ def create_app(
             return _error(request, *problem)
         fields = dict(parse_qsl(body, keep_blank_values=True))
         openurl = fields.get("openurl", "")
-        if not openurl:
-            return _error(request, 400, "The report names no request.")
+        if not openurl and not fields.get("message", "").strip():
+            # A report from a menu with no request (GET /openurl without a query) is
+            # kept when it says something; an empty one is not a report.
+            return _error(request, 400, "The report is empty: write what went wrong.")
         report_id = record_problem(
             store.engine,
             openurl,
             message=fields.get("message"),
             user_agent=request.headers.get("user-agent"),
         )
-        if "application/json" in request.headers.get("accept", ""):
+        if _wants_json(request, {}):
             return _json({"id": report_id, "recorded": True})
         return _html(pages.problem_thanks(report_id, openurl))
 
-    @app.get("/healthz")
+    @app.api_route("/healthz", methods=["GET", "HEAD"])
     async def healthz() -> Response:
+        active = {i for i, info in index.collections.items() if info.active}
         data: dict[str, Any] = {
             "status": "ok",
             "holdings": len(index),
             "collections": len(index.collections),
+            # what can give a reader a service: inactive collections are loaded (their
+            # titles are named as "collection inactive"), not offered
+            "active_holdings": sum(1 for h in index.holdings if h.collection_id in active),
+            "active_collections": len(active),
             "logging": request_log is not None,
         }
         if request_log is not None:
@@ -188,10 +212,36 @@ def _error(request: Request, status: int, message: str, raw_query: str = "") -> 
 
 
 def _wants_json(request: Request, control: dict[str, str]) -> bool:
-    if control.get("format", "").lower() == "json":
-        return True
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    """``format=json`` or ``format=html`` decides; else the Accept header (RFC 9110
+    12.5.1): JSON when application/json is preferred to text/html by its q-value (media
+    types compared without case; a tie goes to HTML, the menu a browser shows)."""
+    asked = control.get("format", "").lower()
+    if asked in ("json", "html"):
+        return asked == "json"
+    weights = _accept_weights(request.headers.get("accept", ""))
+    json_q = weights.get("application/json", weights.get("application/*", 0.0))
+    html_q = weights.get("text/html", weights.get("text/*", weights.get("*/*", 0.0)))
+    return json_q > html_q
+
+
+def _accept_weights(header: str) -> dict[str, float]:
+    """Media range → q-value of an Accept header; an unreadable q counts as 0."""
+    weights: dict[str, float] = {}
+    for item in header.split(","):
+        media, *params = (p.strip() for p in item.split(";"))
+        if not media:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        media = media.lower()
+        weights[media] = max(q, weights.get(media, 0.0))
+    return weights
 
 
 def _json(data: dict[str, Any], status: int = 200) -> Response:
