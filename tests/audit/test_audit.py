@@ -772,3 +772,22 @@ def test_report_shows_deliveries_and_labels_runs_apart(tmp_path: Path) -> None:
     assert "run 8 (2026-12-04 11:40) — partial" in html
     # a KBART-only audit: the overview says the linkage did not run, and why
     assert "the audit read no MARC file" in html
+
+
+def test_authority_records_are_not_scored_as_bibliographic_records(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    # Three authority records (leader/06 z; MR124): read, structure checked, not judged
+    # by the bibliographic rules, so they are no items of the bibliographic score.
+    authority = "".join(
+        f"=LDR  00000nz  a2200000n  4500\n=001  a{i}\n=100  1\\$aTwain, Mark,$d1835-1910\n\n"
+        for i in range(3)
+    )
+    (lib / "names.mrk").write_text(authority, "utf-8")
+    out = tmp_path / "out"
+    run(str(lib), "--out", str(out), "--fail-on", "never")
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    (entry,) = summary["inputs"]
+    assert entry["records"] == 3 and entry["other_formats"] == {"authority": 3}
+    # No bibliographic record: no score, where three unjudged records made it 100.
+    assert summary["scores"]["bibliographic"] is None

@@ -168,3 +168,77 @@ def test_only_the_report_files_of_the_out_folder_are_skipped(tmp_path: Path) -> 
     (out / "notes.csv").write_text("a,b\n", "utf-8")  # not a name an audit writes
     found = {Path(i.path).name: i.kind for i in discover([out], out_dir=out)}
     assert found == {"out": "report", "notes.csv": "unrecognised"}
+
+
+def test_a_file_of_a_bom_alone_and_a_link_loop_are_listed_not_fatal(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Acme_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / "bom.txt").write_bytes(b"\xef\xbb\xbf")  # UTF-8's byte order mark, nothing else
+    (lib / "l1").symlink_to(lib / "l2")
+    (lib / "l2").symlink_to(lib / "l1")
+    found = {Path(i.path).name: (i.kind, i.detail) for i in discover([lib])}
+    assert found["Acme_Global_Journals_2024-01-01.txt"][0] == "kbart"
+    assert found["bom.txt"][0] == "unrecognised"
+    assert found["l1"] == ("unrecognised", "a link that leads back to itself (a loop): not read")
+    assert found["l2"][0] == "unrecognised"
+
+
+def test_a_link_to_a_file_is_listed_and_the_file_read_under_its_own_name(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Zeta_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / "alias.txt").symlink_to(lib / "Zeta_Global_Journals_2024-01-01.txt")  # sorts first
+    found = {Path(i.path).name: (i.kind, i.detail) for i in discover([lib])}
+    assert found["Zeta_Global_Journals_2024-01-01.txt"][0] == "kbart"
+    kind, detail = found["alias.txt"]
+    assert kind == "unrecognised" and "Zeta_Global_Journals_2024-01-01.txt" in detail
+
+
+def test_xml_that_is_not_marcxml_is_not_taken_for_marc(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "catalog.xml").write_text('<?xml version="1.0"?><catalog><book/></catalog>', "utf-8")
+    (lib / "sushi.xml").write_text(
+        '<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/'
+        'envelope/"><soap:Body><ReportResponse xmlns="http://www.niso.org/schemas/sushi/'
+        'counter"/></soap:Body></soap:Envelope>',
+        "utf-8",
+    )
+    (lib / "bare.xml").write_text("<collection><record><leader>x</leader></record>", "utf-8")
+    (lib / "slim.xml").write_text(
+        '<marc:collection xmlns:marc="http://www.loc.gov/MARC21/slim"/>', "utf-8"
+    )
+    found = {Path(i.path).name: i.kind for i in discover([lib])}
+    assert found == {
+        "catalog.xml": "unrecognised",
+        "sushi.xml": "counter",
+        "bare.xml": "marc",  # no namespace, but MARCXML's elements
+        "slim.xml": "marc",
+    }
+
+
+def test_files_of_one_name_in_different_folders_are_different_collections(
+    tmp_path: Path,
+) -> None:
+    lib = tmp_path / "lib"
+    for vendor in ("vendorA", "vendorB"):
+        (lib / vendor).mkdir(parents=True)
+        (lib / vendor / "export.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / "vendorA" / "export.mrk").write_text("=LDR  00000nam a2200000 a 4500\n", "utf-8")
+    found = {i.path: i.collection for i in discover([lib]) if i.audited}
+    assert found == {
+        str(lib / "vendorA" / "export.mrk"): "export",  # the only MARC file of that name
+        str(lib / "vendorA" / "export.txt"): "vendorA/export",
+        str(lib / "vendorB" / "export.txt"): "vendorB/export",
+    }
+
+
+def test_an_out_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Acme_Global_Journals_2024-01-01.txt").write_text(HEADER + ROW, "utf-8")
+    (tmp_path / "afile").write_text("x", "utf-8")
+    for out in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        code, output = run(str(lib), "--out", str(out))
+        assert code == 2, output

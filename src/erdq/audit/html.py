@@ -456,7 +456,7 @@ def _glance(summary: dict) -> str:
         items.append(
             f'<li class="warning">{escape(" and ".join(paths))} are deliveries of one '
             "file; their findings are compared with earlier runs as one file's. Keep one "
-            "delivery in the folder, and compare deliveries with "
+            "delivery in the folder, and compare KBART deliveries with "
             "<code>erdq kbart diff</code>.</li>"
         )
     unmatched = summary.get("collections_unmatched") or []

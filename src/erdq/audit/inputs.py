@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -61,6 +62,8 @@ REPORT_FOLDER = (
     "not audited; the folder's other files are"
 )
 LINKED_FOLDER = "a link to a folder: not followed (name the folder itself to audit it)"
+LINK_LOOP = "a link that leads back to itself (a loop): not read"
+NOT_MARCXML = "an XML file without MARC records (no MARC 21 namespace, no record element)"
 NOT_A_FILE = "not a regular file (a broken link?): not read"
 
 
@@ -107,7 +110,8 @@ def _first_line(head: bytes) -> str:
         text = head.decode("utf-16-le", errors="replace")  # UTF-16LE without a BOM
     else:
         text = head.decode("utf-8", errors="replace")
-    return text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    lines = text.lstrip("\ufeff").splitlines()  # a file of a BOM alone has no line
+    return lines[0] if lines else ""
 
 
 def looks_like_kbart(head: bytes) -> bool:
@@ -138,6 +142,10 @@ def sniff_file(path: Path, display: str | None = None) -> AuditInput:
             return AuditInput(kind="excel", detail="an Excel workbook: not audited yet", **base)
         return AuditInput(kind="unrecognised", detail=binary, **base)
     marc = marc_format(head)
+    if marc == "marcxml" and not _MARCXML_SIGN.search(_xml_text(head)):
+        if _COUNTER_XML.search(_xml_text(head)):
+            return AuditInput(kind="counter", detail=COUNTER_DETAIL, **base)
+        return AuditInput(kind="unrecognised", detail=NOT_MARCXML, **base)
     if marc is not None and marc != "json":
         return AuditInput(kind="marc", detail=marc, **base)
     if marc == "json" and (b'"leader"' in head[:4096] or b'"fields"' in head[:4096]):
@@ -152,6 +160,21 @@ def sniff_file(path: Path, display: str | None = None) -> AuditInput:
     if _COUNTER.match(head.lstrip(b"\xef\xbb\xbf")):
         return AuditInput(kind="counter", detail=COUNTER_DETAIL, **base)
     return AuditInput(kind="unrecognised", detail="a text file without a KBART header", **base)
+
+
+# What marks XML as MARCXML in its first bytes: the MARC 21 slim namespace, or a record,
+# leader or field element (prefixed or not; some exports leave the namespace out).
+_MARCXML_SIGN = re.compile(
+    r"MARC21/slim|<(?:[\w.-]+:)?(?:record|leader|controlfield|datafield)[\s>/]", re.IGNORECASE
+)
+# A COUNTER report or SUSHI response as XML (NISO's schema namespaces).
+_COUNTER_XML = re.compile(r"niso\.org/schemas/(?:sushi|counter)", re.IGNORECASE)
+
+
+def _xml_text(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", errors="replace")
+    return head.decode("utf-8", errors="replace")
 
 
 def is_output_name(name: str) -> bool:
@@ -235,28 +258,73 @@ def discover(
     there matches it, else the collection is its name."""
     out = out_dir.resolve() if out_dir is not None else None
     found: list[AuditInput] = []
-    seen: set[Path] = set()
+    seen: dict[Path, str] = {}  # resolved path -> the path it was listed under
+    named_by_config: set[int] = set()
+    entries: list[tuple[Path, tuple[str, str] | None]] = []
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise InputError(f"{given}: no such file or folder", hint="check the PATH given")
         if root.is_dir():
-            entries = _walk(root, out)
+            entries += _walk(root, out)
         elif out is not None and root.resolve().parent == out and is_output_name(root.name):
-            entries = [(root, ("report", "a file this audit writes (--out): not audited"))]
+            entries.append((root, ("report", "a file this audit writes (--out): not audited")))
         else:
-            entries = [(root, None)]
-        for path, reason in entries:
-            key = path.resolve()
-            if key in seen or key in (skip or ()):
-                continue
-            seen.add(key)
-            if reason is not None:
-                found.append(_skipped(path, *reason))
-                continue
-            item = sniff_file(path, str(path))
-            named = settings.collection_for(str(path)) if settings is not None else None
-            if named is not None:
-                item = replace(item, collection=named[0], vendor=named[1])
-            found.append(item)
-    return found
+            entries.append((root, None))
+    # A file reached both by its own name and through a link is read under its own name.
+    real = {_resolved(p): str(p) for p, r in entries if r is None and not p.is_symlink()}
+    for path, reason in entries:
+        key = _resolved(path)
+        if key is None:
+            found.append(_skipped(path, "unrecognised", LINK_LOOP))
+            continue
+        if key in (skip or ()):
+            continue
+        if path.is_symlink() and reason is None and real.get(key, str(path)) != str(path):
+            # Listed, not read twice: its findings are under the file's own name.
+            why = f"a link to {real[key]}, which is audited under its own name"
+            found.append(_skipped(path, "unrecognised", why))
+            continue
+        if key in seen:
+            continue
+        seen[key] = str(path)
+        if reason is not None:
+            found.append(_skipped(path, *reason))
+            continue
+        item = sniff_file(path, str(path))
+        named = settings.collection_for(str(path)) if settings is not None else None
+        if named is not None:
+            item = replace(item, collection=named[0], vendor=named[1])
+            named_by_config.add(len(found))
+        found.append(item)
+    return _distinct_collections(found, named_by_config)
+
+
+def _resolved(path: Path) -> Path | None:
+    """The path with links followed, None for a link loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def _distinct_collections(found: list[AuditInput], named: set[int]) -> list[AuditInput]:
+    """Files of one kind whose names give one collection but that lie in different
+    folders (``vendorA/export.txt``, ``vendorB/export.txt``) are different packages: each
+    such collection is named with its folder, relative to the folders they share
+    (``vendorA/export``). A KBART file and a MARC file of one name stay one collection
+    (the records of that package), and so do files a ``[collections]`` pattern named."""
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, item in enumerate(found):
+        if item.audited and i not in named:
+            groups[(item.kind, item.collection)].append(i)
+    out = list(found)
+    for members in groups.values():
+        parents = [Path(found[i].path).absolute().parent for i in members]
+        if len(set(parents)) < 2:
+            continue
+        common = Path(os.path.commonpath(parents))
+        for i, parent in zip(members, parents, strict=True):
+            folder = parent.relative_to(common).as_posix()
+            out[i] = replace(found[i], collection=f"{folder}/{found[i].collection}")
+    return out

@@ -9,6 +9,7 @@ persisting, fixed) and the trend come from it, and without a store there is neit
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -234,8 +235,17 @@ class Audit:
         # end, with the store's commit: an interrupted or failed audit leaves the
         # previous report whole and the store unchanged, never a mix of two runs.
         parent = self.out_dir.absolute().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.erdq-", dir=parent))
+        try:
+            if self.out_dir.exists() and not self.out_dir.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder")
+            parent.mkdir(parents=True, exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.erdq-", dir=parent))
+        except OSError as exc:
+            raise InputError(
+                f"--out {self.out_dir}: the report folder cannot be made there "
+                f"({exc.strerror or exc})",
+                hint="give --out a folder that can be created and written to",
+            ) from exc
         try:
             with _signals_held() as hold:
                 result = self._run_into(stage, found, store, started, hold)
@@ -491,7 +501,11 @@ class Audit:
             encoding=s.encoding,
             unparseable=s.unparseable,
         )
-        self._count(item, s.records)
+        if s.other_formats:
+            entry["other_formats"] = dict(s.other_formats)
+        # Authority or holdings records are not judged by the bibliographic rules (MR124):
+        # counted as items they would pass for clean records in the level's score.
+        self._count(item, s.records - sum(s.other_formats.values()))
 
     def _vendor_summaries(self, vendors: dict[str, str]) -> dict[str, dict]:
         """Per vendor (``vendors``: collection → vendor, from ``[collections]``): its
@@ -535,6 +549,8 @@ class Audit:
         for collection in collections:
             items += self.items.get((kind, collection), 0)
             flagged.update(self.tally.flagged.get((level, collection), {}))  # keyed by source
+        if self.tally.not_scored:
+            flagged = {k: r for k, r in flagged.items() if k not in self.tally.not_scored}
             runs.extend(self.tally.runs.get((level, collection), ()))
         return item_score(items, flagged, runs)
 

@@ -50,6 +50,9 @@ class Tally:
     runs: dict[tuple[str, str], list[tuple[str, int, int, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # (source, record ordinal) of records of another MARC 21 format (MR124: authority,
+    # holdings): not bibliographic items, so not scored at that level
+    not_scored: set[tuple[str, int]] = field(default_factory=set)
     # Findings per fingerprint: two deliveries of one file in the folder give the same
     # fingerprints, and each finding is counted as new or persisting.
     fingerprints: Counter[str] = field(default_factory=Counter)
@@ -71,6 +74,8 @@ class Tally:
         examples = self.collection_examples[(collection, code)]
         if len(examples) < EXAMPLES_PER_COLLECTION_RULE:
             examples.append(row)
+        if code == "MR124" and finding.location.line is not None:
+            self.not_scored.add((finding.location.source, finding.location.line))
         if level not in LEVEL_ITEMS:
             return
         source, line, rank = finding.location.source, finding.location.line, finding.severity.rank

@@ -46,6 +46,10 @@ def _text_summary(summary: dict, out_dir: str) -> str:
     for entry in summary["inputs"]:
         size = entry["rows"] if entry["kind"] == "kbart" else entry["records"]
         what = f"{size} item(s), {entry['findings']} finding(s)" if entry["audited"] else ""
+        others = entry.get("other_formats")
+        if what and others:
+            kinds = ", ".join(f"{n} {kind}" for kind, n in others.items())
+            what += f" ({kinds}: not bibliographic, not scored)"
         lines.append(f"  {entry['kind']:<12} {entry['path']}  {what or entry['detail']}")
     sev = summary["by_severity"]
     scores = ", ".join(
@@ -70,7 +74,7 @@ def _text_summary(summary: dict, out_dir: str) -> str:
         lines.append(
             f"Note: {' and '.join(paths)} are deliveries of one file; their findings are "
             "compared with earlier runs as one file's. Keep one delivery in the folder, and "
-            "compare deliveries with `erdq kbart diff`."
+            "compare KBART deliveries with `erdq kbart diff`."
         )
     unmatched = summary.get("collections_unmatched") or []
     if unmatched:
