@@ -162,6 +162,7 @@ def test_unreadable_date_is_a_warning() -> None:
         ("2021/22", "2021-01-01", "2022-12-31"),
         ("1998-99", "1998-01-01", "1999-12-31"),
         ("1999-2000", "1999-01-01", "2000-12-31"),
+        ("1999-00", "1999-01-01", "2000-12-31"),  # an academic year across a century
         ("2021\u20132022", "2021-01-01", "2022-12-31"),  # an en dash, as copied from a PDF
         ("2021 - 2022", "2021-01-01", "2022-12-31"),
     ],
@@ -185,6 +186,7 @@ def test_a_span_of_years_is_read_as_its_interval_with_a_warning(
         ("2021-12", "2021-12"),  # ISO 8601 year and month, not a span
         ("2021/12", "2021-12"),  # read leniently as that month, as before
         ("2021-2021", "2021"),  # a span of one year is that year
+        ("2021-13", "2021"),  # 2013 is before it, 2113 no academic year: the year alone
     ],
 )
 def test_months_and_one_year_spans_are_not_spans(text: str, expected: str) -> None:

@@ -475,13 +475,13 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
     parsed = parse_partial_date(text)
     if parsed.value is not None:
         return parsed.value, None  # a time of day attached does not matter here
+    span = _year_span(text)  # before the suggestion, which reads 1999-00 as 1999
+    if span is not None:
+        return span
     if parsed.suggestion is not None:
         retry = parse_partial_date(parsed.suggestion).value
         if retry is not None:
             return retry, f"date {text!r} read as {retry}"
-    span = _year_span(text)
-    if span is not None:
-        return span
     m = _COMPACT_DATE_RE.fullmatch(text.strip())
     if m:
         compact = parse_partial_date(f"{m[1]}-{m[2]}-{m[3]}").value
@@ -501,14 +501,16 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
 
 
 def _year_span(text: str) -> tuple[PartialDate, str] | None:
-    """``2021-2022``, ``2021/2022``, ``2021-22`` (an en dash too) as the span of years; a
-    span that does not end after it starts is not one. ``2021-12`` and ``2021/12`` never
+    """``2021-2022``, ``2021/2022``, ``2021-22`` (an en dash too) as the span of years,
+    ``1999-00`` across a century; a span that does not end after it starts is not one. ``2021-12`` and ``2021/12`` never
     get here: they are months."""
     m = _YEAR_SPAN_RE.fullmatch(text.strip())
     if m is None:
         return None
     first = int(m[1])
     last = int(m[2]) if len(m[2]) == 4 else first - first % 100 + int(m[2])
+    if len(m[2]) == 2 and last <= first < last + 100 <= first + 10:
+        last += 100  # 1999-00: a short span across a century (an academic year)
     if last == first and len(m[2]) == 4:
         return PartialDate(first), f"date {text!r} read as the year {first}"
     if not first < last <= 9999 or first < 1:
