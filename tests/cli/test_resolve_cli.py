@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import stat
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,12 @@ def test_report_formats(db: str, tmp_path: Path) -> None:
         "report", "no-service", "--db", db, "--by", "reason", "--format", "xlsx", "-o", str(xlsx)
     )
     assert ok.exit_code == 0 and xlsx.stat().st_size > 0
+    # a new output gets the mode the umask gives every new file, the CSV's too (not the
+    # 0600 of a temporary file: colleagues sharing the folder must be able to open it)
+    assert stat.S_IMODE(xlsx.stat().st_mode) == stat.S_IMODE(out.stat().st_mode)
+    import openpyxl
+
+    assert next(openpyxl.load_workbook(xlsx).active.values)[:3] == ("rank", "reason", "count")
 
 
 def test_commands_have_examples() -> None:

@@ -132,21 +132,13 @@ def _write_xlsx(path: str, columns: list[str], report: object) -> None:
             "xlsx output needs the openpyxl package",
             hint="pip install openpyxl (or pip install 'erdq[excel]'), or use --format csv",
         ) from None
-    import os
-    import tempfile
-    from pathlib import Path
+    from erdq.writers.files import open_output
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("no service")
     sheet.append(columns)
     for row in report.rows:  # type: ignore[attr-defined]
         sheet.append([_safe(row.get(c)) for c in columns])
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    os.close(fd)
-    try:
-        book.save(temp)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    # Whole or not at all, with the permissions a new file gets (umask), as every output.
+    with open_output(path) as fh:
+        book.save(fh)

@@ -502,8 +502,8 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
 
 def _year_span(text: str) -> tuple[PartialDate, str] | None:
     """``2021-2022``, ``2021/2022``, ``2021-22`` (an en dash too) as the span of years,
-    ``1999-00`` across a century; a span that does not end after it starts is not one. ``2021-12`` and ``2021/12`` never
-    get here: they are months."""
+    ``1999-00`` across a century; a span that does not end after it starts is not one.
+    ``2021-12`` and ``2021/12`` are months: the caller has read them already."""
     m = _YEAR_SPAN_RE.fullmatch(text.strip())
     if m is None:
         return None
