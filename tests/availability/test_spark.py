@@ -66,3 +66,23 @@ def test_spark_refuses_a_bad_file_as_duckdb_does(spark, tmp_path, name, text, ex
         with pytest.raises(InputError) as caught:
             run_availability(path, HOLDINGS, today=DAY, engine=engine, spark=spark)
         assert str(caught.value).startswith(f"{path}: {expected}"), (engine, caught.value)
+
+
+def test_a_json_key_spelt_two_ways_is_one_column_on_both_engines(spark, tmp_path) -> None:
+    # Each line is an object of its own: "issn" on one, "ISSN" on the next are the same
+    # column, and no line's ISSN may be lost (DuckDB named the second "ISSN_1" and read
+    # it as a column of no use; Spark, case-blind, refused the file).
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        '{"issn": "1234-5679", "date": "2005"}\n'
+        '{"ISSN": "1234-5679", "date": 2005}\n'
+        '{"Issn": "1234-5679", "date": "2005", "extra": 1}\n',
+        encoding="utf-8",
+    )
+    rows = {}
+    for engine in ("duckdb", "spark"):
+        with run_availability(path, HOLDINGS, today=DAY, engine=engine, spark=spark) as run:
+            rows[engine] = run.rows()
+            assert run.ignored_columns == ("extra",), engine
+    assert rows["spark"] == rows["duckdb"]
+    assert [r[2] for r in rows["duckdb"]] == ["1234-5679"] * 3  # the issn column

@@ -5,9 +5,11 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,13 +79,30 @@ def _read_articles(con: Any, path: Path) -> files.ArticleColumns:
                 "sample_size = -1)"
             )
             found = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {sniff}").fetchall()]
-            columns = files.article_columns(path, found)
-            types = ", ".join(f"{_quote(n)}: 'VARCHAR'" for n in columns.names.values())
-            reader = (
-                f"read_json({src}, format = 'newline_delimited', records = 'true', "
-                f"columns = {{{types}}})"
-            )
-            names = columns.names
+            keys = _json_keys(con, src) if any(_RENAMED.fullmatch(k) for k in found) else []
+            variants = files.json_key_variants(keys)
+            if variants:
+                # One column spelt two ways on different lines: DuckDB names the second
+                # "ISSN_1" and reads it apart; each line's own key is taken instead.
+                others = {k for spellings in variants.values() for k in spellings[1:]}
+                columns = files.article_columns(path, [k for k in keys if k not in others])
+                columns = replace(columns, variants=variants)
+                picked = ", ".join(
+                    "COALESCE("
+                    + ", ".join(f"json ->> {_quote(k)}" for k in variants.get(c, (n,)))
+                    + f") AS {_ident(c)}"
+                    for c, n in columns.names.items()
+                )
+                reader = f"(SELECT {picked} FROM read_ndjson_objects({src}))"
+                names = {c: c for c in columns.names}
+            else:
+                columns = files.article_columns(path, found)
+                types = ", ".join(f"{_quote(n)}: 'VARCHAR'" for n in columns.names.values())
+                reader = (
+                    f"read_json({src}, format = 'newline_delimited', records = 'true', "
+                    f"columns = {{{types}}})"
+                )
+                names = columns.names
         else:
             reader = f"read_parquet({src})"
             found = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
@@ -105,6 +124,19 @@ def _read_articles(con: Any, path: Path) -> files.ArticleColumns:
     except duckdb.Error as exc:
         raise files.unreadable(path, kind, str(exc), layout) from None
     return columns
+
+
+# A name DuckDB gives a key that another key already gave, but for case: "ISSN_1".
+_RENAMED = re.compile(r".+_[0-9]+")
+
+
+def _json_keys(con: Any, src: str) -> list[str]:
+    """Every key of a JSON Lines file, in the order first met (one more pass over it)."""
+    found = con.execute(
+        "SELECT k FROM (SELECT unnest(json_keys(json)) AS k, row_number() OVER () AS n "
+        f"FROM read_ndjson_objects({src})) GROUP BY k ORDER BY min(n)"
+    ).fetchall()
+    return [k for (k,) in found]
 
 
 def _read_table(con: Any, name: str, path: Path, columns: tuple[tuple[str, str], ...]) -> None:

@@ -25,7 +25,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -84,6 +84,21 @@ class ArticleColumns:
     index: dict[str, int]
     names: dict[str, str]
     ignored: tuple[str, ...]
+    # JSON Lines only: a column whose key is spelt differently on different lines
+    # ("issn" on one, "ISSN" on another) → every spelling, in the order found
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def json_key_variants(keys: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The article columns that JSON Lines keys spell in more than one way (case, spaces,
+    a byte order mark): each line is one object, so ``{"issn": ...}`` on one line and
+    ``{"ISSN": ...}`` on the next give one column, read from whichever the line has."""
+    spellings: dict[str, list[str]] = {}
+    for key in keys:
+        column = key.strip().lstrip("\ufeff").strip().lower()
+        if column in ARTICLE_COLUMNS:
+            spellings.setdefault(column, []).append(key)
+    return {c: tuple(ks) for c, ks in spellings.items() if len(ks) > 1}
 
 
 def article_columns(path: str | Path, names: Sequence[str]) -> ArticleColumns:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,9 @@ def local_session(cores: str = "*") -> Any:
         .appName("erdq-availability")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        # Names as spelt, as DuckDB reads JSON keys: "issn" and "ISSN" on different lines
+        # of a JSON Lines file are two keys of one column (``files.json_key_variants``).
+        .config("spark.sql.caseSensitive", "true")
         .config("spark.sql.shuffle.partitions", "8")
         .config("spark.driver.memory", "2g")
         .getOrCreate()
@@ -89,8 +93,25 @@ def _read_articles(spark: Any, path: Path) -> tuple[Any, files.ArticleColumns]:
             names = {c: f"c{i}" for c, i in columns.index.items()}
         elif kind == "jsonl":
             frame = spark.read.option("mode", "FAILFAST").json(str(path))
-            columns = files.article_columns(path, frame.columns)
-            names = columns.names
+            keys = list(frame.columns)
+            frame = frame.toDF(*(f"c{i}" for i in range(len(keys))))  # by position
+            variants = files.json_key_variants(keys)
+            others = {k for spellings in variants.values() for k in spellings[1:]}
+            columns = files.article_columns(path, [k for k in keys if k not in others])
+            position = {k: f"c{i}" for i, k in enumerate(keys)}
+            names = {c: position[n] for c, n in columns.names.items()}
+            if variants:
+                columns = replace(columns, variants=variants)
+                frame = frame.select(
+                    *(
+                        F.coalesce(*(F.col(position[k]).cast("string") for k in variants[c])).alias(
+                            names[c]
+                        )
+                        if c in variants
+                        else F.col(names[c])
+                        for c in names
+                    )
+                )
         else:
             frame = spark.read.parquet(str(path))
             columns = files.article_columns(path, frame.columns)
