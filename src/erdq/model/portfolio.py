@@ -61,7 +61,10 @@ class Portfolio:
 
 _SPACE_RE = re.compile(r"\s+")
 _PUNCT_RE = re.compile(r"[^\w\s]")
-_ARTICLE_RE = re.compile(r"^(the|a|an|der|die|das|le|la|les|l'|el|los|las|il|lo)\s+")
+_ARTICLE_RE = re.compile(r"^(the|a|an|der|die|das|le|la|les|el|los|las|il|lo)\s+")
+# An elided article joined to its noun by an apostrophe (straight or typographic): French
+# and Italian l' ("L'Est Républicain", "L'Espresso"). Dropped before the punctuation is.
+_ELIDED_RE = re.compile(r"^l['\u2019\u02bc]\s*(?=\w)")
 
 
 def normalise_title(title: str) -> str:
@@ -71,6 +74,7 @@ def normalise_title(title: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("&", " and ")
+    text = _ELIDED_RE.sub("", text.lstrip())
     text = _PUNCT_RE.sub(" ", text)
     text = _SPACE_RE.sub(" ", text).strip()
     return _ARTICLE_RE.sub("", text)
