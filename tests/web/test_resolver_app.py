@@ -92,6 +92,10 @@ def test_redirect_only_to_resolver_built_urls(client: TestClient) -> None:
     assert evil.status_code == 200
     assert "evil.example" not in evil.headers.get("location", "")
     assert "javascript:" not in evil.text
+    # The reason says the URL was refused, not that there was none.
+    data = client.get("/openurl?issn=1662-680X&date=2010&format=json").json()
+    (reason,) = data["no_service_reasons"]
+    assert "URL is not a web link" in reason["message"] and "has no URL" not in reason["message"]
 
 
 def test_no_redirect_without_exactly_one_service(client: TestClient) -> None:

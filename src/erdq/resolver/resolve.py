@@ -349,7 +349,7 @@ class Resolver:
                 coverage,
                 None,
                 "no_url",
-                f"{where}: the portfolio has no URL and the collection no usable link template",
+                f"{where}: {_why_no_url(holding.title_url)}",
             )
         # The reader is told the title's coverage here, merged as a reader reads it; which
         # range covered the item is in ``coverage.reason``.
@@ -439,3 +439,16 @@ def _day(clock: Today) -> dt.date:
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
+
+
+def _why_no_url(title_url: str | None) -> str:
+    """Why a covered portfolio gave no link: no title_url, or one that is not a web link
+    (only http(s) URLs without spaces are offered to a reader). The value is not repeated:
+    this reason is shown on the reader's menu too."""
+    if title_url is None or not title_url.strip():
+        return "the portfolio has no URL and the collection no usable link template"
+    return (
+        "the portfolio's URL is not a web link (it must begin with http:// or https:// and "
+        "hold no spaces), so it is not offered; correct its title_url in the KBART file, or "
+        "give the collection a link template"
+    )
