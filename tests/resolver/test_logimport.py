@@ -27,6 +27,11 @@ UTC = dt.UTC
         ("2024-05-01 10:15 issn=1", dt.datetime(2024, 5, 1, 10, 15, tzinfo=UTC), "issn=1"),
         ("2024-05-01\tissn=1", dt.datetime(2024, 5, 1, tzinfo=UTC), "issn=1"),
         ("issn=1&date=2020", None, "issn=1&date=2020"),
+        # ISO 8601's basic format (no separators), as some servers log it
+        ("20240501T101500Z issn=1", dt.datetime(2024, 5, 1, 10, 15, tzinfo=UTC), "issn=1"),
+        ("20240501T1015+0200 issn=1", dt.datetime(2024, 5, 1, 8, 15, tzinfo=UTC), "issn=1"),
+        # 24:00 is the end of the day: the next day's midnight
+        ("2024-05-01T24:00:00Z issn=1", dt.datetime(2024, 5, 2, tzinfo=UTC), "issn=1"),
     ],
 )
 def test_timestamps_are_stored_in_utc(line: str, stamp: dt.datetime | None, query: str) -> None:
@@ -40,6 +45,8 @@ def test_timestamps_are_stored_in_utc(line: str, stamp: dt.datetime | None, quer
         "2024-05-01 10:00:00Zrft.issn=1234-5679",
         "2024-05-01rft.issn=1234-5679",
         "2024-05-01T25:00:00Z issn=1",  # hour 25
+        "2024-05-01T24:30:00Z issn=1",  # 24 only as the end of the day, 24:00
+        "20240501 issn=1",  # eight digits without a time are no timestamp
         "2024-05-01T10:00:00Z",  # a stamp and nothing else
     ],
 )

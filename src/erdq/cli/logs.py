@@ -36,7 +36,8 @@ def logs_import(
 ) -> None:
     """Import FILE, a resolver log with one OpenURL query string per line.
 
-    A line may start with an ISO 8601 timestamp and white space (a space or a tab). A
+    A line may start with an ISO 8601 timestamp (2024-05-01T10:15:00Z, or the basic
+    20240501T101500Z) and white space (a space or a tab). A
     timestamp with an offset (+05:00) is converted to UTC; one without a zone is read as
     UTC; a line without a timestamp is recorded at the time of the import. Blank lines
     and lines starting with # are skipped. Each request is resolved against the current

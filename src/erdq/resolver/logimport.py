@@ -32,11 +32,17 @@ from erdq.store.schema import resolver_requests
 
 # A line is timestamped when it starts with a date; the stamp must then be one ISO 8601
 # token (a space between date and time is allowed) followed by white space.
-_DATE_START_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ISO 8601 extended (2024-05-01T10:15:00Z) or basic (20240501T101500Z) format; the basic
+# form needs its T, as eight digits alone may be anything.
+_DATE_START_RE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{8}T\d{4}", re.IGNORECASE)
 _STAMP_RE = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+    r"(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?"
+    r"|\d{8}T\d{4}(?:\d{2}(?:[.,]\d+)?)?)"
+    r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
     re.IGNORECASE,
 )
+# 24:00 (ISO 8601: the end of a day) is the next day's 00:00.
+_END_OF_DAY_RE = re.compile(r"([T ])24(:?)00(?:(:?)00(?:[.,]0+)?)?", re.IGNORECASE)
 _TIME_AFTER_SPACE_RE = re.compile(r"(\d{2}:\d{2}\S*)(?:\s+(.*))?$", re.DOTALL)
 _CHUNK = 2000
 MAX_SHOWN = 20  # bad lines listed in an error message
@@ -99,10 +105,13 @@ def parse_log_line(text: str) -> tuple[dt.datetime | None, str]:
             f"{shown!r} is not an ISO 8601 timestamp followed by white space"
             " (put a space or tab between the timestamp and the OpenURL)"
         )
+    text_stamp, end_of_day = _END_OF_DAY_RE.subn(r"\g<1>00\g<2>00", token.upper(), count=1)
     try:
-        stamp = dt.datetime.fromisoformat(token.upper().replace(",", "."))
+        stamp = dt.datetime.fromisoformat(text_stamp.replace(",", "."))
     except ValueError:
         raise ValueError(f"{token!r} is not a valid ISO 8601 timestamp") from None
+    if end_of_day:
+        stamp += dt.timedelta(days=1)
     # The store keeps UTC: an offset is applied, not dropped.
     stamp = stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp.astimezone(dt.UTC)
     query = rest.strip()
