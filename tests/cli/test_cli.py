@@ -194,6 +194,20 @@ def test_diff_text_and_json() -> None:
     assert runner.invoke(main, ["kbart", "diff", str(old), "nope.txt"]).exit_code == 2
 
 
+def test_a_first_import_with_no_titles_creates_no_collection(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ERDQ_DB", raising=False)
+    empty = tmp_path / "Example_Global_AllTitles_2024-02-01.txt"
+    empty.write_text(HEADER + "\n")
+    refused = CliRunner().invoke(main, ["import", "kbart", "--collection", "New", str(empty)])
+    assert refused.exit_code == 2
+    assert "nothing was imported and New was not created" in refused.output
+    assert "current snapshot" not in refused.output  # it never had one
+    # and a resolver over that store says why nothing matches
+    answer = CliRunner().invoke(main, ["resolve", "issn=0003-2638&date=2000", "--format", "json"])
+    assert any("holds no holdings" in w for w in json.loads(answer.output)["warnings"])
+
+
 def test_import_kbart_twice_then_empty(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ERDQ_DB", raising=False)

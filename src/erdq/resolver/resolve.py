@@ -186,6 +186,12 @@ class Resolver:
                 citation, (), outcome, reason, _no_match_message(citation, reason), day
             )
         skipped: list[str] = []
+        if not len(self.index):
+            # An empty store (a first import that failed) answers every request alike.
+            skipped.append(
+                "the store holds no holdings: import the library's KBART files first "
+                "(erdq import kbart --collection NAME FILE)"
+            )
         matches = self._match(citation, skipped)
         notes = tuple(skipped)
         if not matches:

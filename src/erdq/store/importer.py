@@ -93,7 +93,7 @@ def import_kbart(
                 update(collections).where(collections.c.id == collection_id).values(vendor=vendor)
             )
         check = KbartCheck(path, settings, today=today, progress=progress)
-        result = _load(conn, check, path, name, collection_id, sha)
+        result = _load(conn, check, path, name, collection_id, sha, first=latest is None)
         if latest is not None:
             this, current = _delivered(path.name), _delivered(latest.file_name)
             if this and current and this < current:
@@ -125,7 +125,14 @@ def _lock_collection(conn: Connection, name: str) -> int:
 
 
 def _load(
-    conn: Connection, check: KbartCheck, path: Path, collection: str, collection_id: int, sha: str
+    conn: Connection,
+    check: KbartCheck,
+    path: Path,
+    collection: str,
+    collection_id: int,
+    sha: str,
+    *,
+    first: bool = False,
 ) -> ImportResult:
     snapshot_id = insert_snapshot(conn, collection_id, path, sha, check.today, kind="kbart")
     portfolio_rows: list[Row] = []
@@ -148,11 +155,11 @@ def _load(
                 finding_rows = []
     _flush(conn, portfolios, portfolio_rows)
     _flush(conn, findings, finding_rows)
+    kept = f"{collection} was not created" if first else f"{collection} keeps its current snapshot"
     if stored == 0:
         # An empty delivery would become the "current" list and retire every title.
         raise InputError(
-            f"no titles could be read from {path.name}; nothing was imported and "
-            f"{collection} keeps its current snapshot",
+            f"no titles could be read from {path.name}; nothing was imported and {kept}",
             hint=f"run `erdq kbart validate {path}` to see why",
         )
     summary = check.summary
@@ -161,7 +168,7 @@ def _load(
         raise InputError(
             f"{path.name} ends inside line {summary.truncated_at:,}, which has fewer fields "
             f"than the row before it and no line end: the delivery looks cut off, so "
-            f"nothing was imported and {collection} keeps its current snapshot",
+            f"nothing was imported and {kept}",
             hint=f"get the file again (`erdq kbart validate {path}` shows KB124)",
         )
     total = sum(counts.values())
