@@ -61,3 +61,24 @@ def test_patterns_that_match_no_file_are_reported(tmp_path: Path) -> None:
     assert "matched no file: wiley*.txt, Sage*.txt" in result.output
     assert "<code>Sage*.txt</code>" in (out / "report.html").read_text("utf-8")
     assert list(summary["collections"]) == ["Wiley"]
+
+
+def test_one_collection_given_two_vendors_is_said(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "Ebooks_A.txt").write_text(HEADER + ROW, "utf-8")
+    (lib / "Ebooks_B.txt").write_text(HEADER + ROW.replace("t1", "t2"), "utf-8")
+    (lib / "erdq.toml").write_text(
+        "[collections]\n"
+        '"Ebooks_A.txt" = { name = "Ebooks", vendor = "VendorA" }\n'
+        '"Ebooks_B.txt" = { name = "Ebooks", vendor = "VendorB" }\n',
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        audit_command, [str(lib), "--out", str(out), "--no-store", "--fail-on", "never"]
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["vendor_conflicts"] == {"Ebooks": ["VendorA", "VendorB"]}
+    assert "the vendors VendorA, VendorB; it is counted under VendorA" in result.output

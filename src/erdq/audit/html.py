@@ -467,6 +467,12 @@ def _glance(summary: dict) -> str:
             + " (patterns are matched against the path as given, the bare file name and "
             "the path relative to the configuration file's folder; case counts).</li>"
         )
+    for collection, names in (summary.get("vendor_conflicts") or {}).items():
+        items.append(
+            f'<li class="warning">[collections] gives the collection {escape(collection)} '
+            f"the vendors {escape(', '.join(names))}; it is counted under "
+            f"{escape(names[0])}.</li>"
+        )
     items = [i for i in items if i]
     return f'<ul id="glance">{"".join(items)}</ul>' if items else ""
 

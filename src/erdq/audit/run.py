@@ -603,9 +603,12 @@ class Audit:
             }
         collections = sorted({i.collection for i in found if i.audited})
         vendors: dict[str, str] = {}
+        named: dict[str, list[str]] = {}  # collection -> every vendor [collections] gives it
         for item in found:
             if item.audited and item.vendor:
                 vendors.setdefault(item.collection, item.vendor)
+                if item.vendor not in named.setdefault(item.collection, []):
+                    named[item.collection].append(item.vendor)
         return {
             "erdq_version": __version__,
             # what a later run may compare with this one (``RunHistory.previous``)
@@ -619,6 +622,8 @@ class Audit:
             ],
             "deliveries": _deliveries(found),
             "collections_unmatched": self._unmatched_patterns(found),
+            # a collection [collections] gives two vendors: counted under the first
+            "vendor_conflicts": {c: vs for c, vs in named.items() if len(vs) > 1},
             # findings of the run before left uncompared: this run left out some of its
             # files or rules (a sub-folder, --select, --ignore)
             "partial": bool(comparison is not None and comparison["not_compared"]),

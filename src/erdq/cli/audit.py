@@ -83,6 +83,12 @@ def _text_summary(summary: dict, out_dir: str) -> str:
             "(matched against the path as given, the file name and the path relative to the "
             "configuration file's folder; case counts)."
         )
+    for collection, names in (summary.get("vendor_conflicts") or {}).items():
+        lines.append(
+            f"Warning: [collections] gives the collection {collection!r} the vendors "
+            f"{', '.join(names)}; it is counted under {names[0]}. Give each vendor's files "
+            "a collection of their own."
+        )
     lines.append(f"Report: {out_dir}/report.html (and findings.jsonl, summary.json, worklists).")
     return "\n".join(lines) + "\n"
 
