@@ -82,3 +82,15 @@ def test_one_collection_given_two_vendors_is_said(tmp_path: Path) -> None:
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["vendor_conflicts"] == {"Ebooks": ["VendorA", "VendorB"]}
     assert "the vendors VendorA, VendorB; it is counted under VendorA" in result.output
+
+
+def test_a_misspelt_key_of_an_entry_gets_a_suggestion() -> None:
+    import pytest
+
+    from erdq.config import settings_from_mapping
+    from erdq.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) 'nmae' \(did you mean 'name'\?\)"):
+        settings_from_mapping({"collections": {"a*.txt": {"nmae": "X"}}})
+    with pytest.raises(ConfigError, match=r"'agnecy' \(did you mean 'agency'\?\)"):
+        settings_from_mapping({"cataloguing": {"agnecy": "UkOxU"}})

@@ -193,12 +193,25 @@ def _collections(raw: object, where: str) -> dict[str, tuple[str, str | None]]:
         unknown = set(value) - {"name", "vendor"}
         name, vendor = value.get("name"), value.get("vendor")
         if unknown or not isinstance(name, str) or not name.strip():
-            bad = f"unknown key(s) {', '.join(sorted(unknown))}" if unknown else "no name"
+            bad = (
+                f"unknown key(s) {_guessed(unknown, {'name', 'vendor'})}" if unknown else "no name"
+            )
             raise ConfigError(f"{where}: collections.{pattern!r}: {bad}", hint=example)
         if vendor is not None and not isinstance(vendor, str):
             raise ConfigError(f"{where}: collections.{pattern!r}: vendor must be a string")
         out[str(pattern)] = (name.strip(), vendor.strip() if vendor else None)
     return out
+
+
+def _guessed(unknown: set[str], known: set[str] | frozenset[str]) -> str:
+    """The unknown keys, each with the known key it was most likely meant to be."""
+    from rapidfuzz import process
+
+    out = []
+    for key in sorted(unknown):
+        match = process.extractOne(key.replace("_", "-"), sorted(known), score_cutoff=60)
+        out.append(f"{key!r}" + (f" (did you mean {match[0]!r}?)" if match else ""))
+    return ", ".join(out)
 
 
 def check_agency(value: str, where: str) -> str:
@@ -218,7 +231,7 @@ def _cataloguing(raw: object, where: str) -> dict[str, object]:
     unknown = set(raw) - _CATALOGUING_KEYS
     if unknown:
         raise ConfigError(
-            f"{where}: unknown key(s) in [cataloguing]: {', '.join(sorted(map(repr, unknown)))}",
+            f"{where}: unknown key(s) in [cataloguing]: {_guessed(unknown, _CATALOGUING_KEYS)}",
             hint=f"known keys: {', '.join(sorted(_CATALOGUING_KEYS))}",
         )
     out: dict[str, object] = {}
@@ -242,14 +255,8 @@ def _cataloguing(raw: object, where: str) -> dict[str, object]:
 def settings_from_mapping(data: Mapping[str, object], where: str = "configuration") -> Settings:
     unknown = set(data) - _KNOWN_KEYS
     if unknown:
-        from rapidfuzz import process
-
-        guesses = []
-        for key in sorted(unknown):
-            match = process.extractOne(key.replace("_", "-"), sorted(_KNOWN_KEYS), score_cutoff=60)
-            guesses.append(f"{key!r}" + (f" (did you mean {match[0]!r}?)" if match else ""))
         raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(guesses)}",
+            f"{where}: unknown key(s) {_guessed(unknown, _KNOWN_KEYS)}",
             hint=f"known keys: {', '.join(sorted(_KNOWN_KEYS))}",
         )
     severity_raw = data.get("severity", {})
