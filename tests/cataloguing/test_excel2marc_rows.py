@@ -119,3 +119,14 @@ def test_the_agency_gets_003_only_beside_an_001() -> None:
         ("e", "rda"),
         ("c", "UkCU"),
     ]
+
+
+def test_marc_omit_and_order_take_tags_and_name_what_is_not_one(tmp_path) -> None:
+    # marc:omit as a cataloguer may type it: tags separated by a comma and a space.
+    (row,) = _rows(
+        tmp_path,
+        'Title,Year,marc:omit,marc:order\nA book,2021,"300, 30",245 264 garbage\n',
+    )
+    assert row.record.get_fields("300") == []  # the profile's 300, left out as asked
+    said = [(f.code, f.location.column, f.value) for f in row.findings if f.code == "VL215"]
+    assert said == [("VL215", "marc:omit", "30"), ("VL215", "marc:order", "garbage")]

@@ -168,8 +168,23 @@ class RowConverter(Check):
         if leader is not None and len(leader) != 24:
             self._report("MR115", line, LEADER_COLUMN, leader, reason="not 24 characters")
             leader = None
-        omit = frozenset(text(OMIT_COLUMN).split())
-        return extras, leader, omit, text(ORDER_COLUMN).split()
+        omit = frozenset(self._tokens(line, OMIT_COLUMN, text(OMIT_COLUMN), _OMIT_TOKEN))
+        return (
+            extras,
+            leader,
+            omit,
+            self._tokens(line, ORDER_COLUMN, text(ORDER_COLUMN), _ORDER_TOKEN),
+        )
+
+    def _tokens(self, line: int, column: str, value: str, shape: re.Pattern[str]) -> list[str]:
+        """The tags of a marc:omit or marc:order cell (spaces or commas between them); one
+        that is not a tag is reported (VL215) and not used, as guessing would write or
+        leave out a field the cataloguer did not name."""
+        tokens = [t for t in re.split(r"[\s,;]+", value) if t]
+        bad = [t for t in tokens if not shape.fullmatch(t)]
+        if bad:
+            self._report("VL215", line, column, " ".join(bad), count=len(bad))
+        return [t for t in tokens if shape.fullmatch(t)]
 
     def _parse_fields(self, line: int, lines: str) -> list[pymarc.Field]:
         """The fields of a marc:fields cell, one .mrk line each. A line that cannot be
@@ -197,6 +212,10 @@ class RowConverter(Check):
                 fields.extend(parsed.record.fields)
         return fields
 
+
+# A tag as marc:omit names it, and as marc:order does (``*``: a field of marc:fields).
+_OMIT_TOKEN = re.compile(r"[0-9A-Za-z]{3}")
+_ORDER_TOKEN = re.compile(r"[0-9A-Za-z]{3}\*?")
 
 # What goes into the 008 positions a mapping commonly takes from columns, for VL212.
 _FIXED_HINTS = {

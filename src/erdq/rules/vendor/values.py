@@ -386,3 +386,35 @@ CELL_REPLACES_HELD_VALUE = rule(
         file_name="g.csv",
     ),
 )
+
+
+MARC_COLUMN_TAG_INVALID = rule(
+    "VL215",
+    "marc-column-tag-invalid",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="{value!r} in this cell is not a tag (three letters or digits, such as 300; "
+    "in marc:order a tag may end with *); it was not used. Write tags separated by spaces.",
+    doc=sections(
+        what="The `marc:omit` and `marc:order` cells of a sheet written by `erdq "
+        "marc2excel` hold MARC tags (`300 588`; `marc:order` also `245*` for a field of "
+        "`marc:fields`), separated by spaces or commas.",
+        why="A mistyped tag (`30`, `3000`) would otherwise be passed over without a word: "
+        "the field meant to be left out is written, or the order is not the one meant.",
+        example="`30 588` in marc:omit: 30 is no tag (a digit is missing).",
+        fix="Correct the tag, or remove it from the cell.",
+    ),
+    bad=Example(
+        raw=csv_bytes(
+            "Great Expectations,,,,,,30", header="title,author,isbn,year,lccn,url,marc:omit"
+        ),
+        file_name="b.csv",
+    ),
+    good=Example(
+        raw=csv_bytes(
+            "Great Expectations,,,,,,300", header="title,author,isbn,year,lccn,url,marc:omit"
+        ),
+        file_name="g.csv",
+    ),
+)
