@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from erdq.cli.audit import audit_command
-from erdq.config import Settings, pattern_specificity
+from erdq.config import Settings, pattern_specificity, settings_from_mapping
+from erdq.errors import ConfigError
 
 HEADER = "publication_title\tprint_identifier\tonline_identifier\ttitle_id\tcoverage_depth\n"
 ROW = "Nature\t0028-0836\t\tt1\tfulltext\n"
@@ -43,6 +45,15 @@ def test_case_counts_on_every_system() -> None:
     assert s.collection_for("kbart/Wiley_2024.txt") == ("Wiley", None)
 
 
+def audit(lib: Path, out: Path) -> tuple[dict, str]:
+    """An audit of ``lib`` into ``out``, storing nothing: its summary and its output."""
+    result = CliRunner().invoke(
+        audit_command, [str(lib), "--out", str(out), "--no-store", "--fail-on", "never"]
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads((out / "summary.json").read_text("utf-8")), result.output
+
+
 def test_patterns_that_match_no_file_are_reported(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()
@@ -52,13 +63,9 @@ def test_patterns_that_match_no_file_are_reported(tmp_path: Path) -> None:
         "utf-8",
     )
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        audit_command, [str(lib), "--out", str(out), "--no-store", "--fail-on", "never"]
-    )
-    assert result.exit_code == 0, result.output
-    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    summary, output = audit(lib, out)
     assert summary["collections_unmatched"] == ["wiley*.txt", "Sage*.txt"]
-    assert "matched no file: wiley*.txt, Sage*.txt" in result.output
+    assert "matched no file: wiley*.txt, Sage*.txt" in output
     assert "<code>Sage*.txt</code>" in (out / "report.html").read_text("utf-8")
     assert list(summary["collections"]) == ["Wiley"]
 
@@ -75,21 +82,12 @@ def test_one_collection_given_two_vendors_is_said(tmp_path: Path) -> None:
         "utf-8",
     )
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        audit_command, [str(lib), "--out", str(out), "--no-store", "--fail-on", "never"]
-    )
-    assert result.exit_code == 0, result.output
-    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    summary, output = audit(lib, out)
     assert summary["vendor_conflicts"] == {"Ebooks": ["VendorA", "VendorB"]}
-    assert "the vendors VendorA, VendorB; it is counted under VendorA" in result.output
+    assert "the vendors VendorA, VendorB; it is counted under VendorA" in output
 
 
 def test_a_misspelt_key_of_an_entry_gets_a_suggestion() -> None:
-    import pytest
-
-    from erdq.config import settings_from_mapping
-    from erdq.errors import ConfigError
-
     with pytest.raises(ConfigError, match=r"unknown key\(s\) 'nmae' \(did you mean 'name'\?\)"):
         settings_from_mapping({"collections": {"a*.txt": {"nmae": "X"}}})
     with pytest.raises(ConfigError, match=r"'agnecy' \(did you mean 'agency'\?\)"):

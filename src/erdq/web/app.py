@@ -82,12 +82,19 @@ def create_app(
     app.state.request_log = request_log
     app.state.store = store
 
+    def too_long(request: Request) -> tuple[str, Response | None]:
+        """The raw query string, and the 414 to answer when it is over ``max_query``."""
+        raw = request.scope.get("query_string", b"").decode("latin-1")
+        if len(raw) <= max_query:
+            return raw, None
+        message = f"The request is longer than {max_query} characters."
+        return raw, _error(request, 414, message, raw)
+
     @app.api_route("/openurl", methods=["GET", "HEAD", "POST"])
     async def openurl(request: Request) -> Response:
-        raw = request.scope.get("query_string", b"").decode("latin-1")
-        if len(raw) > max_query:
-            message = f"The request is longer than {max_query} characters."
-            return _error(request, 414, message, raw)
+        raw, refused = too_long(request)
+        if refused is not None:
+            return refused
         if request.method == "POST":
             # Z39.88-2004 by-value transport: the KEV ContextObject as a form-encoded body.
             body, problem = await _form_body(request, max_query)
@@ -115,10 +122,9 @@ def create_app(
         # A base URL configured with a trailing slash: sent on to /openurl by a relative
         # reference, which stays on the host and path prefix the reader's browser used
         # (behind a proxy at /resolver/openurl/ too), and 307 keeps a POST a POST.
-        raw = request.scope.get("query_string", b"").decode("latin-1")
-        if len(raw) > max_query:
-            message = f"The request is longer than {max_query} characters."
-            return _error(request, 414, message, raw)
+        raw, refused = too_long(request)
+        if refused is not None:
+            return refused
         target = "../openurl" + (f"?{raw}" if raw else "")
         return Response(status_code=307, headers={**_HEADERS, "Location": target})
 
