@@ -232,6 +232,10 @@ def test_files_of_one_name_in_different_folders_are_different_collections(
         str(lib / "vendorA" / "export.txt"): "vendorA/export",
         str(lib / "vendorB" / "export.txt"): "vendorB/export",
     }
+    # one of them in the folder that holds the other's: named by that folder
+    (lib / "export.txt").write_text(HEADER + ROW, "utf-8")
+    found = {i.path: i.collection for i in discover([lib]) if i.kind == "kbart"}
+    assert found[str(lib / "export.txt")] == "lib/export"
 
 
 def test_an_out_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> None:

@@ -326,5 +326,7 @@ def _distinct_collections(found: list[AuditInput], named: set[int]) -> list[Audi
         common = Path(os.path.commonpath(parents))
         for i, parent in zip(members, parents, strict=True):
             folder = parent.relative_to(common).as_posix()
+            if folder == ".":  # the shared folder itself: named by its own name
+                folder = common.name or common.as_posix()
             out[i] = replace(found[i], collection=f"{folder}/{found[i].collection}")
     return out
