@@ -485,7 +485,7 @@ def test_erdq_toml_in_the_folder_names_collections_and_vendors(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('"*.txt" = { nme = "X" }', "unknown key(s) nme"),
+        ('"*.txt" = { nme = "X" }', "unknown key(s) 'nme' (did you mean 'name'?)"),
         ('"*.txt" = 3', "must be a name or a table"),
         ('"*.txt" = { vendor = "V" }', "no name"),
     ],
