@@ -92,3 +92,19 @@ def test_a_misspelt_key_of_an_entry_gets_a_suggestion() -> None:
         settings_from_mapping({"collections": {"a*.txt": {"nmae": "X"}}})
     with pytest.raises(ConfigError, match=r"'agnecy' \(did you mean 'agency'\?\)"):
         settings_from_mapping({"cataloguing": {"agnecy": "UkOxU"}})
+
+
+def test_a_second_configuration_that_is_not_used_is_named(tmp_path: Path) -> None:
+    for name, pattern in (("a", "Ebooks*.txt"), ("b", "Journals*.txt")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{pattern[:-5]}_1.txt").write_text(HEADER + ROW, "utf-8")
+        (tmp_path / name / "erdq.toml").write_text(
+            f'[collections]\n"{pattern}" = "{name.upper()}"\n', "utf-8"
+        )
+    result = CliRunner().invoke(
+        audit_command,
+        [str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"), "--no-store"],
+    )
+    # The run has one configuration, the first PATH's; the other is named as not used.
+    assert f"the configuration is {tmp_path / 'a' / 'erdq.toml'}" in result.output
+    assert f"{tmp_path / 'b' / 'erdq.toml'} also applies" in result.output

@@ -308,18 +308,27 @@ def load_settings(path: str | Path | None = None, start: str | Path = ".") -> Se
         if not p.is_file():
             raise ConfigError(f"config file {p} not found", hint="check the --config path")
         return _read(p)
+    found = config_file(start)
+    return _read(found) if found is not None else Settings()
+
+
+def config_file(start: str | Path = ".") -> Path | None:
+    """The configuration that applies from ``start``: the nearest ``erdq.toml``, or
+    ``pyproject.toml`` with a ``[tool.erdq]`` table, in ``start`` or a folder above it."""
     here = Path(start).resolve()
     for folder in (here, *here.parents):
         candidate = folder / "erdq.toml"
         if candidate.is_file():
-            return _read(candidate)
+            return candidate
         pyproject = folder / "pyproject.toml"
         # Another project's pyproject.toml, even a broken one, is none of erdq's business.
-        if pyproject.is_file() and "tool.erdq" in pyproject.read_text("utf-8", "replace"):
-            data = _toml(pyproject)
-            if "erdq" in data.get("tool", {}):
-                return settings_from_mapping(data["tool"]["erdq"], str(pyproject))
-    return Settings()
+        if (
+            pyproject.is_file()
+            and "tool.erdq" in pyproject.read_text("utf-8", "replace")
+            and "erdq" in _toml(pyproject).get("tool", {})
+        ):
+            return pyproject
+    return None
 
 
 def _toml(path: Path) -> dict:

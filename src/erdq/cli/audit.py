@@ -13,7 +13,7 @@ import click
 from erdq import api
 from erdq.cli import comma_list, handle_errors, parse_today, require_rules
 from erdq.cli.options import config_option, db_option, fail_on_option, jobs_option
-from erdq.config import load_settings
+from erdq.config import config_file, load_settings
 
 
 @contextmanager
@@ -39,6 +39,19 @@ def stage_progress(enabled: bool) -> Iterator[Callable[[str, int, int], None] | 
             progress.update(tasks[stage], completed=done)
 
         yield update
+
+
+def _warn_unused_configs(folders: list[Path]) -> None:
+    """One configuration serves a run: the first PATH's. Others that apply to the other
+    PATHs are named, so that a [collections] table there is not thought to be in force."""
+    found = list(dict.fromkeys(f for f in map(config_file, folders) if f is not None))
+    if len(found) > 1:
+        click.echo(
+            f"Warning: the configuration is {found[0]} (that of the first PATH); "
+            f"{', '.join(map(str, found[1:]))} also appl{'ies' if len(found) == 2 else 'y'} "
+            "to the PATHs given and is not used. Name the one meant with --config.",
+            err=True,
+        )
 
 
 def _text_summary(summary: dict, out_dir: str) -> str:
@@ -158,11 +171,13 @@ def audit_command(
       erdq audit library/ --format json --quiet > summary.json
       erdq audit library/ --db postgresql+psycopg://erdq@dbhost/erdq
     """
-    start = paths[0]
-    settings = load_settings(
-        config_path, start=start if Path(start).is_dir() else Path(start).parent
-    ).with_overrides(select=comma_list(select) or None, ignore=comma_list(ignore), fail_on=fail_on)
+    folders = [Path(p) if Path(p).is_dir() else Path(p).parent for p in paths]
+    settings = load_settings(config_path, start=folders[0]).with_overrides(
+        select=comma_list(select) or None, ignore=comma_list(ignore), fail_on=fail_on
+    )
     require_rules(settings)
+    if config_path is None and not quiet:
+        _warn_unused_configs(folders)
     with stage_progress(not quiet) as progress:
         result = api.audit(
             list(paths),
