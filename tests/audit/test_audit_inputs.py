@@ -246,3 +246,15 @@ def test_an_out_folder_that_cannot_be_made_is_a_usage_error(tmp_path: Path) -> N
     for out in (tmp_path / "afile", tmp_path / "afile" / "sub"):
         code, output = run(str(lib), "--out", str(out))
         assert code == 2, output
+
+
+def test_a_counter_report_body_is_not_taken_for_kbart(tmp_path: Path) -> None:
+    # COUNTER R5 (Code of Practice 5, section 3.3): a TR's body has Title, Print_ISSN and
+    # Online_ISSN, as KBART has its like, but also Metric_Type and Reporting_Period_Total.
+    path = tmp_path / "TR.tsv"
+    path.write_text(
+        "Title\tPublisher\tPrint_ISSN\tOnline_ISSN\tURI\tMetric_Type\tReporting_Period_Total\n"
+        "Nature\tSpringer\t0028-0836\t1476-4687\thttps://x.example\tTotal_Item_Requests\t4\n",
+        "utf-8",
+    )
+    assert sniff_file(path).kind == "counter"

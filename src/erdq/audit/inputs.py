@@ -114,6 +114,16 @@ def _first_line(head: bytes) -> str:
     return lines[0] if lines else ""
 
 
+# The columns of a COUNTER R5 report's body (its header block cut off, or exported
+# without it): Title, Print_ISSN and Online_ISSN would pass for KBART's.
+_COUNTER_BODY = {"metric_type", "reporting_period_total"}
+
+
+def _counter_body(head: bytes) -> bool:
+    names = {n.strip().lower() for n in _SPLIT.split(_first_line(head))}
+    return _COUNTER_BODY <= names
+
+
 def looks_like_kbart(head: bytes) -> bool:
     names = {normalise_header(n) for n in _SPLIT.split(_first_line(head))}
     return len(names & _KNOWN) >= MIN_KBART_COLUMNS
@@ -155,6 +165,8 @@ def sniff_file(path: Path, display: str | None = None) -> AuditInput:
             # COUNTER R5 JSON (a SUSHI response saved to a file) opens with Report_Header.
             return AuditInput(kind="counter", detail=COUNTER_DETAIL, **base)
         return AuditInput(kind="unrecognised", detail=binary, **base)
+    if _counter_body(head):
+        return AuditInput(kind="counter", detail=COUNTER_DETAIL, **base)
     if looks_like_kbart(head):
         return AuditInput(kind="kbart", detail="KBART header", **base)
     if _COUNTER.match(head.lstrip(b"\xef\xbb\xbf")):
