@@ -121,7 +121,7 @@ _COUNTER_BODY = {"metric_type", "reporting_period_total"}
 
 def _counter_body(head: bytes) -> bool:
     names = {n.strip().lower() for n in _SPLIT.split(_first_line(head))}
-    return _COUNTER_BODY <= names
+    return names >= _COUNTER_BODY
 
 
 def looks_like_kbart(head: bytes) -> bool:
