@@ -711,6 +711,17 @@ def test_empty_file_is_an_input_error(tmp_path: Path, bad_side: str) -> None:
     assert caught.value.hint
 
 
+def test_a_file_cut_off_inside_a_row_is_an_input_error(tmp_path: Path) -> None:
+    good = write_kbart(tmp_path / "good.txt", BASE)
+    text = good.read_bytes()
+    # The transfer stopped inside the last row: no line end, fewer fields than the rows
+    # before it. Diffed, it would show every title after the cut as removed.
+    cut = tmp_path / "cut.txt"
+    cut.write_bytes(text.rstrip(b"\r\n")[:-40])
+    with pytest.raises(InputError, match=r"cut\.txt ends inside line .*looks cut off"):
+        diff_kbart(good, cut)
+
+
 def test_header_only_file_is_an_input_error(tmp_path: Path) -> None:
     good = write_kbart(tmp_path / "good.txt", BASE)
     header_only = write_kbart(tmp_path / "header_only.txt")

@@ -67,6 +67,17 @@ def test_portfolios_come_back_as_imported(store: Store, kbart_file: Path) -> Non
     ]
 
 
+def test_vendor_is_replaced_by_a_reimport_of_an_unchanged_file(
+    store: Store, kbart_file: Path
+) -> None:
+    store.import_kbart(kbart_file, collection=COLLECTION, vendor="AR", today=TODAY)
+    again = store.import_kbart(kbart_file, collection=COLLECTION, vendor="Annual Reviews")
+    assert again.unchanged  # no new snapshot ...
+    [collection] = store.collections()
+    assert collection["vendor"] == "Annual Reviews"  # ... but --vendor replaced the stored one
+    assert collection["snapshots"] == 1
+
+
 def test_snapshot_and_collection_metadata(store: Store, kbart_file: Path) -> None:
     result = store.import_kbart(kbart_file, collection=COLLECTION, vendor="AR", today=TODAY)
 

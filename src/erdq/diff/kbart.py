@@ -218,6 +218,15 @@ def _read(path: Path) -> _File:
     if not titles or reader.header is None:
         # The reader reports KB118 first; this keeps "no titles" fatal should that change.
         raise not_kbart_error(path, "KB118", "no data rows")
+    if reader.truncated:
+        # As import refuses it: the titles after the cut would all show as removed, and
+        # the last row, cut short, as changed.
+        raise InputError(
+            f"{path} ends inside line {reader.truncated[0]:,}, which has fewer fields than "
+            "the row before it and no line end: the file looks cut off (KB124), so it is "
+            "not diffed",
+            hint="get the file again; `erdq kbart validate` shows the cut",
+        )
     return _File(titles, reused, frozenset(reader.header.columns))
 
 

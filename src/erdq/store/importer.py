@@ -78,6 +78,12 @@ def import_kbart(
             .order_by(snapshots.c.id.desc())
             .limit(1)
         ).first()
+        if vendor is not None:
+            # As --vendor says: it replaces the one stored, an unchanged file or not (the
+            # transaction commits with the import, or alone when nothing is imported).
+            conn.execute(
+                update(collections).where(collections.c.id == collection_id).values(vendor=vendor)
+            )
         if latest is not None and latest.sha256 == sha:
             return ImportResult(
                 snapshot_id=latest.id,
@@ -87,10 +93,6 @@ def import_kbart(
                 findings=latest.findings,
                 by_severity=_severities(latest.errors, latest.warnings, latest.infos),
                 unchanged=True,
-            )
-        if vendor is not None:
-            conn.execute(
-                update(collections).where(collections.c.id == collection_id).values(vendor=vendor)
             )
         check = KbartCheck(path, settings, today=today, progress=progress)
         result = _load(conn, check, path, name, collection_id, sha, first=latest is None)
