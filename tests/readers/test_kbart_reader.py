@@ -60,6 +60,16 @@ def test_aliases_and_extra_columns_are_kept(tmp_path) -> None:
     ]
 
 
+def test_an_alias_beside_its_standard_column_is_a_column_of_its_own(tmp_path) -> None:
+    # Taylor & Francis: Phase I's coverage_notes (column 15) and Phase II's notes (at the
+    # end). Mapped to notes, coverage_notes would make the real notes a "duplicate".
+    header = HEADER + "\tcoverage_notes"
+    rows, problems = _read(tmp_path, f"{header}\n{ROW}\tfrom 1990 only\n".encode())
+    assert [p[0] for p in problems if p[0] in ("KB109", "KB110")] == []
+    assert rows[0].values["coverage_notes"] == "from 1990 only"
+    assert "notes_26" not in rows[0].values
+
+
 def test_ragged_rows(tmp_path) -> None:
     short = ROW.rsplit("\t", 2)[0]
     long_empty = ROW + "\t\t"

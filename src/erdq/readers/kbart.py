@@ -60,9 +60,15 @@ def map_header(raw: list[str], line: int, report: Report) -> KbartHeader:
     columns: list[str] = []
     seen: set[str] = set()
     extras: list[str] = []
-    for index, name in enumerate(raw, start=1):
-        norm = normalise_header(name)
+    norms = [normalise_header(name) for name in raw]
+    # A vendor alias stands for a standard column only when the header does not also
+    # have that column by its own name: Phase I's coverage_notes beside a Phase II notes
+    # is a column of its own, not a second notes.
+    present = {norm for norm in norms if norm in _STANDARD_SET}
+    for index, (name, norm) in enumerate(zip(raw, norms, strict=True), start=1):
         mapped = norm if norm in _STANDARD_SET else _ALIASES.get(norm)
+        if mapped is not None and mapped != norm and mapped in present:
+            mapped = None
         if not norm:
             column = f"column_{index}"
             report("KB111", line, column=column, position=index)
