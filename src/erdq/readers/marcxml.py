@@ -124,6 +124,76 @@ class _Starts:
         self._base = base + len(buf) - keep
 
 
+# An entity reference XML does not define by itself (``&eacute;``, an HTML habit): XML
+# knows only these five and character references. With entities unresolved, libxml2's
+# recovery drops it and, from then on, every ``&amp;`` of the file, without a word; as
+# ``&amp;eacute;`` it is kept as the text it was written as, and reported once.
+_UNDEFINED_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_:][\w.:-]*;)")
+_CDATA_START, _CDATA_END = b"<![CDATA[", b"]]>"
+_ENTITY_MAX = 40  # bytes an entity reference may span across two reads
+
+
+class EntityGuard:
+    """Escapes undefined entity references in a stream of XML bytes, CDATA sections left
+    as they are; counts them, with the first one and its line."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: tuple[bytes, int] | None = None  # (reference, line)
+        self._carry = b""
+        self._in_cdata = False
+        self._line = 1
+
+    def feed(self, data: bytes, final: bool = False) -> bytes:
+        buf = self._carry + data
+        cut = len(buf) if final else self._safe_end(buf)
+        self._carry = buf[cut:]
+        buf = buf[:cut]
+        out: list[bytes] = []
+        i = 0
+        while i < len(buf):
+            if self._in_cdata:
+                j = buf.find(_CDATA_END, i)
+                end = len(buf) if j == -1 else j + len(_CDATA_END)
+                out.append(buf[i:end])
+                self._in_cdata = j == -1
+            else:
+                j = buf.find(_CDATA_START, i)
+                end = len(buf) if j == -1 else j + len(_CDATA_START)
+                out.append(_UNDEFINED_ENTITY.sub(self._escape(buf, i), buf[i:end]))
+                self._in_cdata = j != -1
+            self._line += buf.count(b"\n", i, end)
+            i = end
+        return b"".join(out)
+
+    def _escape(self, buf: bytes, start: int):
+        def sub(match: re.Match[bytes]) -> bytes:
+            self.count += 1
+            if self.first is None:
+                line = self._line + buf.count(b"\n", start, start + match.start())
+                self.first = (match.group(), line)
+            return b"&amp;" + match.group(1)
+
+        return sub
+
+    @staticmethod
+    def _safe_end(buf: bytes) -> int:
+        """Where ``buf`` may be cut without splitting an entity reference or a CDATA
+        marker: before an ``&`` near the end with no ``;`` after it, or before the end of
+        ``buf`` that begins a marker (``<![CD``, ``]]``)."""
+        cut = len(buf)
+        after_semicolon = max(len(buf) - _ENTITY_MAX, buf.rfind(b";") + 1, 0)
+        amp = buf.find(b"&", after_semicolon)
+        if amp != -1:
+            cut = amp
+        for marker in (_CDATA_START, _CDATA_END):
+            for k in range(len(marker) - 1, 0, -1):
+                if buf.endswith(marker[:k]):
+                    cut = min(cut, len(buf) - k)
+                    break
+        return cut
+
+
 class _Wrapped:
     """The source with a synthetic root around its content, so that several top-level
     ``record`` elements (no ``<collection>``) parse instead of stopping after the first.
@@ -145,14 +215,28 @@ class _Wrapped:
             head = head[:start] + b"<" + _WRAP + b">" + head[start:]
         self._pending = head
         self._closed = not self.wrapped
+        self.guard = EntityGuard()
+        self._out = b""
+        self._done = False
 
     def file_offset(self, offset: int) -> int:
         return offset - self.inserted if 0 <= self.inserted_at < offset else offset
 
     def read(self, size: int = -1) -> bytes:
-        data = self._read(size)
-        self.starts.feed(data)
-        return data
+        if not self.scannable:
+            data = self._read(size)
+            self.starts.feed(data)
+            return data
+        # The parser gets the bytes with undefined entity references escaped (``guard``);
+        # ``starts`` sees them as they are in the file, whose offsets it gives.
+        while not self._out and not self._done:
+            data = self._read(size if size > 0 else 1 << 16)
+            self.starts.feed(data)
+            self._out = self.guard.feed(data, final=not data)
+            self._done = not data
+        out = self._out if size < 0 else self._out[:size]
+        self._out = self._out[len(out) :]
+        return out
 
     def _read(self, size: int) -> bytes:
         if self._pending:
@@ -246,6 +330,19 @@ def iter_marcxml(source: Source, reader: MarcReader) -> Iterator[Parsed]:
             pass
     yield from recovery.finish()
     _report_errors(report, recovery.file_errors())
+    guard = stream.guard
+    if guard.count and guard.first is not None:
+        reference, line = guard.first
+        shown = reference.decode("utf-8", "replace")
+        report(
+            "MR117",
+            None,
+            value=shown,
+            xml_line=line,
+            reason=f"{guard.count:,} entity reference(s) that XML does not define, such as "
+            f"{shown} (XML has only &amp;, &lt;, &gt;, &quot;, &apos; and &#...; character "
+            "references); each was kept as the text it was written as",
+        )
     if top_level > 1:
         report(
             "MR117",
