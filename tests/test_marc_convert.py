@@ -598,3 +598,17 @@ def test_unread_records_name_the_first_error_else_the_first_note() -> None:
     found = {3: [note, error], 4: [other], 9: [note]}
     assert list(unread_records(found, 2, 5)) == [(2, None), (3, error), (4, other)]
     assert found == {9: [note]}  # what was not below ``upto`` stays
+
+
+def test_a_mrk_line_that_cannot_be_read_makes_the_conversion_incomplete(tmp_path) -> None:
+    # A field wrapped onto a second line: that line is no field, and its text is not in
+    # the record written. The conversion says so and is not "complete" (exit status 1).
+    source = tmp_path / "wrapped.mrk"
+    source.write_text(
+        "=LDR  00000nam a2200000 a 4500\n=001  r1\n=245  00$aA title\n"
+        "wrapped text of the 245\n=500  \\\\$aA note.\n\n",
+        encoding="utf-8",
+    )
+    summary, _ = convert(source, tmp_path / "out.mrc")
+    assert summary.written == 1 and summary.lines_unread == 1
+    assert summary.data_lost and not summary.complete

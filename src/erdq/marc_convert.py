@@ -296,9 +296,15 @@ class ConversionSummary:
         return self.unparseable + self.incomplete + self.unwritable
 
     @property
+    def lines_unread(self) -> int:
+        """.mrk lines that could not be read as fields (MR120): their text is not in the
+        records written."""
+        return self.reader_findings.get("MR120", 0)
+
+    @property
     def data_lost(self) -> bool:
         """Part of the input may not have been read, or a record in it is cut off."""
-        return self.file_errors > 0 or self.incomplete > 0
+        return self.file_errors > 0 or self.incomplete > 0 or self.lines_unread > 0
 
     @property
     def complete(self) -> bool:
@@ -661,6 +667,12 @@ class TextLog:
             out.write(
                 f"Data is missing from the input: {s.incomplete:,} record(s) are cut off "
                 "(fields missing) and were not written; fetch or export the file again.\n"
+            )
+        if s.lines_unread:
+            out.write(
+                f"Data is missing from the output: {s.lines_unread:,} .mrk line(s) could not "
+                "be read as fields (MR120) and their text is not in the records written; "
+                "correct those lines (`erdq marc validate` names them) and convert again.\n"
             )
         if s.file_errors:
             out.write("Part of the input may not have been read: see the notes above.\n")
