@@ -11,7 +11,7 @@ import io
 import pymarc
 import pytest
 from lxml import etree
-from tests.conftest import CASES
+from tests.conftest import CASES, shared_file
 
 from erdq.readers.marc import MarcReader, write_iso2709, write_mrk
 from erdq.readers.sniff import marc_format
@@ -269,3 +269,18 @@ def test_source_replays_its_head() -> None:
     assert len(source.read(10)) == 10
     assert len(source.read(-1)) == 100_000 - 10
     assert source.bytes_read == 100_000
+
+
+def test_a_long_record_with_six_digit_offsets_is_read_field_by_field() -> None:
+    # marc4j writes a record past ISO 2709's 99,999 bytes with 13-byte directory entries
+    # once the offsets need six digits (datos.bne.es: 214,804 bytes, 989 fields). Read as
+    # 12-byte entries, every later field got another field's tag.
+    path = shared_file("data", "marc", "marc4j", "datos-20161010-slice.mrc")
+    data = path.read_bytes()
+    found = []
+    (item,) = MarcReader(path, lambda code, *a, **k: found.append((code, k)))
+    tags = [f.tag for f in item.record.fields]
+    assert len(tags) == data.count(b"\x1e") - 1  # a field per terminator, bar the directory's
+    assert tags[-1] == "952" and tags.count("952") == 965
+    assert all(t.isdigit() for t in tags)
+    assert [c for c, _ in found].count("MR108") == 1  # the wide entries, said once

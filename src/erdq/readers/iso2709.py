@@ -195,7 +195,11 @@ def parse_record(data: bytes, offset: int, notes: list) -> Parsed:
     base = dir_end + 1
     if leader[12:17] != f"{base:05d}":
         note("MR107", value=leader[12:17], actual=base)
-    entries = _directory(data[24:dir_end], note)
+    entries = None
+    if actual > MAX_ISO_RECORD and (dir_end - 24) % 12:
+        entries = _wide_directory(data[24:dir_end], note)
+    if entries is None:
+        entries = _directory(data[24:dir_end], note)
     if not entries:
         note("MR101", value=leader, at_byte=offset, reason="the directory holds no usable entry")
         return parsed
@@ -265,6 +269,41 @@ def _explained(declared: str, actual: int, notes: list) -> bool:
     length differs."""
     found = {code for code, _ in notes}
     return "MR105" in found or ("MR104" in found and declared == f"{actual + 1:05d}")
+
+
+def _wide_directory(directory: bytes, note) -> list[tuple[str, int, int]] | None:
+    """The entries of a record over 99,999 bytes whose directory writes the offsets past
+    99,999 with six digits (13-byte entries from there on, as marc4j does), or None when
+    the directory is not that. Each entry is taken as 12 bytes unless the field it follows
+    ends past 99,999 and the 13-byte reading gives exactly that offset."""
+    entries: list[tuple[str, int, int]] = []
+    at, expected, first_wide = 0, 0, None
+    while at < len(directory):
+        narrow = directory[at : at + 12]
+        wide = directory[at : at + 13]
+        if (
+            expected > 99_999
+            and len(wide) == 13
+            and wide[3:].isdigit()
+            and (int(wide[7:]) == expected)
+        ):
+            tag, length, start, at = wide[:3], int(wide[3:7]), int(wide[7:]), at + 13
+            first_wide = first_wide or len(entries) + 1
+        elif len(narrow) == 12 and narrow[3:].isdigit():
+            tag, length, start, at = narrow[:3], int(narrow[3:7]), int(narrow[7:]), at + 12
+        else:
+            return None
+        entries.append((tag.decode("latin-1"), length, start))
+        expected = start + length
+    if first_wide is None:
+        return None
+    note(
+        "MR108",
+        value=directory[(first_wide - 1) * 12 : (first_wide - 1) * 12 + 13].decode("latin-1"),
+        reason=f"from entry {first_wide} on its entries are 13 bytes, with six-digit offsets "
+        "past 99,999 (as marc4j writes a record too long for ISO 2709); they were read so",
+    )
+    return entries
 
 
 def _directory(directory: bytes, note) -> list[tuple[str, int | None, int | None]]:
