@@ -380,9 +380,18 @@ def mojibake_fix(value: str) -> str | None:
     fixed, steps = ftfy.fix_and_explain(value, _FIX_CONFIG)
     if fixed == value or is_bad(fixed):
         return None
-    if not any(step.action in ("encode", "decode", "transcode") for step in steps or ()):
+    if not any(_redecodes(step) for step in steps or ()):
         return None
     return fixed
+
+
+def _redecodes(step) -> bool:
+    """Whether an ftfy step re-decodes bytes: the whole text (encode, decode, transcode),
+    or the double-encoded stretches of a text that is partly right ("Straße CafÃ©": the
+    fixer ``decode_inconsistent_utf8``)."""
+    return step.action in ("encode", "decode", "transcode") or (
+        step.action == "apply" and step.parameter == "decode_inconsistent_utf8"
+    )
 
 
 def is_nfc(value: str) -> bool:

@@ -39,6 +39,7 @@ from erdq import charset
 from erdq.errors import InputError
 from erdq.findings import Finding, FindingCollector, Severity
 from erdq.readers.marc import MarcItem, MarcReader
+from erdq.readers.mrk import NOT_A_FIELD_LINE
 from erdq.registry import Scope, get_rule
 from erdq.writers.files import open_output
 from erdq.writers.marc import (
@@ -288,18 +289,13 @@ class ConversionSummary:
     reader_findings: Counter[str] = field(default_factory=Counter)  # on records read
     notes: Counter[str] = field(default_factory=Counter)  # file-level findings by code
     file_errors: int = 0  # file-level errors: part of the file may not have been read
+    lines_unread: int = 0  # .mrk lines that are no field (MR120): their text is in no record
     sha256: str = ""
     bytes_read: int = 0
 
     @property
     def skipped(self) -> int:
         return self.unparseable + self.incomplete + self.unwritable
-
-    @property
-    def lines_unread(self) -> int:
-        """.mrk lines that could not be read as fields (MR120): their text is not in the
-        records written."""
-        return self.reader_findings.get("MR120", 0)
 
     @property
     def data_lost(self) -> bool:
@@ -394,6 +390,8 @@ class MarcConversion:
                 by_ordinal[line].append(finding)
             else:
                 summary.reader_findings[finding.code] += 1
+                if finding.code == "MR120" and finding.params.get("reason") == NOT_A_FIELD_LINE:
+                    summary.lines_unread += 1
         for ordinal, first in unread_records(by_ordinal, self._next, upto):
             summary.unparseable += 1
             yield SkippedRecord(

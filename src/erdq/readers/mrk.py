@@ -62,6 +62,9 @@ _MARC8_NAMES = frozenset(name for name, code in MNEMONICS.items() if code[0] >= 
 _ANSEL = _mapping.CODESETS[0x45]
 _TAG_RE = re.compile(r"^[0-9A-Za-z]{3}$")
 
+# The MR120 reason of a line that is no field at all: its text is in no field read.
+NOT_A_FIELD_LINE = "it does not start with =TAG"
+
 
 def decode_mnemonics(text: str) -> tuple[str, list[str]]:
     """Replace mnemonics; returns (text, MARC-8 problems). Unknown names stay as written.
@@ -182,7 +185,7 @@ def parse_record(block: list[tuple], start: int) -> Parsed:
             text = line[6:] if tagged and line[4:6] == "  " else line[4:] if tagged else line
             note("MR503", tag=tag, value=text[:80], bytes=entry[2])
         if not tagged:
-            note("MR120", value=line[:80], reason="it does not start with =TAG")
+            note("MR120", value=line[:80], reason=NOT_A_FIELD_LINE)
             continue
         tag, data = line[1:4], line[4:]
         if data.startswith("  "):

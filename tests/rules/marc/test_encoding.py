@@ -365,3 +365,19 @@ def test_nfc_repair_composes_marks_and_keeps_singletons(tmp_path) -> None:
     repairs = safe_repairs(item)
     assert [(r.code, r.after) for r in repairs] == [("MR510", "Caf\u00e9 \u212b /")]
     assert "combining marks composed" in repairs[0].description
+
+
+@pytest.mark.parametrize(
+    ("value", "fixed"),
+    [
+        # Double-encoded UTF-8 beside text that is right: ftfy re-decodes the stretches
+        # that are wrong (its decode_inconsistent_utf8 fixer) and leaves "Straße".
+        ("Straße CafÃ© sociÃ©tÃ©", "Straße Café société"),
+        ("CafÃ© sociÃ©tÃ©", "Café société"),  # the whole value
+        ("Straße Café", None),  # nothing wrong
+    ],
+)
+def test_mojibake_is_found_beside_text_that_is_right(value: str, fixed: str | None) -> None:
+    from erdq.charset import mojibake_fix
+
+    assert mojibake_fix(value) == fixed
