@@ -184,3 +184,13 @@ def test_a_missing_last_line_end_alone_is_not_a_cut(tmp_path) -> None:
     # A short last row that does end in a line end was written that way, not cut.
     _, problems = _read(tmp_path, _cut(ROW) + b"\n", name="e.txt")
     assert "KB124" not in [p[0] for p in problems]
+
+
+def test_a_file_whose_line_ends_were_lost_is_one_finding(tmp_path) -> None:
+    # Twenty rows run together on one line: one KB100 saying why, not a KB110 or KB111
+    # for each of its 520 "columns" and nothing read as rows.
+    line = "\t".join([HEADER, *([ROW] * 20)])
+    rows, problems = _read(tmp_path, line.encode())
+    assert rows == []
+    assert [p[0] for p in problems] == ["KB100"]
+    assert "line ends were lost" in problems[0][4]["reason"]

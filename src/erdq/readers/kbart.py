@@ -154,6 +154,10 @@ def _known(cells: list[str]) -> int:
     )
 
 
+# More fields than any header has, standard and vendor columns together: rows.
+MAX_HEADER_FIELDS = 200
+
+
 def read_header(text: str, number: int, report: Report) -> KbartHeader:
     """Map the first line. With no known column name it is data: standard order assumed.
 
@@ -425,6 +429,17 @@ class KbartReader:
         number = 0
         for number, text in lines:
             if shaper is None:
+                fields = text.count("\t") + 1
+                if fields > MAX_HEADER_FIELDS:
+                    # Rows run together on the first line: the line ends were lost.
+                    reason = (
+                        f"its first line holds {fields:,} tab-separated fields, where a "
+                        f"KBART header has {len(STANDARD)} or so: its line ends were lost "
+                        "(rows run together on one line)"
+                    )
+                    report("KB100", None, value=self.name, reason=reason)
+                    self.lines = number
+                    return
                 self.header = read_header(text, number, report)
                 shaper = RowShaper(self.header, report)
                 if not self.header.assumed:
