@@ -323,7 +323,7 @@ FIELD_TOO_LONG = rule(
     severity=Severity.ERROR,
     scope=Scope.ROW,
     message="Field {tag} is {size} bytes (as UTF-8); an ISO 2709 field cannot exceed 9,999 "
-    "bytes. Split it into several {tag} fields if it is repeatable, or shorten it.",
+    "bytes. {remedy}.",
     doc=sections(
         what="No field is longer than 9,999 bytes, the most the 4-digit directory length "
         "can say. Checked in every format, since records are exchanged as ISO 2709.",
@@ -580,6 +580,14 @@ XML_RECOVERED = rule(
 _PLACEHOLDERS = marc21.LEADER_PLACEHOLDERS
 
 
+def _remedy(tag: str) -> str:
+    """How to bring a field under 9,999 bytes: split a repeatable one, shorten another."""
+    known = marc21.field_def(tag)
+    if known is not None and not known.repeatable:
+        return f"{tag} is not repeatable: shorten it (move detail to a note field)"
+    return f"Split it into several {tag} fields, or shorten it"
+
+
 @record_check(FIELD_TOO_LONG, RECORD_TOO_LONG, LEADER_LENGTH_STALE, any_format=True)
 def check_sizes(item: MarcItem, ctx: RecordContext) -> None:
     record = item.record
@@ -589,7 +597,7 @@ def check_sizes(item: MarcItem, ctx: RecordContext) -> None:
     sizes = [(field.tag, field_size(field)) for field in record.fields]
     for tag, size in sizes:
         if size > MAX_ISO_FIELD:
-            ctx.report("MR114", item.ordinal, tag=tag, value=tag, size=size)
+            ctx.report("MR114", item.ordinal, tag=tag, value=tag, size=size, remedy=_remedy(tag))
     if iso:
         return  # the reader has compared the leader with the real bytes
     total = 24 + 12 * len(sizes) + 1 + sum(size for _, size in sizes) + 1
