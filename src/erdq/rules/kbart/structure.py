@@ -84,7 +84,7 @@ MIXED_ENCODING = rule(
     severity=Severity.ERROR,
     scope=Scope.ROW,
     message="This line holds bytes that are not valid UTF-8, while {utf8} line(s) of the file "
-    "are UTF-8; those bytes were read as Windows-1252. The file mixes encodings: check the "
+    "hold characters written in UTF-8 (beyond ASCII); those bytes were read as Windows-1252. The file mixes encodings: check the "
     "accented characters and quotes on this line.",
     doc=sections(
         what="Every line of a UTF-8 file is valid UTF-8.",
