@@ -105,3 +105,27 @@ def test_a_file_cut_off_in_its_last_range_is_reported_as_by_one_process(tmp_path
     assert _key(b) == _key(a)
     assert [f.location.line for f in b if f.code == "KB124"] == [401]
     assert split.summary.truncated_at == serial.summary.truncated_at == 401
+
+
+def test_a_file_whose_cells_hold_line_breaks_is_read_in_one_go(tmp_path, monkeypatch) -> None:
+    # A quoted cell with a line break makes one row of two lines; a range cut between
+    # them would read two broken rows, so such a file is not split.
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_BYTES", 0)
+    rows = [ROW.replace("jis", f"t{i}") for i in range(300)]
+    plain = tmp_path / "Plain_Global_AllTitles_2024-01-01.txt"
+    plain.write_text("\n".join([HEADER, *rows]) + "\n")
+    assert parallel.plan(plain, 2) is not None
+    cells = rows[150].split("\t")
+    cells[-1] = '"a cell\nof two lines"'
+    rows[150] = "\t".join(cells)
+    broken = tmp_path / "Broken_Global_AllTitles_2024-01-01.txt"
+    broken.write_text("\n".join([HEADER, *rows]) + "\n")
+    assert parallel.plan(broken, 2) is None
+    _serial, a, _split, b = _both_serial(broken)
+    assert _key(b) == _key(a)
+
+
+def _both_serial(path: Path) -> tuple[KbartCheck, list, KbartCheck, list]:
+    serial = KbartCheck(path, today=DAY)
+    split = KbartCheck(path, today=DAY, jobs=2)
+    return serial, list(serial.findings()), split, list(split.findings())

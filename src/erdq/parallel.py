@@ -15,6 +15,7 @@ UTF-16 files and small files are read in one process: splitting them does not pa
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import signal
 import tempfile
@@ -133,12 +134,18 @@ def plan(path: Path, jobs: int) -> _Plan | None:
         position = 0
         pending_cuts = list(cuts)
         previous_cr = False
+        tail = b""  # the last line begun in the block before, for the quoted-cell check
         fh.seek(0)
         while True:
             block = fh.read(BLOCK)
             if not block:
                 break
             digest.update(block)
+            if _OPEN_QUOTED_CELL.search(tail + block):
+                # A cell holds a line break (a spreadsheet quotes it): its row spans
+                # lines, and a cut could fall inside it. Read in one go.
+                return None
+            tail = block[block.rfind(b"\n") + 1 :][-(1 << 16) :]
             if previous_cr and block[:1] == b"\n":
                 lines -= 1  # a CRLF split across two blocks was counted as two line ends
             start = 0
@@ -157,6 +164,11 @@ def plan(path: Path, jobs: int) -> _Plan | None:
         if bounds[i] < bounds[i + 1]
     ]
     return _Plan(header_text, header_end, offset, bool(bom), ranges, digest.hexdigest(), size)
+
+
+# A cell that opens with a quote and whose line ends before any other quote: a quoted
+# cell holding a line break (``readers.kbart`` joins its lines into one row).
+_OPEN_QUOTED_CELL = re.compile(rb'(?:^|[\t,;|])"[^"\r\n]*\r?\n', re.MULTILINE)
 
 
 def _strip(line: bytes) -> bytes:

@@ -194,3 +194,29 @@ def test_a_file_whose_line_ends_were_lost_is_one_finding(tmp_path) -> None:
     assert rows == []
     assert [p[0] for p in problems] == ["KB100"]
     assert "line ends were lost" in problems[0][4]["reason"]
+
+
+def test_a_quoted_cell_holding_a_line_break_is_one_row(tmp_path) -> None:
+    # A spreadsheet saves a cell with a line break in quotes (RFC 4180 2.6), in its
+    # tab-separated and comma-separated forms alike: one row, known by its first line.
+    cells = ROW.split("\t")
+    notes = list(BASELINE).index("notes")
+    broken = cells.copy()
+    broken[notes] = '"line one\nline two"'
+    data = "\n".join([HEADER, ROW, "\t".join(broken), ROW]) + "\n"
+    rows, problems = _read(tmp_path, data.encode())
+    assert [r.line for r in rows] == [2, 3, 5]  # the row after it keeps its own line
+    assert rows[1].values["notes"] == "line one\nline two"
+    assert rows[1].values["access_type"] == rows[0].values["access_type"]  # not shifted
+    assert [p[0] for p in problems if p[0] in ("KB112", "KB113", "KB114")] == []
+
+
+def test_a_quote_that_never_closes_leaves_the_lines_as_they_are(tmp_path) -> None:
+    cells = ROW.split("\t")
+    stray = cells.copy()
+    stray[list(BASELINE).index("notes")] = '"a stray quote'
+    lines = [HEADER, "\t".join(stray), *([ROW] * 25)]
+    rows, _ = _read(tmp_path, ("\n".join(lines) + "\n").encode())
+    # Twenty lines on, no closing quote: the quote is stray, every line is its own row.
+    assert [r.line for r in rows] == list(range(2, 28))
+    assert rows[0].values["notes"] == '"a stray quote'

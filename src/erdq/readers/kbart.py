@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,6 +153,62 @@ def _known(cells: list[str]) -> int:
     return sum(
         1 for c in cells if normalise_header(c) in _STANDARD_SET or normalise_header(c) in _ALIASES
     )
+
+
+# Lines one quoted cell may span (a line break typed into a notes cell in Excel); a quote
+# still open after them is taken for a stray one, and the lines are read one by one.
+MAX_CELL_LINES = 20
+
+
+def _quoted_rows(
+    lines: Iterator[tuple[int, str]], delimiter: list[str]
+) -> Iterator[tuple[int, str, int]]:
+    """(first line, text, last line) of each row: a quoted cell that holds a line break
+    (a spreadsheet saves one as "...") joins the lines it spans into one row, numbered
+    by its first line. ``delimiter`` is empty until the header is read: the header is
+    never joined."""
+    given_back: deque[tuple[int, str]] = deque()  # lines of a quote that never closed
+
+    def next_line() -> tuple[int, str] | None:
+        return given_back.popleft() if given_back else next(lines, None)
+
+    while (item := next_line()) is not None:
+        number, text = item
+        if not delimiter or '"' not in text or not _open_quote(text, delimiter[0]):
+            yield number, text, number
+            continue
+        taken = [item]
+        joined = text
+        closed = False
+        while len(taken) < MAX_CELL_LINES and (more := next_line()) is not None:
+            taken.append(more)
+            joined += "\n" + more[1]
+            if not _open_quote(joined, delimiter[0]):
+                closed = True
+                break
+        if closed:
+            yield number, joined, taken[-1][0]
+            continue
+        # Never closed: a stray quote. The first line alone, then the others as lines.
+        given_back.extendleft(reversed(taken[1:]))
+        yield number, text, number
+
+
+def _open_quote(text: str, delimiter: str) -> bool:
+    """Whether ``text`` ends inside a quoted cell (CSV rules: a cell that begins with
+    a quote runs to the next quote not doubled)."""
+    if not (text.startswith('"') or delimiter + '"' in text):
+        return False  # no cell begins with a quote: a title's "quoted word" is no cell's
+    state = 0  # 0 cell start, 1 unquoted, 2 quoted, 3 a quote inside a quoted cell
+    for ch in text:
+        if state == 2:
+            if ch == '"':
+                state = 3
+        elif ch == delimiter:
+            state = 0
+        elif state in (0, 3):
+            state = 2 if ch == '"' else 1
+    return state == 2
 
 
 # More fields than any header has, standard and vendor columns together: rows.
@@ -427,7 +484,9 @@ class KbartReader:
     def _rows(self, lines: Iterator[tuple[int, str]], report: Report) -> Iterator[KbartRow]:
         shaper: RowShaper | None = None
         number = 0
-        for number, text in lines:
+        # The joining of quoted lines needs the header's delimiter, once the header is read.
+        delimiter: list[str] = []
+        for number, text, last in _quoted_rows(lines, delimiter):
             if shaper is None:
                 fields = text.count("\t") + 1
                 if fields > MAX_HEADER_FIELDS:
@@ -442,12 +501,14 @@ class KbartReader:
                     return
                 self.header = read_header(text, number, report)
                 shaper = RowShaper(self.header, report)
+                delimiter.append(shaper.delimiter)
                 if not self.header.assumed:
                     continue
             row = shaper.shape(number, text)
             if row is not None:
                 self.rows = shaper.rows
                 yield row
+            number = last
         self.lines = number
         if shaper is None:
             report("KB118", None, reason="the file is empty")

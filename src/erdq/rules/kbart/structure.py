@@ -84,8 +84,9 @@ MIXED_ENCODING = rule(
     severity=Severity.ERROR,
     scope=Scope.ROW,
     message="This line holds bytes that are not valid UTF-8, while {utf8} line(s) of the file "
-    "hold characters written in UTF-8 (beyond ASCII); those bytes were read as Windows-1252. The file mixes encodings: check the "
-    "accented characters and quotes on this line.",
+    "hold characters written in UTF-8 (beyond ASCII); those bytes were read as "
+    "Windows-1252. The file mixes encodings: check the accented characters and quotes on "
+    "this line.",
     doc=sections(
         what="Every line of a UTF-8 file is valid UTF-8.",
         why="A file that mixes UTF-8 and Windows-1252 (often after copy-and-paste in Excel) "
