@@ -180,6 +180,10 @@ def test_diff_text_and_json() -> None:
     text = runner.invoke(main, ["kbart", "diff", str(old), str(new)])
     assert text.exit_code == 0
     assert text.output.strip().splitlines()[-1] == "1 added, 1 coverage cut (0 titles unchanged)"
+    added, cut = text.output.strip().splitlines()[:2]
+    # a title paired with nothing names no match; a changed one says what paired it
+    assert added.startswith("added") and "matched by" not in added
+    assert cut.startswith("coverage cut") and cut.endswith("(matched by title_id)")
     rows = [
         json.loads(x)
         for x in runner.invoke(

@@ -180,5 +180,9 @@ def diff_command(old: str, new: str, fmt: str, output: str | None) -> None:
                     what = f": {shown}" if shown else ""
                 else:
                     what = f": {change.old or '(empty)'} → {change.new or '(empty)'}"
-                out.write(f"{label:<24} {who}{what}  (matched by {change.match_key})\n")
+                # An added or removed title was paired with nothing: its key is the one it
+                # would have been matched by (in the JSON), not a match to report.
+                paired = change.change not in ("added", "removed")
+                how = f"  (matched by {change.match_key})" if paired else ""
+                out.write(f"{label:<24} {who}{what}{how}\n")
             out.write(result.summary_line() + "\n")
