@@ -78,6 +78,19 @@ def test_vendor_is_replaced_by_a_reimport_of_an_unchanged_file(
     assert collection["snapshots"] == 1
 
 
+def test_a_delivery_of_less_than_half_the_rows_is_said(
+    store: Store, kbart_file: Path, tmp_path: Path
+) -> None:
+    store.import_kbart(kbart_file, collection=COLLECTION, today=TODAY)
+    lines = kbart_file.read_bytes().splitlines(keepends=True)
+    half = tmp_path / kbart_file.name.replace(".tsv", "_cut.tsv")
+    half.write_bytes(b"".join(lines[:31]))  # the header and 30 of the 71 rows
+    result = store.import_kbart(half, collection=COLLECTION, today=TODAY)
+    assert result.rows == 30 and result.dropped == (71, 30)  # imported, and said
+    again = store.import_kbart(kbart_file, collection=COLLECTION, today=TODAY)
+    assert again.dropped is None  # growing back is no drop
+
+
 def test_snapshot_and_collection_metadata(store: Store, kbart_file: Path) -> None:
     result = store.import_kbart(kbart_file, collection=COLLECTION, vendor="AR", today=TODAY)
 

@@ -92,6 +92,14 @@ def import_kbart(
         f"Imported {result.rows} row(s) of {file} into {result.collection} as snapshot "
         f"{result.snapshot_id}: {result.portfolios} portfolio(s); findings: {counts}."
     )
+    if result.dropped:
+        before, now = result.dropped
+        click.echo(
+            f"warning: {file} has {now:,} row(s) where the delivery it replaces had "
+            f"{before:,}: the titles not in it are no longer current. If the file is "
+            "incomplete (a download cut short), get it again and import it again.",
+            err=True,
+        )
     if result.older_than:
         click.echo(
             f"warning: {file} is dated before {result.older_than}, the delivery it replaces "

@@ -47,6 +47,14 @@ class ImportResult:
     # The current snapshot's file when this one is dated earlier (by the dates in their
     # KBART file names): a delivery imported out of order, now the current one.
     older_than: str | None = None
+    # (rows before, rows now) when the delivery holds less than DROP_WARNING of the rows
+    # of the one it replaces: a file cut at a line end imports, and retires the rest.
+    dropped: tuple[int, int] | None = None
+
+
+# A delivery this much smaller than the current one is said so (not refused: packages
+# do shrink, but half a package gone is more often half a download).
+DROP_WARNING = 0.5
 
 
 def import_kbart(
@@ -100,6 +108,8 @@ def import_kbart(
             this, current = _delivered(path.name), _delivered(latest.file_name)
             if this and current and this < current:
                 result = replace(result, older_than=latest.file_name)
+            if latest.rows and result.rows < latest.rows * DROP_WARNING:
+                result = replace(result, dropped=(latest.rows, result.rows))
     refresh_statistics(engine, "portfolios", "snapshots")
     return result
 
