@@ -167,6 +167,7 @@ def _quoted_rows(
     (a spreadsheet saves one as "...") joins the lines it spans into one row, numbered
     by its first line. ``delimiter`` is empty until the header is read: the header is
     never joined."""
+    lines = iter(lines)
     given_back: deque[tuple[int, str]] = deque()  # lines of a quote that never closed
 
     def next_line() -> tuple[int, str] | None:
