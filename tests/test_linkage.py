@@ -530,6 +530,34 @@ def test_a_short_title_links_by_title_only_when_it_is_the_same(
     assert {(link.title_id, link.record_id) for link in links} == {("n1", "r2"), ("s1", "r3")}
 
 
+def test_a_print_record_passed_over_for_the_online_one_is_counted_and_said(
+    store: Store, tmp_path: Path
+) -> None:
+    # One portfolio, two records with its ISBN: the e-book record (007 cr, 856) is the
+    # link; the print record has the portfolio too, so it is linked, but it is in no link.
+    header = "publication_title\tprint_identifier\tonline_identifier\ttitle_url\ttitle_id\t"
+    header += "publication_type"
+    kbart = tmp_path / "Dup_Global_AllTitles_2024-01-01.txt"
+    kbart.write_text(
+        header + "\nDuplicate matters\t\t978-0-19-852663-6\thttps://e.org/b5\tb5\tmonograph\n",
+        encoding="utf-8",
+    )
+    marc = tmp_path / "dup.mrc"
+    records = [
+        book("r5a", "Duplicate matters.", year="2020", isbns=("9780198526636",)),
+        book("r5b", "Duplicate matters.", year="2020", isbns=("0198526636",), online=False,
+             url=None),
+    ]  # fmt: skip
+    marc.write_bytes(b"".join(r.as_marc() for r in records))
+    store.import_kbart(kbart, collection="D", today=TODAY)
+    store.import_marc(marc, collection="D", today=TODAY)
+    links, findings, linkage = run(store, "D")
+    assert [link.record_id for link in links] == ["r5a"]
+    s = linkage.summary
+    assert (s.records, s.linked_records, s.linked_unlisted) == (2, 2, 1)
+    assert not [f for f in findings if f.code in ("PF102", "PF103")]
+
+
 # --- numbers in titles: a namesake is not the same volume or conference -------------------
 
 

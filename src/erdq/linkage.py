@@ -449,6 +449,9 @@ class LinkSummary:
     records: int = 0  # records of the collection's own batch
     linked_records: int = 0
     print_unlinked: int = 0  # print records without a portfolio: no access is owed to them
+    # linked records named in no link: print records passed over for the online record
+    # their portfolio also matched (they have its portfolio, they are not listed)
+    linked_unlisted: int = 0
     findings: Counter[str] = field(default_factory=Counter)  # by severity
 
     def as_dict(self) -> dict[str, object]:
@@ -464,6 +467,7 @@ class LinkSummary:
             "records": self.records,
             "linked_records": self.linked_records,
             "print_unlinked": self.print_unlinked,
+            "linked_unlisted": self.linked_unlisted,
             "findings": dict(self.findings),
         }
 
@@ -559,6 +563,7 @@ class Linkage:
         # Every record pk the run linked (or passed over for an online record), complete
         # after the run: what ``unlinked_records`` of a later run may be told.
         self.linked_records = _PkSet()
+        self._listed = _PkSet()  # the record pks named in a link
         self.active = frozenset(self.settings.codes())
         overrides = self.settings.severity_overrides()
         self._severity = {r.code: overrides.get(r.code, r.severity) for r in all_rules()}
@@ -815,6 +820,8 @@ class Linkage:
             s.records += 1
             if row["record_pk"] in linked:
                 s.linked_records += 1
+                if row["record_pk"] not in self._listed:
+                    s.linked_unlisted += 1
                 continue
             if row["url"]:
                 yield from self._record_finding("PF102", row, value=row["url"])
@@ -835,6 +842,7 @@ class Linkage:
         identifiers: tuple[str, ...],
         score: float | None,
     ) -> Link:
+        self._listed.add(row["record_pk"])
         return Link(
             collection=self.collection,
             portfolio_id=portfolio["pid"],

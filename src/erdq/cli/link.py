@@ -153,15 +153,18 @@ def _linkable(store, all_records: bool) -> list[str]:
 def _headline(summary) -> str:
     keys = ", ".join(f"{k} {summary.by_key.get(k, 0)}" for k in ("isbn", "issn", "title"))
     scope = "every collection's records" if summary.all_records else "its own records"
+    notes = []
+    if summary.linked_unlisted:
+        notes.append(
+            f"{summary.linked_unlisted} of them print record(s), linked through the portfolio "
+            "of an online record listed in their place"
+        )
+    if summary.print_unlinked:
+        notes.append(f"{summary.print_unlinked} unlinked print record(s) not reported")
     return (
         f"{summary.collection}: {summary.linked_portfolios} of {summary.portfolios} "
         f"portfolio(s) linked ({keys}) against {scope}; {summary.linked_records} of "
-        f"{summary.records} of its record(s) linked"
-        + (
-            f" ({summary.print_unlinked} unlinked print record(s) not reported)."
-            if summary.print_unlinked
-            else "."
-        )
+        f"{summary.records} of its record(s) linked" + (f" ({'; '.join(notes)})." if notes else ".")
     )
 
 
