@@ -791,3 +791,22 @@ def test_authority_records_are_not_scored_as_bibliographic_records(tmp_path: Pat
     assert entry["records"] == 3 and entry["other_formats"] == {"authority": 3}
     # No bibliographic record: no score, where three unjudged records made it 100.
     assert summary["scores"]["bibliographic"] is None
+
+
+def test_a_level_score_counts_runs_of_rows_of_every_collection(tmp_path: Path) -> None:
+    from erdq.audit.run import Audit
+
+    audit = Audit([str(tmp_path)], tmp_path / "out", store=False)
+    for name in ("A", "B"):
+        audit.items[("kbart", name)] = 10
+        # one KB113 warning about a run of 5 short rows (lines 2-6) in each collection
+        f = _finding("KB113", 2, "warning", source=f"{name}.txt", last=6, count=5)
+        audit.tally.add(f, {"level": "portfolio", "fingerprint": name}, name)
+    # 20 rows, 10 of them with a warning: 100 × (20 − 0.5 × 10) / 20 = 75.0; per
+    # collection 100 × (10 − 0.5 × 5) / 10 = 75.0
+    assert audit._level_score("portfolio", ["A", "B"]) == 75.0
+    assert audit._level_score("portfolio", ["A"]) == 75.0
+    # an authority record elsewhere (MR124) changes nothing here
+    mr124 = _finding("MR124", 1, "info", source="names.mrc", kind="authority")
+    audit.tally.add(mr124, {"level": "bibliographic", "fingerprint": "n"}, "N")
+    assert audit._level_score("portfolio", ["A", "B"]) == 75.0

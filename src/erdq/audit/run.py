@@ -549,9 +549,9 @@ class Audit:
         for collection in collections:
             items += self.items.get((kind, collection), 0)
             flagged.update(self.tally.flagged.get((level, collection), {}))  # keyed by source
-        if self.tally.not_scored:
-            flagged = {k: r for k, r in flagged.items() if k not in self.tally.not_scored}
             runs.extend(self.tally.runs.get((level, collection), ()))
+        if self.tally.not_scored:  # authority and holdings records are no items (MR124)
+            flagged = {k: r for k, r in flagged.items() if k not in self.tally.not_scored}
         return item_score(items, flagged, runs)
 
     def _scores(self) -> tuple[dict[str, float | None], dict[str, dict[str, float | None]]]:
