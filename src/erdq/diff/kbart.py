@@ -37,7 +37,7 @@ from erdq.model.coverage import (
 )
 from erdq.model.embargo import parse_embargo
 from erdq.model.portfolio import canonical_identifier, coverage_from_values, normalise_title
-from erdq.readers.kbart import KbartReader
+from erdq.readers.kbart import KbartReader, cut_off_at
 
 __all__ = ["CHANGE_KINDS", "MATCH_KEYS", "Change", "DiffResult", "diff_kbart"]
 
@@ -222,9 +222,7 @@ def _read(path: Path) -> _File:
         # As import refuses it: the titles after the cut would all show as removed, and
         # the last row, cut short, as changed.
         raise InputError(
-            f"{path} ends inside line {reader.truncated[0]:,}, which has fewer fields than "
-            "the row before it and no line end: the file looks cut off (KB124), so it is "
-            "not diffed",
+            f"{path} {cut_off_at(reader.truncated[0])} (KB124), so it is not diffed",
             hint="get the file again; `erdq kbart validate` shows the cut",
         )
     return _File(titles, reused, frozenset(reader.header.columns))

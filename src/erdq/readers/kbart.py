@@ -212,6 +212,15 @@ def _open_quote(text: str, delimiter: str) -> bool:
     return state == 2
 
 
+def cut_off_at(line: int) -> str:
+    """What a file cut off in transfer (KB124, ``KbartReader.truncated``) is said to do,
+    for the commands that refuse it."""
+    return (
+        f"ends inside line {line:,}, which has fewer fields than the row before it and no "
+        "line end: the file looks cut off"
+    )
+
+
 # More fields than any header has, standard and vendor columns together: rows.
 MAX_HEADER_FIELDS = 200
 

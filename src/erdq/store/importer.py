@@ -26,7 +26,7 @@ from erdq.engine import KbartCheck, Progress, sha256_file
 from erdq.errors import InputError
 from erdq.findings import Finding, Severity
 from erdq.model.portfolio import Portfolio, row_to_portfolio
-from erdq.readers.kbart import KbartRow
+from erdq.readers.kbart import KbartRow, cut_off_at
 from erdq.store.db import db_errors, refresh_statistics, write_transaction
 from erdq.store.schema import collections, findings, portfolios, snapshots
 
@@ -178,9 +178,7 @@ def _load(
     if summary.truncated_at is not None:
         # As for an empty delivery: the titles after the cut would all be retired.
         raise InputError(
-            f"{path.name} ends inside line {summary.truncated_at:,}, which has fewer fields "
-            f"than the row before it and no line end: the delivery looks cut off, so "
-            f"nothing was imported and {kept}",
+            f"{path.name} {cut_off_at(summary.truncated_at)}, so nothing was imported and {kept}",
             hint=f"get the file again (`erdq kbart validate {path}` shows KB124)",
         )
     total = sum(counts.values())

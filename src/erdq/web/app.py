@@ -156,19 +156,20 @@ def create_app(
             return _json({"id": report_id, "recorded": True})
         return _html(pages.problem_thanks(report_id, openurl))
 
+    # What can give a reader a service: inactive collections are loaded (their titles are
+    # named as "collection inactive"), not offered. Counted once: the index is loaded once
+    # (a change of collection settings needs a restart), and a health check must be cheap.
+    active = {i for i, info in index.collections.items() if info.active}
+    loaded = {
+        "holdings": len(index),
+        "collections": len(index.collections),
+        "active_holdings": sum(1 for h in index.holdings if h.collection_id in active),
+        "active_collections": len(active),
+    }
+
     @app.api_route("/healthz", methods=["GET", "HEAD"])
     async def healthz() -> Response:
-        active = {i for i, info in index.collections.items() if info.active}
-        data: dict[str, Any] = {
-            "status": "ok",
-            "holdings": len(index),
-            "collections": len(index.collections),
-            # what can give a reader a service: inactive collections are loaded (their
-            # titles are named as "collection inactive"), not offered
-            "active_holdings": sum(1 for h in index.holdings if h.collection_id in active),
-            "active_collections": len(active),
-            "logging": request_log is not None,
-        }
+        data: dict[str, Any] = {"status": "ok", **loaded, "logging": request_log is not None}
         if request_log is not None:
             data["logged"] = request_log.written
             data["log_errors"] = request_log.errors
