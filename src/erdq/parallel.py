@@ -141,7 +141,7 @@ def plan(path: Path, jobs: int) -> _Plan | None:
             if not block:
                 break
             digest.update(block)
-            if _OPEN_QUOTED_CELL.search(tail + block):
+            if _open_quoted_cell(tail + block):
                 # A cell holds a line break (a spreadsheet quotes it): its row spans
                 # lines, and a cut could fall inside it. Read in one go.
                 return None
@@ -166,9 +166,22 @@ def plan(path: Path, jobs: int) -> _Plan | None:
     return _Plan(header_text, header_end, offset, bool(bom), ranges, digest.hexdigest(), size)
 
 
-# A cell that opens with a quote and whose line ends before any other quote: a quoted
-# cell holding a line break (``readers.kbart`` joins its lines into one row).
-_OPEN_QUOTED_CELL = re.compile(rb'(?:^|[\t,;|])"[^"\r\n]*\r?\n', re.MULTILINE)
+# A quote whose line ends before any other quote; when it opens a cell, that quoted cell
+# holds a line break (``readers.kbart`` joins its lines into one row). The pattern starts
+# with the quote so that the search skips from quote to quote.
+_QUOTE_TO_LINE_END = re.compile(rb'"[^"\r\n]*\r?\n')
+_CELL_START = frozenset(b"\t,;|\r\n")
+
+
+def _open_quoted_cell(data: bytes) -> bool:
+    """Whether a cell of ``data`` opens with a quote that its line does not close."""
+    if b'"' not in data:
+        return False
+    for match in _QUOTE_TO_LINE_END.finditer(data):
+        at = match.start()
+        if at == 0 or data[at - 1] in _CELL_START:
+            return True
+    return False
 
 
 def _strip(line: bytes) -> bytes:

@@ -145,10 +145,17 @@ class EntityGuard:
         self._line = 1
 
     def feed(self, data: bytes, final: bool = False) -> bytes:
-        buf = self._carry + data
+        buf = self._carry + data if self._carry else data
         cut = len(buf) if final else self._safe_end(buf)
-        self._carry = buf[cut:]
-        buf = buf[:cut]
+        if cut < len(buf):
+            self._carry, buf = buf[cut:], buf[:cut]
+        else:
+            self._carry = b""
+        if not self._in_cdata and b"&" not in buf and _CDATA_START not in buf:
+            # The common chunk: nothing to escape, handed on as it is.
+            if self.first is None:
+                self._line += buf.count(b"\n")
+            return buf
         out: list[bytes] = []
         i = 0
         while i < len(buf):
@@ -162,7 +169,8 @@ class EntityGuard:
                 end = len(buf) if j == -1 else j + len(_CDATA_START)
                 out.append(_UNDEFINED_ENTITY.sub(self._escape(buf, i), buf[i:end]))
                 self._in_cdata = j != -1
-            self._line += buf.count(b"\n", i, end)
+            if self.first is None:  # lines are counted for the first reference only
+                self._line += buf.count(b"\n", i, end)
             i = end
         return b"".join(out)
 
