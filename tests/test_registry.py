@@ -100,3 +100,16 @@ def test_per_source_ignores_are_relative_to_the_config_file(tmp_path, monkeypatc
     assert "KB901" in settings.ignored_for("acme/a.txt")
     assert "KB901" in settings.ignored_for(str(target))
     assert "KB901" not in settings.ignored_for(str(tmp_path / "other.txt"))
+
+
+def test_unreadable_input_is_reported_whatever_rules_are_selected() -> None:
+    # A record that cannot be read is lost to every rule: --select KB2 must not hide it.
+    chosen = Settings(select=("KB2",))
+    assert chosen.selected() == select_codes(["KB2"], [])
+    assert {"KB100", "MR100", "MR101"} <= chosen.codes()
+    assert chosen.codes() - chosen.selected() == {"KB100", "MR100", "MR101"}
+    # Only an ignore that names them turns them off: by code, name or prefix.
+    assert "MR101" not in Settings(select=("KB2",), ignore=("MR101",)).codes()
+    assert "MR101" not in Settings(select=("KB2",), ignore=("record-unparseable",)).codes()
+    assert not {"MR100", "MR101"} & Settings(select=("KB2",), ignore=("MR1",)).codes()
+    assert "KB100" in Settings(select=("KB2",), ignore=("MR1",)).codes()

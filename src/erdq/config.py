@@ -47,6 +47,11 @@ _CATALOGUING_KEYS = {"agency", "local-fields"}
 AGENCY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9:\-]{1,15}$")
 
 
+# A file or a record that could not be read is lost to every rule: selecting other rules
+# (``--select KB2``) must not hide it and let the run pass; only ignoring it does.
+UNREADABLE_INPUT = ("KB100", "MR100", "MR101")
+
+
 @dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ("ALL",)
@@ -63,10 +68,19 @@ class Settings:
     local_fields: tuple[str, ...] = ()
     source: str | None = None  # the file the settings came from, for messages
 
-    def codes(self) -> set[str]:
+    def selected(self) -> set[str]:
+        """The rules ``select`` and ``ignore`` choose."""
         from erdq.registry import select_codes
 
         return select_codes(self.select, self.ignore)
+
+    def codes(self) -> set[str]:
+        """The rules that run: the selected ones, and those that say input could not be
+        read at all (``UNREADABLE_INPUT``) unless an ``ignore`` selector names them."""
+        from erdq.registry import resolve_selector
+
+        ignored = {code for sel in self.ignore for code in resolve_selector(sel)}
+        return self.selected() | {c for c in UNREADABLE_INPUT if c not in ignored}
 
     def severity_overrides(self) -> dict[str, Severity]:
         """Overrides keyed by code (names and prefixes resolved)."""

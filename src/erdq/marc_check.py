@@ -281,8 +281,9 @@ def marc_rule_codes(settings: Settings) -> frozenset[str]:
                 + (f"; did you mean {guess!r}?" if guess else ""),
                 hint=_SELECTOR_HINT,
             ) from None
-    codes = frozenset(c for c in settings.codes() if c.startswith("MR"))
-    if not codes:
+    # Refused by the rules chosen: MR100 and MR101, which run whatever is chosen
+    # (``UNREADABLE_INPUT``), do not check a record.
+    if not any(c.startswith("MR") for c in settings.selected()):
         selection = "select " + ", ".join(settings.select)
         if settings.ignore:
             selection += "; ignore " + ", ".join(settings.ignore)
@@ -291,7 +292,7 @@ def marc_rule_codes(settings: Settings) -> frozenset[str]:
             hint="select MARC rules: --select MR (all of them), MR3 (ISBN and ISSN) or a "
             "name such as marc-isbn-invalid; `erdq rules --family MR` lists them",
         )
-    return codes
+    return frozenset(c for c in settings.codes() if c.startswith("MR"))
 
 
 def non_marc_selectors(selectors: Iterable[str]) -> list[str]:

@@ -159,3 +159,13 @@ def test_records_of_other_formats_are_named(tmp_path) -> None:
         result.output
     )
     assert "MR607" not in result.output and "MR201" not in result.output
+
+
+def test_a_selection_does_not_hide_an_unreadable_record(tmp_path) -> None:
+    # The second record has no directory terminator: MR101. Selecting the encoding rules
+    # alone must not let the run pass as if every record had been checked.
+    path = _file(tmp_path, GOOD_ISO + b"not a record at all\x1d")
+    result = run(path, "--select", "MR5")
+    assert result.exit_code == 1, result.output
+    assert "MR101 record-unparseable [error] × 1" in result.output
+    assert run(path, "--select", "MR5", "--ignore", "MR101").exit_code == 0

@@ -539,7 +539,10 @@ class Audit:
         None when no rule of the level was checked (``--select KB``: the records were
         read, but nothing judged them, so 100 would say what nobody found)."""
         if self._levels_checked is None:
-            self._levels_checked = {get_rule(c).level.value for c in self._codes_checked()}
+            # By the rules chosen: one always run because input was unreadable (MR101 under
+            # --select KB) does not make its level judged.
+            chosen = self._codes_checked() & self.settings.selected()
+            self._levels_checked = {get_rule(c).level.value for c in chosen}
         if level not in self._levels_checked:
             return None
         kind = LEVEL_ITEMS[level]

@@ -59,8 +59,7 @@ def comma_list(values: tuple[str, ...] | list[str]) -> list[str]:
 
 def require_rules(settings: object, source: str | None = None) -> None:
     """Refuse a run in which no rule is selected: it would report every file as clean."""
-    codes = settings.codes()  # type: ignore[attr-defined]
-    if not codes:
+    if not settings.selected():  # type: ignore[attr-defined]
         raise ToolFailure(
             "no rule is selected, so nothing would be checked",
             hint="check --select/--ignore and the select/ignore keys of the configuration",
