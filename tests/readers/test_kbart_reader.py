@@ -211,6 +211,22 @@ def test_a_quoted_cell_holding_a_line_break_is_one_row(tmp_path) -> None:
     assert [p[0] for p in problems if p[0] in ("KB112", "KB113", "KB114")] == []
 
 
+def test_a_line_break_inside_a_cell_ends_no_row(tmp_path) -> None:
+    # Excel's text export ends rows with CRLF and breaks a cell's lines with LF: the rows
+    # are CRLF throughout (KB104 says so) and the LF is no line end of the file's.
+    cells = ROW.split("\t")
+    cells[list(BASELINE).index("notes")] = '"line one\nline two"'
+    data = "\r\n".join([HEADER, ROW, "\t".join(cells), ROW]) + "\r\n"
+    _, problems = _read(tmp_path, data.encode())
+    [kb104] = [p for p in problems if p[0] == "KB104"]
+    assert (kb104[4]["ending"], kb104[4]["crlf"], kb104[4]["lf"]) == ("CRLF", 4, 0)
+    # A file of LF rows with a CRLF typed inside a cell uses LF line ends: no KB104.
+    cells[list(BASELINE).index("notes")] = '"line one\r\nline two"'
+    data = "\n".join([HEADER, ROW, "\t".join(cells), ROW]) + "\n"
+    _, problems = _read(tmp_path, data.encode(), name="g.txt")
+    assert "KB104" not in [p[0] for p in problems]
+
+
 def test_a_quote_that_never_closes_leaves_the_lines_as_they_are(tmp_path) -> None:
     cells = ROW.split("\t")
     stray = cells.copy()

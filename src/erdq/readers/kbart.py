@@ -161,20 +161,30 @@ MAX_CELL_LINES = 20
 
 
 def _quoted_rows(
-    lines: Iterator[tuple[int, str]], delimiter: list[str]
+    lines: Iterator[tuple[int, str]], delimiter: list[str], stats: TextStats | None = None
 ) -> Iterator[tuple[int, str, int]]:
     """(first line, text, last line) of each row: a quoted cell that holds a line break
     (a spreadsheet saves one as "...") joins the lines it spans into one row, numbered
     by its first line. ``delimiter`` is empty until the header is read: the header is
-    never joined."""
+    never joined. The line ends inside a cell are taken out of ``stats``'s counts: they
+    end no row (Excel ends rows with CRLF and breaks a cell's lines with LF)."""
     lines = iter(lines)
-    given_back: deque[tuple[int, str]] = deque()  # lines of a quote that never closed
+    given_back: deque[tuple[int, str, str | None]] = deque()  # of a quote that never closed
 
-    def next_line() -> tuple[int, str] | None:
-        return given_back.popleft() if given_back else next(lines, None)
+    def next_line() -> tuple[int, str, str | None] | None:
+        if given_back:
+            return given_back.popleft()
+        before = _ends(stats)
+        item = next(lines, None)
+        if item is None:
+            return None
+        # The kind of line end the reader counted for this line (None: none, or no stats).
+        after = _ends(stats)
+        kind = next((k for k, b, a in zip(_END_KINDS, before, after, strict=True) if a > b), None)
+        return item[0], item[1], kind
 
     while (item := next_line()) is not None:
-        number, text = item
+        number, text, _ = item
         if not delimiter or '"' not in text or not _open_quote(text, delimiter[0]):
             yield number, text, number
             continue
@@ -188,11 +198,22 @@ def _quoted_rows(
                 closed = True
                 break
         if closed:
+            if stats is not None:
+                for _, _, kind in taken[:-1]:
+                    if kind is not None:
+                        setattr(stats, kind, getattr(stats, kind) - 1)
             yield number, joined, taken[-1][0]
             continue
         # Never closed: a stray quote. The first line alone, then the others as lines.
         given_back.extendleft(reversed(taken[1:]))
         yield number, text, number
+
+
+_END_KINDS = ("lf", "crlf", "cr")
+
+
+def _ends(stats: TextStats | None) -> tuple[int, int, int]:
+    return (0, 0, 0) if stats is None else (stats.lf, stats.crlf, stats.cr)
 
 
 def _open_quote(text: str, delimiter: str) -> bool:
@@ -496,7 +517,7 @@ class KbartReader:
         number = 0
         # The joining of quoted lines needs the header's delimiter, once the header is read.
         delimiter: list[str] = []
-        for number, text, last in _quoted_rows(lines, delimiter):
+        for number, text, last in _quoted_rows(lines, delimiter, self.stats):
             if shaper is None:
                 fields = text.count("\t") + 1
                 if fields > MAX_HEADER_FIELDS:
