@@ -68,6 +68,14 @@ class RowConverter(Check):
         report = self._report
         mapping = self.mapping
         layout = self.layout
+        # A total line of several cells ("Total" | "3000"), told by its cells as typed:
+        # cleaned, the count in an ISBN or year column would be an error of its own.
+        typed = self._typed(cells)
+        if len(typed) > 1 and is_total_row(typed):
+            report("VL110", line, None, " | ".join(typed))
+            found = list(self._pending)
+            self._pending.clear()
+            return None, found
         restoring = layout.restoring
         values: dict[str, list[str]] = {}
         reported: set[int] = set()  # sheet columns whose cell was reported on
@@ -88,7 +96,7 @@ class RowConverter(Check):
         extras, leader, omit, order = self._marc_cells(line, cells)
         extra_tags = {f.tag for f in extras}
         filled = [v for vs in values.values() for v in vs]
-        if len(filled) == 1 and not extras and _TOTAL_RE.match(filled[0]):
+        if not extras and len(filled) == 1 and _TOTAL_RE.match(filled[0]):
             report("VL110", line, None, filled[0])  # a vendor's footer, not a title
             found = list(self._pending)
             self._pending.clear()
@@ -122,6 +130,23 @@ class RowConverter(Check):
         if self._marc is not None:
             found.extend(self._marc.check(MarcItem(line, record, format="spreadsheet")))
         return record, found
+
+    def _typed(self, cells: tuple) -> list[str]:
+        """The row's filled cells as text, mapped columns only, or nothing when a marc:
+        column is filled (a row that carries MARC is a record)."""
+        if any(cells[i] not in (None, "") for i in self.layout.marc.values()):
+            return []
+        seen: set[int] = set()
+        out = []
+        for _, i, _ in self.layout.mapped:
+            raw = cells[i]
+            if i in seen or raw is None:
+                continue
+            seen.add(i)
+            text = raw.strip() if isinstance(raw, str) else str(raw)
+            if text:
+                out.append(text)
+        return out
 
     def _fixed_positions(self, line: int, values: dict[str, list[str]]) -> None:
         """A code that does not fit its 008 (or other fixed-field) positions is reported
@@ -239,6 +264,27 @@ _TOTAL_RE = re.compile(
     r"\s*(?:titles?|records?|items?|books?|rows?|种|册|条)?\s*\.?\s*$",
     re.IGNORECASE,
 )
+
+
+# The summary word alone in its cell ("Total", "合计："), with the numbers in cells beside it.
+_TOTAL_WORD_RE = re.compile(
+    r"\s*(?:(?:grand\s+)?totals?|sum|count|合计|总计|共计|小计)\s*[:：\-–]?\s*$", re.IGNORECASE
+)
+# A count or a sum of prices: at most nine digits, so that an ISBN is never one.
+_COUNT_RE = re.compile(
+    r"\s*[$€£¥￥]?\s*(?=(?:[,.\s]*[0-9０-９]){1,9}[,.\s]*(?:[^0-9０-９,.\s]|$))"
+    r"[0-9０-９][0-9０-９,.]*\s*(?:titles?|records?|items?|books?|rows?|种|册|条)?\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_total_row(filled: list[str]) -> bool:
+    """Whether the filled cells of a row are a total line: one cell such as "Total: 3000
+    titles", or one summary word ("Total", "合计") with only counts or sums beside it."""
+    if len(filled) == 1:
+        return bool(_TOTAL_RE.match(filled[0]))
+    worded = [v for v in filled if _TOTAL_RE.match(v) or _TOTAL_WORD_RE.match(v)]
+    return len(worded) == 1 and all(v is worded[0] or _COUNT_RE.match(v) for v in filled)
 
 
 def misfits(mapping: MarcMapping, values: dict[str, list[str]]) -> list[tuple]:

@@ -56,6 +56,12 @@ def test_good_example_does_not_trigger_rule(rule, tmp_path) -> None:
         ("Grand total 125", True),
         ("Total quality management", False),  # a title that begins with "Total"
         ("Total: 2 titles,Dickens", False),  # another cell filled: not a lone footer
+        # The word in one cell, the count (or a sum) in cells beside it.
+        ("Total,,2,,,", True),
+        ("合计,,,3000种,,", True),
+        ("Total,,,2,,", True),
+        ("Total,Dickens,2,,,", False),  # a name beside it
+        ("Sum,,9780307377340,2009,,", False),  # a title with an ISBN: a book
     ],
 )
 def test_a_total_line_under_the_list_is_not_a_record(tmp_path, footer, total_row) -> None:

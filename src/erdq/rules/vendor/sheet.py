@@ -216,8 +216,11 @@ TOTAL_ROW = rule(
     "title. It was not converted. If it is a title, fill in its other cells.",
     doc=sections(
         what="A row whose one filled cell reads as a total or count (`Total: 3000 titles`, "
-        "`Grand total 125`, `合计：3000种`) and nothing else: the summary line vendors put "
-        "under a title list.",
+        "`Grand total 125`, `合计：3000种`) and nothing else, or whose filled cells are a "
+        "summary word (`Total`, `合计`) with only counts or sums beside it (`Total` | `3000` "
+        "| `¥ 125,000.00`; nine digits at most, so an ISBN is never one): the summary line "
+        "vendors put under a title list. The cells are judged as typed, and no other "
+        "finding is made on the row.",
         why="Converted, it becomes a record titled `Total: 3000 titles` with no author, "
         "ISBN or URL, and is loaded into the catalogue with the real titles.",
         example="The last row of a vendor's list: `Total: 3000 titles` in the title column, "
