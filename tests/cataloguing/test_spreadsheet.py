@@ -130,3 +130,49 @@ def test_a_sheet_says_about_how_many_rows_it_has(tmp_path) -> None:
     xlsx = tmp_path / "list.xlsx"
     book.save(xlsx)
     assert open_sheet(xlsx, ["title"]).rows_expected == 4
+
+
+def test_a_cell_merged_down_is_given_to_each_row_it_spans(tmp_path) -> None:
+    book = Workbook()
+    ws = book.active
+    ws.append(["List of titles"])
+    ws.merge_cells("A1:C1")  # a title across the top: above the header, left alone
+    ws.append(["title", "publisher", "year"])
+    ws.append(["Book one", "中华书局", 2001])
+    ws.append(["Book two", None, 2002])
+    ws.append(["Book three", None, 2003])
+    ws.append([None, None, None])  # a blank row inside the merge stays blank
+    ws.append(["Book four", "Other Press", 2004])
+    ws.append(["Book five", "Wide title", None])
+    ws.merge_cells("B3:B6")
+    ws.merge_cells("B8:C8")  # across columns only: the value stays in its first cell
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    sheet = open_sheet(path, {"title"})
+    rows = list(sheet.rows)
+    sheet.close()
+    publishers = [r[1][1] for r in rows]
+    assert publishers == ["中华书局"] * 3 + [None, "Other Press", "Wide title"]
+    assert rows[3][1] == (None, None, None)
+    assert rows[5][1][2] is None
+    assert sheet.notes == {3: [("VL111", "publisher", "中华书局", {"first": 3, "last": 6})]}
+
+
+def test_an_excel2marc_run_names_the_merged_rows(tmp_path) -> None:
+    from erdq.cataloguing.excel2marc import convert_file
+    from erdq.cataloguing.mapping import mapping_from_text
+    from erdq.rules.vendor.examples import EXAMPLE_MAPPING
+
+    book = Workbook()
+    ws = book.active
+    ws.append(["title", "author", "isbn", "year", "lccn", "url"])
+    ws.append(["Great Expectations", "Dickens, Charles", None, 2003, None, None])
+    ws.append(["Bleak House", None, None, 2003, None, None])
+    ws.merge_cells("B2:B3")
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    conversion = convert_file(path, mapping_from_text(EXAMPLE_MAPPING), tmp_path / "out.mrc")
+    results = [r for r in conversion.events() if r.record is not None]
+    assert [r.record["100"]["a"] for r in results] == ["Dickens, Charles."] * 2
+    [note] = [f for r in results for f in r.findings if f.code == "VL111"]
+    assert (note.location.line, note.location.column, note.params["last"]) == (2, "author", 3)

@@ -185,6 +185,8 @@ class SheetConversion(Check):
                 problems = sheet.problems.pop(line, ())
                 for code, params in problems:
                     self._report(code, line, **params)
+                for code, column, value, params in sheet.notes.pop(line, ()):
+                    self._report(code, line, column, value, **params)
                 if problems:  # the row's cells hold other rows: no record is made of it
                     yield self._account(line, None, [])
                     continue

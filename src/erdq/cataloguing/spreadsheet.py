@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -80,6 +81,9 @@ class Sheet:
     # Problems the reader met, by row number: (code, params) — a CSV cell that swallowed
     # the rows after it (VL109). The converter reports them with the row's findings.
     problems: dict[int, list[tuple[str, dict[str, object]]]] = field(default_factory=dict)
+    # What the reader did to a row that is still converted, by row number: (code, column,
+    # value, params) — a merged cell's value given to each of its rows (VL111).
+    notes: dict[int, list[tuple[str, str, str, dict[str, object]]]] = field(default_factory=dict)
     # About how many rows the sheet has, header included, for a progress bar: the
     # workbook's stated dimension, or a CSV file's line count (a cell may span lines).
     rows_expected: int | None = None
@@ -220,8 +224,12 @@ def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) ->
         book.close()
         raise
     rows: Iterator[tuple[int, tuple[Any, ...]]] = iter(())
+    notes: dict[int, list[tuple[str, str, str, dict[str, object]]]] = {}
     if line is not None:
         rows = _aligned(numbered, len(header))
+        spans = _merged_down(ws, line, len(header), label)
+        if spans:
+            rows = _filled_down(rows, spans, header, notes)
     return Sheet(
         path=path,
         source=f"{label} [{ws.title}]",
@@ -233,8 +241,83 @@ def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) ->
         epoch=epoch,
         sheets=names,
         rows_expected=ws.max_row if isinstance(ws.max_row, int) and ws.max_row > 0 else None,
+        notes=notes,
         _close=book.close,
     )
+
+
+# <mergeCell ref="B3:B6"/>: markup, so never inside a cell's text (which is escaped).
+_MERGE_RE = re.compile(rb"<(?:[A-Za-z0-9_]+:)?mergeCell\s[^>]*?ref=\"([A-Z]+[0-9]+:[A-Z]+[0-9]+)\"")
+
+
+def _merged_down(ws: Any, header_line: int, width: int, label: str) -> dict[int, list]:
+    """The merged cells of the sheet that span data rows, by their first column (0-based):
+    [(first row, last row)]. A merge across columns only is left alone: its value is in
+    its first cell, where it belongs. The read-only reader does not give merges, so the
+    sheet's XML is scanned for them (a second pass over the compressed part)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        source = ws._get_source()  # the worksheet part, as openpyxl itself opens it
+    except (AttributeError, KeyError, OSError, zipfile.BadZipFile):
+        return {}
+    refs: set[bytes] = set()
+    tail = b""
+    try:
+        with source:
+            while chunk := source.read(1 << 20):
+                data = tail + chunk
+                refs.update(m[1] for m in _MERGE_RE.finditer(data))
+                tail = data[-256:]
+    except (OSError, zipfile.BadZipFile, *_DAMAGED) as exc:
+        raise InputError(
+            f"{label} is damaged: {type(exc).__name__}: {exc}",
+            hint="open it in Excel or LibreOffice and save it again as .xlsx",
+        ) from None
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for ref in refs:
+        first_col, first_row, _, last_row = range_boundaries(ref.decode("ascii"))
+        if last_row > first_row and last_row > header_line and first_col <= width:
+            spans.setdefault(first_col - 1, []).append((max(first_row, header_line + 1), last_row))
+    return spans
+
+
+def _filled_down(
+    rows: Iterator[tuple[int, tuple[Any, ...]]],
+    spans: dict[int, list[tuple[int, int]]],
+    header: list[str],
+    notes: dict[int, list[tuple[str, str, str, dict[str, object]]]],
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """Rows with the value of a cell merged down a column given to each row it spans
+    (what the reader of the sheet sees), in rows that hold something else; VL111 on the
+    merge's first row names the rows."""
+    starts = {(first, col): last for col, found in spans.items() for first, last in found}
+    carry: dict[int, tuple[Any, int]] = {}  # column -> (value, last row)
+    for number, values in rows:
+        filled = None
+        for col in spans:
+            last = starts.get((number, col))
+            if last is not None:
+                value = values[col]
+                if value is not None and value != "":
+                    carry[col] = (value, last)
+                    shown = value.strip() if isinstance(value, str) else str(value)
+                    notes.setdefault(number, []).append(
+                        ("VL111", header[col], shown, {"first": number, "last": last})
+                    )
+                continue
+            held = carry.get(col)
+            if held is None:
+                continue
+            if number > held[1]:
+                del carry[col]
+                continue
+            if values[col] in (None, "") and any(
+                v not in (None, "") for i, v in enumerate(values) if i != col
+            ):
+                filled = list(values) if filled is None else filled
+                filled[col] = held[0]
+        yield number, tuple(filled) if filled is not None else values
 
 
 # What a damaged workbook raises from openpyxl: a cut or corrupt part of the zip, XML

@@ -206,6 +206,55 @@ QUOTE_UNBALANCED = rule(
     good=Example(raw=csv_bytes(_ROW, _ROW.replace("Great", "Bleak")), file_name="g.csv"),
 )
 
+
+def _merged_author_xlsx() -> bytes:
+    """A workbook whose author cell B2 is merged down over rows 2-3 (two books by one
+    author, as vendors group them)."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["title", "author", "isbn", "year", "lccn", "url"])
+    sheet.append(["Great Expectations", "Dickens, Charles", None, 2003, None, None])
+    sheet.append(["Bleak House", None, None, 2003, None, None])
+    sheet.merge_cells("B2:B3")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+MERGED_CELLS = rule(
+    "VL111",
+    "merged-cells",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="Column {column!r} of rows {first}–{last} is one merged cell holding {value!r}; "
+    "the value was given to each of these rows that holds a title. Check that it "
+    "belongs to all of them.",
+    doc=sections(
+        what="A cell of an .xlsx list merged down over several rows (a publisher, a "
+        "series or an author shared by a group of titles). The workbook stores the value "
+        "in the first row only; erdq gives it to every row of the merge that holds "
+        "something else, as the sheet shows it, and names the rows. A merge across "
+        "columns only is left as it is: its value is in its first column.",
+        why="Read as stored, every row of the merge but the first has the cell empty: "
+        "their records would lose the publisher or author without a word (Chinese "
+        "vendors' lists often group titles so).",
+        example="`B2:B5` merged, holding `中华书局`: rows 3 to 5 have no publisher of their own.",
+        fix="Nothing, if the value belongs to every row named. To silence the warning, "
+        "unmerge the cells (Merge & Center ▸ Unmerge Cells) and fill the value down.",
+        references=_REF,
+    ),
+    bad=Example(factory=lambda: _merged_author_xlsx(), file_name="b.xlsx"),
+    good=Example(
+        raw=csv_bytes(_ROW, 'Bleak House,"Dickens, Charles",9780141439723,2003,,'),
+        file_name="g.csv",
+    ),
+)
+
 TOTAL_ROW = rule(
     "VL110",
     "total-row",
