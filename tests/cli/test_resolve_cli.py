@@ -137,7 +137,9 @@ def test_logs_import_bad_lines_are_named_and_nothing_is_written(db: str, tmp_pat
 def test_report_formats(db: str, tmp_path: Path) -> None:
     out = tmp_path / "r.csv"
     assert run("report", "no-service", "--db", db, "--format", "csv", "-o", str(out)).exit_code == 0
-    assert out.read_text("utf-8-sig").splitlines()[0] == "rank,article,count,journal,reason"
+    assert out.read_text("utf-8-sig").splitlines()[0] == (
+        "rank,article,count,journal,identifier,reason"
+    )
     pytest.importorskip("openpyxl")
     xlsx = tmp_path / "r.xlsx"
     ok = run(

@@ -66,6 +66,7 @@ def _expected(rows, by: str, since: dt.date, until: dt.date):
     counts: Counter[str] = Counter()
     journals: dict[str, Counter[str]] = defaultdict(Counter)
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
+    identifiers: dict[str, Counter[str]] = defaultdict(Counter)
     for r in failed:
         journal = r["journal"] or r["issn"] or r["isbn"] or "(unknown)"
         key = {
@@ -80,12 +81,14 @@ def _expected(rows, by: str, since: dt.date, until: dt.date):
         counts[key] += 1
         journals[key][journal] += 1
         reasons[key][r["reason"] or "(unknown)"] += 1
+        if r["issn"] or r["isbn"]:
+            identifiers[key][r["issn"] or r["isbn"]] += 1
 
     def winner(c: Counter[str]) -> str:
         return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return len(period), len(failed), top, journals, reasons, winner
+    return len(period), len(failed), top, journals, reasons, identifiers, winner
 
 
 @pytest.mark.parametrize("by", ["article", "journal", "reason", "source"])
@@ -93,7 +96,9 @@ def test_counts_match_an_independent_recount(generated, by: str) -> None:
     store, rows = generated
     report = no_service_report(store.engine, by=by, top=10, today=TODAY)
     assert (report.since, report.until) == (dt.date(2023, 6, 15), TODAY)
-    requests, failed, top, journals, reasons, winner = _expected(rows, by, report.since, TODAY)
+    requests, failed, top, journals, reasons, identifiers, winner = _expected(
+        rows, by, report.since, TODAY
+    )
     assert (report.requests, report.no_service) == (requests, failed)
 
     def key(row):
@@ -105,6 +110,8 @@ def test_counts_match_an_independent_recount(generated, by: str) -> None:
             assert row["journal"] == winner(journals[key(row)])
         if by != "reason":
             assert row["reason"] == winner(reasons[key(row)])
+        cited = identifiers[key(row)]
+        assert row["identifier"] == (winner(cited) if cited else None)
 
 
 def test_explicit_period_and_top(generated) -> None:

@@ -67,7 +67,8 @@ def no_service_command(
 
     By default: the top 10 articles (a title within its journal) requested without a
     service in the year up to --until (default: today), with their count, journal and
-    dominant reason (reason codes are listed in docs/resolver.md). Requests come from
+    dominant reason (reason codes are listed in docs/resolver.md), and the ISSN or ISBN
+    most often cited for each, to look the title up by. Requests come from
     `erdq serve` and `erdq logs import`.
 
     \b
@@ -86,7 +87,7 @@ def no_service_command(
         by=by,
         today=parse_today(today),
     )
-    columns = ["rank", by, "count"] + [c for c in ("journal", "reason") if c != by]
+    columns = ["rank", by, "count"] + [c for c in ("journal", "identifier", "reason") if c != by]
     if fmt == "xlsx":
         if not output or output == "-":
             raise ToolFailure("an xlsx workbook needs a file", hint="add --output FILE.xlsx")
@@ -113,7 +114,9 @@ def no_service_command(
             if not report.rows:
                 fh.write("Nothing to show.\n")
             for row in report.rows:
-                extra = "; ".join(f"{c}: {row[c]}" for c in ("journal", "reason") if c in row)
+                extra = "; ".join(
+                    f"{c}: {row[c]}" for c in ("journal", "identifier", "reason") if row.get(c)
+                )
                 fh.write(f"{row['rank']:>3}. {row['count']:>7}  {row[by]}  ({extra})\n")
 
 

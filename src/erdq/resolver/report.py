@@ -2,9 +2,10 @@
 
 The default is the reference library's report: the ten article titles most often requested
 without a service over the year up to ``until`` (default today), each with its count, its
-journal and its dominant reason. ``by`` may instead group by journal, reason code or source
-(rfr_id/sid). Grouping and counting are done by the database; only the per-group winners (journal,
-reason) are picked in Python, ties going to the alphabetically first.
+journal, the ISSN or ISBN most often cited for it and its dominant reason. ``by`` may
+instead group by journal, reason code or source (rfr_id/sid). Grouping and counting are
+done by the database; only the per-group winners (journal, identifier, reason) are picked
+in Python, ties going to the alphabetically first.
 """
 
 from __future__ import annotations
@@ -91,6 +92,8 @@ def no_service_report(
     }[by]
     journal = func.coalesce(r.journal, r.issn, r.isbn, literal(UNKNOWN))
     reason = func.coalesce(r.reason, literal(UNKNOWN))
+    # The ISSN or ISBN cited, which a librarian looks the title up by in the knowledge base.
+    identifier = func.coalesce(r.issn, r.isbn)
     with db_errors("reading the request log", engine), engine.connect() as conn:
         requests = conn.execute(select(func.count()).where(period)).scalar_one()
         no_service = conn.execute(select(func.count()).where(failed)).scalar_one()
@@ -99,10 +102,11 @@ def no_service_report(
                 key.label("key"),
                 journal.label("journal"),
                 reason.label("reason"),
+                identifier.label("identifier"),
                 func.count().label("n"),
             )
             .where(failed)
-            .group_by(key, journal, reason)
+            .group_by(key, journal, reason, identifier)
         ).all()
     # An article is known by its title within its journal: "Editorial" or "Book review"
     # in ten journals is ten articles, not one that tops the list.
@@ -110,8 +114,9 @@ def no_service_report(
     totals: dict[Name, int] = defaultdict(int)
     journals: dict[Name, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     reasons: dict[Name, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    identifiers: dict[Name, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     uncounted = 0
-    for group_key, group_journal, group_reason, n in groups:
+    for group_key, group_journal, group_reason, group_identifier, n in groups:
         if group_key is None:
             uncounted += n
             continue
@@ -119,6 +124,8 @@ def no_service_report(
         totals[name] += n
         journals[name][group_journal] += n
         reasons[name][group_reason] += n
+        if group_identifier is not None:
+            identifiers[name][group_identifier] += n
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     rows = []
     for rank, (name, count) in enumerate(ranked, 1):
@@ -126,6 +133,8 @@ def no_service_report(
         row: dict[str, Any] = {"rank": rank, by: shown, "count": count}
         if by != "journal":
             row["journal"] = _winner(journals[name])
+        # The ISSN or ISBN most often cited for it (None when none was).
+        row["identifier"] = _winner(identifiers[name]) if identifiers[name] else None
         if by != "reason":
             row["reason"] = _winner(reasons[name])
         rows.append(row)
