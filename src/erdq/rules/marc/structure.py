@@ -265,12 +265,18 @@ INDICATOR_COUNT = rule(
     level=_BIB,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="Field {tag} has {found} indicator character(s) ({value!r}), not 2; the missing "
-    "ones were read as blanks and extra ones dropped. Correct the indicators.",
+    message="Field {tag} has {found} indicator character(s) ({value!r}), not 2; the rules "
+    "read the missing ones as blanks and left extra ones out, and a conversion keeps them "
+    "as they are (ISO 2709) or does not write the record. Correct the indicators.",
     doc=sections(
         what="Every data field starts with exactly two indicators.",
         why="pymarc pads or cuts the indicators with only a log line; the field's meaning "
-        "(non-filing characters, title added entry) silently changes.",
+        "(non-filing characters, title added entry) silently changes. erdq's rules judge "
+        "the field with the missing indicators as blanks, but which two were meant cannot "
+        "be told, so nothing erdq writes guesses them: `erdq marc convert` to ISO 2709 "
+        "keeps the indicator area byte for byte, and to MARCXML, .mrk or MARC-in-JSON "
+        "(which hold exactly two) skips the record and says why; `print2e` does not "
+        "convert such a record and `marc edit` leaves it unedited.",
         example="A 020 whose data starts with the subfield delimiter.",
         fix="Give the field its two indicators (blank is a space).",
     ),
