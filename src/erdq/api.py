@@ -566,11 +566,13 @@ def print_to_ebook(
     jobs: int = 1,
     detail: bool = True,
     progress: Callable[[int], None] | None = None,
+    now: dt.datetime | None = None,
 ):
     """Derive provider-neutral e-book records from the print records of ``source`` into
     ``target``, e-ISBNs and links from the matching rows of ``kbart``; iterate the
     result's ``results()`` once (each record's changes and problems), then read its
-    ``summary``. ``detail`` False with ``jobs`` > 1 sends counts back, not changes."""
+    ``summary``. ``detail`` False with ``jobs`` > 1 sends counts back, not changes.
+    ``now``: the time 005 is stamped with (default: the clock as each record is made)."""
     from erdq.cataloguing.print2e import Options
     from erdq.cataloguing.print2e_run import Print2eRun
 
@@ -583,6 +585,7 @@ def print_to_ebook(
         print_isbns_in_020z=print_isbns_in_020z,
         link_note=link_note,
         profile=profile,
+        now=now,
     )
     return Print2eRun(
         p, target, options=options, kbart=kbart, jobs=jobs, detail=detail, progress=progress

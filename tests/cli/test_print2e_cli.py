@@ -220,3 +220,18 @@ def test_explain_shows_the_300_with_the_print_punctuation(tmp_path):
         "    why: PN 300: extent of an online resource; left out (the printed volume's): "
         "$c 23 cm +, $e 1 map; ISBD punctuation kept, as the print 300 has it\n"
     ) in result.output
+
+
+def test_today_stamps_005_so_two_runs_give_the_same_bytes(tmp_path):
+    source, kbart = inputs(tmp_path, PRINT)
+    outputs = []
+    for n in (1, 2):
+        out = tmp_path / f"e{n}.mrc"
+        result = run(str(source), "--out", str(out), "--kbart", str(kbart), "--today", "2024-06-15")
+        assert result.exit_code == 0, result.output
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    [record] = read(tmp_path / "e1.mrc")
+    assert record["005"].data == "20240615000000.0"  # yyyymmddhhmmss.f, MARC 21 005
+    refused = run(str(source), "--out", str(tmp_path / "x.mrc"), "--today", "15/06/2024")
+    assert refused.exit_code == 2
