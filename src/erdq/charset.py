@@ -249,13 +249,22 @@ def _central_or_western(matches, best, sample: bytes) -> str:
     return best_page
 
 
+_LABELS = {
+    "iso8859_5": "ISO-8859-5",
+    "iso8859_2": "ISO-8859-2",
+    "koi8_r": "KOI8-R",
+    "gb18030": "GB 18030",
+    "big5": "Big5",
+    "shift_jis": "Shift JIS",
+    "euc_kr": "EUC-KR",
+}
+
+
 def code_page_label(codec: str) -> str:
-    """A name library staff know: cp1251 → Windows-1251."""
+    """A name library staff know: cp1251 → Windows-1251, gb18030 → GB 18030."""
     if codec.startswith("cp125"):
         return f"Windows-{codec[2:]}"
-    return {"iso8859_5": "ISO-8859-5", "iso8859_2": "ISO-8859-2", "koi8_r": "KOI8-R"}.get(
-        codec, codec.upper()
-    )
+    return _LABELS.get(codec, codec.upper())
 
 
 _PYMARC_COMPLAINT = re.compile(r"Unable to parse character 0x([0-9a-f]+) in g0=(\d+)")
@@ -383,6 +392,76 @@ def mojibake_fix(value: str) -> str | None:
     if not any(_redecodes(step) for step in steps or ()):
         return None
     return fixed
+
+
+# East Asian code pages whose text, read as Windows-1252, turns into Latin-1 letters
+# ("红楼梦" saved as GB 18030: "ºìÂ¥ÃÎ"); ftfy repairs UTF-8 read so, not these.
+CJK_CODE_PAGES = ("gb18030", "big5", "shift_jis", "euc_kr")
+# The language codes (008/35-37) whose code page is tried first.
+_CODE_PAGE_BY_LANGUAGE = {"chi": "gb18030", "jpn": "shift_jis", "kor": "euc_kr"}
+# The part of each code page that everyday text is written in, by its lead byte: the
+# level-1 hanzi of GB 2312, Big5's frequently used characters, Shift JIS kana and level-1
+# kanji, KS X 1001 Hangul; with each one's punctuation row. Western text read back in
+# one of them (Þj → a GBK character) lands there about one time in six, real text nearly
+# always: the test that keeps "Þjóðhátíð" from being taken for Chinese.
+_COMMON_LEADS = {
+    "gb18030": ("gb2312", frozenset({0xA1, 0xA3, *range(0xB0, 0xD8)})),
+    "big5": ("big5", frozenset({0xA1, *range(0xA4, 0xC7)})),
+    "shift_jis": ("shift_jis", frozenset({0x81, 0x82, 0x83, *range(0x88, 0x99)})),
+    "euc_kr": ("euc_kr", frozenset({0xA1, *range(0xB0, 0xC9)})),
+}
+_COMMON_SHARE = 0.8
+
+
+def _common_share(text: str, codec: str) -> float:
+    charset, leads = _COMMON_LEADS[codec]
+    wide = [c for c in text if ord(c) > 0x7F]
+    common = 0
+    for char in wide:
+        try:
+            data = char.encode(charset)
+        except UnicodeEncodeError:
+            continue
+        common += len(data) == 2 and data[0] in leads
+    return common / len(wide) if wide else 0.0
+
+
+def everyday_readings(data: bytes) -> list[tuple[str, str]]:
+    """(code page, text) for each of ``CJK_CODE_PAGES`` in which ``data`` reads without
+    error as the code page's everyday characters (``_COMMON_LEADS``: four in five at
+    least), the most everyday reading first, in the order of ``CJK_CODE_PAGES`` on a tie.
+    Short texts often read so in two (Korean bytes are everyday Chinese ones too)."""
+    found: list[tuple[float, int, str, str]] = []
+    for rank, codec in enumerate(CJK_CODE_PAGES):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        share = _common_share(text, codec)
+        if share >= _COMMON_SHARE:
+            found.append((-share, rank, codec, text))
+    return [(codec, text) for _, _, codec, text in sorted(found)]
+
+
+@lru_cache(maxsize=16384)
+def cjk_mojibake(value: str, language: str = "") -> tuple[str, str] | None:
+    """(text, code page) when ``value`` is East Asian text in a Windows code page that
+    was read as Windows-1252: its characters are Windows-1252 ones (four non-ASCII at
+    least) whose bytes read as everyday characters in one of ``CJK_CODE_PAGES``
+    (``everyday_readings``). Of several readings, the record's ``language`` picks its
+    own code page, else the most everyday one."""
+    if value.isascii() or sum(1 for c in value if ord(c) > 0x7F) < 4:
+        return None
+    try:
+        data = value.encode("cp1252")
+    except UnicodeEncodeError:
+        return None  # a character Windows-1252 has no byte for: not read that way
+    readings = everyday_readings(data)
+    if not readings:
+        return None
+    own = _CODE_PAGE_BY_LANGUAGE.get(language)
+    codec, text = next((r for r in readings if r[0] == own), readings[0])
+    return text, codec
 
 
 def _redecodes(step) -> bool:

@@ -112,6 +112,33 @@ def test_csv_bom_semicolons_and_windows_1252(tmp_path) -> None:
     assert list(sheet.rows) == [(2, ("Caf\u00e9", "B"))]
 
 
+_LISTS = {
+    # Excel's plain CSV on Chinese, Taiwanese, Korean, Russian and Western Windows.
+    "gb18030": [("红楼梦", "曹雪芹"), ("三国演义", "罗贯中"), ("水浒传", "施耐庵"),
+                ("西游记", "吴承恩"), ("史记", "司马迁")],
+    "big5": [("紅樓夢", "曹雪芹"), ("三國演義", "羅貫中"), ("水滸傳", "施耐庵"),
+             ("西遊記", "吳承恩"), ("史記", "司馬遷")],
+    "euc_kr": [("태백산맥", "조정래"), ("토지", "박경리"), ("한국사 신론", "이기백"),
+               ("엄마를 부탁해", "신경숙")],
+    "shift_jis": [("吾輩は猫である", "夏目漱石"), ("こころ", "夏目漱石")],
+    "cp1251": [("Война и мир", "Толстой Лев"), ("Преступление и наказание", "Достоевский")],
+    "cp1252": [("Les Misérables", "Hugo Victor"), ("Der Zauberberg", "Mann Thomas")],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("codec", sorted(_LISTS))
+def test_a_csv_list_in_a_windows_code_page_is_read_in_it(tmp_path, codec) -> None:
+    rows = _LISTS[codec]
+    path = tmp_path / "list.csv"
+    path.write_bytes(("title,author\n" + "".join(f"{t},{a}\n" for t, a in rows)).encode(codec))
+    sheet = open_sheet(path, ["title"])
+    assert (sheet.encoding, sheet.encoding_guessed) == (codec, True)
+    assert [values for _, values in sheet.rows] == rows
+    # Named by the user, the encoding is not guessed.
+    sheet = open_sheet(path, ["title"], encoding=codec)
+    assert not sheet.encoding_guessed and [values for _, values in sheet.rows] == rows
+
+
 def test_dates_come_back_as_dates(tmp_path) -> None:
     path = _book(tmp_path / "d.xlsx", [["title", "year"], ["A", dt.datetime(2019, 5, 1)]])
     sheet = open_sheet(path, ["title"])

@@ -37,6 +37,7 @@ from erdq.cataloguing.excel2marc_rows import (
 )
 from erdq.cataloguing.mapping import ColumnSpec, MarcMapping
 from erdq.cataloguing.spreadsheet import Sheet, header_key, open_sheet
+from erdq.charset import code_page_label
 from erdq.config import Settings
 from erdq.engine import Check
 from erdq.errors import InputError
@@ -175,8 +176,9 @@ class SheetConversion(Check):
                 yield RowResult(0, None, self._take())
                 return
             mapped, marc = self._columns()
-            if sheet.kind == "csv" and sheet.encoding == "cp1252":
-                self._report("VL107", None, encoding="Windows-1252")
+            if sheet.kind == "csv" and sheet.encoding_guessed:
+                name = code_page_label(sheet.encoding)
+                self._report("VL107", None, encoding=name, codec=sheet.encoding)
             if self._pending:
                 yield RowResult(0, None, self._take())
             layout = RowLayout(tuple(mapped), marc, sheet.epoch)

@@ -77,6 +77,7 @@ class Sheet:
     rows: Iterator[tuple[int, tuple[Any, ...]]]
     epoch: str = "1900"  # the workbook's date system: "1900" or "1904"
     encoding: str = ""  # CSV: the encoding read
+    encoding_guessed: bool = False  # CSV: not UTF-8 and no --encoding: a code page detected
     sheets: list[str] = field(default_factory=list)
     # Problems the reader met, by row number: (code, params) — a CSV cell that swallowed
     # the rows after it (VL109). The converter reports them with the row's findings.
@@ -364,10 +365,12 @@ def _open_csv(path: Path, expected: set[str], label: str, encoding: str | None =
         raise InputError(f"cannot read {label}: {exc.strerror}") from None
     head = fh.read(_CSV_SNIFF)
     codec, bom = sniff_encoding(head)
+    guessed = False
     if encoding is not None and not bom:
         codec = encoding  # as the user says (a byte order mark says more)
     elif codec == "utf-8" and not _utf8(head):
-        codec = "cp1252"  # Excel's "CSV" on Western Windows; reported in the summary
+        codec = _code_page(head)  # reported in the summary (VL107)
+        guessed = True
     fh.seek(len(_bom_bytes(bom)) if bom else 0)
     text = io.TextIOWrapper(fh, encoding=codec, errors="replace", newline="")
     sample = head.decode(codec, errors="ignore").lstrip("\ufeff")
@@ -421,6 +424,7 @@ def _open_csv(path: Path, expected: set[str], label: str, encoding: str | None =
         header_line=line,
         rows=rows,
         encoding=codec + (" with BOM" if bom else ""),
+        encoding_guessed=guessed,
         problems=problems,
         rows_expected=_line_count(path),
         _close=text.close,
@@ -452,6 +456,31 @@ def _bom_bytes(bom: str) -> bytes:
         "utf-16-le": codecs.BOM_UTF16_LE,
         "utf-16-be": codecs.BOM_UTF16_BE,
     }[bom]
+
+
+# The code pages Excel's plain "CSV" is written in where title lists come from: Western
+# and Cyrillic Windows, and the Chinese, Taiwanese, Japanese and Korean Windows ones.
+CODE_PAGES = ("cp1252", "gb18030", "big5", "shift_jis", "euc_kr", "cp1251")
+
+
+def _code_page(head: bytes) -> str:
+    """The code page a CSV file that is not UTF-8 was most likely saved in, of
+    ``CODE_PAGES``: an East Asian one its bytes read in as everyday characters
+    (``charset.everyday_readings``), charset-normalizer choosing when they read so in
+    several; else Windows-1251 or Windows-1252, as charset-normalizer reads them best;
+    Windows-1252, Excel's on Western Windows, when nothing reads better."""
+    from charset_normalizer import from_bytes
+
+    from erdq.charset import everyday_readings
+
+    cut = head.rfind(b"\n")
+    sample = head[: cut + 1] if cut > 0 else head
+    readings = [codec for codec, _ in everyday_readings(sample)]
+    candidates = readings or ["cp1252", "cp1251"]
+    if len(candidates) == 1:
+        return candidates[0]
+    best = from_bytes(sample, cp_isolation=candidates).best()
+    return best.encoding if best is not None and best.encoding in candidates else candidates[0]
 
 
 def _utf8(head: bytes) -> bool:

@@ -9,6 +9,7 @@ import pytest
 from tests.conftest import CASE_DAY, CASES, DATA, flatten
 
 from erdq.charset import (
+    cjk_mojibake,
     compose_marks,
     guess_code_page,
     marc8_decode,
@@ -381,3 +382,45 @@ def test_mojibake_is_found_beside_text_that_is_right(value: str, fixed: str | No
     from erdq.charset import mojibake_fix
 
     assert mojibake_fix(value) == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "language"),
+    [
+        ("红楼梦", "gb18030", "chi"),
+        ("北京 : 人民文学出版社", "gb18030", ""),
+        ("紅樓夢 人民文學出版社", "big5", "chi"),
+        ("吾輩は猫である", "shift_jis", "jpn"),
+        ("토지 박경리", "euc_kr", "kor"),  # read as Chinese too: the language decides
+    ],
+)
+def test_east_asian_code_page_read_as_windows_1252_is_found(text, codec, language) -> None:
+    garbled = text.encode(codec).decode("cp1252")  # what a Western reader made of it
+    assert cjk_mojibake(garbled, language) == (text, codec)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Þjóðhátíð Íslendinga",  # Þj, óð... are GBK byte pairs, but not everyday ones
+        "Señoría ações Müller Œuvres complètes",
+        "Ærø Ådalen Øster",
+        "Ólafsdóttir, Sigríður",
+        "红楼梦",  # correct Chinese
+        "Café",  # too short to tell
+    ],
+)
+def test_western_text_is_not_taken_for_east_asian_mojibake(text) -> None:
+    assert cjk_mojibake(text) is None
+
+
+def test_a_chinese_list_read_as_windows_1252_is_reported_with_its_reading(tmp_path) -> None:
+    path = tmp_path / "r.mrk"
+    chinese = "=008  150529s2015    cc      o     000 0 chi d"
+    garbled = "人民文学出版社".encode("gb18030").decode("cp1252")
+    path.write_bytes(mrk("=001  x1", chinese, f"=264  \\1$aBeijing :$b{garbled}"))
+    findings = list(MarcCheck(path, Settings(select=("MR515",))).findings())
+    assert [(f.code, f.location.tag, f.location.subfield, f.params["text"]) for f in findings] == [
+        ("MR515", "264", "b", "人民文学出版社")
+    ]
+    assert f"'{garbled}' is GB 18030 text" in findings[0].message

@@ -374,9 +374,49 @@ def _suspect_values(record):
             yield tag, sub.code, sub.value
 
 
+_CHINESE_008 = "=008  150529s2015    cc      o     000 0 chi d"
+CJK_MOJIBAKE = rule(
+    "MR515",
+    "cjk-code-page-mojibake",
+    level=_BIB,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="Field {tag} ${subfield} {value!r} is {encoding} text read as Windows-1252: "
+    "it reads {text!r} so. Convert the source again in its own encoding (excel2marc "
+    "--encoding) rather than editing the record.",
+    doc=sections(
+        what="Text in a Chinese, Japanese or Korean Windows code page (GB 18030, Big5, "
+        "Shift JIS, EUC-KR) that was read as Windows-1252 and stored as Latin-1 letters: "
+        "its characters' Windows-1252 bytes read without error in the code page, as its "
+        "everyday characters. The record's language (008/35-37) decides between readings "
+        "the bytes allow equally.",
+        why="A vendor list saved by Excel as plain 'CSV' on Chinese Windows, opened as "
+        "Western text, makes every title and name mojibake; each character is a valid "
+        "Latin-1 letter, so the records pass every other rule and no reader finds them. "
+        "ftfy repairs UTF-8 read as Windows-1252 (MR509), not these.",
+        example="`880 $a ºìÂ¥ÃÎ` for `红楼梦`.",
+        fix="Go back to the source: convert the vendor's list again with its encoding "
+        "(`erdq excel2marc list.csv --encoding gb18030`), or ask for the records again. "
+        "The reading shown is a suggestion, not a repair: a short text may read in two "
+        "code pages.",
+    ),
+    bad=Example(
+        raw=mrk("=001  ex0001", _CHINESE_008, "=245  10$a\u00ba\u00ec\u00c2\u00a5\u00c3\u00ce")
+    ),
+    good=Example(raw=mrk("=001  ex0001", _CHINESE_008, "=245  10$a\u7ea2\u697c\u68a6")),
+)
+
+
+def _language(item: MarcItem) -> str:
+    field = item.record.get("008") if item.record is not None else None
+    data = field.data if field is not None and field.data else ""
+    return data[35:38] if len(data) >= 38 else ""
+
+
 @record_check(
     REPLACEMENT_CHARACTER,
     MOJIBAKE,
+    CJK_MOJIBAKE,
     NOT_NFC,
     CONTROL_CHARACTERS,
     DELIMITER_IN_DATA,
@@ -401,6 +441,10 @@ def check_text(item: MarcItem, ctx: RecordContext) -> None:
             if fixed is not None:
                 report("MR509", ordinal, tag=tag, subfield=code, value=value, fixed=fixed)
                 value = fixed  # C1 characters inside mojibake are part of it, not controls
+            elif code is not None and (read := charset.cjk_mojibake(value, _language(item))):
+                name = charset.code_page_label(read[1])
+                report("MR515", ordinal, tag=tag, subfield=code, value=value, text=read[0],
+                       encoding=name)  # fmt: skip
             if not charset.is_nfc(value):
                 if charset.compose_marks(value) != value:
                     decomposed += 1

@@ -137,18 +137,26 @@ CSV_NOT_UTF8 = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.WARNING,
     scope=Scope.FILE,
-    message="The CSV file is not UTF-8; it was read as {encoding}. Check that accented "
-    "letters look right in the records (a Chinese or Cyrillic list needs --encoding, e.g. "
-    "gb18030 or cp1251), and save the list as 'CSV UTF-8' next time.",
+    message="The CSV file is not UTF-8; its bytes read best as {encoding}, and it was read "
+    "so. Check that accented letters and other scripts look right in the records; if not, "
+    "name the file's encoding with --encoding (gb18030, big5, cp1251...), and save the "
+    "list as 'CSV UTF-8' next time.",
     doc=sections(
         what="A CSV title list is UTF-8 (with or without a byte order mark, or UTF-16 "
-        "with one). Otherwise it is read as Windows-1252, what Excel's plain 'CSV' "
-        "format writes on Western Windows, and this is reported.",
-        why="A list in another code page (Chinese GB 18030, Cyrillic Windows-1251) read "
-        "as Windows-1252 gives mojibake in every title; the reader cannot know for sure.",
-        example="`Caf\\xe9` (Windows-1252 bytes) in a CSV file.",
-        fix="Save the list as 'CSV UTF-8 (comma delimited)' or as .xlsx.",
-        references="RFC 4180 (CSV); WHATWG Encoding Standard (windows-1252).",
+        "with one). Otherwise it was saved in a Windows code page (Excel's plain 'CSV'), "
+        "which the file does not name: erdq reads it in the one of Windows-1252 (Western), "
+        "GB 18030 (Chinese), Big5 (Traditional Chinese), Shift JIS (Japanese), EUC-KR "
+        "(Korean) and Windows-1251 (Cyrillic) its bytes read best in (charset-normalizer), "
+        "and reports which. `--encoding` names it instead.",
+        why="Read in the wrong code page, every title is mojibake (`红楼梦` saved as GB 18030 "
+        "and read as Windows-1252 is `ºìÂ¥ÃÎ`), and the records look valid to every rule; "
+        "the bytes do not say their code page for certain.",
+        example="`Caf\\xe9` (Windows-1252 bytes) in a CSV file; a Chinese list saved by Excel "
+        "as 'CSV (Comma delimited)' on Chinese Windows.",
+        fix="Save the list as 'CSV UTF-8 (comma delimited)' or as .xlsx; or give "
+        "`--encoding` when the code page read is not the file's.",
+        references="RFC 4180 (CSV); WHATWG Encoding Standard (windows-1252, gb18030, big5, "
+        "shift_jis, euc-kr, windows-1251).",
     ),
     bad=Example(
         raw=csv_bytes(_ROW.replace("Great", "Caf\u00e9")).decode().encode("cp1252"),
