@@ -378,6 +378,16 @@ def test_a_double_quote_is_written_as_it_is(tmp_path) -> None:
         ("date_monograph_published_print", "03/04/2010", "", "HL107"),  # D/M/Y or M/D/Y?
         # 15 cannot be a month: 15 November 2010 (likely, not certain).
         ("date_monograph_published_print", "15/11/2010", "2010-11-15", "HL106"),
+        # Coverage dates only one reading fits are published read (the resolver reads
+        # them so too); the baseline coverage starts in 2001 and has no end.
+        ("date_last_issue_online", "31/12/2010", "2010-12-31", "HL106"),
+        ("date_last_issue_online", "20101231", "2010-12-31", "HL106"),
+        ("date_first_issue_online", "2001-00-00", "2001", "HL106"),
+        # Embargoes as KBART spells them; a length of 0 is no wall (R0Y read literally
+        # would make nothing available).
+        ("embargo_info", "r1y", "R1Y", "HL106"),
+        ("embargo_info", "R0Y;P1Y", "P1Y", "HL106"),
+        ("embargo_info", "P0Y", "", "HL106"),
         # A title_url that is no link is published empty: the title is still held.
         ("title_url", "www.example.org/jis", "", "HL107"),  # no scheme: not absolute
         # The library's active portfolio is offered as full text (likely, not certain).
@@ -390,6 +400,25 @@ def test_values_are_made_valid_or_left_blank(tmp_path, column, given, published,
     stored = given[1:-1] if given.startswith('"') else given  # the reader unquotes
     assert _hl(result) == [(code, 2, "jis", column, stored)]
     assert row[column] == published
+
+
+@pytest.mark.parametrize(
+    ("column", "given", "problem"),
+    [
+        # Read as no end, month 13 would tell the index "to the present".
+        ("date_last_issue_online", "2005-13", "date_last_issue_online '2005-13' is not a "
+         "readable date"),
+        # Read as no embargo, the current year would be offered.
+        ("embargo_info", "12 months", "embargo_info '12 months' is not a readable embargo"),
+    ],
+)  # fmt: skip
+def test_a_range_that_cannot_be_read_is_not_published(tmp_path, column, given, problem) -> None:
+    with _store_of(tmp_path, {"C": [{column: given}]}) as store:
+        result = build_holdings(store, today=DAY)
+    [finding] = [f for f in result.findings if f.code == "HL103"]
+    assert (finding.location.column, finding.value) == (column, given)
+    assert problem in finding.message
+    assert (result.holdings, result.portfolios_published) == ([], 0)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,10 @@ Rules, from KBART and the cases in shared/cases (BR-010, BR-012 to BR-014):
   not compared, and so never rejects a request.
 * EMBARGOED means a P wall hides the item for now (``embargoed_until`` says when it opens).
   An item before an R wall is NOT_COVERED: that wall only moves away from it.
+* A range with a date or embargo that cannot be read (``CoverageRange.unreadable``)
+  still rules out a dated item its readable bounds miss; otherwise it cannot say, and
+  the answer is UNKNOWN (when no other range covers the item), never COVERED: an
+  unreadable end is no "to the present".
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class Status(StrEnum):  # a str Enum whose str() is the value, as JSON and templ
     COVERED = "covered"
     NOT_COVERED = "not_covered"
     EMBARGOED = "embargoed"
+    UNKNOWN = "unknown"  # a range that could decide has a bound that cannot be read
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +131,10 @@ def _evaluate_range(
         side = misses[0][0]
         distance = (date_miss[2] if date_miss else 0, enum_miss[2] if enum_miss else 0)
         return _Outcome(result(Status.NOT_COVERED, reason), side, distance)
+    if r.unreadable and request.date is not None:
+        given = ", ".join(f"{column} {text!r}" for column, text in r.unreadable)
+        reason = f"{request.date} cannot be judged: the coverage's {given} cannot be read"
+        return _Outcome(result(Status.UNKNOWN, reason))
 
     embargo = f" ({r.embargo})" if r.embargo is not None else ""
     if avail_first is not None and avail_last is not None and avail_first > avail_last:
@@ -163,6 +172,9 @@ def _combine(
 ) -> CoverageResult:
     for o in outcomes:
         if o.result.status is Status.COVERED:
+            return _with_note(o.result, note)
+    for o in outcomes:
+        if o.result.status is Status.UNKNOWN:  # it may be covered: that is what to fix
             return _with_note(o.result, note)
     embargoed = [o.result for o in outcomes if o.result.status is Status.EMBARGOED]
     if embargoed:

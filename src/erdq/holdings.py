@@ -76,7 +76,7 @@ from erdq.identifiers import check_identifier
 from erdq.kbart_fields import standard_columns, vocabulary
 from erdq.model.coverage import CoverageRange, enum_inverted, inverted
 from erdq.model.dates import parse_partial_date
-from erdq.model.embargo import parse_embargo
+from erdq.model.embargo import Embargo
 from erdq.model.portfolio import Portfolio, normalise_title
 from erdq.readers.text import EXCEL_ERRORS
 from erdq.registry import get_rule
@@ -345,7 +345,7 @@ def _entry(
         return None  # HL108 said why
     ranges = []
     for r in p.coverage:
-        problem, column, value = _range_problem(r, p.raw)
+        problem, column, value = _range_problem(r)
         if problem is not None:
             find("HL103", column, value, problem=problem)
         elif enum_inverted(r):
@@ -359,6 +359,27 @@ def _entry(
             ranges.append(r)
     if not ranges:
         return None  # HL103 said why; with no range left, the title is not published
+    ranges = [dataclasses.replace(r, embargo=_walls(r.embargo)) for r in ranges]
+    given = (p.raw.get("embargo_info") or "").strip()
+    written = _text(ranges[0].embargo) or ""
+    if given and written != given:
+        zero = any(st.length == 0 for st in (p.coverage[0].embargo or Embargo(())).statements)
+        why = (
+            "a length of 0 is no moving wall, and an index that reads R0 literally would "
+            "offer nothing of the title"
+            if zero
+            else "written as KBART spells it"
+        )
+        find("HL106", "embargo_info", given, published=written, problem=why)
+    for column in _DATE_COLUMNS:
+        # A coverage date in a form only one reading fits (31/12/2005, 20151220) is read
+        # so by the portfolio model, and published as ISO: say so.
+        text = (p.raw.get(column) or "").strip()
+        parsed = parse_partial_date(text)
+        if text and parsed.value is None and parsed.suggestion:
+            why = _DATE_READINGS.get(parsed.problem or "", _DATE_READINGS["not-iso"])
+            find("HL106", column, text, Confidence.LIKELY, published=parsed.suggestion,
+                 problem=why)  # fmt: skip
     values = tuple((c, published.values[c]) for c in LINE_COLUMNS if published.values.get(c))
     return _Entry(
         p,
@@ -578,19 +599,24 @@ def _value_problem(column: str, text: str) -> str | None:
     return None
 
 
-def _range_problem(r: CoverageRange, raw: Any) -> tuple[str | None, str | None, str | None]:
+# Why a coverage date was published in another form, by the date parser's problem.
+_DATE_READINGS = {
+    "not-iso": "is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD); only one reading of it "
+    "is a real date",
+    "zero-filled": "zeros stand for a month or day not known; the part that is known is published",
+    "needs-two-digits": "a month and a day take two digits",
+}
+
+
+def _range_problem(r: CoverageRange) -> tuple[str | None, str | None, str | None]:
     """Why a range cannot be published as stored: (problem, column, value) or Nones.
 
-    The portfolio model reads an unreadable date as absent (unbounded) and an unreadable
-    embargo as none; the raw text tells the two apart.
+    A date or embargo the portfolio model could not read (``CoverageRange.unreadable``)
+    would be published as no bound at all.
     """
-    for column in _DATE_COLUMNS:
-        text = (raw.get(column) or "").strip()
-        if text and parse_partial_date(text).value is None:
-            return f"{column} {text!r} is not a readable date", column, text
-    text = (raw.get("embargo_info") or "").strip()
-    if text and parse_embargo(text, strict=False).value is None:
-        return f"embargo_info {text!r} is not a readable embargo", "embargo_info", text
+    for column, text in r.unreadable:
+        kind = "embargo" if column == "embargo_info" else "date"
+        return f"{column} {text!r} is not a readable {kind}", column, text
     if inverted(r):
         problem = f"it ends ({r.end_date}) before it starts ({r.start_date})"
         return problem, "date_last_issue_online", _text(r.end_date)
@@ -605,6 +631,15 @@ def _range_problem(r: CoverageRange, raw: Any) -> tuple[str | None, str | None, 
 
 
 _NUMBERS = ("start_volume", "start_issue", "end_volume", "end_issue")
+
+
+def _walls(embargo: Embargo | None) -> Embargo | None:
+    """The embargo as published: its statements of length 0 (R0Y, P0D) left out, as the
+    coverage evaluator reads them (no wall); None when none is left."""
+    if embargo is None:
+        return None
+    kept = tuple(st for st in embargo.statements if st.length)
+    return Embargo(kept) if kept else None
 
 
 def _enum(volume: str | None, issue: str | None) -> str:

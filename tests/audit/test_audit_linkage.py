@@ -331,6 +331,17 @@ def test_a_moving_wall_is_evaluated_on_today() -> None:
     assert spans(("1995", "", "R1Y;P2Y"), ("2025", "", "")) == []
 
 
+def test_coverage_that_cannot_be_read_makes_nothing_available() -> None:
+    # Month 13 read as "to the present" would close the gap 2006-2009 and hide it; an
+    # embargo that cannot be read could withhold anything.
+    merged = union(spans(("1990", "2005", ""), ("2006", "2009-13", ""), ("2010", "", "")))
+    assert merged.gaps == ((d("2006-01-01"), d("2009-12-31")),)
+    assert spans(("1990", "", "12 months")) == []
+    # A date only one reading fits is read: 31/12/2009 closes the gap.
+    merged = union(spans(("1990", "2005", ""), ("2006", "31/12/2009", ""), ("2010", "", "")))
+    assert merged.gaps == ()
+
+
 def test_overlap_section_and_gap_worklist(tmp_path: Path) -> None:
     lib = tmp_path / "lib"
     lib.mkdir()

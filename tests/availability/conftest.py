@@ -132,3 +132,39 @@ def cases_file(tmp_path):
     path = tmp_path / "articles.csv"
     write_cases(path)
     return path
+
+
+# A coverage end that cannot be read ("2005-13") is not "to the present" (issue: an
+# article of 2020 was covered by it). Journal 0028-0836 is in "Gamma" from 1990 v.1 to an
+# unreadable end, and in "Delta" 2010 – 2012; journal 0317-8471 in "Gamma" from 2000 under
+# an embargo that cannot be read ("12 months").
+NATURE = {"publication_title": "Nature", "print_identifier": "0028-0836", "title_id": "n"}
+UNREADABLE_HOLDINGS = [
+    _portfolio(
+        "Gamma",
+        {**NATURE, "date_first_issue_online": "1990", "num_first_vol_online": "1",
+         "date_last_issue_online": "2005-13"},
+    ),
+    _portfolio("Delta", {**NATURE, "date_first_issue_online": "2010",
+                         "date_last_issue_online": "2012"}),
+    _portfolio(
+        "Gamma",
+        {"publication_title": "Volume Quarterly", "print_identifier": "0317-8471",
+         "date_first_issue_online": "2000", "embargo_info": "12 months"},
+    ),
+]  # fmt: skip
+UNREADABLE_CASES = [
+    # The readable start still rules out what is before it.
+    ({"issn": "0028-0836", "date": "1950"}, False, "not_covered", "before_coverage", None),
+    # Inside the readable start and an unreadable end: not judged, and by which collection.
+    ({"issn": "0028-0836", "date": "2020"}, None, "not_judged", "coverage_unreadable", "Gamma"),
+    # Another collection covers it: covered, whatever Gamma's end is.
+    ({"issn": "0028-0836", "date": "2011"}, True, "covered", "covered", "Delta"),
+    # No date: the dates do not come into it (Delta, with no volumes, covers it too).
+    ({"issn": "0028-0836", "volume": "3"}, True, "covered", "covered", "Delta"),
+    ({"issn": "0028-0836"}, True, "covered", "title_level", "Delta"),
+    # An embargo that cannot be read: a recent article cannot be judged, nor an old one.
+    ({"issn": "0317-8471", "date": "2024-03"}, None, "not_judged", "coverage_unreadable",
+     "Gamma"),
+    ({"issn": "0317-8471", "date": "1999"}, False, "not_covered", "before_coverage", None),
+]  # fmt: skip

@@ -3,11 +3,19 @@ coverage evaluator (erdq.coverage.evaluate)."""
 
 from __future__ import annotations
 
+import csv
 import json
 
 import openpyxl
 import pytest
-from tests.availability.conftest import CASES, DAY, HOLDINGS
+from tests.availability.conftest import (
+    ARTICLE_FIELDS,
+    CASES,
+    DAY,
+    HOLDINGS,
+    UNREADABLE_CASES,
+    UNREADABLE_HOLDINGS,
+)
 
 from erdq.availability import RESULT_COLUMNS, files, output_kind, run_availability, sample
 from erdq.availability.common import JournalIndex
@@ -225,3 +233,27 @@ def test_output_formats_by_name(tmp_path, cases_file, monkeypatch) -> None:
     journals = list(openpyxl.load_workbook(tmp_path / "j.xlsx")["journals"].values)
     assert journals[1][:4] == ("1234-5679", "Journal of Invented Studies",
                                "1234-5679; 2049-3630", 1)  # fmt: skip
+
+
+def test_coverage_that_cannot_be_read_judges_nothing_it_does_not_rule_out(tmp_path) -> None:
+    source = tmp_path / "articles.csv"
+    with open(source, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ARTICLE_FIELDS)
+        writer.writeheader()
+        writer.writerows(case[0] for case in UNREADABLE_CASES)
+    with run_availability(source, UNREADABLE_HOLDINGS, today=DAY) as run:
+        got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
+        collections = {r[0]: r[1:] for r in run.rows("collections")}
+    assert got == [tuple(case[1:]) for case in UNREADABLE_CASES]
+    # Gamma: 7 articles of its journals; it covers the volume-only and title-level ones
+    # and cannot judge the two of 2020 and 2024-03; 1950 and 1999 it rules out; the one
+    # of 2011 it cannot judge either (Delta covers it).
+    assert collections["Gamma"] == (7, 2, 0, 2, 3)
+    # The one coverage evaluator says the same: UNKNOWN is what is not judged.
+    for article, _, status, _, _ in UNREADABLE_CASES:
+        ranges = [
+            r for p in UNREADABLE_HOLDINGS if p.print_identifier == article["issn"]
+            for r in p.coverage
+        ]  # fmt: skip
+        result = evaluate(ranges, date=article.get("date"), volume=article.get("volume"), today=DAY)
+        assert {"unknown": "not_judged"}.get(result.status.value, result.status.value) == status

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 
 import pytest
-from tests.availability.conftest import CASES, DAY, HOLDINGS
+from tests.availability.conftest import (
+    ARTICLE_FIELDS,
+    CASES,
+    DAY,
+    HOLDINGS,
+    UNREADABLE_CASES,
+    UNREADABLE_HOLDINGS,
+)
 
 from erdq.availability import run_availability, sample
 from erdq.errors import InputError
@@ -29,6 +37,21 @@ def test_hand_worked_verdicts_on_spark(spark, cases_file) -> None:
     with run_availability(cases_file, HOLDINGS, today=DAY, engine="spark", spark=spark) as run:
         got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
     assert got == [tuple(case[1:]) for case in CASES]
+
+
+def test_coverage_that_cannot_be_read_on_spark(spark, tmp_path) -> None:
+    source = tmp_path / "articles.csv"
+    with open(source, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ARTICLE_FIELDS)
+        writer.writeheader()
+        writer.writerows(case[0] for case in UNREADABLE_CASES)
+    with run_availability(
+        source, UNREADABLE_HOLDINGS, today=DAY, engine="spark", spark=spark
+    ) as run:
+        got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
+        collections = {r[0]: r[1:] for r in run.rows("collections")}
+    assert got == [tuple(case[1:]) for case in UNREADABLE_CASES]
+    assert collections["Gamma"] == (7, 2, 0, 2, 3)
 
 
 def test_spark_and_duckdb_agree_on_100000_articles(spark, tmp_path) -> None:

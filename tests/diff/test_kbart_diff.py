@@ -224,6 +224,7 @@ def test_wiley_delivery_reports_exactly_the_planted_changes(tmp_path: Path) -> N
         "access_type_changed": 1,
         "publisher_changed": 1,
         "title_id_changed": 1,
+        "coverage_unreadable": 0,
     }
     # 2316 titles in both, one of them paired by ISSN; 13 of them changed.
     assert result.match_keys == {"title_id": 2315, "identifier": 1, "title": 0}
@@ -497,6 +498,33 @@ def test_coverage_extended_and_cut_together(tmp_path: Path) -> None:
     ]
 
 
+def test_a_coverage_date_that_cannot_be_read_is_no_extension(tmp_path: Path) -> None:
+    old = {**BASE, "date_first_issue_online": "2001", "date_last_issue_online": "2010"}
+    typo = {**old, "date_last_issue_online": "2010-13"}  # month 13
+    fixed = {**old, "date_last_issue_online": "2011"}
+
+    # Read as no end, 2010-13 would be "end moved from 2010 to present".
+    result = diff_rows(tmp_path, [old], [typo])
+    assert flat(result, "change", "field", "detail") == [
+        ("coverage_unreadable", "date_last_issue_online",
+         "date_last_issue_online '2010-13' cannot be read"),
+    ]  # fmt: skip
+    assert result.changes[0].new == "2001 v.1 – '2010-13' (unreadable)"
+    result = diff_rows(tmp_path, [typo], [fixed])
+    assert flat(result, "change", "detail") == [
+        ("coverage_unreadable", "date_last_issue_online was '2010-13', which could not be read")
+    ]
+    # The same unreadable end in both files: the start's move is still a cut.
+    later = {**typo, "date_first_issue_online": "2003"}
+    result = diff_rows(tmp_path, [typo], [later])
+    assert flat(result, "change", "field") == [("coverage_cut", "date_first_issue_online")]
+    # An embargo that cannot be read is the embargo's change, not the coverage's.
+    worded = {**old, "embargo_info": "12 months"}
+    result = diff_rows(tmp_path, [old], [worded])
+    assert flat(result, "change", "new") == [("embargo_changed", "12 months")]
+    assert result.changes[0].detail.endswith("'12 months' cannot be read as an embargo")
+
+
 def test_gap_filled_is_an_extension(tmp_path: Path) -> None:
     first = {**BASE, "date_first_issue_online": "2000", "date_last_issue_online": "2004"}
     second = {**BASE, "date_first_issue_online": "2008", "date_last_issue_online": "2010"}
@@ -660,6 +688,7 @@ def test_change_kinds_keep_their_order_and_new_kinds_come_last() -> None:
         "access_type_changed",
         "publisher_changed",
         "title_id_changed",
+        "coverage_unreadable",
     )
 
 

@@ -94,7 +94,7 @@ def test_revision_0004_adds_the_audit_tables_and_goes_back(store: Store) -> None
     with write_transaction(store.engine) as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
-    assert current_revisions(store.engine) == head_revisions() == {"0005"}
+    assert current_revisions(store.engine) == head_revisions() == {"0006"}
 
 
 def test_revision_0005_indexes_the_request_origin_and_goes_back(store: Store) -> None:
@@ -112,3 +112,30 @@ def test_revision_0005_indexes_the_request_origin_and_goes_back(store: Store) ->
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
     assert origin_indexed()
+
+
+def test_revision_0006_keeps_unreadable_coverage_as_given(store: Store, tmp_path: Path) -> None:
+    kbart = tmp_path / "k.txt"
+    kbart.write_text(
+        "publication_title\tprint_identifier\tdate_first_issue_online\t"
+        "date_last_issue_online\tembargo_info\n"
+        "Nature\t0028-0836\t1990\t2005-13\t12 months\n"
+        "Science\t0036-8075\t1990\t\t\n",
+        encoding="utf-8",
+    )
+    store.import_kbart(kbart, collection="C")
+    select_bounds = text("SELECT end_date, embargo FROM portfolios ORDER BY line")
+    with store.engine.connect() as conn:
+        # Imported now: the texts as given, and NULL where the cell was empty.
+        assert conn.execute(select_bounds).all() == [("2005-13", "12 months"), (None, None)]
+    # A store imported by an older erdq: NULL for what could not be read.
+    with write_transaction(store.engine) as conn:
+        conn.execute(text("UPDATE portfolios SET end_date = NULL, embargo = NULL"))
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    with write_transaction(store.engine) as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    with store.engine.connect() as conn:
+        assert conn.execute(select_bounds).all() == [("2005-13", "12 months"), (None, None)]

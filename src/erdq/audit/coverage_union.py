@@ -7,6 +7,8 @@ evaluated as of ``today``: ``P1Y`` ends the available part at the end of last ye
 the union says what readers can use on that day, not what the licence will give later.
 An open end runs to ``today``; a missing start runs from the beginning (no gap before
 it). A holding whose walls cross, or that starts after ``today``, covers nothing today.
+A range with a date or embargo that cannot be read (month 13, "12 months") is left out:
+read as open it would hide the very gap the reader meets, and the KBART rules name it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ def available_span(coverage: Iterable[CoverageRange], today: dt.date) -> list[Sp
     """The days of ``coverage`` available on ``today``, one span per range (ordinals)."""
     spans: list[Span] = []
     for r in coverage:
+        if r.unreadable:
+            continue
         first, last = _available(r, today)
         end = min(last, today) if last is not None else today
         if first is not None and first > end:

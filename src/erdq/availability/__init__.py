@@ -10,7 +10,7 @@ billions of articles (``spark_engine``). Both run the same SQL and give the same
 Per article the result says ``available``, ``status`` (covered, embargoed, not_covered,
 not_judged), ``reason`` (covered, title_level, embargoed, before_coverage,
 after_coverage, gap, outside_coverage, no_journal; not judged, with ``available`` empty:
-no_identifier, invalid_identifier, unreadable_date), the
+no_identifier, invalid_identifier, unreadable_date, coverage_unreadable), the
 ``collection`` that provides it (the first by name), the ``journal`` matched, how many
 collections hold the journal, and the index's flag when given. Summaries per journal
 (all ISSNs of a title together) and per collection count what is available, embargoed

@@ -11,12 +11,15 @@ The engines then only compare dates and numbers, in the order ``evaluate`` does:
 2. a range that ends before it starts covers nothing;
 3. a date outside the range's own dates, or a volume/issue before its start or after its
    end, is a miss before or after it (the date decides the side when both miss);
-4. an article with a volume but no date is covered unless the embargo leaves nothing;
-5. a date that overlaps the available window is covered; one after the P wall is
+4. a dated article that a range with an unreadable date or embargo does not rule out by
+   its readable bounds cannot be judged by it (``x``; ``evaluate``'s UNKNOWN);
+5. an article with a volume but no date is covered unless the embargo leaves nothing;
+6. a date that overlaps the available window is covered; one after the P wall is
    embargoed; one before the R wall is a miss before it; anything else is not covered.
 
 Across every range of every portfolio matching the article's ISSN or eISSN: covered if
-any range covers it, else embargoed if any range embargoes it, else a miss: ``gap``
+any range covers it, else not judged (``coverage_unreadable``) if a range could not
+judge it, else embargoed if any range embargoes it, else a miss: ``gap``
 when it is after some range and before another, ``before_coverage`` or
 ``after_coverage``, or ``outside_coverage``.
 
@@ -85,6 +88,7 @@ INTERVAL_COLUMNS: tuple[tuple[str, str], ...] = (
     ("end_vol", "BIGINT"),
     ("end_iss", "BIGINT"),
     ("inverted", "INTEGER"),
+    ("unreadable", "INTEGER"),
 )
 
 # The journal table: each holdings ISSN → its journal (see the module doc).
@@ -170,6 +174,7 @@ class Interval:
     end_vol: int | None
     end_iss: int | None
     inverted: int
+    unreadable: int  # 1: a coverage date or the embargo cannot be read
 
 
 def portfolio_issns(p: Portfolio) -> list[str]:
@@ -228,6 +233,7 @@ def range_window(r: CoverageRange, today: dt.date) -> tuple:
         end_vol,
         end_iss,
         int(inverted(r)),
+        int(bool(r.unreadable)),
     )
 
 
@@ -402,6 +408,7 @@ def write_intervals(intervals: Iterable[Interval], path: Path) -> int:
                             iv.end_vol,
                             iv.end_iss,
                             iv.inverted,
+                            iv.unreadable,
                         )
                     ),
                 ]
@@ -445,7 +452,7 @@ def write_portfolio_intervals(
 @lru_cache(maxsize=65536)
 def _range_cells(values: tuple) -> tuple[str, ...]:
     """A range's compiled values as CSV cells (many ranges are alike: cached)."""
-    first, last, avail_first, avail_last, r_wall, p_wall, *numbers, inv = values
+    first, last, avail_first, avail_last, r_wall, p_wall, *numbers, inv, unreadable = values
     return (
         first.isoformat(),
         last.isoformat(),
@@ -455,6 +462,7 @@ def _range_cells(values: tuple) -> tuple[str, ...]:
         p_wall.isoformat() if p_wall else "",
         *(_int(n) for n in numbers),
         str(inv),
+        str(unreadable),
     )
 
 
@@ -587,6 +595,7 @@ _OUTCOME = """
       WHEN a.v IS NOT NULL AND r.end_vol IS NOT NULL AND (a.v > r.end_vol OR
            (a.v = r.end_vol AND a.i IS NOT NULL AND r.end_iss IS NOT NULL
             AND a.i > r.end_iss)) THEN 'a'
+      WHEN r.unreadable = 1 AND a.cf IS NOT NULL THEN 'x'
       WHEN a.cf IS NULL THEN CASE WHEN r.avail_first > r.avail_last THEN 'n' ELSE 'c' END
       WHEN CASE WHEN a.cf > r.avail_first THEN a.cf ELSE r.avail_first END
         <= CASE WHEN a.cl < r.avail_last THEN a.cl ELSE r.avail_last END THEN 'c'
@@ -600,7 +609,9 @@ _OUTCOME = """
 def pairs_sql(articles: str, intervals: str) -> str:
     """Each article with each interval of its ISSN or eISSN (an equi-join on the match
     key), and the outcome letter: c covered, e embargoed, b before, a after, n not
-    covered otherwise, u not judged (the article's date cannot be read)."""
+    covered otherwise, u not judged (the article's date cannot be read), x not judged
+    (a date or the embargo of the range cannot be read, and its readable bounds do not
+    rule the article out)."""
     columns = "a.row, r.collection, r.journal_issn"
     return f"""
     SELECT {columns}, {_OUTCOME} AS o
@@ -620,7 +631,8 @@ def matches_sql(pairs: str) -> str:
       max(CASE WHEN o = 'e' THEN 1 ELSE 0 END) AS emb,
       max(CASE WHEN o = 'b' THEN 1 ELSE 0 END) AS bef,
       max(CASE WHEN o = 'a' THEN 1 ELSE 0 END) AS aft,
-      max(CASE WHEN o = 'u' THEN 1 ELSE 0 END) AS und
+      max(CASE WHEN o = 'u' THEN 1 ELSE 0 END) AS und,
+      max(CASE WHEN o = 'x' THEN 1 ELSE 0 END) AS unr
     FROM {pairs} GROUP BY row, collection
     """
 
@@ -637,9 +649,10 @@ def verdicts_sql(articles: str, matches: str) -> str:
     journal matched, ``journal_issn`` that or else the first valid ISSN cited."""
     return f"""
     SELECT a.row, a.matched,
-      CASE WHEN a.cov = 1 THEN true WHEN {_UNJUDGED_SQL} THEN NULL ELSE false END
-        AS available,
-      CASE WHEN a.cov = 1 THEN 'covered' WHEN a.emb = 1 THEN 'embargoed'
+      CASE WHEN a.cov = 1 THEN true WHEN {_UNJUDGED_SQL} OR a.unr = 1 THEN NULL
+           ELSE false END AS available,
+      CASE WHEN a.cov = 1 THEN 'covered' WHEN a.unr = 1 THEN 'not_judged'
+           WHEN a.emb = 1 THEN 'embargoed'
            WHEN {_UNJUDGED_SQL} THEN 'not_judged'
            ELSE 'not_covered' END AS status,
       CASE WHEN a.matched = 0 AND a.k1 IS NULL AND a.k2 IS NULL
@@ -649,13 +662,14 @@ def verdicts_sql(articles: str, matches: str) -> str:
            WHEN a.bad_date = 1 THEN 'unreadable_date'
            WHEN a.cov = 1 AND a.title_level = 1 THEN 'title_level'
            WHEN a.cov = 1 THEN 'covered'
+           WHEN a.unr = 1 THEN 'coverage_unreadable'
            WHEN a.emb = 1 THEN 'embargoed'
            WHEN a.bef = 1 AND a.aft = 1 THEN 'gap'
            WHEN a.bef = 1 THEN 'before_coverage'
            WHEN a.aft = 1 THEN 'after_coverage'
            ELSE 'outside_coverage' END AS reason,
-      CASE WHEN a.cov = 1 THEN a.cov_collection WHEN a.emb = 1 THEN a.emb_collection
-           ELSE NULL END AS collection,
+      CASE WHEN a.cov = 1 THEN a.cov_collection WHEN a.unr = 1 THEN a.unr_collection
+           WHEN a.emb = 1 THEN a.emb_collection ELSE NULL END AS collection,
       a.collections AS collections_matched,
       a.index_available,
       a.matched_journal,
@@ -663,7 +677,8 @@ def verdicts_sql(articles: str, matches: str) -> str:
     FROM (
       SELECT x.*,
         CASE WHEN g.g_row IS NULL THEN 0 ELSE 1 END AS matched,
-        g.cov, g.emb, g.bef, g.aft, g.cov_collection, g.emb_collection,
+        g.cov, g.emb, g.bef, g.aft, g.unr, g.cov_collection, g.emb_collection,
+        g.unr_collection,
         g.matched_journal, coalesce(g.collections, 0) AS collections,
         -- The ISSN check, asked only of the articles that matched nothing.
         CASE WHEN g.g_row IS NULL THEN {_valid_issn("x.c1")} END AS k1,
@@ -671,8 +686,10 @@ def verdicts_sql(articles: str, matches: str) -> str:
       FROM {articles} x LEFT JOIN (
         SELECT row AS g_row,
           max(cov) AS cov, max(emb) AS emb, max(bef) AS bef, max(aft) AS aft,
+          max(unr) AS unr,
           min(CASE WHEN cov = 1 THEN collection END) AS cov_collection,
           min(CASE WHEN emb = 1 THEN collection END) AS emb_collection,
+          min(CASE WHEN unr = 1 THEN collection END) AS unr_collection,
           -- Two journals only when the cited ISSN and eISSN belong to different titles.
           min(journal_issn) AS matched_journal,
           count(collection) AS collections
@@ -720,8 +737,9 @@ def collections_sql(matches: str) -> str:
     """Per collection: the articles of its journals, and what its own ranges make of them."""
     return f"""
     SELECT collection, count(*) AS articles, sum(cov) AS available,
-      sum(CASE WHEN cov = 0 AND emb = 1 THEN 1 ELSE 0 END) AS embargoed,
-      sum(CASE WHEN cov = 0 AND emb = 0 AND und = 0 THEN 1 ELSE 0 END) AS not_covered,
-      sum(und) AS not_judged
+      sum(CASE WHEN cov = 0 AND unr = 0 AND emb = 1 THEN 1 ELSE 0 END) AS embargoed,
+      sum(CASE WHEN cov = 0 AND unr = 0 AND emb = 0 AND und = 0 THEN 1 ELSE 0 END)
+        AS not_covered,
+      sum(CASE WHEN cov = 0 AND (und = 1 OR unr = 1) THEN 1 ELSE 0 END) AS not_judged
     FROM {matches} GROUP BY collection
     """

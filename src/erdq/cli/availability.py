@@ -77,12 +77,14 @@ def availability_command(
     not_covered, not_judged), reason (covered, title_level, embargoed, before_coverage,
     after_coverage, gap, outside_coverage, no_journal: a valid ISSN no holdings have;
     not judged: no_identifier, invalid_identifier: only ISSNs with a wrong check digit or
-    form, unreadable_date: a date such as n.d. that cannot be read), collection (the
-    first providing it), journal, collections_matched, index_available. The per-journal
-    summary has one row per journal, whichever of its ISSNs was cited (journal_issns
-    lists them; articles citing no valid ISSN share one row with no journal), and also
-    counts articles the index shows as available that the holdings do not cover, and the
-    reverse.
+    form, unreadable_date: a date such as n.d. that cannot be read, coverage_unreadable:
+    a coverage date or embargo of the holdings cannot be read and the rest of the range
+    does not rule the article out), collection (the first providing it; for
+    coverage_unreadable, the one whose coverage cannot be read), journal,
+    collections_matched, index_available. The per-journal summary has one row per
+    journal, whichever of its ISSNs was cited (journal_issns lists them; articles citing
+    no valid ISSN share one row with no journal), and also counts articles the index
+    shows as available that the holdings do not cover, and the reverse.
 
     \b
     Example:
@@ -166,4 +168,5 @@ _UNJUDGED = {  # the reasons of status not_judged, worded
     "no_identifier": "no ISSN cited",
     "invalid_identifier": "only invalid ISSNs cited",
     "unreadable_date": "a date that cannot be read",
+    "coverage_unreadable": "a coverage date or embargo of the holdings cannot be read",
 }

@@ -55,6 +55,7 @@ CHANGE_KINDS: tuple[str, ...] = (
     "access_type_changed",
     "publisher_changed",
     "title_id_changed",
+    "coverage_unreadable",
 )
 MATCH_KEYS: tuple[str, ...] = ("title_id", "identifier", "title")
 _KIND_ORDER = {kind: i for i, kind in enumerate(CHANGE_KINDS)}
@@ -255,7 +256,9 @@ def not_kbart_error(path: Path, code: str, reason: str) -> InputError:
 
 
 def _add_row(title: _Title, values: dict[str, str]) -> None:
-    title.ranges.append(replace(coverage_from_values(values), embargo=None))
+    coverage = coverage_from_values(values)
+    dates = tuple(u for u in coverage.unreadable if u[0] != "embargo_info")
+    title.ranges.append(replace(coverage, embargo=None, unreadable=dates))
     embargo = _clean(values.get("embargo_info"))
     if embargo is not None:
         parsed = parse_embargo(embargo, strict=False).value
@@ -380,7 +383,13 @@ def _compare(o: _Title, n: _Title, key: str, before: _File, after: _File) -> lis
         )
     if set(o.embargoes) != set(n.embargoes):
         old, new = _joined(o.embargoes.values()), _joined(n.embargoes.values())
-        out.append(change("embargo_changed", old, new, "embargo_info", _added_removed(old, new)))
+        detail = _added_removed(old, new)
+        unread = [e for e in n.embargoes.values() if parse_embargo(e, strict=False).value is None]
+        if unread:
+            # "12 months": a resolver cannot apply it, whatever it was before.
+            said = ", ".join(f"{e!r} cannot be read as an embargo" for e in unread)
+            detail = f"{detail}; {said}" if detail else said
+        out.append(change("embargo_changed", old, new, "embargo_info", detail))
     if sorted(o.urls) != sorted(n.urls):
         old, new = "; ".join(o.urls), "; ".join(n.urls)
         out.append(change("url_changed", old, new, "title_url", _added_removed(old, new)))
@@ -604,12 +613,24 @@ def _coverage_changes(
     old: list[CoverageRange], new: list[CoverageRange]
 ) -> dict[str, tuple[list[str], set[str]]]:
     """Details and KBART columns for "coverage_extended" and "coverage_cut" (either may be
-    absent). Days decide first; volume/issue decide a boundary only where its dates are
-    equal and both sides give numbers.
+    absent), or for "coverage_unreadable" alone when the dates that cannot be read differ.
+    Days decide first; volume/issue decide a boundary only where its dates are equal and
+    both sides give numbers.
     """
     found: dict[str, tuple[list[str], set[str]]] = {}
     if set(old) == set(new):
         return found
+    o_unread = {u for r in old for u in r.unreadable}
+    n_unread = {u for r in new for u in r.unreadable}
+    if o_unread != n_unread:
+        # A date that cannot be read is no bound: days compared across it would call
+        # 2005-13 an extension "to the present". Say what cannot be read instead.
+        details = [f"{c} {t!r} cannot be read" for c, t in sorted(n_unread - o_unread)]
+        details += [
+            f"{c} was {t!r}, which could not be read" for c, t in sorted(o_unread - n_unread)
+        ]
+        columns = {c for c, _ in o_unread ^ n_unread}
+        return {"coverage_unreadable": (details, columns)}
 
     def note(kind: str, detail: str, columns: Iterable[str]) -> None:
         details, cols = found.setdefault(kind, ([], set()))

@@ -30,6 +30,10 @@ class CoverageRange:
     end_volume: str | None
     end_issue: str | None
     embargo: Embargo | None = None
+    # Bounds given but not readable, as (column, text): ("date_last_issue_online",
+    # "2005-13"). Absent above, such a bound would read as no bound at all, so the
+    # evaluator does not judge a dated request by the range (``erdq.coverage``).
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def first_day(self) -> datetime.date | None:
         return self.start_date.first_day() if self.start_date is not None else None
@@ -41,9 +45,14 @@ class CoverageRange:
         """Human text: "1997 v.35 no.3 – 1998 v.36 no.2", "2001 v.1 – present"."""
         start = _point(self.start_date, self.start_volume, self.start_issue)
         end = _point(self.end_date, self.end_volume, self.end_issue)
+        if self.unreadable:
+            start = _joined(_unread(self.unreadable, "date_first_issue_online"), start)
+            end = _joined(_unread(self.unreadable, "date_last_issue_online"), end)
         # A single issue (start == end) prints once.
         text = start if start and start == end else f"{start or 'beginning'} – {end or 'present'}"
-        return f"{text} (embargo {self.embargo})" if self.embargo is not None else text
+        text = f"{text} (embargo {self.embargo})" if self.embargo is not None else text
+        embargo = _unread(self.unreadable, "embargo_info")
+        return f"{text} (embargo {embargo})" if embargo else text
 
 
 def format_statements(ranges: Iterable[CoverageRange]) -> str:
@@ -143,6 +152,16 @@ def _roman(numeral: str) -> int:
         # Subtractive pairs (IV, XC…): a smaller value before a larger one counts negative.
         total += -value if following and _ROMAN_VALUES[following] > value else value
     return total
+
+
+def _unread(unreadable: tuple[tuple[str, str], ...], column: str) -> str:
+    """How a statement shows a bound it cannot read: the text as given, marked."""
+    text = next((t for c, t in unreadable if c == column), None)
+    return f"{text!r} (unreadable)" if text is not None else ""
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
 
 
 def _point(date: PartialDate | None, volume: str | None, issue: str | None) -> str:

@@ -105,18 +105,58 @@ def canonical_identifier(value: str | None) -> str | None:
 
 
 def coverage_from_values(values: Mapping[str, str], *, strict: bool = False) -> CoverageRange:
-    def date(column: str) -> PartialDate | None:
-        return parse_partial_date(values.get(column, "")).value
+    """A KBART row's coverage range (``coverage_range`` over its columns)."""
+    return coverage_range(
+        values.get("date_first_issue_online"),
+        values.get("num_first_vol_online"),
+        values.get("num_first_issue_online"),
+        values.get("date_last_issue_online"),
+        values.get("num_last_vol_online"),
+        values.get("num_last_issue_online"),
+        values.get("embargo_info"),
+        strict=strict,
+    )
 
-    embargo = parse_embargo(values.get("embargo_info", ""), strict=strict).value
+
+def coverage_range(
+    start: str | None,
+    start_volume: str | None,
+    start_issue: str | None,
+    end: str | None,
+    end_volume: str | None,
+    end_issue: str | None,
+    embargo: str | None,
+    *,
+    strict: bool = False,
+) -> CoverageRange:
+    """A coverage range from KBART's texts. A date in a form only one reading fits
+    (31/12/2005, 2015-1-5: the KBART rules report the form) is read so; a date or an
+    embargo that cannot be read at all is kept in ``unreadable``, not taken for no
+    bound (which would claim coverage the library may not have)."""
+    unreadable: list[tuple[str, str]] = []
+
+    def date(column: str, text: str | None) -> PartialDate | None:
+        parsed = parse_partial_date(text)
+        if parsed.value is None and parsed.suggestion:
+            parsed = parse_partial_date(parsed.suggestion)
+        if parsed.value is None and text and text.strip():
+            unreadable.append((column, text.strip()))
+        return parsed.value
+
+    first = date("date_first_issue_online", start)
+    last = date("date_last_issue_online", end)
+    parsed_embargo = parse_embargo(embargo or "", strict=strict).value
+    if parsed_embargo is None and embargo and embargo.strip():
+        unreadable.append(("embargo_info", embargo.strip()))
     return CoverageRange(
-        start_date=date("date_first_issue_online"),
-        start_volume=_clean(values.get("num_first_vol_online")),
-        start_issue=_clean(values.get("num_first_issue_online")),
-        end_date=date("date_last_issue_online"),
-        end_volume=_clean(values.get("num_last_vol_online")),
-        end_issue=_clean(values.get("num_last_issue_online")),
-        embargo=embargo,
+        start_date=first,
+        start_volume=_clean(start_volume),
+        start_issue=_clean(start_issue),
+        end_date=last,
+        end_volume=_clean(end_volume),
+        end_issue=_clean(end_issue),
+        embargo=parsed_embargo,
+        unreadable=tuple(unreadable),
     )
 
 

@@ -26,9 +26,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, select
 
 from erdq.model.coverage import CoverageRange
-from erdq.model.dates import parse_partial_date
-from erdq.model.embargo import parse_embargo
-from erdq.model.portfolio import normalise_title
+from erdq.model.portfolio import coverage_range, normalise_title
 from erdq.store.db import db_errors
 from erdq.store.schema import collections, portfolios, snapshots
 
@@ -139,16 +137,7 @@ class _Row:
 
 
 def _range(row: Sequence[str | None]) -> CoverageRange:
-    start, svol, siss, end, evol, eiss, embargo = row
-    return CoverageRange(
-        start_date=parse_partial_date(start).value if start else None,
-        start_volume=svol,
-        start_issue=siss,
-        end_date=parse_partial_date(end).value if end else None,
-        end_volume=evol,
-        end_issue=eiss,
-        embargo=parse_embargo(embargo).value if embargo else None,
-    )
+    return coverage_range(*row)
 
 
 class HoldingsIndex:

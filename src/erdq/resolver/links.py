@@ -177,6 +177,8 @@ def _span(r: CoverageRange) -> str:
 def embargo_phrase(embargo: Embargo) -> str:
     parts = []
     for s in embargo.statements:
+        if s.length == 0:
+            continue  # R0Y, P0D: no wall (``EmbargoStatement.wall``), nothing to tell
         unit = _UNITS[s.unit]
         amount = f"{s.length} {unit}s" if s.length != 1 else unit
         if s.kind == "P":

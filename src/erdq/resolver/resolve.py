@@ -46,15 +46,21 @@ REASONS: dict[str, str] = {
     "not_covered": "the coverage does not include the item for another reason",
     "collection_inactive": "the title is in a collection that is not active",
     "no_url": "the portfolio has no URL and its collection no usable link template",
+    "coverage_unreadable": "a coverage date or embargo of the portfolio cannot be read, "
+    "so the item cannot be judged",
 }
-# Which reason is reported for a request when several candidates fail differently.
+# Which reason is reported for a request when several candidates fail differently: first
+# the holdings that may well cover the item and that the library can mend (a portfolio
+# that covers it but has no URL; coverage that cannot be read), then what the coverage
+# rules out, nearest first.
 _REASON_ORDER = (
+    "no_url",
+    "coverage_unreadable",
     "embargoed",
     "gap_in_coverage",
     "after_coverage",
     "before_coverage",
     "not_covered",
-    "no_url",
     "collection_inactive",
 )
 
@@ -386,6 +392,8 @@ def _type_warning(citation: Citation, wanted: str | None, count: int) -> str:
 def _coverage_reason(result: CoverageResult) -> str:
     if result.status is Status.EMBARGOED:
         return "embargoed"
+    if result.status is Status.UNKNOWN:
+        return "coverage_unreadable"
     text = result.reason
     if "gap in coverage" in text:
         return "gap_in_coverage"

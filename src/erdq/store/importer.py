@@ -25,6 +25,7 @@ from erdq.config import Settings
 from erdq.engine import KbartCheck, Progress, sha256_file
 from erdq.errors import InputError
 from erdq.findings import Finding, Severity
+from erdq.model.coverage import CoverageRange
 from erdq.model.portfolio import Portfolio, row_to_portfolio
 from erdq.readers.kbart import KbartRow, cut_off_at
 from erdq.store.db import db_errors, refresh_statistics, write_transaction
@@ -254,13 +255,13 @@ def portfolio_values(p: Portfolio, snapshot_id: int, collection_id: int) -> Row:
         "publication_type": p.publication_type,
         "print_identifier": p.print_identifier,
         "online_identifier": p.online_identifier,
-        "start_date": _text(cov.start_date) if cov else None,
+        "start_date": _bound(cov, "date_first_issue_online", cov.start_date) if cov else None,
         "start_volume": cov.start_volume if cov else None,
         "start_issue": cov.start_issue if cov else None,
-        "end_date": _text(cov.end_date) if cov else None,
+        "end_date": _bound(cov, "date_last_issue_online", cov.end_date) if cov else None,
         "end_volume": cov.end_volume if cov else None,
         "end_issue": cov.end_issue if cov else None,
-        "embargo": _text(cov.embargo) if cov else None,
+        "embargo": _bound(cov, "embargo_info", cov.embargo) if cov else None,
         "coverage_depth": p.coverage_depth,
         "title_url": p.title_url,
         "publisher": p.publisher,
@@ -279,6 +280,14 @@ def finding_values(f: Finding, snapshot_id: int) -> Row:
 
 def _text(value: object | None) -> str | None:
     return None if value is None else str(value)
+
+
+def _bound(cov: CoverageRange, column: str, value: object | None) -> str | None:
+    """A coverage column as stored: the parsed value, or the text as given when it cannot
+    be read, so that whoever reads the row (the resolver's index) parses it again and
+    finds it unreadable, rather than a NULL that reads as no bound."""
+    given = next((text for c, text in cov.unreadable if c == column), None)
+    return given if given is not None else _text(value)
 
 
 def _severities(errors: int, warnings: int, infos: int) -> dict[str, int]:

@@ -123,7 +123,9 @@ portfolios = Table(
     Column("publication_type", Text),
     Column("print_identifier", Text),  # canonical when valid, else as given
     Column("online_identifier", Text),
-    Column("start_date", Text),  # ISO 8601 at the precision given: 1997, 1997-03, 1997-03-15
+    # ISO 8601 at the precision given (1997, 1997-03, 1997-03-15); a date or embargo that
+    # cannot be read is kept as given ("2005-13"), never NULL, which would mean no bound.
+    Column("start_date", Text),
     Column("start_volume", Text),
     Column("start_issue", Text),
     Column("end_date", Text),

@@ -97,13 +97,14 @@ COVERAGE_NOT_PUBLISHED = rule(
         "as 'to the present', or an unreadable embargo as 'no embargo' would tell the "
         "central index that the library has full text it does not have. Leaving the range "
         "out errs on the side readers can trust, and this finding makes the gap visible.",
-        example="Bad: date_first_issue_online 2001-00-00 (zero-filled). Good: "
-        "date_first_issue_online 2001.",
+        example="Bad: date_last_issue_online 2005-13 (there is no month 13). Good: "
+        "date_last_issue_online 2005-12. A date in a form only one reading fits "
+        "(31/12/2005, 2001-00-00) is published read, with HL106.",
         fix="Correct the date or embargo (`erdq kbart validate` shows the KB3xx finding "
         "with a suggestion), import the file again and publish again.",
         references=_REF,
     ),
-    bad=Example(rows=({"date_first_issue_online": "2001-00-00"},)),
+    bad=Example(rows=({"date_last_issue_online": "2005-13"},)),
     good=Example(rows=({},)),
 )
 
@@ -203,12 +204,16 @@ VALUE_CHANGED = rule(
         "line cannot hold one: it would split the row) becomes a space or is removed, "
         "white space is trimmed, the literal text \\r, \\n or \\t (an exporter's escaped "
         "line end) becomes a space, a controlled value takes its KBART spelling "
-        "(`Fulltext` → `fulltext`, `p` → `P`), white space inside a title_url is "
+        "(`Fulltext` → `fulltext`, `p` → `P`, `r1y` → `R1Y`), an embargo part of length 0 "
+        "is left out (`R0Y;P1Y` → `P1Y`: read literally, R0Y would make nothing "
+        "available), white space inside a title_url is "
         "percent-encoded. A missing or wrong publication_type is taken from the "
         "identifiers when they are all ISSNs (`serial`) or all ISBNs (`monograph`), and "
         "an empty coverage_depth, or a near miss such as `full text`, is published as "
-        "`fulltext` (the library's active portfolio is offered as full text); those "
-        "findings are marked likely rather than certain.",
+        "`fulltext` (the library's active portfolio is offered as full text), and a "
+        "date in a form only one reading fits is published in ISO form (31/12/2005 → "
+        "2005-12-31, 2001-00-00 → 2001); those findings are marked likely rather than "
+        "certain.",
         why="A central index reads the file strictly: `P\\r` is not the access type `P`, "
         "and a line break inside a title cuts the row in two, so the rest of the line "
         "lands in the wrong columns or the row is rejected. Publishing the repaired value "

@@ -16,6 +16,7 @@ from erdq.identifiers import check_identifier
 from erdq.model.coverage import CoverageRange, compare_enum, enum_key, overlaps
 from erdq.model.portfolio import coverage_from_values, normalise_title
 from erdq.readers.kbart import KbartRow
+from erdq.readers.text import EXCEL_ERRORS
 from erdq.registry import Example, Scope, rule, sections
 from erdq.rules.kbart.base import RowContext, cross_check
 from erdq.scratch import Scratch
@@ -250,6 +251,13 @@ def _identifier_columns(row: KbartRow) -> tuple[tuple[str, str], ...]:
     return pairs
 
 
+def _title_id(row: KbartRow) -> str:
+    """The row's title_id as a key: an Excel error (#N/A) is none, and would otherwise
+    join every row a lookup failed on into one title (KB607 names the value)."""
+    title_id = row.title_id
+    return "" if title_id in EXCEL_ERRORS else title_id
+
+
 def _title_key(row: KbartRow) -> str:
     cached = row.memo.get("title")
     if cached is None:
@@ -311,7 +319,7 @@ class SharedKeys:
         title = row.values.get("publication_title", "")
         norm = _title_key(row)
         pairs = _identifier_columns(row)
-        title_id = row.title_id
+        title_id = _title_id(row)
         if title_id:
             idents = _SEP.join(ident for ident, _ in pairs)
             self.scratch.add("tid", (title_id, row.line, norm, title, idents))
@@ -365,8 +373,10 @@ class CoverageAcrossRows:
     def row(self, row: KbartRow, ctx: RowContext) -> None:
         values = row.values
         idents = _identifiers(row)
-        key = row.title_id or (idents[0] if idents else "")
+        key = _title_id(row) or (idents[0] if idents else "")
         if not key:
+            if row.values.get("publication_title", "").strip() in EXCEL_ERRORS:
+                return  # "#N/A" for a title is no title: the rows are not one title's
             key = "t:" + _title_key(row)
             if key == "t:":
                 return
@@ -400,7 +410,9 @@ class CoverageAcrossRows:
                 )
                 for _, line, cells, title_id in group
             ]
-            self._compare(ranges, ctx)
+            # A range with a bound that cannot be read would compare as open on that side
+            # (2005-13 as "to the present"); its date is reported by the row rules.
+            self._compare([r for r in ranges if not r[1].unreadable], ctx)
 
     def _compare(self, rows: list[tuple[int, CoverageRange, str]], ctx: RowContext) -> None:
         for i, (line_a, a, _) in enumerate(rows):
