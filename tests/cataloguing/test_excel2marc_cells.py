@@ -29,6 +29,42 @@ def test_split_isbns_each_checked() -> None:
     assert result.notes == []  # blanks around the delimiter belong to it
 
 
+@pytest.mark.parametrize(
+    ("raw", "separator"),
+    [
+        ("9780306406157, 0306406152", ", "),
+        ("9780306406157 / 0-306-40615-2", " / "),
+        ("9780306406157 0306406152", " "),
+    ],
+)
+def test_isbns_listed_with_another_separator_are_each_written(raw, separator) -> None:
+    # 9780306406157 and 0306406152 are the ISBN-13 and ISBN-10 of one book, both valid.
+    result = clean(ISBN, raw)
+    assert result.values == ["9780306406157", "0306406152"]
+    assert result.notes == [("VL217", raw, {"count": 2, "separator": separator, "split": ";"})]
+
+
+def test_isbns_on_lines_of_one_cell_are_each_written() -> None:
+    # A line break inside a cell is tidied to a blank first (VL206), which then separates.
+    result = clean(ISBN, "9780306406157\n0306406152")
+    assert result.values == ["9780306406157", "0306406152"]
+    assert _codes(result) == ["VL206", "VL217"]
+
+
+def test_a_list_with_one_invalid_isbn_is_not_split() -> None:
+    # 0306406153: check digit should be 2. Which part is the ISBN is then not certain.
+    result = clean(ISBN, "9780306406157, 0306406153")
+    assert result.values == [] and _codes(result) == ["VL203"]
+    # An ISBN written with blanks inside it is one ISBN, not a list.
+    assert clean(ISBN, "978 0 306 40615 7").values == ["9780306406157"]
+
+
+def test_a_list_in_a_column_read_as_one_isbn_says_how_to_split_it() -> None:
+    result = clean(ColumnSpec("isbn", "isbn"), "9780306406157, 0306406152")
+    assert result.values == [] and _codes(result) == ["VL203"]
+    assert "it holds 2 ISBNs separated by ', '" in result.notes[0][2]["problem"]
+
+
 def test_numeric_isbn_cell_is_kept_with_a_warning() -> None:
     result = clean(ISBN, 9780306406157)
     assert result.values == ["9780306406157"] and _codes(result) == ["VL204"]
@@ -83,6 +119,15 @@ def test_a_soft_hyphen_is_removed_and_reported_a_zero_width_joiner_kept() -> Non
         ("43466", "2019", ["VL208"]),
         (43466, "2019", ["VL208"]),
         ("c. 2003?", None, ["VL209"]),
+        # Catalogue marks around one year: the year, and the marks named (VL216).
+        ("[2007]", "2007", ["VL216"]),
+        ("©2007", "2007", ["VL216"]),
+        ("c2007", "2007", ["VL216"]),
+        ("2007.", "2007", ["VL216"]),
+        # Uncertain, or circa: no year to put in 008 as known.
+        ("[2007?]", None, ["VL209"]),
+        ("c. 2007", None, ["VL209"]),
+        ("[2007", None, ["VL209"]),  # a bracket not closed
         # Six digits (YYYYMM, say) are no serial: serial 202103 would be the year 2453.
         ("202103", None, ["VL209"]),
         # Serial 99999 is 2173-10-14: past next year, a typo rather than a date.

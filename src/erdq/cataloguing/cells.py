@@ -19,12 +19,12 @@ from typing import Any
 from stdnum import ean
 
 from erdq.cataloguing.mapping import ColumnSpec
+from erdq.excel_values import scientific, serial_day
 from erdq.identifiers import check_isbn, parse_lccn
 from erdq.readers.text import EXCEL_ERRORS
 
 Note = tuple[str, str, dict[str, object]]  # (rule code, value as found, message params)
 
-_SCIENTIFIC = re.compile(r"^([0-9])(?:[.,]([0-9]+))?[eE]\+?([0-9]{1,2})$")
 _SPACE_RUN = re.compile(r"\s+")
 # Invisible characters that carry no text: zero-width space, word joiner, BOM, and the
 # soft hyphen (a line-break hint from a word processor; in a title it splits the word for
@@ -33,8 +33,14 @@ _ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 _FULLWIDTH = re.compile("[\uff01-\uff5e]")
 _HALF = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _ISO_DATE = re.compile(r"^(\d{4})-\d{2}(-\d{2})?$")
+# A year with the marks a catalogue puts around it: brackets (supplied by the cataloguer),
+# a copyright or phonogram sign or its letter (c2007, p2007), a closing full stop. Not
+# "?", "ca." or "c. 2007" (circa in some lists): an uncertain year is no year for 008.
+_MARKED_YEAR = re.compile(r"^(\[)?\s*(?:[©℗]\s*|[cp](?=\d))?(\d{4})\s*(\])?\s*\.?$", re.IGNORECASE)
+# What lists several ISBNs in one cell: punctuation, or blanks (a line break in a cell is
+# a blank by then: ``_tidy``).
+_LIST_SEPARATORS = (re.compile(r"\s*[,;/|]\s*"), re.compile(r"\s+"))
 _CODE_TYPES = frozenset(("isbn", "lccn", "year", "url", "id", "code"))
-_EPOCHS = {"1900": dt.date(1899, 12, 30), "1904": dt.date(1904, 1, 1)}
 
 
 @dataclass(slots=True)
@@ -156,11 +162,11 @@ def _typed(spec: ColumnSpec, value: str, number: bool, epoch: str, out: Cleaned)
 
 
 def _isbn(spec: ColumnSpec, value: str, number: bool, out: Cleaned) -> None:
-    sci = _SCIENTIFIC.match(value)
+    sci = scientific(value)
     if sci is not None:
-        digits = sci.group(1) + (sci.group(2) or "")
+        digits, exponent = sci
         suggestion = None
-        if int(sci.group(3)) == 12 and digits[:3] in ("978", "979"):
+        if exponent == 12 and digits[:3] in ("978", "979"):
             if len(digits) == 12:
                 suggestion = digits + ean.calc_check_digit(digits)
             elif len(digits) == 13 and check_isbn(digits).valid:
@@ -201,11 +207,42 @@ def _isbn(spec: ColumnSpec, value: str, number: bool, out: Cleaned) -> None:
         out.notes.append(("VL203", value, {"problem": problem}))
         return
     if result.extra:
-        out.notes.append(("VL203", value, {"problem": f"text around the ISBN: {result.extra!r}"}))
+        listed = _isbn_list(value)
+        if listed is not None and spec.split:
+            # "9780141439563, 9780199536191" in a column split on ";": every part is an
+            # ISBN whose check digit holds, so the separator is not in doubt.
+            isbns, separator = listed
+            params = {"count": len(isbns), "separator": separator, "split": spec.split}
+            out.notes.append(("VL217", value, params))
+            out.values.extend(_form(spec, isbn) for isbn in isbns)
+            return
+        problem = f"text around the ISBN: {result.extra!r}"
+        if listed is not None:
+            problem = (
+                f"it holds {len(listed[0])} ISBNs separated by {listed[1]!r}, and the "
+                "mapping reads one from this column; give the column a split (and its "
+                "field a repeat) to write each"
+            )
+        out.notes.append(("VL203", value, {"problem": problem}))
         return
     if number:
         out.notes.append(("VL204", value, {}))
     out.values.append(_form(spec, result.compact))
+
+
+def _isbn_list(value: str) -> tuple[list[str], str] | None:
+    """The ISBNs of a cell listing several with a separator, and the separator, when every
+    part is a valid ISBN; None otherwise. Blanks separate only where they are not inside
+    an ISBN ("978 0 14 143956 3" is one)."""
+    for pattern in _LIST_SEPARATORS:
+        parts = [p for p in pattern.split(value) if p]
+        if len(parts) < 2:
+            continue
+        checked = [check_isbn(p) for p in parts]
+        if all(c.valid and not c.extra and c.compact for c in checked):
+            found = pattern.search(value)
+            return [c.compact or "" for c in checked], found.group(0) if found else ""
+    return None
 
 
 def _form(spec: ColumnSpec, compact: str) -> str:
@@ -232,10 +269,15 @@ def _year(value: str, epoch: str, out: Cleaned) -> None:
     if iso is not None:
         out.values.append(iso.group(1))
         return
-    if value.isdigit() and len(value) == 5:
-        # Five digits are a serial of 1927-2173 (a six-digit serial would be after 2173,
-        # no publication date); a serial past next year is a typo, not a date.
-        day = _EPOCHS[epoch] + dt.timedelta(days=int(value))
+    marked = _MARKED_YEAR.match(value)
+    if marked is not None and (marked.group(1) is None) == (marked.group(3) is None):
+        # [2007], ©2007, c2007, 2007.: catalogue marks around one year (VL216).
+        out.notes.append(("VL216", value, {"year": marked.group(2)}))
+        out.values.append(marked.group(2))
+        return
+    day = serial_day(value, epoch)
+    if day is not None:
+        # A serial past next year is a typo, not a date.
         if day.year > dt.date.today().year + 1:
             out.notes.append(("VL209", value, {}))
             return

@@ -121,7 +121,9 @@ def test_br006_quoted_cells_several_authors_file_name() -> None:
     assert [(f.params["count"], f.params["first"]) for f in names] == [(3, "Moreau")]
     name = _at(findings, "KB901")
     assert len(name) == 1 and name[0].severity is Severity.WARNING
-    assert "extension is not .txt" in name[0].message and "no YYYY-MM-DD date" in name[0].message
+    # Wrong extension, no date (the case's expected result).
+    assert "the extension is .tsv, not .txt" in name[0].message
+    assert "no YYYY-MM-DD date" in name[0].message
 
 
 @pytest.mark.parametrize(

@@ -37,3 +37,21 @@ def test_embargo_against_coverage(tmp_path, start, end, embargo, expected) -> No
         tmp_path, date_first_issue_online=start, date_last_issue_online=end, embargo_info=embargo
     )
     assert codes & {"KB310", "KB315"} == expected
+
+
+@pytest.mark.parametrize(
+    ("embargo", "says"),
+    [
+        ("P0Y", "P with a length of 0 withholds nothing: no moving wall. Leave the column "
+         "empty"),
+        # R: only the most recent N units available; N = 0 leaves nothing, read literally.
+        ("R0D", "taken literally, R with a length of 0 makes nothing available"),
+        ("R0Y;P1Y", "makes nothing available (only the most recent 0 units); erdq reads a "
+         "zero length as no moving wall. Write P1Y."),
+    ],
+)  # fmt: skip
+def test_a_zero_length_embargo_says_what_it_means(tmp_path, embargo, says) -> None:
+    path = tmp_path / DEFAULT_EXAMPLE_NAME
+    path.write_bytes(example_bytes(Example(rows=({"embargo_info": embargo},))))
+    [finding] = [f for f in KbartCheck(path, today=CASE_DAY).findings() if f.code == "KB311"]
+    assert says in finding.message

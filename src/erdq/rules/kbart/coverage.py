@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from erdq.excel_values import EPOCHS, serial_day
 from erdq.findings import Level, Severity
 from erdq.model.coverage import enum_value
 from erdq.model.dates import parse_partial_date
@@ -227,12 +228,13 @@ EMBARGO_ZERO = rule(
     level=Level.PORTFOLIO,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="`embargo_info` {value!r} has a zero length, which means no embargo. Leave the "
-    "column empty instead.",
+    message="`embargo_info` {value!r} has a zero length: {meaning}. {fix}.",
     doc=sections(
         what="Embargo lengths are at least 1.",
-        why="`P0Y` or `R0D` says nothing; some loaders reject it, others treat it as "
-        "'nothing available'.",
+        why="`P0Y` withholds nothing, so it says nothing. `R0D` taken literally makes "
+        "nothing available (only the most recent 0 days); it is almost always meant as no "
+        "embargo, and erdq's coverage evaluator reads it so, but a loader that reads it "
+        "literally hides the whole title. Some loaders reject both.",
         example="`P0Y`.",
         fix="Empty the column when there is no embargo.",
     ),
@@ -357,13 +359,27 @@ def check_dates(row: KbartRow, ctx: RowContext) -> None:
         result = parse_partial_date(raw)
         if result.problem is not None:
             code = _DATE_CODES.get(result.problem, "KB301")
+            problem = _PROBLEM_TEXT.get(result.problem, result.problem)
+            suggest = _suggest(result.suggestion)
+            day = serial_day(raw) if result.problem == "not-a-date" else None
+            if day is not None:
+                # Not applied: a workbook in the 1904 date system gives another day.
+                other = day + (EPOCHS["1904"] - EPOCHS["1900"])
+                problem = (
+                    "an Excel date serial number, the day count Excel keeps a date as: "
+                    "the column lost its date format when the file was saved from Excel"
+                )
+                suggest = (
+                    f"; write {day.isoformat()} (Excel's usual 1900 date system; "
+                    f"{other.isoformat()} in the 1904 system of old Macintosh workbooks)"
+                )
             ctx.report(
                 code,
                 row.line,
                 column=column,
                 value=raw,
-                problem=_PROBLEM_TEXT.get(result.problem, result.problem),
-                suggest=_suggest(result.suggestion),
+                problem=problem,
+                suggest=suggest,
                 suggestion=result.suggestion,
             )
         if result.value is not None:
@@ -481,7 +497,20 @@ def check_embargo(row: KbartRow, ctx: RowContext) -> None:
     result = parse_embargo(raw, strict=ctx.strict)
     problem = result.problem
     if problem == "zero-length":
-        ctx.report("KB311", row.line, column="embargo_info", value=raw)
+        statements = result.value.statements if result.value is not None else ()
+        literal = any(st.kind == "R" and st.length == 0 for st in statements)
+        meaning = (
+            "taken literally, R with a length of 0 makes nothing available (only the "
+            "most recent 0 units); erdq reads a zero length as no moving wall"
+            if literal
+            else "P with a length of 0 withholds nothing: no moving wall"
+        )
+        fix = (
+            f"Write {result.suggestion}"
+            if result.suggestion
+            else "Leave the column empty when there is no embargo"
+        )
+        ctx.report("KB311", row.line, column="embargo_info", value=raw, meaning=meaning, fix=fix)
     elif problem == "lowercase" and result.value is not None:
         ctx.report(
             "KB314", row.line, column="embargo_info", value=raw, suggestion=str(result.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from erdq.excel_values import scientific
 from erdq.findings import Level, Severity
 from erdq.identifiers import FORMAT_PROBLEMS, check_identifier
 from erdq.readers.kbart import KbartRow
@@ -233,7 +234,17 @@ def check_identifiers(row: KbartRow, ctx: RowContext) -> None:
         result = check_identifier(raw)
         problems = result.problems
         if result.kind == "unknown" or "not-a-number" in problems:
-            if result.compact and "not-a-number" not in problems:
+            sci = scientific(raw)
+            if sci is not None:
+                # 9.78019E+12: the file was saved from Excel, which kept 6 digits of 13.
+                reason = (
+                    f"a number in Excel's scientific notation: the file went through "
+                    f"Excel, which kept only {len(sci[0])} significant digits of "
+                    f"{sci[1] + 1}, and the others cannot be recovered from the file; take "
+                    "the identifier from the provider's original file, and format the "
+                    "column as text before saving from Excel"
+                )
+            elif result.compact and "not-a-number" not in problems:
                 reason = (
                     f"{len(result.compact)} digits; an ISSN has 8, an ISBN 10 or 13"
                     " — a lost leading zero?"

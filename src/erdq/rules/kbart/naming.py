@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from erdq.findings import Level, Severity
@@ -29,19 +30,42 @@ FILE_NAME = rule(
     good=Example(rows=({},), file_name="ExamplePress_Global_AllTitles_2024-01-01.txt"),
 )
 
-_PATTERN = re.compile(r"^[^_\s]+_[^_\s]+_[^_\s]+_(\d{4}-\d{2}-\d{2})\.txt$")
 _DATE = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 
 
 def check_file_name(name: str, ctx: RowContext) -> None:
-    if "KB901" not in ctx.active or _PATTERN.match(name):
+    if "KB901" not in ctx.active:
         return
+    problems = name_problems(name)
+    if problems:
+        ctx.report("KB901", None, value=name, problem="; ".join(problems))
+
+
+def name_problems(name: str) -> list[str]:
+    """What keeps a file name from KBART's pattern, each part said (empty: it fits)."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
     problems = []
-    if not name.endswith(".txt"):
-        problems.append("the extension is not .txt")
-    if not _DATE.search(name):
+    if extension != "txt":
+        problems.append(
+            f"the extension is .{extension}, not .txt" if extension else "no .txt extension"
+        )
+    parts = stem.split("_")
+    if len(parts) != 4:
+        problems.append(f"{len(parts)} underscore-separated parts instead of 4")
+    if "" in parts:
+        problems.append("an empty part (underscores side by side, or at an end)")
+    if any(ch.isspace() for ch in stem):
+        problems.append("spaces in the name")
+    found = _DATE.search(stem)
+    if found is None:
         problems.append("no YYYY-MM-DD date")
-    stem = name.rsplit(".", 1)[0]
-    if len(stem.split("_")) != 4:
-        problems.append(f"{len(stem.split('_'))} underscore-separated parts instead of 4")
-    ctx.report("KB901", None, value=name, problem="; ".join(problems) or "spaces in the name")
+        return problems
+    if parts[-1] != found.group(0):
+        problems.append(f"the date {found.group(0)} is not the last part")
+    try:
+        dt.date.fromisoformat(found.group(0))
+    except ValueError:
+        problems.append(f"{found.group(0)} is not a day of the calendar")
+    return problems

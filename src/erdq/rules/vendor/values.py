@@ -238,6 +238,63 @@ YEAR_INVALID = rule(
     good=Example(raw=_GOOD, file_name="g.csv"),
 )
 
+ISBN_LIST_SEPARATOR = rule(
+    "VL217",
+    "isbn-list-separator",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="{value!r} lists {count} ISBNs separated by {separator!r}, where the mapping "
+    "splits this column on {split!r}; each ISBN was taken as a value of its own, as a "
+    "split would give it, since every check digit holds. Use one separator in the column, "
+    "or change the mapping's split.",
+    doc=sections(
+        what='An ISBN column the mapping splits on one separator (`split: ";"`) '
+        "holding several ISBNs separated by another: a comma, a slash, a vertical bar, "
+        "blanks or line breaks (VL206 tidies a line break to a blank). When every part is "
+        "a valid ISBN, each is taken as a value of its own, as the split would give it "
+        "(one 020 each, where the mapping repeats 020 for the column), and this is "
+        "reported; otherwise the cell is VL203.",
+        why="Vendors list the print and e-book ISBNs of a title in one cell with whatever "
+        "separator their system uses. Read as one ISBN, the cell is invalid and the "
+        "record loses every ISBN it has, and with them its matching.",
+        example="`9780141439563, 9780199536191` in a column split on `;`.",
+        fix="Nothing for this conversion. Make the column use one separator, or set the "
+        "mapping's split to the vendor's separator.",
+        references=_REF_ISBN,
+    ),
+    bad=Example(raw=_row(isbn='"9780141439563, 9780199536191"'), file_name="b.csv"),
+    good=Example(raw=_row(isbn="9780141439563;9780199536191"), file_name="g.csv"),
+)
+
+YEAR_MARKED = rule(
+    "VL216",
+    "year-with-marks",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.INFO,
+    scope=Scope.ROW,
+    message="{value!r} was read as the year {year}, for 008/07-10 and every field the "
+    "column fills; the marks around it were left out. Where they mattered, edit 264 $c: "
+    "bracket a year the cataloguer supplied ([2007]); give a copyright year (©2007, "
+    "c2007) in a 264 with second indicator 4.",
+    doc=sections(
+        what="A year column holding one four-digit year with the marks a catalogue puts "
+        "around it: brackets (`[2007]`), a copyright or phonogram sign or its letter "
+        "(`©2007`, `c2007`, `p2007`), a closing full stop (`2007.`). The year is taken and "
+        "the marks are named. An uncertain year (`[2007?]`, `ca. 2007`) is VL209.",
+        why="Title lists copied from catalogue records carry these marks; 008/07-10 takes "
+        "four digits, so the year would otherwise be lost to 'uuuu'. The marks carry "
+        "meaning 264 $c can show (a supplied or a copyright date), which is why they are "
+        "reported.",
+        example="`[2007]` in a year column: 008/07-10 2007, 264 $c 2007.",
+        fix="Nothing for the fixed field. Where the bracket or copyright sign matters, "
+        "edit 264 $c (`[2007]`, or a 264 with second indicator 4 for `©2007`).",
+        references="MARC 21 Bibliographic, 008/07-10 and 264 $c.",
+    ),
+    bad=Example(raw=_row(year="[2003]"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
 LCCN_INVALID = rule(
     "VL210",
     "lccn-invalid",
