@@ -151,7 +151,25 @@ def test_report_formats(db: str, tmp_path: Path) -> None:
     assert stat.S_IMODE(xlsx.stat().st_mode) == stat.S_IMODE(out.stat().st_mode)
     import openpyxl
 
-    assert next(openpyxl.load_workbook(xlsx).active.values)[:3] == ("rank", "reason", "count")
+    assert next(openpyxl.load_workbook(xlsx).active.values) == (
+        "rank", "reason", "count", "journal", "journal_requests", "journals", "identifier",
+    )  # fmt: skip
+
+
+def test_report_by_reason_says_its_journal_is_one_of_several(db: str, tmp_path: Path) -> None:
+    log = tmp_path / "r.log"
+    log.write_text(
+        "2024-05-01T10:00:00Z\trft.issn=0028-0836&rft.jtitle=Nature&rft.atitle=A\n"
+        "2024-05-01T10:01:00Z\trft.issn=0028-0836&rft.jtitle=Nature&rft.atitle=B\n"
+        "2024-05-01T10:02:00Z\trft.issn=0036-8075&rft.jtitle=Science&rft.atitle=C\n",
+        encoding="utf-8",
+    )
+    assert run("logs", "import", str(log), "--db", db).exit_code == 0
+    text = run("report", "no-service", "--db", db, "--by", "reason", "--today", "2024-06-15")
+    # Three requests of one reason, two of them for Nature: Nature is not the reason's
+    # only journal, and the line says so.
+    assert "most requested journal: Nature (2 of 3; 2 journals in all)" in text.output
+    assert "identifier: 0028-0836" in text.output
 
 
 def test_commands_have_examples() -> None:

@@ -66,7 +66,8 @@ def _expected(rows, by: str, since: dt.date, until: dt.date):
     counts: Counter[str] = Counter()
     journals: dict[str, Counter[str]] = defaultdict(Counter)
     reasons: dict[str, Counter[str]] = defaultdict(Counter)
-    identifiers: dict[str, Counter[str]] = defaultdict(Counter)
+    # Per group and journal: the identifier shown is one cited for the journal shown.
+    identifiers: dict[tuple, Counter[str]] = defaultdict(Counter)
     for r in failed:
         journal = r["journal"] or r["issn"] or r["isbn"] or "(unknown)"
         key = {
@@ -82,7 +83,7 @@ def _expected(rows, by: str, since: dt.date, until: dt.date):
         journals[key][journal] += 1
         reasons[key][r["reason"] or "(unknown)"] += 1
         if r["issn"] or r["isbn"]:
-            identifiers[key][r["issn"] or r["isbn"]] += 1
+            identifiers[key, journal][r["issn"] or r["isbn"]] += 1
 
     def winner(c: Counter[str]) -> str:
         return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
@@ -110,8 +111,15 @@ def test_counts_match_an_independent_recount(generated, by: str) -> None:
             assert row["journal"] == winner(journals[key(row)])
         if by != "reason":
             assert row["reason"] == winner(reasons[key(row)])
-        cited = identifiers[key(row)]
+        shown = winner(journals[key(row)])
+        cited = identifiers[key(row), shown]
         assert row["identifier"] == (winner(cited) if cited else None)
+        if by in ("reason", "source"):
+            # A reason spans journals: how much of it the journal shown is, and of how many.
+            assert row["journal_requests"] == journals[key(row)][shown] < row["count"]
+            assert row["journals"] == len(journals[key(row)]) > 1
+        else:
+            assert "journals" not in row
 
 
 def test_explicit_period_and_top(generated) -> None:

@@ -68,8 +68,10 @@ def no_service_command(
     By default: the top 10 articles (a title within its journal) requested without a
     service in the year up to --until (default: today), with their count, journal and
     dominant reason (reason codes are listed in docs/resolver.md), and the ISSN or ISBN
-    most often cited for each, to look the title up by. Requests come from
-    `erdq serve` and `erdq logs import`.
+    most often cited for each, to look the title up by. Grouped --by reason or source,
+    the journal is the most requested of the group's journals: journal_requests says
+    how many of the group's requests are its, journals how many journals there are.
+    Requests come from `erdq serve` and `erdq logs import`.
 
     \b
     Example:
@@ -88,6 +90,8 @@ def no_service_command(
         today=parse_today(today),
     )
     columns = ["rank", by, "count"] + [c for c in ("journal", "identifier", "reason") if c != by]
+    if by in ("reason", "source"):
+        columns[4:4] = ["journal_requests", "journals"]
     if fmt == "xlsx":
         if not output or output == "-":
             raise ToolFailure("an xlsx workbook needs a file", hint="add --output FILE.xlsx")
@@ -114,9 +118,15 @@ def no_service_command(
             if not report.rows:
                 fh.write("Nothing to show.\n")
             for row in report.rows:
-                extra = "; ".join(
-                    f"{c}: {row[c]}" for c in ("journal", "identifier", "reason") if row.get(c)
-                )
+                parts = {c: f"{c}: {row[c]}" for c in ("journal", "identifier", "reason")}
+                if "journals" in row:
+                    # The journal is the most requested of several: say it is one of them.
+                    parts["journal"] = (
+                        f"most requested journal: {row['journal']} ({row['journal_requests']} "
+                        f"of {row['count']}; {row['journals']} journal"
+                        f"{'s' * (row['journals'] != 1)} in all)"
+                    )
+                extra = "; ".join(parts[c] for c in parts if row.get(c))
                 fh.write(f"{row['rank']:>3}. {row['count']:>7}  {row[by]}  ({extra})\n")
 
 

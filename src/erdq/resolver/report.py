@@ -114,7 +114,10 @@ def no_service_report(
     totals: dict[Name, int] = defaultdict(int)
     journals: dict[Name, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     reasons: dict[Name, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    identifiers: dict[Name, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # Per journal: the identifier shown is one cited for the journal shown.
+    identifiers: dict[Name, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(int))
+    )
     uncounted = 0
     for group_key, group_journal, group_reason, group_identifier, n in groups:
         if group_key is None:
@@ -125,16 +128,23 @@ def no_service_report(
         journals[name][group_journal] += n
         reasons[name][group_reason] += n
         if group_identifier is not None:
-            identifiers[name][group_identifier] += n
+            identifiers[name][group_journal][group_identifier] += n
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     rows = []
     for rank, (name, count) in enumerate(ranked, 1):
         shown = name[0] if isinstance(name, tuple) else name
         row: dict[str, Any] = {"rank": rank, by: shown, "count": count}
+        top_journal = _winner(journals[name])
         if by != "journal":
-            row["journal"] = _winner(journals[name])
-        # The ISSN or ISBN most often cited for it (None when none was).
-        row["identifier"] = _winner(identifiers[name]) if identifiers[name] else None
+            row["journal"] = top_journal
+        if by in ("reason", "source"):
+            # A reason or a source spans journals: the one shown is the most requested,
+            # and these say how much of the count it is.
+            row["journal_requests"] = journals[name][top_journal]
+            row["journals"] = len(journals[name])
+        # The ISSN or ISBN most often cited for the journal shown (None when none was).
+        cited = identifiers[name].get(top_journal)
+        row["identifier"] = _winner(cited) if cited else None
         if by != "reason":
             row["reason"] = _winner(reasons[name])
         rows.append(row)
