@@ -540,6 +540,37 @@ def test_auditing_part_of_the_library_reports_nothing_else_as_fixed(tmp_path: Pa
     assert comparison["not_compared"] == len(in_other)
 
 
+def test_a_file_gone_since_the_last_audit_is_named(tmp_path: Path) -> None:
+    lib = library_with_another_folder(tmp_path)
+    db = f"sqlite:///{tmp_path / 'erdq.sqlite'}"
+    out = tmp_path / "out"
+    audit = ("--out", str(out), "--fail-on", "never", "--db", db)
+    run(str(lib), *audit)
+    other = lib / "other" / "Other_Global_Books_2024-01-01.txt"
+    journals = lib / "kbart" / "Acme_Global_Journals_2024-01-01.txt"
+    # The journals come as a newer delivery; the books file is gone.
+    journals.rename(journals.with_name("Acme_Global_Journals_2024-02-01.txt"))
+    other.unlink()
+    run(str(lib), *audit)
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["gone"] == [str(other)]
+    # Its findings are not compared, so not called fixed.
+    assert summary["comparison"]["fixed"] == 0
+    from erdq.cli.audit import _text_summary
+
+    assert f"1 file(s) audited last time are no longer here: {other}" in _text_summary(
+        summary, str(out)
+    )
+    assert "no longer in the folders audited" in (out / "report.html").read_text("utf-8")
+    # An audit of one folder names nothing gone from the others.
+    lib = library_with_another_folder(tmp_path / "second")
+    audit = ("--out", str(out), "--fail-on", "never", "--db", f"{db}2")
+    run(str(lib), *audit)
+    (lib / "other" / "Other_Global_Books_2024-01-01.txt").unlink()
+    run(str(lib / "kbart"), *audit)
+    assert json.loads((out / "summary.json").read_text("utf-8"))["gone"] == []
+
+
 def test_after_a_partial_audit_each_file_is_compared_with_its_latest_audit(
     tmp_path: Path,
 ) -> None:

@@ -168,6 +168,13 @@ class RunHistory:
                 seen[row["fingerprint"]] = {k: row[k] for k in _FINDING_KEYS}
         return list(seen.values())
 
+    def latest_audited(self) -> list[str]:
+        """The paths of the files the latest run audited (empty when there is none)."""
+        inputs = self.conn.execute(
+            select(audit_runs.c.inputs).order_by(audit_runs.c.id.desc()).limit(1)
+        ).scalar()
+        return [str(i["path"]) for i in inputs or () if i.get("audited") and i.get("path")]
+
     def trend(self, limit: int = TREND_RUNS) -> list[dict]:
         """Findings totals and scores of the latest ``limit`` runs, oldest first. Only
         these keys are read from each stored summary, not the whole document."""
@@ -244,3 +251,20 @@ def _iso(value: dt.datetime | str) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def gone_since(previous: Iterable[str], found: Iterable[str], roots: Iterable[str]) -> list[str]:
+    """Files the latest run audited, under a folder or file this run was given, that this
+    run did not find, neither as they were nor as a later delivery (``file_key``): a
+    delivery deleted, renamed or never downloaded again. Files outside this run's
+    folders (an audit of one vendor's folder) are not gone, only not looked at."""
+    here = [Path(r).absolute() for r in roots]
+    keys = {file_key(f) for f in found}
+    gone = []
+    for path in previous:
+        where = Path(path).absolute()
+        if file_key(path) in keys or where.exists():
+            continue
+        if any(where == root or root in where.parents for root in here):
+            gone.append(path)
+    return gone

@@ -452,6 +452,16 @@ def _glance(summary: dict) -> str:
             f'<li class="warning"><a href="#inputs">{_n(unaudited)} file(s) were not '
             "audited</a>: the Files list says why.</li>"
         )
+    gone = summary.get("gone") or []
+    if gone:
+        shown = ", ".join(f"<code>{escape(p)}</code>" for p in gone[:GONE_SHOWN])
+        more = f" and {_n(len(gone) - GONE_SHOWN)} more" if len(gone) > GONE_SHOWN else ""
+        items.append(
+            f'<li class="warning">{_n(len(gone))} file(s) audited last time are no longer '
+            f"in the folders audited: {shown}{more} (deleted, renamed or not downloaded "
+            "again?). Their findings are not counted as fixed; summary.json lists them "
+            "all.</li>"
+        )
     for paths in summary.get("deliveries") or ():
         items.append(
             f'<li class="warning">{escape(" and ".join(paths))} are deliveries of one '
@@ -477,6 +487,7 @@ def _glance(summary: dict) -> str:
     return f'<ul id="glance">{"".join(items)}</ul>' if items else ""
 
 
+GONE_SHOWN = 10  # files gone since the last audit named in the overview
 FIXED_SHOWN = 10  # fixed findings listed in the overview (summary.json keeps more)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from erdq import __version__, completeness
-from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, run_history
+from erdq.audit.history import FIXED_EXAMPLES, PreviousRun, RunHistory, gone_since, run_history
 from erdq.audit.inputs import (
     FINDINGS,
     REPORT,
@@ -286,6 +286,7 @@ class Audit:
         if store is None:
             source = self._worklist_source(found, findings_path, None)
             summary = self._summary(found, None, [], None)
+            summary["gone"] = []
             self._write_outputs(stage, source, summary, started)
             hold()
         else:
@@ -298,6 +299,9 @@ class Audit:
                 )
                 source = self._worklist_source(found, findings_path, previous)
                 summary = self._summary(found, previous, history.trend(), history)
+                summary["gone"] = gone_since(
+                    history.latest_audited(), [i.path for i in found], self.paths
+                )
                 run_id = history.save(
                     started=started_at,
                     inputs=self.inputs,

@@ -83,6 +83,13 @@ def _text_summary(summary: dict, out_dir: str) -> str:
         )
     if summary["unrecognised"]:
         lines.append(f"{len(summary['unrecognised'])} file(s) not audited (see the list above).")
+    gone = summary.get("gone") or []
+    if gone:
+        lines.append(
+            f"Warning: {len(gone)} file(s) audited last time are no longer here: "
+            f"{', '.join(gone[:10])}{' ...' if len(gone) > 10 else ''} (deleted, renamed or "
+            "not downloaded again?); summary.json lists them."
+        )
     for paths in summary.get("deliveries") or ():
         lines.append(
             f"Note: {' and '.join(paths)} are deliveries of one file; their findings are "
