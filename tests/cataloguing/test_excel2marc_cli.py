@@ -273,3 +273,25 @@ def test_a_chinese_csv_is_read_with_the_encoding_given(tmp_path) -> None:
     assert [r["245"]["a"] for r in _records(out)] == ["傲慢与偏见", "理智与情感"]
     result = CliRunner().invoke(main, [*args, "--encoding", "klingon"])
     assert result.exit_code == 2 and "not an encoding" in result.output
+
+
+def test_a_header_on_another_sheet_is_named(tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Read me"
+    book.active.append(["Title list of Example Press, June 2024. Prices in EUR."])
+    titles = book.create_sheet("Titles")
+    titles.append(["publication_title", "online_identifier"])
+    titles.append(["Great Expectations", "9780141439563"])
+    path = tmp_path / "list.xlsx"
+    book.save(path)
+    args = ["excel2marc", str(path), "--mapping", str(EXAMPLES / "western-ebooks.yaml")]
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "o.mrc")])
+    assert result.exit_code == 1
+    assert "Sheet 'Titles' has it: give --sheet 'Titles'." in result.output
+    # With it, the titles are converted.
+    result = CliRunner().invoke(
+        main, [*args, "--sheet", "Titles", "--out", str(tmp_path / "o.mrc")]
+    )
+    assert "Converted 1 of 1 row(s)" in result.output

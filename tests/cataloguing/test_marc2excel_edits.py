@@ -182,3 +182,67 @@ def test_an_author_typed_over_a_held_100_of_only_a_ends_as_the_old_one_did(tmp_p
     _cell(book, header, "first_author").value = "Roe, Jim"
     back, _ = _convert(tmp_path, book)
     assert [_subs(f) for f in back.get_fields("100")] == [[("a", "Roe, Jim.")]]
+
+
+def _held_264(tmp_path):
+    # A place of publication the mapping's constant is not: the 264 is held whole, the
+    # publisher cell left empty, 264 in marc:omit; the year comes from 008/07-10.
+    held = _field("264", " 1", "aLondon :", "bPenguin,", "c2003.")
+    data = "240615s2003    enk     o     000 0 eng d"
+    book, header = _sheet(
+        tmp_path, pymarc.Field("008", data=data), _field("245", "00", "aA book."), held
+    )
+    assert _cell(book, header, "publisher_name").value in (None, "")
+    assert _cell(book, header, "year").value == "2003"
+    assert "264" in _cell(book, header, "marc:omit").value.split()
+    return book, header
+
+
+def test_a_publisher_typed_for_a_held_264_replaces_its_b(tmp_path) -> None:
+    # 264 is repeatable: the typed publisher goes into the one 264 _1 held, not into a
+    # second 264 with the mapping's "[Place of publication not identified]".
+    book, header = _held_264(tmp_path)
+    _cell(book, header, "publisher_name").value = "Penguin Books"
+    back, findings = _convert(tmp_path, book)
+    assert [_subs(f) for f in back.get_fields("264")] == [
+        [("a", "London :"), ("b", "Penguin Books,"), ("c", "2003.")]
+    ]
+    [replaced] = [f for f in findings if f.code == "VL214"]
+    assert (replaced.params["old"], replaced.value) == ("Penguin,", "Penguin Books,")
+    assert "is not repeatable" not in replaced.message
+
+
+def test_a_year_edited_beside_a_held_264_is_said_to_miss_it(tmp_path) -> None:
+    # The year cell fills 008 and the mapping's 264 $c; the mapping's 264 is left out,
+    # so only 008 changes, and VL218 says the held 264 still has 2003.
+    book, header = _held_264(tmp_path)
+    _cell(book, header, "year").value = "2004"
+    back, findings = _convert(tmp_path, book)
+    assert back["008"].data[7:11] == "2004"
+    assert [_subs(f) for f in back.get_fields("264")] == [
+        [("a", "London :"), ("b", "Penguin,"), ("c", "2003.")]
+    ]
+    [unapplied] = [f for f in findings if f.code == "VL218"]
+    assert (unapplied.location.column, unapplied.value, unapplied.params["old"]) == (
+        "year", "2004", "2003."
+    )  # fmt: skip
+
+
+def test_an_unedited_row_with_a_held_264_says_nothing(tmp_path) -> None:
+    book, _ = _held_264(tmp_path)
+    back, findings = _convert(tmp_path, book)
+    assert len(back.get_fields("264")) == 1
+    assert not [f for f in findings if f.code in ("VL214", "VL218")]
+
+
+def test_an_isbn_typed_beside_a_held_cancelled_isbn_is_a_field_of_its_own(tmp_path) -> None:
+    # An 020 with only $z (a cancelled ISBN) is no place for a typed ISBN ($a).
+    cancelled = _field("020", "  ", "z9780306406150")
+    book, header = _sheet(tmp_path, _field("245", "00", "aA book."), cancelled)
+    _cell(book, header, "online_identifier").value = "9780306406157"
+    back, _ = _convert(tmp_path, book)
+    subs = sorted(_subs(f) for f in back.get_fields("020"))
+    assert subs == [
+        [("a", "9780306406157"), ("q", "electronic book")],
+        [("z", "9780306406150")],
+    ]

@@ -113,3 +113,13 @@ def test_a_field_with_a_line_break_is_named(tmp_path) -> None:
         "record 1 (ex0001): field 500 holds a line break, which would start a new "
         "marc:fields line; the record was not written"
     )
+
+
+def test_a_field_with_an_empty_subfield_is_named_with_the_cause(tmp_path) -> None:
+    # 500 $aA note.$b with $b empty: a marc:fields line cannot keep the empty $b.
+    source = _records(tmp_path, ("500", b"  \x1faA note.\x1fb"))
+    summary = write_workbook(source, load_mapping(MAPPING), tmp_path / "out.xlsx")
+    assert (summary.rows, summary.unwritten) == (1, 1)
+    assert "field '500' cannot be written as a marc:fields line" in summary.problems[0]
+    assert "it has an empty subfield $b (MR113)" in summary.problems[0]
+    assert "check its tag and indicators" not in summary.problems[0]

@@ -159,6 +159,8 @@ def test_changed_tags(built) -> None:
     # The vendor sends no 035; the catalogue's own (its OCLC number) is kept in the merge,
     # so only the 020 changes.
     assert entries[7].changed_tags == ["020"]
+    # ... and no 035s to be "written differently".
+    assert not [n for n in entries[7].notes if "035s" in n]
     assert entries[5].changed_tags == []
 
 

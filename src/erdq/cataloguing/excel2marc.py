@@ -13,8 +13,9 @@ round trip is lossless: ``marc:leader``, ``marc:fields`` (what the mapping does 
 cover, one MarcEdit mnemonic line per field), ``marc:omit`` (profile or constant tags the
 record does not have) and ``marc:order`` (the field order, when it is not by tag). A
 value typed into a mapped cell whose field marc:fields holds (non-repeatable: a 245 the
-mapping could not express) replaces that field's subfields or positions it maps, rather
-than making a second field (``excel2marc_rows.row_fields``).
+mapping could not express; or the one held field of an omitted repeatable tag, such as
+a 264 with a place) replaces that field's subfields or positions it maps, rather than
+making a second field (``excel2marc_rows.row_fields``).
 """
 
 from __future__ import annotations
@@ -172,7 +173,18 @@ class SheetConversion(Check):
                 columns = ", ".join(self.mapping.column_names)
                 from erdq.cataloguing.spreadsheet import HEADER_SEARCH
 
-                self._report("VL102", None, searched=HEADER_SEARCH, columns=columns)
+                elsewhere = sheet.headed_sheets
+                where = (
+                    " Sheet "
+                    + " and ".join(repr(n) for n in elsewhere)
+                    + (" has" if len(elsewhere) == 1 else " have")
+                    + f" it: give --sheet {elsewhere[0]!r}."
+                    if elsewhere
+                    else ""
+                )
+                self._report(
+                    "VL102", None, searched=HEADER_SEARCH, columns=columns, elsewhere=where
+                )
                 yield RowResult(0, None, self._take())
                 return
             mapped, marc = self._columns()

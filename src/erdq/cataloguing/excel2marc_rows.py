@@ -119,9 +119,20 @@ class RowConverter(Check):
         # The text is Unicode whatever the leader said; every output format gets UTF-8.
         record = pymarc.Record(leader=leader[:9] + "a" + leader[10:], force_utf8=True)
         replaced: list[tuple[str, str, str, str, str]] = []
-        record.fields = row_fields(mapping, values, self.today, omit, extras, order, replaced)
+        unapplied: list[tuple[str, str, str, str, str]] = []
+        record.fields = row_fields(
+            mapping, values, self.today, omit, extras, order, replaced, unapplied
+        )
         for column, tag, code, old_value, new_value in replaced:
-            report("VL214", line, column, new_value, tag=tag, subfield=code, old=old_value)
+            why = (
+                f"the {tag} there is the one field of its tag and indicators, and the "
+                "mapping's own is left out (marc:omit)"
+                if repeatable(tag)
+                else f"{tag} is not repeatable"
+            )
+            report("VL214", line, column, new_value, tag=tag, subfield=code, old=old_value, why=why)
+        for column, tag, code, held_value, new_value in unapplied:
+            report("VL218", line, column, new_value, tag=tag, subfield=code, old=held_value)
         found.extend(self._pending)
         self._pending.clear()
         agency = self.settings.agency
@@ -392,26 +403,98 @@ def row_fields(
     extras: list[pymarc.Field],
     order: list[str],
     replaced: list[tuple[str, str, str, str, str]] | None = None,
+    unapplied: list[tuple[str, str, str, str, str]] | None = None,
 ) -> list[pymarc.Field]:
     """The record's fields from a row: the mapping's, the marc:fields ones, a typed cell
-    folded into the non-repeatable field marc:fields holds for it, in ``order``. Each
-    value of the held field a cell replaced by another is added to ``replaced`` as
-    (column, tag, code, old, new)."""
-    omit = unomitted(mapping, values, omit)
+    folded into the field marc:fields holds for it, in ``order``. Each value of the held
+    field a cell replaced by another is added to ``replaced`` as (column, tag, code, old,
+    new); each cell value that a field left out by marc:omit did not take, though the
+    held copy of that field says otherwise, to ``unapplied`` as (column, tag, code, held,
+    cell).
+
+    A typed cell folds into a held non-repeatable field, or into the one held field with
+    the tag and indicators of an omitted repeatable one it was typed for (marc2excel
+    leaves the cells of such a field empty: the publisher of a 264 held whole); there
+    only the typed cells' subfields are replaced, since a column that also fills
+    another field (a year: 008 and 264 $c) was filled from that other field."""
+    typed = {c for c, found in values.items() if found and _only_omitted(mapping, c, omit)}
+    kept_out = unomitted(mapping, values, omit)
     extras = list(extras)
     built: list[pymarc.Field] = []
-    for i, made in mapping.build(values, today, omit):
+    for i, made in mapping.build(values, today, kept_out):
         spec = mapping.fields[i]
         held = [p for p, f in enumerate(extras) if f.tag == spec.tag]
+        given = values
         if len(made) == 1 and len(held) == 1 and not repeatable(spec.tag):
-            # It stays among the marc:fields ones, so marc:order still places it.
-            before = extras[held[0]]
-            extras[held[0]] = folded(spec, values, made[0], before)
-            if replaced is not None:
-                replaced += _replacements(spec, values, before, extras[held[0]])
+            pass
+        elif len(made) == 1 and spec.tag in omit:
+            same = [p for p in held if _indicators(extras[p]) == _indicators(made[0])]
+            given = {c: v for c, v in values.items() if c in typed}
+            if len(same) != 1 or not _holds_typed(spec, given, extras[same[0]]):
+                built.extend(made)
+                continue
+            held = same
+        else:
+            built.extend(made)
             continue
-        built.extend(made)
+        # It stays among the marc:fields ones, so marc:order still places it.
+        before = extras[held[0]]
+        extras[held[0]] = folded(spec, given, made[0], before)
+        if replaced is not None:
+            replaced += _replacements(spec, given, before, extras[held[0]])
+    if unapplied is not None:
+        unapplied += _unapplied(mapping, values, omit, extras, typed)
     return arrange(built, extras, order)
+
+
+def _only_omitted(mapping: MarcMapping, column: str, omit: frozenset[str]) -> bool:
+    tags = mapping.tags_of(column)
+    return bool(tags) and tags <= omit
+
+
+def _indicators(field: pymarc.Field) -> tuple[str, str]:
+    return (field.indicator1 or " ", field.indicator2 or " ")
+
+
+def _holds_typed(spec: FieldSpec, typed: dict[str, list[str]], held: pymarc.Field) -> bool:
+    """Whether ``held`` has a subfield for each code the typed cells fill: a 264 $a $b $c
+    takes a typed publisher ($b); an 020 $z (a cancelled ISBN) is no place for a typed
+    ISBN ($a), which makes a field of its own."""
+    codes = {sub.code for sub in spec.subfields if sub.value.columns and sub.applies(typed)}
+    present = {s.code for s in held.subfields}
+    return bool(codes) and codes <= present
+
+
+def _unapplied(
+    mapping: MarcMapping,
+    values: dict[str, list[str]],
+    omit: frozenset[str],
+    extras: list[pymarc.Field],
+    typed: set[str],
+) -> list[tuple[str, str, str, str, str]]:
+    """A cell (not one of the ``typed`` ones, which were folded in) that feeds a field
+    marc:omit leaves out, whose one held copy gives that
+    subfield otherwise (the year edited in its cell: 008 takes it, the 264 $c held in
+    marc:fields does not). Compared by letters and digits: "[2003]" and "c2003" hold the
+    year 2003; "2004" is another."""
+    out = []
+    for spec in mapping.fields:
+        held = [f for f in extras if f.tag == spec.tag]
+        if spec.tag not in omit or len(held) != 1 or held[0].control_field:
+            continue
+        for sub in spec.subfields:
+            if not (sub.value.columns and sub.applies(values)) or sub.value.columns[0] in typed:
+                continue
+            old = [s.value for s in held[0].subfields if s.code == sub.code]
+            new = replace(sub.value, end=None).render(values)
+            if old and new and not any(_gist(v) in _gist(" ".join(old)) for v in new):
+                column = sub.value.columns[0]
+                out.append((column, spec.tag, sub.code, " | ".join(old), " | ".join(new)))
+    return out
+
+
+def _gist(value: str) -> str:
+    return "".join(ch for ch in value.casefold() if ch.isalnum())
 
 
 def repeatable(tag: str) -> bool:

@@ -243,7 +243,7 @@ class RowMaker:
             what = f"field {culprit.tag!r}" if culprit is not None else "a field"
             raise ValueError(
                 f"{what} cannot be written as a marc:fields line and read back unchanged "
-                "(check its tag and indicators with `erdq marc validate`)"
+                f"({_why_not_a_line(culprit)})"
             )
         return Row(out, False)
 
@@ -267,6 +267,22 @@ def _line_holds(fld: pymarc.Field) -> bool:
     line = _mrk_lines([fld])
     back = parse_mrk_lines(line) if line is not None else None
     return back is not None and [_key(f) for f in back] == [_key(fld)]
+
+
+def _why_not_a_line(fld: pymarc.Field | None) -> str:
+    """What keeps a field from its .mrk line, as far as it can be told; else where to look."""
+    if fld is not None and not fld.control_field:
+        empty = [s.code for s in fld.subfields if not s.value]
+        if empty:
+            codes = ", ".join(f"${c}" for c in empty)
+            return (
+                f"it has an empty subfield {codes} (MR113), which a line does not keep; "
+                "remove it (`erdq marc edit`: delete-subfield with matches: '^$') and "
+                "write the sheet again"
+            )
+        if not fld.subfields:
+            return "it has no subfields (MR113)"
+    return "check its tag and indicators with `erdq marc validate`"
 
 
 def _line_break(fields: list[pymarc.Field]) -> pymarc.Field | None:

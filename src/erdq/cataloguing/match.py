@@ -659,7 +659,9 @@ class MatchRun:
         current = index.record(target)
         changes = compare_records(merge_record(record, current, self.local)[0], current, self.local)
         entry.changes = changes
-        if "035" not in changes and written(record, "035") != written(current, "035"):
+        mine, kept = written(record, "035"), written(current, "035")
+        if "035" not in changes and mine and kept and mine != kept:
+            # (A vendor record without 035s keeps the catalogue's: nothing to say.)
             entry.notes.append("the 035s are written differently but hold the same numbers")
         how = f"{subject} {finds} one catalogue record ({target})"
         if changes:

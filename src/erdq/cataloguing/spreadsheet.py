@@ -88,6 +88,8 @@ class Sheet:
     # About how many rows the sheet has, header included, for a progress bar: the
     # workbook's stated dimension, or a CSV file's line count (a cell may span lines).
     rows_expected: int | None = None
+    # A workbook whose sheet has no header: the other sheets that have one (VL102).
+    headed_sheets: list[str] = field(default_factory=list)
     _close: Any = None
 
     def close(self) -> None:
@@ -226,6 +228,9 @@ def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) ->
         raise
     rows: Iterator[tuple[int, tuple[Any, ...]]] = iter(())
     notes: dict[int, list[tuple[str, str, str, dict[str, object]]]] = {}
+    headed: list[str] = []
+    if line is None and expected:
+        headed = _headed_sheets(book, ws, expected, label)
     if line is not None:
         rows = _aligned(numbered, len(header))
         spans = _merged_down(ws, line, len(header), label)
@@ -243,8 +248,26 @@ def _open_xlsx(path: Path, expected: set[str], sheet: str | None, label: str) ->
         sheets=names,
         rows_expected=ws.max_row if isinstance(ws.max_row, int) and ws.max_row > 0 else None,
         notes=notes,
+        headed_sheets=headed,
         _close=book.close,
     )
+
+
+def _headed_sheets(book: Any, searched: Any, expected: set[str], label: str) -> list[str]:
+    """The names of the workbook's other sheets that have the header the searched one
+    lacks (a first sheet of instructions, the titles on the second)."""
+    found = []
+    for other in book.worksheets:
+        if other is searched:
+            continue
+        numbered = _intact(enumerate(other.iter_rows(values_only=True), start=1), label)
+        try:
+            line, _, _ = _find_header(numbered, expected)
+        except InputError:
+            continue  # a damaged sheet that is not the one asked for
+        if line is not None:
+            found.append(other.title)
+    return found
 
 
 # <mergeCell ref="B3:B6"/>: markup, so never inside a cell's text (which is escaped).

@@ -37,11 +37,12 @@ HEADER_NOT_FOUND = rule(
     severity=Severity.ERROR,
     scope=Scope.FILE,
     message="No row among the first {searched} holds the mapping's columns ({columns}); "
-    "nothing was converted. Check --sheet and that the header row names the columns the "
-    "mapping reads.",
+    "nothing was converted.{elsewhere} Check --sheet and that the header row names the "
+    "columns the mapping reads.",
     doc=sections(
         what="A header row with the mapping's columns is found within the first rows of "
-        "the sheet (title rows and blank rows above it are skipped).",
+        "the sheet (title rows and blank rows above it are skipped). When another sheet "
+        "of the workbook has it, the message names that sheet.",
         why="Without a header no value can be given its meaning; converting anyway would "
         "put titles in ISBN fields.",
         example="A sheet whose columns are `Titel`, `Verfasser` with an English mapping.",

@@ -413,13 +413,16 @@ CELL_REPLACES_HELD_VALUE = rule(
     severity=Severity.INFO,
     scope=Scope.ROW,
     message="The cell gives {tag} ${subfield} {value!r}, and the {tag} in marc:fields had "
-    "{old!r}: {tag} is not repeatable, so the cell's value replaced it in that field. "
-    "If the marc:fields value is the one meant, empty the cell.",
+    "{old!r}: {why}, so the cell's value replaced it in that field. If the marc:fields "
+    "value is the one meant, empty the cell.",
     doc=sections(
         what="Names each value of a field held in `marc:fields` that a mapped cell "
         "replaced. A non-repeatable field (245, 100, 008...) is written once: a value in "
         "its mapped cell takes the place of the same subfield in the marc:fields copy, "
-        "the rest of that field is kept.",
+        "the rest of that field is kept. So does a value typed for a repeatable field "
+        "that marc:omit leaves out and marc:fields holds once with the same indicators "
+        "and that subfield (a publisher typed for a 264 held whole): replaced there, "
+        "rather than a second 264.",
         why="This is how an edit is made in a sheet written by `erdq marc2excel` (it "
         "leaves the cell empty when the field goes to marc:fields whole); a field typed "
         "into marc:fields beside a filled cell loses the value the cell overrides, so "
@@ -444,6 +447,47 @@ CELL_REPLACES_HELD_VALUE = rule(
     ),
 )
 
+
+CELL_NOT_IN_HELD_FIELD = rule(
+    "VL218",
+    "cell-not-in-held-field",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="The cell gives {tag} ${subfield} {value!r}, but {tag} is held in marc:fields "
+    "with {old!r} and marc:omit leaves the mapping's {tag} out: {tag} kept {old!r}, and "
+    "only the other fields the column fills took the cell's value. Edit {tag} in "
+    "marc:fields too, or take {tag} out of marc:omit.",
+    doc=sections(
+        what="A sheet written by `erdq marc2excel` holds a field the mapping cannot read "
+        "back (a 264 with a place of publication) whole in `marc:fields`, and names the "
+        "mapping's own field in `marc:omit`. A column that fills that field and another "
+        "(a year: 008/07-10 and 264 $c) is filled from the other one; edited, it changes "
+        "that other field only. This rule says when the held field now disagrees with "
+        "the cell (compared by letters and digits: `[2003]` and `c2003` agree with "
+        "2003).",
+        why="A year corrected in its cell would otherwise leave the record dated 2004 in "
+        "008 and 2003 in 264 $c without a word; discovery shows one, facets the other.",
+        example="year `2004` in its cell; `=264  \\1$aLondon :$bPenguin,$c2003.` in "
+        "marc:fields; marc:omit `264`.",
+        fix="Edit the held field in marc:fields as well, or take its tag out of marc:omit "
+        "and empty marc:fields' copy so that the mapping writes the field.",
+    ),
+    bad=Example(
+        raw=csv_bytes(
+            'Great Expectations,,,2004,,,"=264  \\1$aLondon :$c2003.",264',
+            header="title,author,isbn,year,lccn,url,marc:fields,marc:omit",
+        ),
+        file_name="b.csv",
+    ),
+    good=Example(
+        raw=csv_bytes(
+            'Great Expectations,,,2003,,,"=264  \\1$aLondon :$c[2003]",264',
+            header="title,author,isbn,year,lccn,url,marc:fields,marc:omit",
+        ),
+        file_name="g.csv",
+    ),
+)
 
 MARC_COLUMN_TAG_INVALID = rule(
     "VL215",
