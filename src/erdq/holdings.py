@@ -260,11 +260,9 @@ def build_holdings(
     wanted = list(dict.fromkeys(c.strip() for c in collections or ()))
     unknown = [name for name in wanted if name not in known]
     if unknown:
-        listing = ", ".join(repr(n) for n in sorted(known)) or "none yet"
-        raise InputError(
-            f"no collection named {', '.join(repr(n) for n in unknown)} in the store",
-            hint=f"the store has: {listing}; import one with erdq import kbart",
-        )
+        from erdq.store.names import unknown_collections
+
+        raise unknown_collections(unknown, known, InputError)
     uses: list[CollectionUse] = []
     entries: list[_Entry] = []
     findings: list[Finding] = []

@@ -254,6 +254,44 @@ def test_import_kbart_twice_then_empty(tmp_path, monkeypatch) -> None:
     store.close()
 
 
+def test_refuse_suspicious_keeps_the_current_delivery(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ERDQ_DB", raising=False)
+    rows = [ROW.replace("jis", f"jis{n}").replace("Journal", f"Annals {n}") for n in range(3)]
+    whole = tmp_path / "ExamplePress_Global_AllTitles_2024-01-01.txt"
+    whole.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+    runner = CliRunner()
+    args = ["import", "kbart", "--collection", "J", "--refuse-suspicious"]
+    assert runner.invoke(main, [*args, str(whole)]).exit_code == 0
+    # One row of three, as a download cut at a line end leaves it: refused, nothing kept.
+    cut = tmp_path / "ExamplePress_Global_AllTitles_2024-02-01.txt"
+    cut.write_text(HEADER + "\n" + rows[0] + "\n")
+    refused = runner.invoke(main, [*args, str(cut)])
+    assert refused.exit_code == 2, refused.output
+    assert "was not imported: it has 1 row(s) where the delivery it replaces had 3" in (
+        refused.output
+    )
+    # Dated before the current delivery: refused too.
+    older = tmp_path / "ExamplePress_Global_AllTitles_2023-12-01.txt"
+    older.write_text(HEADER + "\n" + "\n".join(rows[:2]) + "\n")
+    refused = runner.invoke(main, [*args, str(older)])
+    assert refused.exit_code == 2 and "is dated before ExamplePress_Global_AllTitles_2024" in (
+        refused.output
+    )
+    from erdq.store import open_store
+
+    with open_store("sqlite:///" + str(tmp_path / "erdq.sqlite")) as store:
+        assert [s["rows"] for s in store.snapshots("J")] == [3]
+    # --fail-on: imported all the same, and the exit status says a finding was there.
+    bad = tmp_path / "ExamplePress_Global_AllTitles_2024-03-01.txt"
+    bad.write_text(HEADER + "\n" + "\n".join(rows).replace("1234-5679", "1234-5678") + "\n")
+    failed = runner.invoke(main, ["import", "kbart", "--collection", "J", "--fail-on", "error",
+                                  str(bad)])  # fmt: skip
+    assert failed.exit_code == 1 and "Imported 3 row(s)" in failed.output
+    with open_store("sqlite:///" + str(tmp_path / "erdq.sqlite")) as store:
+        assert [s["rows"] for s in store.snapshots("J")] == [3, 3]
+
+
 def test_output_never_overwrites_an_input(tmp_path) -> None:
     path = _file(tmp_path, [ROW])
     before = Path(path).read_bytes()

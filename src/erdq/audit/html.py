@@ -516,7 +516,8 @@ def _since(comparison: dict) -> str:
             for f in shown
         )
         out.append(
-            "<table><tr><th>fixed (no longer found)</th><th>file</th><th>row or record id</th>"
+            "<table><tr><th>fixed (no longer found)</th><th>file</th>"
+            "<th>title_id (KBART) or 001 (MARC)</th>"
             f"</tr>{body}</table>"
         )
         if comparison["fixed"] > len(shown):

@@ -365,15 +365,13 @@ DISTINCT_DATES_SQL = "SELECT date, count(*) FROM {source} WHERE date IS NOT NULL
 def store_portfolios(store: Any, collections: Iterable[str] | None = None) -> Iterator[Portfolio]:
     """The current portfolios of the store's active collections (all, or those named)."""
     from erdq.errors import InputError
+    from erdq.store.names import unknown_collections
 
     known = {c["name"]: c for c in store.collections()}
     wanted = list(collections or ())
     unknown = [n for n in wanted if n not in known]
     if unknown:
-        raise InputError(
-            f"no collection named {', '.join(repr(n) for n in unknown)} in the store",
-            hint="`erdq holdings publish` and the store's import commands list them",
-        )
+        raise unknown_collections(unknown, known, InputError)
     for name in sorted(wanted or known):
         info = known[name]
         if (info.get("status") or "active") == "active" and info.get("latest_snapshot_id"):

@@ -4,14 +4,20 @@ dated snapshots."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from erdq.cli import byte_progress, handle_errors, input_files, parse_today
 from erdq.cli.options import config_option, db_option, quiet_option
-from erdq.config import load_settings
+from erdq.config import FAIL_ON_CHOICES, load_settings
+from erdq.findings import Severity
 from erdq.report.findings import severity_counts
+
+if TYPE_CHECKING:
+    from erdq.store.importer import ImportResult
 
 
 @click.group("import")
@@ -38,6 +44,20 @@ def import_group() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--refuse-suspicious",
+    is_flag=True,
+    help="Import nothing (exit 2) when the file has less than half the rows of the "
+    "current delivery, or is dated before it; without it, such a file is imported with "
+    "a warning. For unattended imports.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON_CHOICES),
+    default="never",
+    show_default=True,
+    help="Exit 1 when a finding is at or above this severity (the file is imported).",
+)
 @quiet_option
 @handle_errors
 def import_kbart(
@@ -48,17 +68,22 @@ def import_kbart(
     config_path: str | None,
     today: str | None,
     fmt: str,
+    refuse_suspicious: bool,
+    fail_on: str,
     quiet: bool,
 ) -> None:
     """Import a KBART file as a new snapshot of COLLECTION, with its findings.
 
     The import is one transaction: if it fails or is interrupted, the store is left as it
-    was. Importing the same file again changes nothing.
+    was. Importing the same file again changes nothing. A delivery with less than half
+    the rows of the one it replaces (a download cut short retires the titles it lacks),
+    or dated before it, is imported with a warning, or refused with --refuse-suspicious.
 
     \b
     Example:
       erdq import kbart --collection "Wiley Journals" --vendor Wiley \\
           WILEY_GLOBAL_ALLJOURNALS_2024-03-17.txt
+      erdq import kbart --collection Wiley --refuse-suspicious --fail-on error new.txt
     """
     from erdq.store import open_store
 
@@ -73,7 +98,17 @@ def import_kbart(
             settings=settings,
             today=parse_today(today),
             progress=bar,
+            refuse_suspicious=refuse_suspicious,
         )
+    _report_import(result, file, fmt)
+    from erdq import api
+
+    severities = [Severity(k) for k, n in result.by_severity.items() if n]
+    if not result.unchanged and api.exceeds(severities, fail_on):
+        sys.exit(1)
+
+
+def _report_import(result: ImportResult, file: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(
             json.dumps(
@@ -97,7 +132,8 @@ def import_kbart(
         click.echo(
             f"warning: {file} has {now:,} row(s) where the delivery it replaces had "
             f"{before:,}: the titles not in it are no longer current. If the file is "
-            "incomplete (a download cut short), get it again and import it again.",
+            "incomplete (a download cut short), get it again and import it again "
+            "(--refuse-suspicious refuses such a file).",
             err=True,
         )
     if result.older_than:

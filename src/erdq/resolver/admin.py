@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
-from erdq.errors import InputError, StoreError
+from erdq.errors import InputError
 from erdq.resolver.links import check_proxy, check_template
 from erdq.store.db import db_errors, write_transaction
+from erdq.store.names import stored_names, unknown_collections
 from erdq.store.schema import collections, problem_reports
 
 _UNSET: Any = object()
@@ -59,10 +60,7 @@ def set_collection(
     with db_errors("changing a collection", engine), write_transaction(engine) as conn:
         found = conn.execute(select(collections.c.id).where(collections.c.name == name)).scalar()
         if found is None:
-            raise StoreError(
-                f"there is no collection named {name!r}",
-                hint="`erdq import kbart --collection NAME FILE` creates one",
-            )
+            raise unknown_collections([name], stored_names(conn))
         if values:
             conn.execute(update(collections).where(collections.c.id == found).values(**values))
         row = conn.execute(select(collections).where(collections.c.id == found)).mappings().one()

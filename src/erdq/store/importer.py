@@ -67,6 +67,7 @@ def import_kbart(
     settings: Settings | None = None,
     today: dt.date | Callable[[], dt.date] | None = None,
     progress: Progress | None = None,
+    refuse_suspicious: bool = False,
 ) -> ImportResult:
     path = Path(path)
     name = collection.strip()
@@ -111,8 +112,29 @@ def import_kbart(
                 result = replace(result, older_than=latest.file_name)
             if latest.rows and result.rows < latest.rows * DROP_WARNING:
                 result = replace(result, dropped=(latest.rows, result.rows))
+            if refuse_suspicious and (result.dropped or result.older_than):
+                # Raised inside the transaction: nothing of this file is kept.
+                raise InputError(
+                    f"{path} was not imported: {suspicion(result)}",
+                    hint="check the file (get it again if it was cut short); import it "
+                    "without --refuse-suspicious if it is right",
+                )
     refresh_statistics(engine, "portfolios", "snapshots")
     return result
+
+
+def suspicion(result: ImportResult) -> str:
+    """Why a delivery looks wrong beside the one it replaces ("" when it does not)."""
+    parts = []
+    if result.dropped:
+        before, now = result.dropped
+        parts.append(
+            f"it has {now:,} row(s) where the delivery it replaces had {before:,} (a "
+            "download cut short would retire the titles not in it)"
+        )
+    if result.older_than:
+        parts.append(f"it is dated before {result.older_than}, the current delivery")
+    return "; ".join(parts)
 
 
 _DELIVERY_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?=\.[^.]*$|$)")

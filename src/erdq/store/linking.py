@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, RowMapping, and_, func, select, union_all
 
 from erdq.errors import StoreError
+from erdq.store.names import stored_names, unknown_collections
 from erdq.store.schema import collections, portfolios, record_identifiers, records, snapshots
 
 _STREAM = 2000  # rows fetched at a time
@@ -51,10 +52,7 @@ class LinkScope:
 def collection_id(conn: Connection, name: str) -> int:
     found = conn.execute(select(collections.c.id).where(collections.c.name == name)).scalar()
     if found is None:
-        raise StoreError(
-            f"there is no collection named {name!r}",
-            hint=f"import one with: erdq import kbart --collection {name!r} FILE",
-        )
+        raise unknown_collections([name], stored_names(conn))
     return found
 
 

@@ -32,6 +32,7 @@ from erdq.store.linking import (
     latest_kbart_snapshot,
     latest_marc_batches,
 )
+from erdq.store.linking import collection_id as _collection_id
 from erdq.store.schema import (
     collections,
     findings,
@@ -88,8 +89,11 @@ class Store:
         settings: Settings | None = None,
         today: dt.date | Callable[[], dt.date] | None = None,
         progress: Progress | None = None,
+        refuse_suspicious: bool = False,
     ) -> ImportResult:
-        """Check and store one KBART file as a new snapshot of ``collection``, atomically."""
+        """Check and store one KBART file as a new snapshot of ``collection``, atomically.
+        ``refuse_suspicious``: raise ``InputError`` and store nothing for a delivery with
+        less than half the rows of the current one, or dated before it."""
         return importer.import_kbart(
             self.engine,
             path,
@@ -98,6 +102,7 @@ class Store:
             settings=settings,
             today=today,
             progress=progress,
+            refuse_suspicious=refuse_suspicious,
         )
 
     def import_marc(
@@ -299,16 +304,6 @@ class Store:
     def _read(self, action: str) -> Iterator[Connection]:
         with db_errors(action, self.engine), self.engine.connect() as conn:
             yield conn
-
-
-def _collection_id(conn: Connection, name: str) -> int:
-    found = conn.execute(select(collections.c.id).where(collections.c.name == name)).scalar()
-    if found is None:
-        raise StoreError(
-            f"there is no collection named {name!r}",
-            hint=f"import one with: erdq import kbart --collection {name!r} FILE",
-        )
-    return found
 
 
 def _snapshot_collection(conn: Connection, snapshot_id: int) -> int | None:
