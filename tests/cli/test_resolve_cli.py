@@ -161,7 +161,9 @@ def test_report_by_reason_says_its_journal_is_one_of_several(db: str, tmp_path: 
     log.write_text(
         "2024-05-01T10:00:00Z\trft.issn=0028-0836&rft.jtitle=Nature&rft.atitle=A\n"
         "2024-05-01T10:01:00Z\trft.issn=0028-0836&rft.jtitle=Nature&rft.atitle=B\n"
-        "2024-05-01T10:02:00Z\trft.issn=0036-8075&rft.jtitle=Science&rft.atitle=C\n",
+        "2024-05-01T10:02:00Z\trft.issn=0036-8075&rft.jtitle=Science&rft.atitle=C\n"
+        # An ISSN with a wrong check digit (9999-9998 is valid): shown as cited.
+        "2024-05-01T10:03:00Z\trft.issn=9999-9999&rft.atitle=D\n",
         encoding="utf-8",
     )
     assert run("logs", "import", str(log), "--db", db).exit_code == 0
@@ -170,6 +172,14 @@ def test_report_by_reason_says_its_journal_is_one_of_several(db: str, tmp_path: 
     # only journal, and the line says so.
     assert "most requested journal: Nature (2 of 3; 2 journals in all)" in text.output
     assert "identifier: 0028-0836" in text.output
+    assert (
+        "invalid_identifier  (most requested journal: (unknown) (1 of 1; 1 journal in "
+        "all); identifier: 9999-9999)" in text.output
+    )
+    by_article = run("report", "no-service", "--db", db, "--today", "2024-06-15").output
+    assert "D  (journal: (unknown); identifier: 9999-9999; reason: invalid_identifier)" in (
+        by_article
+    )
 
 
 def test_commands_have_examples() -> None:

@@ -126,7 +126,7 @@ def no_service_command(
                         f"of {row['count']}; {row['journals']} journal"
                         f"{'s' * (row['journals'] != 1)} in all)"
                     )
-                extra = "; ".join(parts[c] for c in parts if row.get(c))
+                extra = "; ".join(parts[c] for c in parts if c != by and row.get(c))
                 fh.write(f"{row['rank']:>3}. {row['count']:>7}  {row[by]}  ({extra})\n")
 
 

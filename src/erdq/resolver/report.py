@@ -92,8 +92,10 @@ def no_service_report(
     }[by]
     journal = func.coalesce(r.journal, r.issn, r.isbn, literal(UNKNOWN))
     reason = func.coalesce(r.reason, literal(UNKNOWN))
-    # The ISSN or ISBN cited, which a librarian looks the title up by in the knowledge base.
-    identifier = func.coalesce(r.issn, r.isbn)
+    # The ISSN or ISBN cited, which a librarian looks the title up by in the knowledge base;
+    # else the identifier cited that is not valid (reason invalid_identifier), as cited.
+    invalid = r.citation["invalid_identifiers"][0].as_string()
+    identifier = func.coalesce(r.issn, r.isbn, invalid)
     with db_errors("reading the request log", engine), engine.connect() as conn:
         requests = conn.execute(select(func.count()).where(period)).scalar_one()
         no_service = conn.execute(select(func.count()).where(failed)).scalar_one()
