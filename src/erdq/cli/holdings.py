@@ -10,8 +10,8 @@ from typing import TextIO
 import click
 
 from erdq.cli import ToolFailure, handle_errors, output_file, parse_today
-from erdq.cli.options import db_option
-from erdq.config import FAIL_ON_CHOICES, load_settings
+from erdq.cli.options import db_option, fail_on_never_option
+from erdq.config import load_settings
 from erdq.errors import ErdqError
 from erdq.findings import Severity
 
@@ -55,13 +55,7 @@ def holdings_group() -> None:
     type=click.Path(dir_okay=False, writable=True),
     help="Also write the report (counts, collections, every finding) to this JSON file.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default="never",
-    show_default=True,
-    help="Exit 1 when a finding is at or above this severity (the file is written anyway).",
-)
+@fail_on_never_option("the file is written anyway")
 @click.option(
     "--config",
     "config_path",

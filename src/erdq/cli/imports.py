@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from erdq.cli import byte_progress, handle_errors, input_files, parse_today
-from erdq.cli.options import config_option, db_option, quiet_option
-from erdq.config import FAIL_ON_CHOICES, load_settings
+from erdq.cli.options import config_option, db_option, fail_on_never_option, quiet_option
+from erdq.config import load_settings
 from erdq.findings import Severity
 from erdq.report.findings import severity_counts
 
@@ -51,13 +51,7 @@ def import_group() -> None:
     "current delivery, or is dated before it; without it, such a file is imported with "
     "a warning. For unattended imports.",
 )
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON_CHOICES),
-    default="never",
-    show_default=True,
-    help="Exit 1 when a finding is at or above this severity (the file is imported).",
-)
+@fail_on_never_option("the file is imported")
 @quiet_option
 @handle_errors
 def import_kbart(

@@ -3,9 +3,14 @@ read the same everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from erdq.config import FAIL_ON_CHOICES
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 fail_on_option = click.option(
     "--fail-on",
@@ -13,6 +18,19 @@ fail_on_option = click.option(
     default=None,
     help="Exit 1 when a finding is at or above this severity [default: error].",
 )
+
+
+def fail_on_never_option(anyway: str) -> Callable[[F], F]:
+    """--fail-on for a command whose output is made whatever its findings (a holdings
+    file, an import): nothing fails by default. ``anyway``: what is done all the same."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON_CHOICES),
+        default="never",
+        show_default=True,
+        help=f"Exit 1 when a finding is at or above this severity ({anyway}).",
+    )
+
 
 config_option = click.option(
     "--config",
