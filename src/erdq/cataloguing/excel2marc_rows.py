@@ -388,9 +388,12 @@ def arrange(
 # cell later is an edit of that field. Built beside it, it would give the record a second
 # 245; left out (its tag in marc:omit), it would be lost. So the typed subfields (or
 # fixed-field positions) take the place of their own in the held field and the rest of
-# it stays. An unedited sheet never gets here: marc2excel claims no field of a
-# non-repeatable tag that is in marc:fields, and checks that the row converts back to
-# the record (``RowMaker._rebuilds`` runs this same code).
+# it stays. The same goes for a repeatable field marc:fields holds whole while its tag is
+# in marc:omit (a 264 with a place of publication): a value typed into a cell that only
+# that field reads edits the held one. An unedited sheet never gets here: marc2excel
+# claims no field of a non-repeatable tag that is in marc:fields, leaves the cells of an
+# omitted field empty, and checks that the row converts back to the record
+# (``RowMaker._rebuilds`` runs this same code).
 
 _JOINING_MARK = re.compile(r"\s*[.,:;/=]$")  # ISBD mark before the next subfield
 
@@ -423,28 +426,43 @@ def row_fields(
     built: list[pymarc.Field] = []
     for i, made in mapping.build(values, today, kept_out):
         spec = mapping.fields[i]
-        held = [p for p, f in enumerate(extras) if f.tag == spec.tag]
-        given = values
-        if len(made) == 1 and len(held) == 1 and not repeatable(spec.tag):
-            pass
-        elif len(made) == 1 and spec.tag in omit:
-            same = [p for p in held if _indicators(extras[p]) == _indicators(made[0])]
-            given = {c: v for c, v in values.items() if c in typed}
-            if len(same) != 1 or not _holds_typed(spec, given, extras[same[0]]):
-                built.extend(made)
-                continue
-            held = same
-        else:
+        target, given = _fold_target(spec, made, extras, omit, values, typed)
+        if target is None:
             built.extend(made)
             continue
         # It stays among the marc:fields ones, so marc:order still places it.
-        before = extras[held[0]]
-        extras[held[0]] = folded(spec, given, made[0], before)
+        before = extras[target]
+        extras[target] = folded(spec, given, made[0], before)
         if replaced is not None:
-            replaced += _replacements(spec, given, before, extras[held[0]])
+            replaced += _replacements(spec, given, before, extras[target])
     if unapplied is not None:
         unapplied += _unapplied(mapping, values, omit, extras, typed)
     return arrange(built, extras, order)
+
+
+def _fold_target(
+    spec: FieldSpec,
+    made: list[pymarc.Field],
+    extras: list[pymarc.Field],
+    omit: frozenset[str],
+    values: dict[str, list[str]],
+    typed: set[str],
+) -> tuple[int | None, dict[str, list[str]]]:
+    """The held field (its place in ``extras``) that the row's field for ``spec`` edits,
+    and the values it is edited with; None when the row's field is one of its own."""
+    if len(made) != 1:
+        return None, values
+    held = [p for p, f in enumerate(extras) if f.tag == spec.tag]
+    if len(held) == 1 and not repeatable(spec.tag):
+        return held[0], values
+    if spec.tag not in omit:
+        return None, values
+    # Typed for a field marc:omit left out: the held one with its tag and indicators.
+    given = {c: v for c, v in values.items() if c in typed}
+    same = [p for p in held if _indicators(extras[p]) == _indicators(made[0])]
+    if len(same) == 1 and _holds_typed(spec, given, extras[same[0]]):
+        return same[0], given
+    return None, values
 
 
 def _only_omitted(mapping: MarcMapping, column: str, omit: frozenset[str]) -> bool:
@@ -473,10 +491,9 @@ def _unapplied(
     typed: set[str],
 ) -> list[tuple[str, str, str, str, str]]:
     """A cell (not one of the ``typed`` ones, which were folded in) that feeds a field
-    marc:omit leaves out, whose one held copy gives that
-    subfield otherwise (the year edited in its cell: 008 takes it, the 264 $c held in
-    marc:fields does not). Compared by letters and digits: "[2003]" and "c2003" hold the
-    year 2003; "2004" is another."""
+    marc:omit leaves out, whose one held copy gives that subfield otherwise (the year
+    edited in its cell: 008 takes it, the 264 $c held in marc:fields does not). Compared
+    by letters and digits: "[2003]" and "c2003" hold the year 2003; "2004" is another."""
     out = []
     for spec in mapping.fields:
         held = [f for f in extras if f.tag == spec.tag]
