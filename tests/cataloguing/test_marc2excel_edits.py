@@ -246,3 +246,45 @@ def test_an_isbn_typed_beside_a_held_cancelled_isbn_is_a_field_of_its_own(tmp_pa
         [("a", "9780306406157"), ("q", "electronic book")],
         [("z", "9780306406150")],
     ]
+
+
+def _whole(tmp_path):
+    """A sound recording's record the e-book mapping holds none of: every field in
+    marc:fields, every one marked held in marc:order, the mapped cells empty."""
+    data = "040729s2003    fr jznn           n eng d"
+    fields = (
+        pymarc.Field("008", data=data),
+        _field("245", "10", "a[Dead cities] /", "cM83."),
+        _field("264", " 1", "aFrance :", "bGooom Disques :", "c[2003]"),
+        _field("264", " 4", "c℗2003"),
+        _field("040", "  ", "aXY", "cXY"),  # out of tag order: the order is kept
+    )
+    book, header = _sheet(tmp_path, *fields)
+    order = _cell(book, header, "marc:order").value.split()
+    assert order == ["001*", "008*", "245*", "264*", "264*", "040*"]
+    assert _cell(book, header, "year").value in (None, "")
+    return book, header, data
+
+
+def test_a_record_held_whole_round_trips_in_its_order(tmp_path) -> None:
+    book, _, _ = _whole(tmp_path)
+    back, findings = _convert(tmp_path, book)
+    assert [f.tag for f in back.fields] == ["001", "008", "245", "264", "264", "040"]
+    assert not [f for f in findings if f.code.startswith("VL")]
+
+
+def test_a_year_typed_on_a_record_held_whole_edits_its_008_and_264(tmp_path) -> None:
+    # The year feeds 008/07-10 (held, in marc:omit) and 264 $c: both held fields take
+    # it, the 264 _1 (the one with the mapping's indicators), not the 264 _4.
+    book, header, data = _whole(tmp_path)
+    _cell(book, header, "year").value = "2004"
+    back, findings = _convert(tmp_path, book)
+    assert back["008"].data == data[:7] + "2004" + data[11:]
+    assert [_subs(f) for f in back.get_fields("264")] == [
+        [("a", "France :"), ("b", "Gooom Disques :"), ("c", "2004")],
+        [("c", "℗2003")],
+    ]
+    [replaced] = [f for f in findings if f.code == "VL214"]
+    assert (replaced.location.tag, replaced.params["old"], replaced.value) == (
+        "264", "[2003]", "2004"
+    )  # fmt: skip

@@ -125,8 +125,7 @@ class RowConverter(Check):
         )
         for column, tag, code, old_value, new_value in replaced:
             why = (
-                f"the {tag} there is the one field of its tag and indicators, and the "
-                "mapping's own is left out (marc:omit)"
+                f"the {tag} there is the record's one {tag} with the indicators the mapping gives"
                 if repeatable(tag)
                 else f"{tag} is not repeatable"
             )
@@ -420,13 +419,18 @@ def row_fields(
     leaves the cells of such a field empty: the publisher of a 264 held whole); there
     only the typed cells' subfields are replaced, since a column that also fills
     another field (a year: 008 and 264 $c) was filled from that other field."""
-    typed = {c for c, found in values.items() if found and _only_omitted(mapping, c, omit)}
-    kept_out = unomitted(mapping, values, omit)
+    # Typed, not written by marc2excel: a value in a record it held whole (every field
+    # marked held in marc:order), or in a column that only omitted fields read.
+    whole = bool(order) and all(token.endswith(EXTRA_MARK) for token in order)
+    typed = {
+        c for c, found in values.items() if found and (whole or _only_omitted(mapping, c, omit))
+    }
+    kept_out = unomitted(mapping, values, omit) - _edited(mapping, typed, omit, extras)
     extras = list(extras)
     built: list[pymarc.Field] = []
     for i, made in mapping.build(values, today, kept_out):
         spec = mapping.fields[i]
-        target, given = _fold_target(spec, made, extras, omit, values, typed)
+        target, given = _fold_target(spec, made, extras, omit if not whole else None, values, typed)
         if target is None:
             built.extend(made)
             continue
@@ -444,20 +448,21 @@ def _fold_target(
     spec: FieldSpec,
     made: list[pymarc.Field],
     extras: list[pymarc.Field],
-    omit: frozenset[str],
+    omit: frozenset[str] | None,
     values: dict[str, list[str]],
     typed: set[str],
 ) -> tuple[int | None, dict[str, list[str]]]:
     """The held field (its place in ``extras``) that the row's field for ``spec`` edits,
-    and the values it is edited with; None when the row's field is one of its own."""
+    and the values it is edited with; None when the row's field is one of its own.
+    ``omit`` None: the record is held whole, so every field of it is held."""
     if len(made) != 1:
         return None, values
     held = [p for p, f in enumerate(extras) if f.tag == spec.tag]
     if len(held) == 1 and not repeatable(spec.tag):
         return held[0], values
-    if spec.tag not in omit:
+    if omit is not None and spec.tag not in omit:
         return None, values
-    # Typed for a field marc:omit left out: the held one with its tag and indicators.
+    # Typed for a held field: the one with the tag and indicators the mapping gives.
     given = {c: v for c, v in values.items() if c in typed}
     same = [p for p in held if _indicators(extras[p]) == _indicators(made[0])]
     if len(same) == 1 and _holds_typed(spec, given, extras[same[0]]):
@@ -468,6 +473,15 @@ def _fold_target(
 def _only_omitted(mapping: MarcMapping, column: str, omit: frozenset[str]) -> bool:
     tags = mapping.tags_of(column)
     return bool(tags) and tags <= omit
+
+
+def _edited(
+    mapping: MarcMapping, typed: set[str], omit: frozenset[str], extras: list[pymarc.Field]
+) -> frozenset[str]:
+    """The non-repeatable tags in marc:omit that a typed value edits in the one field
+    marc:fields holds of each: a year typed on a record held whole goes into its 008."""
+    tags = {t for c in typed for t in mapping.tags_of(c) if t in omit and not repeatable(t)}
+    return frozenset(t for t in tags if sum(f.tag == t for f in extras) == 1)
 
 
 def _indicators(field: pymarc.Field) -> tuple[str, str]:

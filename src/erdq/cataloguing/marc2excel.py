@@ -8,10 +8,12 @@ leader is not the mapping's, ``marc:omit`` for constant fields the record lacks 
 checked by running the row forwards exactly as ``excel2marc`` will (cleaning included):
 a spec whose output differs gives its fields back to ``marc:fields``. A last check
 compares the whole rebuilt record; if it differs, the record is kept wholly in
-``marc:fields``, which is always lossless. So an unedited sheet converts back to the
-same records, whatever the mapping covers. A non-repeatable field the record has twice
-is not claimed: a value typed later into an empty mapped cell edits the one field
-marc:fields holds for it (``excel2marc_rows.row_fields``).
+``marc:fields``, which is always lossless, with every field marked held in
+``marc:order`` (its order, and the sign that any value typed into its row is an
+edit). So an unedited sheet converts back to the same records, whatever the mapping
+covers. A non-repeatable field the record has twice is not claimed: a value typed later
+into an empty mapped cell edits the one field marc:fields holds for it
+(``excel2marc_rows.row_fields``).
 
 Cells are text cells (an ISBN keeps its zeros; nothing is a number or date). A value
 Excel would run as a formula gets an apostrophe (``spreadsheet.neutralise``, undone by
@@ -230,7 +232,9 @@ class RowMaker:
         out[FIELDS_COLUMN] = lines or ""
         out[LEADER_COLUMN] = str(record.leader)
         out[OMIT_COLUMN] = " ".join(always)
-        out[ORDER_COLUMN] = ""
+        # Every field marked as held: the order, and the sign that the record is held
+        # whole, so that excel2marc takes any value typed into a mapped cell as an edit.
+        out[ORDER_COLUMN] = " ".join(f.tag + EXTRA_MARK for f in record.fields)
         if lines is None:
             broken = _line_break(record.fields)
             raise ValueError(

@@ -28,7 +28,7 @@ from pymarc.field import Indicators, Subfield
 
 from erdq import charset
 from erdq.readers import text as _text  # noqa: F401  (registers erdq-cp1252)
-from erdq.readers.marc import MAX_ISO_RECORD, Parsed
+from erdq.readers.marc import INDICATORS_KEPT, MAX_ISO_RECORD, Parsed
 
 RT, FT, SD = 0x1D, 0x1E, 0x1F
 CHUNK = 1 << 20
@@ -575,7 +575,8 @@ def _field(tag: str, body: bytes, encoding: str, note) -> tuple[Field, str | Non
     area = None
     if len(indicators) != 2:
         area = indicators.decode("latin-1")
-        note("MR111", tag=tag, value=area, found=len(indicators))
+        found = f"has {len(indicators)} indicator character(s)"
+        note("MR111", tag=tag, value=area, found=found, effect=INDICATORS_KEPT)
     ind = (indicators.decode("latin-1") + "  ")[:2]
     raw: list[list] = []  # [code, bytes]
     for part in parts[1:]:

@@ -237,6 +237,23 @@ def _marc8_in_ascii(raw: bytes | None) -> bool:
 MAX_ISO_RECORD = 99_999
 MAX_ISO_FIELD = 9_999
 
+# MR111, an indicator area that is not two characters, in each reader's words: ISO 2709
+# and .mrk keep the area as read (a conversion writes it as it is, or not at all) ...
+INDICATORS_KEPT = (
+    "the rules read a missing indicator as blank and leave extra ones out; a conversion "
+    "keeps the area as it is (ISO 2709) or does not write the record"
+)
+
+
+def indicator_replaced(name: str, given: object) -> dict[str, str]:
+    """... MARCXML and MARC-in-JSON name each indicator, and one missing or not of one
+    character is read, and written on, as the blank or the first character put in its
+    place: MR111's params, ``found`` and ``effect``."""
+    text = "" if given is None else str(given)
+    put = text[:1] or " "
+    found = f"has no {name}" if given is None else f"has {name} {text!r}"
+    return {"found": found, "effect": f"it is read, and converted, with {put!r} as {name}"}
+
 
 def field_size(field: pymarc.Field) -> int:
     """The field's size in ISO 2709 as UTF-8, terminator included."""

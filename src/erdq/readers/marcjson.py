@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pymarc import Field, Leader, Record
 from pymarc.field import Indicators, Subfield
 
-from erdq.readers.marc import Parsed
+from erdq.readers.marc import Parsed, indicator_replaced
 from erdq.readers.marcxml import control_field, records_in_xml_text
 
 if TYPE_CHECKING:
@@ -234,12 +234,12 @@ def _datafield(tag: str, body: dict, note) -> Field:
     indicators = []
     for name in ("ind1", "ind2"):
         if name not in body:
-            note("MR111", tag=tag, value="", found=f"no {name}")
+            note("MR111", tag=tag, value="", **indicator_replaced(name, None))
             indicators.append(" ")
             continue
         ind = body[name]
         if not isinstance(ind, str) or len(ind) != 1:
-            note("MR111", tag=tag, value=str(ind), found=f"{name}={ind!r}")
+            note("MR111", tag=tag, value=str(ind), **indicator_replaced(name, ind))
             ind = (str(ind) if ind is not None else " ")[:1] or " "
         indicators.append(ind)
     for key in body:

@@ -24,7 +24,7 @@ from lxml import etree
 from pymarc import Field, Leader, Record
 from pymarc.field import Indicators, Subfield
 
-from erdq.readers.marc import Parsed
+from erdq.readers.marc import Parsed, indicator_replaced
 
 if TYPE_CHECKING:
     from erdq.readers.marc import MarcReader, Source
@@ -758,7 +758,7 @@ def _datafield(element, note) -> Field:
     for name in ("ind1", "ind2"):
         value = element.get(name)
         if value is None or len(value) != 1:
-            note("MR111", tag=tag, value=value or "", found=f"{name}={value!r}")
+            note("MR111", tag=tag, value=value or "", **indicator_replaced(name, value))
             value = (value or " ")[:1] or " "
         indicators.append(value)
     subfields = []

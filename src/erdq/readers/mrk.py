@@ -26,7 +26,7 @@ from pymarc import marc8_mapping as _mapping
 from pymarc.field import Indicators, Subfield
 
 from erdq import charset
-from erdq.readers.marc import Parsed
+from erdq.readers.marc import INDICATORS_KEPT, Parsed
 from erdq.readers.marcxml import control_field
 
 if TYPE_CHECKING:
@@ -257,7 +257,8 @@ def _datafield(tag: str, data: str, note) -> tuple[Field, str | None]:
     indicators = data[:2].replace("\\", " ")
     body = data[2:]
     if len(indicators) != 2 or "$" in indicators:
-        note("MR111", tag=tag, value=data[:2], found=len(data[:2].split("$")[0]))
+        found = f"has {len(data[:2].split('$')[0])} indicator character(s)"
+        note("MR111", tag=tag, value=data[:2], found=found, effect=INDICATORS_KEPT)
         indicators = (data.split("$", 1)[0].replace("\\", " ") + "  ")[:2]
         body = data[data.find("$") :] if "$" in data else ""
     parts = body.split("$")

@@ -265,9 +265,8 @@ INDICATOR_COUNT = rule(
     level=_BIB,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="Field {tag} has {found} indicator character(s) ({value!r}), not 2; the rules "
-    "read the missing ones as blanks and left extra ones out, and a conversion keeps them "
-    "as they are (ISO 2709) or does not write the record. Correct the indicators.",
+    message="Field {tag} {found} ({value!r}), where MARC 21 gives two indicators; {effect}. "
+    "Correct the indicators.",
     doc=sections(
         what="Every data field starts with exactly two indicators.",
         why="pymarc pads or cuts the indicators with only a log line; the field's meaning "
@@ -276,7 +275,10 @@ INDICATOR_COUNT = rule(
         "be told, so nothing erdq writes guesses them: `erdq marc convert` to ISO 2709 "
         "keeps the indicator area byte for byte, and to MARCXML, .mrk or MARC-in-JSON "
         "(which hold exactly two) skips the record and says why; `print2e` does not "
-        "convert such a record and `marc edit` leaves it unedited.",
+        "convert such a record and `marc edit` leaves it unedited. MARCXML and "
+        "MARC-in-JSON give each indicator on its own: one missing, empty or longer than "
+        "a character is read, and written on, as a blank or as its first character, "
+        "and the message says which.",
         example="A 020 whose data starts with the subfield delimiter.",
         fix="Give the field its two indicators (blank is a space).",
     ),
