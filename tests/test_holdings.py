@@ -483,3 +483,48 @@ def test_published_real_files_pass_kbart_validation(tmp_path) -> None:
     assert Counter(f.value for f in fixed) == {"P\\r": 120, "F\\r": 9}
     assert sorted(f.location.line for f in fixed) == list(range(2, 131))
     assert {line.get("access_type") for h in npg.holdings for line in h.lines} == {"P", "F"}
+
+
+def _title(row: dict[str, str], title: str, print_id: str, online_id: str, first: str) -> dict:
+    return {**row, "publication_title": title, "print_identifier": print_id,
+            "online_identifier": online_id, "title_id": title.split()[-1].lower(),
+            "date_first_issue_online": first, "num_first_vol_online": "",
+            "num_first_issue_online": ""}  # fmt: skip
+
+
+def test_unlike_titles_sharing_one_identifier_are_published_apart(tmp_path) -> None:
+    # ISSN Portal: Annual Review of Entomology 0066-4170 / 1545-4487; of Environment and
+    # Resources 1543-5938 / 1545-2050. Beta's delivery swaps the two eISSNs. Merged by
+    # any shared identifier, all four portfolios were one title under one name.
+    entomology, environment = (
+        "Annual Review of Entomology",
+        "Annual Review of Environment and Resources",
+    )
+    alpha = [
+        _title({}, entomology, "0066-4170", "1545-4487", "1956"),
+        _title({}, environment, "1543-5938", "1545-2050", "2003"),
+    ]
+    beta = [_title({}, entomology, "0066-4170", "1545-2050", "1956"),
+            _title({}, environment, "1543-5938", "1545-4487", "2003")]  # fmt: skip
+    with _store_of(tmp_path, {"Alpha": alpha, "Beta": beta}) as store:
+        result = build_holdings(store, today=DAY)
+    by_title = {h.title: h for h in result.holdings}
+    assert sorted(by_title) == [entomology, environment]
+    assert by_title[entomology].print_identifiers == ("0066-4170",)
+    assert by_title[environment].print_identifiers == ("1543-5938",)
+    assert [str(line.coverage.start_date) for line in by_title[entomology].lines] == ["1956"]
+    assert [str(line.coverage.start_date) for line in by_title[environment].lines] == ["2003"]
+    assert len({h.key for h in result.holdings}) == 2  # one title_id each
+    shared = [f for f in result.findings if f.code == "HL104"]
+    assert shared and all("each was published as a title of its own" in f.message for f in shared)
+
+
+def test_one_title_written_two_ways_is_one_holding(tmp_path) -> None:
+    # One shared ISSN, titles alike: one journal, as before.
+    alpha = [_title({}, "Nature", "0028-0836", "", "1869")]
+    beta = [_title({}, "Nature (London)", "0028-0836", "1476-4687", "1997")]
+    with _store_of(tmp_path, {"Alpha": alpha, "Beta": beta}) as store:
+        result = build_holdings(store, today=DAY)
+    [holding] = result.holdings
+    assert holding.print_identifiers == ("0028-0836",)
+    assert holding.online_identifiers == ("1476-4687",)

@@ -8,8 +8,11 @@ turns them into ``Holding``s, one per title, each with its published lines:
   as compact ISBN-13). An invalid identifier is left out (HL101); a portfolio with no
   valid identifier is not published (HL102).
 * **Titles.** Portfolios sharing a valid identifier, in one collection or across several,
-  are one title (a union over shared identifiers). Portfolios of one title whose
-  normalised titles differ are reported (HL104).
+  are one title (a union over shared identifiers) when their titles are alike or they
+  share two identifiers; portfolios of one title whose normalised titles differ are
+  reported (HL104). Unlike titles sharing one identifier (an eISSN given to the wrong
+  journal) are kept apart, each published with its own coverage, and the shared
+  identifier is reported (HL104).
 * **Lines.** Each coverage range keeps the columns that describe it as its portfolio gave
   them (``LINE_COLUMNS``: title_url, access_type, coverage_depth, notes, publisher_name,
   first_author, first_editor and the monograph columns). A central index reads a KBART
@@ -69,6 +72,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
+
+from rapidfuzz import fuzz
 
 from erdq.errors import InputError
 from erdq.findings import Confidence, Finding, Location, Severity
@@ -288,11 +293,28 @@ def build_holdings(
             entry = _entry(portfolio, source, findings, grades)
             if entry is not None:
                 entries.append(entry)
-    for group in _group(entries):
-        holding = _holding(group, findings, grades)
+    groups, apart = _group(entries)
+    keys: set[str] = set()
+    for group in groups:
+        holding = _holding(group, findings, grades, keys)
         if holding is not None:
             result.holdings.append(holding)
             result.portfolios_published += len(group)
+    for entry, identifier, other in apart:
+        location = Location(
+            source=entry.source, line=entry.portfolio.line, record_id=entry.portfolio.title_id
+        )
+        params = {
+            "title": entry.portfolio.title,
+            "holding_title": other,
+            "identifier": identifier,
+            "collection": entry.portfolio.collection,
+            "outcome": f"the titles differ, so each was published as a title of its own, "
+            f"both with {identifier}",
+        }
+        findings.append(
+            _finding("HL104", location, params, entry.portfolio.title, grades, Confidence.LIKELY)
+        )
     result.holdings.sort(key=lambda h: (normalise_title(h.title), h.title, h.key))
     findings.sort(key=lambda f: (f.location.source, f.location.line or 0, f.code))
     result.left_out.update(f.code for f in findings if f.code in ("HL102", "HL103", "HL108"))
@@ -645,8 +667,20 @@ def _enum(volume: str | None, issue: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _group(entries: list[_Entry]) -> Iterator[list[_Entry]]:
-    """Entries sharing any identifier, transitively (union-find), in first-seen order."""
+# Titles this alike (rapidfuzz token_set_ratio, 0-100) that share an identifier are one
+# title written two ways ("Nature", "Nature (London)"; "J. Invented Studies").
+SAME_TITLE = 90
+
+
+def _group(entries: list[_Entry]) -> tuple[list[list[_Entry]], list[tuple[_Entry, str, str]]]:
+    """Entries that are one title, in first-seen order, and the identifiers claimed by
+    titles kept apart: (entry, identifier, the first title that has it).
+
+    Entries sharing an identifier are one title (union-find, transitively) when their
+    titles are alike (``SAME_TITLE``) or they share two identifiers. Two unlike titles
+    sharing one identifier (a delivery that gave Annual Review of Entomology the eISSN
+    of Annual Review of Environment and Resources) stay two titles: merged, one title's
+    coverage would be published under the other's name and identifiers."""
     parent = list(range(len(entries)))
 
     def root(i: int) -> int:
@@ -655,22 +689,50 @@ def _group(entries: list[_Entry]) -> Iterator[list[_Entry]]:
             i = parent[i]
         return i
 
-    owner: dict[str, int] = {}
+    def join(i: int, j: int) -> None:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    norms = [normalise_title(e.title) for e in entries]
+    holders: dict[str, dict[str, int]] = {}  # identifier -> normalised title -> first entry
     for i, entry in enumerate(entries):
         for ident in entry.ids:
-            j = owner.setdefault(ident, i)
-            a, b = root(i), root(j)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+            by_title = holders.setdefault(ident, {})
+            first = by_title.setdefault(norms[i], i)
+            join(i, first)
+    for by_title in holders.values():
+        if len(by_title) < 2:
+            continue
+        firsts = list(by_title.values())
+        for k, i in enumerate(firsts):
+            for j in firsts[:k]:
+                if _one_title(entries[i], entries[j], norms[i], norms[j]):
+                    join(i, j)
     groups: dict[int, list[_Entry]] = {}
     for i, entry in enumerate(entries):
         groups.setdefault(root(i), []).append(entry)
-    yield from groups.values()
+    apart: list[tuple[_Entry, str, str]] = []
+    for ident, by_title in holders.items():
+        roots = {root(i): i for i in by_title.values()}
+        if len(roots) > 1:
+            first, *others = sorted(roots)
+            for r in others:
+                apart += [(e, ident, entries[first].title) for e in groups[r] if ident in e.ids]
+    return list(groups.values()), apart
+
+
+def _one_title(a: _Entry, b: _Entry, norm_a: str, norm_b: str) -> bool:
+    if len(set(a.ids) & set(b.ids)) >= 2:
+        return True
+    return fuzz.token_set_ratio(norm_a, norm_b) >= SAME_TITLE
 
 
 def _holding(
-    group: list[_Entry], findings: list[Finding], grades: dict[str, Severity]
+    group: list[_Entry], findings: list[Finding], grades: dict[str, Severity], keys: set[str]
 ) -> Holding | None:
+    """The title of ``group``, keyed by its first identifier that no title published
+    before took (``keys``: two titles kept apart may share their first)."""
     titles = Counter(e.title for e in group)
     # The most common title; ties go to the alphabetically first, so order never matters.
     title = min(titles, key=lambda t: (-titles[t], t))
@@ -688,13 +750,19 @@ def _holding(
                 "holding_title": title,
                 "identifier": ", ".join(shared),
                 "collection": e.portfolio.collection,
+                "outcome": "their coverage was published as one title",
             }
             findings.append(
                 _finding("HL104", location, params, e.portfolio.title, grades, Confidence.LIKELY)
             )
     ptypes = Counter(e.publication_type for e in group)
+    ids = sorted([*prints, *onlines])
+    key = next((i for i in ids if i not in keys), None)
+    if key is None:  # every identifier taken by titles kept apart: number this one
+        key = next(f"{ids[0]}-{n}" for n in range(2, len(keys) + 3) if f"{ids[0]}-{n}" not in keys)
+    keys.add(key)
     return Holding(
-        key=sorted([*prints, *onlines])[0],
+        key=key,
         title=title,
         publication_type=min(ptypes, key=lambda t: (-ptypes[t], t)) if ptypes else None,
         print_identifiers=tuple(prints),

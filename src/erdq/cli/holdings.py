@@ -95,12 +95,15 @@ def publish_command(
     ids the file does not contain. Lines come in a fixed order, so an unchanged store
     gives an identical file. What was left out, and why, is reported on standard error
     (and with --report as JSON): invalid identifiers (HL101), portfolios without a valid
-    identifier (HL102), unreadable or inverted coverage (HL103), portfolios merged under
-    one identifier with different titles (HL104), numbers contradicting dates (HL105),
+    identifier (HL102), unreadable or inverted coverage (HL103), titles sharing an
+    identifier (HL104: merged when alike, else kept apart), numbers contradicting dates
+    (HL105),
     values repaired for the file (HL106: a tab or line break inside a value, stray spaces,
     `P\\r`, `Fulltext`), wrong values left blank (HL107) and portfolios left out for an
-    unusable title, title_url, coverage_depth or publication_type (HL108), so that the file
-    passes `erdq kbart validate`. Values are written as they are: KBART has no quoting.
+    unusable title, coverage_depth or publication_type (HL108), so that the file passes
+    `erdq kbart validate` but for KB401 where a portfolio has no title_url (published
+    empty: the index links it through the resolver). Values are written as they are:
+    KBART has no quoting.
     Inactive collections are not published.
 
     \b
