@@ -91,6 +91,25 @@ def test_a_delivery_of_less_than_half_the_rows_is_said(
     assert again.dropped is None  # growing back is no drop
 
 
+def test_a_file_without_a_kbart_header_is_refused_and_keeps_the_current_one(
+    store: Store, kbart_file: Path, tmp_path: Path
+) -> None:
+    store.import_kbart(kbart_file, collection=COLLECTION, today=TODAY)
+    # A COUNTER report's first lines: no column KBART names. Read in the standard column
+    # order, its rows would have become the collection's titles.
+    counter = tmp_path / "jr1.csv"
+    counter.write_text(
+        "Journal Report 1 (R4),Number of Successful Full-Text Article Requests\n"
+        "Example University\n\nJournal,Publisher,Platform,Print ISSN,Online ISSN\n"
+        "Nature,Springer,Nature.com,0028-0836,1476-4687\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="has no KBART header row") as refused:
+        store.import_kbart(counter, collection=COLLECTION, today=TODAY)
+    assert f"{COLLECTION} keeps its current snapshot" in str(refused.value)
+    assert [s["rows"] for s in store.snapshots(COLLECTION)] == [71]
+
+
 def test_snapshot_and_collection_metadata(store: Store, kbart_file: Path) -> None:
     result = store.import_kbart(kbart_file, collection=COLLECTION, vendor="AR", today=TODAY)
 

@@ -174,6 +174,7 @@ def _load(
     finding_rows: list[Row] = []
     counts = dict.fromkeys(Severity, 0)
     stored = 0
+    headless = False
     for event in check.events():
         if isinstance(event, KbartRow):
             portfolio = row_to_portfolio(event.values, collection, event.line)
@@ -183,6 +184,7 @@ def _load(
                 _flush(conn, portfolios, portfolio_rows)
                 portfolio_rows = []
         else:
+            headless = headless or event.code == "KB105"
             finding_rows.append(finding_values(event, snapshot_id))
             counts[event.severity] += 1
             if len(finding_rows) >= BATCH_SIZE:
@@ -196,6 +198,15 @@ def _load(
         raise InputError(
             f"no titles could be read from {path.name}; nothing was imported and {kept}",
             hint=f"run `erdq kbart validate {path}` to see why",
+        )
+    if headless:
+        # No KBART column named (a COUNTER report, notes, another list): read in the
+        # standard column order its rows would retire every title for rows of junk.
+        raise InputError(
+            f"{path.name} has no KBART header row (its first line names no KBART column), "
+            f"so it is not read as KBART: nothing was imported and {kept}",
+            hint="import the provider's KBART file, whose first line names the columns "
+            "(publication_title, print_identifier, ...)",
         )
     summary = check.summary
     if summary.truncated_at is not None:
