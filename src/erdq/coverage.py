@@ -11,6 +11,9 @@ Rules, from KBART and the cases in shared/cases (BR-010, BR-012 to BR-014):
 * Ranges are evaluated separately, so a gap between two lines stays a gap.
 * Volumes and issues are compared as numbers when both sides are numbers; other text is
   not compared, and so never rejects a request.
+* Where the range and the request both give a volume, that side's date counts by its
+  year alone and the volume and issue decide within it: a KBART date is the issue's, a
+  cited date may be the article's, days or weeks from it. Embargo walls stay days.
 * EMBARGOED means a P wall hides the item for now (``embargoed_until`` says when it opens).
   An item before an R wall is NOT_COVERED: that wall only moves away from it.
 * A range with a date or embargo that cannot be read (``CoverageRange.unreadable``)
@@ -123,8 +126,20 @@ def _evaluate_range(
     def result(status: Status, reason: str, until: datetime.date | None = None) -> CoverageResult:
         return CoverageResult(status, reason, index, avail_first, avail_last, until)
 
+    # Where the range and the request both give a volume, that side's date counts by its
+    # year only: KBART's date is the issue's, a citation's may be the article's (v.7
+    # no.3 of 2002-12-01 holds an article dated 2002-12-15); the volume and issue say
+    # the rest.
+    by_enum = request.enum is not None
+    date_first, date_last = first, last
+    if by_enum and first is not None and enum_key(r.start_volume, r.start_issue):
+        date_first = first.replace(month=1, day=1)
+    if by_enum and last is not None and enum_key(r.end_volume, r.end_issue):
+        date_last = last.replace(month=12, day=31)
     enum_miss = _enum_miss(r, request)
-    date_miss = _date_miss(r, request.date, first, last)
+    date_miss = _date_miss(
+        r, request.date, date_first, date_last, (date_first != first, date_last != last)
+    )
     if enum_miss or date_miss:
         misses = [m for m in (date_miss, enum_miss) if m]
         reason = "; ".join(m[1] for m in misses)
@@ -146,7 +161,8 @@ def _evaluate_range(
         return _Outcome(result(Status.COVERED, f"covered by {r.statement()}{unchecked}"))
 
     cited_first, cited_last = request.date.first_day(), request.date.last_day()
-    if _meets(cited_first, cited_last, avail_first, avail_last):
+    judged_first, judged_last = _later(date_first, window_first), _earlier(date_last, window_last)
+    if _meets(cited_first, cited_last, judged_first, judged_last):
         return _Outcome(result(Status.COVERED, f"covered by {r.statement()}"))
     # The range's own dates matched, so an embargo is what hides the item.
     if r.embargo is not None and window_last is not None and cited_last > window_last:
@@ -211,16 +227,20 @@ def _date_miss(
     cited: PartialDate | None,
     first: datetime.date | None,
     last: datetime.date | None,
+    by_year: tuple[bool, bool] = (False, False),
 ) -> tuple[str, str, int] | None:
-    """(side, reason, days away) when the cited date misses the range's own dates."""
+    """(side, reason, days away) when the cited date misses the range's own dates;
+    ``by_year``: whether the start and the end are compared by their year alone."""
     if cited is None:
         return None
     if last is not None and cited.first_day() > last:
         days = (cited.first_day() - last).days
-        return "after", f"{cited} is after the coverage end {last.isoformat()}", days
+        end = f"year {last.year}" if by_year[1] else last.isoformat()
+        return "after", f"{cited} is after the coverage end {end}", days
     if first is not None and cited.last_day() < first:
         days = (first - cited.last_day()).days
-        return "before", f"{cited} is before the coverage start {first.isoformat()}", days
+        start = f"year {first.year}" if by_year[0] else first.isoformat()
+        return "before", f"{cited} is before the coverage start {start}", days
     return None
 
 

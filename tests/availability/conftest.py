@@ -168,3 +168,32 @@ UNREADABLE_CASES = [
      "Gamma"),
     ({"issn": "0317-8471", "date": "1999"}, False, "not_covered", "before_coverage", None),
 ]  # fmt: skip
+
+
+# A range whose bounds are issues given to the day (Risk, Decision and Policy in
+# Cambridge's file: 2000-04-01 v.5 no.01 – 2002-12-01 v.7 no.03). An article cited with
+# a volume is placed by its volume and issue, its date counting by the year only: its
+# own date may be days from its issue's.
+RDP = {"publication_title": "Risk, Decision and Policy", "print_identifier": "1357-5309"}
+ISSUE_HOLDINGS = [
+    _portfolio(
+        "Cambridge",
+        {**RDP, "date_first_issue_online": "2000-04-01", "num_first_vol_online": "5",
+         "num_first_issue_online": "01", "date_last_issue_online": "2002-12-01",
+         "num_last_vol_online": "7", "num_last_issue_online": "03"},
+    ),
+]  # fmt: skip
+ISSUE_CASES = [
+    ({"issn": "1357-5309", "date": "2002-12-15", "volume": "7", "issue": "3"}, True,
+     "covered", "covered", "Cambridge"),
+    ({"issn": "1357-5309", "date": "2000-03-28", "volume": "5", "issue": "1"}, True,
+     "covered", "covered", "Cambridge"),
+    # Without a volume the date decides, to the day.
+    ({"issn": "1357-5309", "date": "2002-12-15"}, False, "not_covered", "after_coverage",
+     None),
+    # The next year, or the next volume, is after the range whatever else is cited.
+    ({"issn": "1357-5309", "date": "2003-01-10", "volume": "7", "issue": "3"}, False,
+     "not_covered", "after_coverage", None),
+    ({"issn": "1357-5309", "date": "2002-06", "volume": "8"}, False, "not_covered",
+     "after_coverage", None),
+]  # fmt: skip

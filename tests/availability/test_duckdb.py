@@ -13,6 +13,8 @@ from tests.availability.conftest import (
     CASES,
     DAY,
     HOLDINGS,
+    ISSUE_CASES,
+    ISSUE_HOLDINGS,
     UNREADABLE_CASES,
     UNREADABLE_HOLDINGS,
 )
@@ -257,3 +259,24 @@ def test_coverage_that_cannot_be_read_judges_nothing_it_does_not_rule_out(tmp_pa
         ]  # fmt: skip
         result = evaluate(ranges, date=article.get("date"), volume=article.get("volume"), today=DAY)
         assert {"unknown": "not_judged"}.get(result.status.value, result.status.value) == status
+
+
+def test_a_volume_places_an_article_dated_apart_from_its_issue(tmp_path) -> None:
+    source = tmp_path / "articles.csv"
+    with open(source, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ARTICLE_FIELDS)
+        writer.writeheader()
+        writer.writerows(case[0] for case in ISSUE_CASES)
+    with run_availability(source, ISSUE_HOLDINGS, today=DAY) as run:
+        got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
+    assert got == [tuple(case[1:]) for case in ISSUE_CASES]
+    ranges = ISSUE_HOLDINGS[0].coverage
+    for article, _, status, _, _ in ISSUE_CASES:
+        result = evaluate(
+            ranges,
+            date=article.get("date"),
+            volume=article.get("volume"),
+            issue=article.get("issue"),
+            today=DAY,
+        )
+        assert result.status.value == status, article

@@ -11,6 +11,8 @@ from tests.availability.conftest import (
     CASES,
     DAY,
     HOLDINGS,
+    ISSUE_CASES,
+    ISSUE_HOLDINGS,
     UNREADABLE_CASES,
     UNREADABLE_HOLDINGS,
 )
@@ -52,6 +54,17 @@ def test_coverage_that_cannot_be_read_on_spark(spark, tmp_path) -> None:
         collections = {r[0]: r[1:] for r in run.rows("collections")}
     assert got == [tuple(case[1:]) for case in UNREADABLE_CASES]
     assert collections["Gamma"] == (7, 2, 0, 2, 3)
+
+
+def test_a_volume_places_an_article_on_spark(spark, tmp_path) -> None:
+    source = tmp_path / "articles.csv"
+    with open(source, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, ARTICLE_FIELDS)
+        writer.writeheader()
+        writer.writerows(case[0] for case in ISSUE_CASES)
+    with run_availability(source, ISSUE_HOLDINGS, today=DAY, engine="spark", spark=spark) as run:
+        got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
+    assert got == [tuple(case[1:]) for case in ISSUE_CASES]
 
 
 def test_spark_and_duckdb_agree_on_100000_articles(spark, tmp_path) -> None:

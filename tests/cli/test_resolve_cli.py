@@ -294,3 +294,22 @@ def test_xlsx_hint_names_the_package(db: str, tmp_path: Path, monkeypatch) -> No
     )
     assert result.exit_code == 2
     assert "pip install openpyxl" in result.output and "erdq[excel]" in result.output
+
+
+def test_collection_list_names_each_collection_and_its_delivery(db: str) -> None:
+    text = run("collection", "list", "--db", db)
+    assert text.exit_code == 0
+    header, line = text.output.splitlines()
+    assert header.split() == [
+        "name", "status", "vendor", "kbart_file", "rows", "imported", "marc_batch",
+        "link_template",
+    ]  # fmt: skip
+    assert line.split()[:3] == ["Emb", "active", "BR-014.kbart.txt"]
+    [row] = json.loads(run("collection", "list", "--db", db, "--format", "json").output)
+    assert (row["name"], row["kbart_file"], row["link_template"]) == (
+        "Emb", "BR-014.kbart.txt", "title_url"
+    )  # fmt: skip
+    assert row["rows"] > 0
+    # A name the store lacks is answered with the nearest it has.
+    wrong = run("collection", "set", "emb", "--proxy", "https://p.example/?u=", "--db", db)
+    assert wrong.exit_code == 2 and "did you mean 'Emb'?" in wrong.output

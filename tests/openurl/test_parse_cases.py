@@ -296,3 +296,22 @@ def test_any_key_value_soup_parses(pairs: list[tuple[str, str]]) -> None:
     query = "&".join(f"{k}={v}" for k, v in pairs)
     c = parse_openurl(query)
     c.to_dict()  # every field can be rendered
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "note"),
+    [
+        # Six digits: a year and a month, as 20151220 is a year, month and day.
+        ("202306", "2023-06", "date '202306' read as 2023-06"),
+        # Eight digits that are no day: the year is still the citation's.
+        ("20151301", "2015", "date '20151301' is not a real day; read as the year 2015"),
+        # A season across the turn of a year: both years.
+        ("Winter 2023-2024", "2023-2024",
+         "date 'Winter 2023-2024' read as the years 2023 to 2024"),
+    ],
+)  # fmt: skip
+def test_compact_months_and_seasons_are_read(text: str, expected: str, note: str) -> None:
+    date, said = parse_citation_date(text)
+    assert date is not None and said == note
+    shown = str(date) if type(date) is PartialDate else f"{date.year}-{date.last_year}"
+    assert shown == expected

@@ -75,6 +75,10 @@ def test_check_template() -> None:
     assert check_template("doi") is None
     assert "unknown placeholder" in check_template("https://x/{nope}")
     assert "http" in check_template("ftp://x/{issn}")
+    # An unbalanced brace would be sent as it is.
+    assert "a brace that opens or closes no placeholder" in check_template("https://x/{issn")
+    assert "a brace" in check_template("https://x/issn}")
+    assert check_template("https://x/{issn}?v={volume}") is None
 
 
 def test_explanation() -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import quote
 
+import pytest
 from tests.resolver.conftest import Make, resolver_for
 
 from erdq.openurl import parse_openurl
@@ -104,3 +106,26 @@ def test_a_holding_without_publication_type_still_title_matches() -> None:
     r = Resolver(index.finish(), today=TODAY).resolve(parse_openurl(ARTICLE))
     assert [s.url for s in r.services] == ["https://old.example/science"]
     assert r.redirect_url is None
+
+
+@pytest.mark.parametrize("cited", ["n/a", "N.A.", "#N/A", "Unknown"])
+def test_a_placeholder_title_matches_nothing(cited: str) -> None:
+    # Ten books whose KBART title was an Excel lookup error: "#N/A" names no title, so a
+    # request citing "n/a" (also "n a" once normalised) is matched to none of them.
+    index = HoldingsIndex([CollectionInfo(1, "Books")])
+    for n in range(10):
+        index.add(
+            portfolio_id=n,
+            collection_id=1,
+            key=f"b{n}",
+            title="#N/A",
+            title_id=f"b{n}",
+            print_identifier=None,
+            online_identifier=None,
+            title_url=f"https://books.example/{n}",
+            coverage_depth="fulltext",
+            coverage=(None,) * 7,
+            publication_type="monograph",
+        )
+    result = Resolver(index.finish()).resolve(parse_openurl(f"title={quote(cited)}"))
+    assert result.outcome == "no_service" and result.services == ()

@@ -64,6 +64,8 @@ def test_menu_escapes_record_data(client: TestClient) -> None:
     assert "&lt;script&gt;" in html or "A &amp; B &lt;Press&gt;" in html
     assert "<b>" not in html and "&lt;b&gt;" in html
     assert 'href="https://a.example/j?x=1&amp;y=2"' in html
+    # The service names the title the ISSN matched (the request named none), escaped.
+    assert 'rel="noopener noreferrer">&lt;script&gt;alert(1)&lt;/script&gt; Journal: ' in html
     assert '<meta name="viewport"' in html and 'lang="en"' in html
     assert "Report a problem" in html
     assert response.headers["content-security-policy"].startswith("default-src 'none'")
@@ -96,6 +98,14 @@ def test_redirect_only_to_resolver_built_urls(client: TestClient) -> None:
     data = client.get("/openurl?issn=1662-680X&date=2010&format=json").json()
     (reason,) = data["no_service_reasons"]
     assert "URL is not a web link" in reason["message"] and "has no URL" not in reason["message"]
+
+
+def test_no_redirect_when_the_cited_date_cannot_be_read(client: TestClient) -> None:
+    # The one service was not checked against the date: the reader sees the menu and
+    # the warning rather than being sent on.
+    response = client.get("/openurl?issn=1234-5679&date=n.d.&redirect=1", follow_redirects=False)
+    assert response.status_code == 200
+    assert "cannot be read" in response.text
 
 
 def test_no_redirect_without_exactly_one_service(client: TestClient) -> None:

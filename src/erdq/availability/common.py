@@ -10,7 +10,8 @@ The engines then only compare dates and numbers, in the order ``evaluate`` does:
 1. a title-level article (no usable date, volume or issue) is covered by any range;
 2. a range that ends before it starts covers nothing;
 3. a date outside the range's own dates, or a volume/issue before its start or after its
-   end, is a miss before or after it (the date decides the side when both miss);
+   end, is a miss before or after it (the date decides the side when both miss); where
+   the article and the range both give a volume, that side's date counts by its year;
 4. a dated article that a range with an unreadable date or embargo does not rule out by
    its readable bounds cannot be judged by it (``x``; ``evaluate``'s UNKNOWN);
 5. an article with a volume but no date is covered unless the embargo leaves nothing;
@@ -580,13 +581,29 @@ def journal_names_sql(journals: str) -> str:
     """
 
 
-_OUTCOME = """
+# Where the article and the range both give a volume, that side's date counts by its year
+# (``erdq.coverage``): the bound widened to the whole year, and the window with it.
+_BY_START = "a.v IS NOT NULL AND r.start_vol IS NOT NULL"
+_BY_END = "a.v IS NOT NULL AND r.end_vol IS NOT NULL"
+_FIRST_Y = "make_date(year(r.first_day), 1, 1)"
+_LAST_Y = "make_date(year(r.last_day), 12, 31)"
+_FIRST = f"CASE WHEN {_BY_START} THEN {_FIRST_Y} ELSE r.first_day END"
+_LAST = f"CASE WHEN {_BY_END} THEN {_LAST_Y} ELSE r.last_day END"
+_AVAIL_FIRST = (
+    f"CASE WHEN {_BY_START} THEN CASE WHEN r.r_wall IS NOT NULL AND r.r_wall > {_FIRST_Y} "
+    f"THEN r.r_wall ELSE {_FIRST_Y} END ELSE r.avail_first END"
+)
+_AVAIL_LAST = (
+    f"CASE WHEN {_BY_END} THEN CASE WHEN r.p_wall IS NOT NULL AND r.p_wall < {_LAST_Y} "
+    f"THEN r.p_wall ELSE {_LAST_Y} END ELSE r.avail_last END"
+)
+_OUTCOME = f"""
     CASE
       WHEN a.bad_date = 1 THEN 'u'
       WHEN a.title_level = 1 THEN 'c'
       WHEN r.inverted = 1 THEN 'n'
-      WHEN a.cf IS NOT NULL AND a.cf > r.last_day THEN 'a'
-      WHEN a.cf IS NOT NULL AND a.cl < r.first_day THEN 'b'
+      WHEN a.cf IS NOT NULL AND a.cf > {_LAST} THEN 'a'
+      WHEN a.cf IS NOT NULL AND a.cl < {_FIRST} THEN 'b'
       WHEN a.v IS NOT NULL AND r.start_vol IS NOT NULL AND (a.v < r.start_vol OR
            (a.v = r.start_vol AND a.i IS NOT NULL AND r.start_iss IS NOT NULL
             AND a.i < r.start_iss)) THEN 'b'
@@ -595,8 +612,8 @@ _OUTCOME = """
             AND a.i > r.end_iss)) THEN 'a'
       WHEN r.unreadable = 1 AND a.cf IS NOT NULL THEN 'x'
       WHEN a.cf IS NULL THEN CASE WHEN r.avail_first > r.avail_last THEN 'n' ELSE 'c' END
-      WHEN CASE WHEN a.cf > r.avail_first THEN a.cf ELSE r.avail_first END
-        <= CASE WHEN a.cl < r.avail_last THEN a.cl ELSE r.avail_last END THEN 'c'
+      WHEN CASE WHEN a.cf > {_AVAIL_FIRST} THEN a.cf ELSE {_AVAIL_FIRST} END
+        <= CASE WHEN a.cl < {_AVAIL_LAST} THEN a.cl ELSE {_AVAIL_LAST} END THEN 'c'
       WHEN r.p_wall IS NOT NULL AND a.cl > r.p_wall THEN 'e'
       WHEN r.r_wall IS NOT NULL AND a.cf < r.r_wall THEN 'b'
       ELSE 'n'

@@ -146,12 +146,72 @@ def render_text(data: dict) -> str:
 
 @click.group("collection")
 def collection_group() -> None:
-    """Settings of a collection in the store (link resolver settings).
+    """The collections in the store: list them, and set their link-resolver settings.
 
     \b
     Example:
+      erdq collection list
       erdq collection set "Wiley Journals" --proxy 'https://ezproxy.example.edu/login?url='
     """
+
+
+LIST_COLUMNS = ("name", "status", "vendor", "kbart_file", "rows", "imported", "marc_batch",
+                "link_template")  # fmt: skip
+
+
+@collection_group.command("list")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+    show_default=True,
+)  # fmt: skip
+@db_option
+@handle_errors
+def collection_list(fmt: str, db_url: str | None) -> None:
+    """The store's collections, by name: status, vendor, the current KBART delivery (its
+    file, rows and day of import), the latest MARC batch, and how services link.
+
+    \b
+    Example:
+      erdq collection list
+      erdq collection list --format csv > collections.csv
+    """
+    import csv
+
+    from erdq.store import open_store
+
+    with open_store(db_url) as store:
+        rows = []
+        for c in store.collections():
+            current = store.latest_snapshot(c["name"]) if c.get("latest_snapshot_id") else None
+            imported = current["imported_at"] if current else None
+            rows.append(
+                {
+                    "name": c["name"],
+                    "status": c.get("status") or "active",
+                    "vendor": c.get("vendor") or "",
+                    "kbart_file": current["file_name"] if current else "",
+                    "rows": current["rows"] if current else None,
+                    "imported": imported.date().isoformat() if imported else "",
+                    "marc_batch": c.get("latest_marc_batch"),
+                    "link_template": c.get("link_template") or "title_url",
+                }
+            )
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, LIST_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif not rows:
+        click.echo(
+            "The store has no collections yet: erdq import kbart --collection NAME FILE makes one."
+        )
+    else:
+        shown = [{k: "" if r[k] is None else str(r[k]) for k in LIST_COLUMNS} for r in rows]
+        widths = {k: max(len(k), *(len(r[k]) for r in shown)) for k in LIST_COLUMNS}
+        click.echo("  ".join(k.ljust(widths[k]) for k in LIST_COLUMNS).rstrip())
+        for r in shown:
+            click.echo("  ".join(r[k].ljust(widths[k]) for k in LIST_COLUMNS).rstrip())
 
 
 @collection_group.command("set")

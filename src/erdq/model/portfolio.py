@@ -67,6 +67,20 @@ _ARTICLE_RE = re.compile(r"^(the|a|an|der|die|das|le|la|les|el|los|las|il|lo)\s+
 _ELIDED_RE = re.compile(r"^l['\u2019\u02bc]\s*(?=\w)")
 
 
+# Normalised "titles" that name no title: what a spreadsheet or a form writes where the
+# title was missing (#N/A and n/a both normalise to "n a"; #REF! to "ref").
+_PLACEHOLDER_TITLES = frozenset(
+    ("", "n a", "na", "none", "null", "unknown", "tbd", "untitled", "no title", "ref",
+     "value", "name", "div 0", "title")
+)  # fmt: skip
+
+
+def placeholder_title(title: str | None) -> bool:
+    """Whether a title names no title (``#N/A``, ``n/a``, ``Unknown``, ``-``): such titles
+    match each other and nothing else, so they are never matched on."""
+    return title is None or normalise_title(title) in _PLACEHOLDER_TITLES
+
+
 def normalise_title(title: str) -> str:
     """A comparison key: case-folded, accents and punctuation removed, leading article dropped."""
     text = title.casefold()

@@ -107,6 +107,7 @@ _DOI_URL_RE = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)")
 _PAGES_RE = re.compile(r"^\s*([A-Za-z]?\d+[A-Za-z]?)\s*(?:[-–—]\s*([A-Za-z]?\d+[A-Za-z]?))?\s*$")
 _YEAR_RE = re.compile(r"(?<![0-9])(1[5-9][0-9]{2}|20[0-9]{2})(?![0-9])")
 _COMPACT_DATE_RE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_COMPACT_MONTH_RE = re.compile(r"((?:1[5-9]|20)[0-9]{2})([0-9]{2})")
 # Year, month and day, hyphenated, with slashes or compact: for a day the month lacks.
 _YMD_RE = re.compile(r"([0-9]{4})([-/]?)([0-9]{1,2})\2([0-9]{1,2})")
 # A span of years: 2021-2022, 2021/2022, 2021-22, 2021–2022 (spaces around the mark allowed).
@@ -482,11 +483,15 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
         retry = parse_partial_date(parsed.suggestion).value
         if retry is not None:
             return retry, f"date {text!r} read as {retry}"
-    m = _COMPACT_DATE_RE.fullmatch(text.strip())
-    if m:
-        compact = parse_partial_date(f"{m[1]}-{m[2]}-{m[3]}").value
+    eight = _COMPACT_DATE_RE.fullmatch(text.strip())
+    if eight:
+        compact = parse_partial_date(f"{eight[1]}-{eight[2]}-{eight[3]}").value
         if compact is not None:
             return compact, f"date {text!r} read as {compact}"
+    m = _COMPACT_MONTH_RE.fullmatch(text.strip())
+    if m and 1 <= int(m[2]) <= 12:
+        month = PartialDate(int(m[1]), int(m[2]))  # 202306: a year and a month
+        return month, f"date {text!r} read as {month}"
     m = _YMD_RE.fullmatch(text.strip())
     if m and 1 <= int(m[3]) <= 12 and 1 <= int(m[4]) <= 31:
         # A day the month does not have (2015-02-30, 2015-04-31): the year and month
@@ -494,9 +499,17 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
         month = parse_partial_date(f"{m[1]}-{int(m[3]):02d}").value
         if month is not None:
             return month, f"date {text!r} is not a real day; read as {month}"
+    if eight:  # 20151301: no such month, but the year stands
+        return PartialDate(
+            int(eight[1])
+        ), f"date {text!r} is not a real day; read as the year {eight[1]}"
     years = _YEAR_RE.findall(text)
     if len(set(years)) == 1:
         return PartialDate(int(years[0])), f"date {text!r} read as the year {years[0]}"
+    if len(years) == 2 and int(years[1]) == int(years[0]) + 1:
+        # Winter 2023-2024, 2023/4 issue: a season or issue that spans the turn of a year.
+        span = YearSpan(int(years[0]), last_year=int(years[1]))
+        return span, f"date {text!r} read as the years {years[0]} to {years[1]}"
     return None, _UNREAD.format(field="date", text=text)
 
 

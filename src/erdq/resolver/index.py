@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, select
 
 from erdq.model.coverage import CoverageRange
-from erdq.model.portfolio import coverage_range, normalise_title
+from erdq.model.portfolio import coverage_range, normalise_title, placeholder_title
 from erdq.store.db import db_errors
 from erdq.store.schema import collections, portfolios, snapshots
 
@@ -249,8 +249,8 @@ class HoldingsIndex:
         self.holdings.append(holding)
         for ident in holding.identifiers:
             self.by_identifier.setdefault(ident, []).append(number)
-        for title_key in dict.fromkeys(normalise_title(t) if t else "" for t in titles):
-            if title_key:
+        for title_key in dict.fromkeys(normalise_title(t) for t in titles if t):
+            if not placeholder_title(title_key):  # "#N/A" is nobody's title
                 self.by_title.setdefault(title_key, []).append(number)
 
 

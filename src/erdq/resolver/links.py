@@ -54,6 +54,13 @@ def check_template(template: str) -> str | None:
         )
     if not template.lower().startswith(("http://", "https://")):
         return "a link template must be an http:// or https:// URL, 'title_url' or 'doi'"
+    stray = _PLACEHOLDER_RE.sub("", template)
+    if "{" in stray or "}" in stray:
+        # '{issn' would be sent as it is: a link that goes nowhere.
+        return (
+            "a brace that opens or closes no placeholder; write placeholders as {issn} "
+            "(a literal brace in a URL is %7B or %7D)"
+        )
     return None
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from erdq.coverage import CoverageResult, Status, evaluate
 from erdq.model.coverage import format_statements
-from erdq.model.portfolio import normalise_title
+from erdq.model.portfolio import normalise_title, placeholder_title
 from erdq.openurl.citation import Citation
 from erdq.openurl.normalise import unread_date
 from erdq.resolver.index import CollectionInfo, Holding, HoldingsIndex
@@ -129,9 +129,12 @@ class Resolution:
     @property
     def redirect_url(self) -> str | None:
         """Where a reader may be sent without seeing the menu: the URL of the only service,
-        unless it was matched by title alone (the reader should see what it is first)."""
+        unless it was matched by title alone, or the cited date could not be read so the
+        coverage was not checked against it (the reader should see that first)."""
         services = self.services
         if len(services) != 1 or services[0].strength == "title":
+            return None
+        if unread_date(self.citation) is not None:
             return None
         return services[0].url
 
@@ -267,7 +270,7 @@ class Resolver:
                     )
         if not found and citation.container_title:
             key = normalise_title(citation.container_title)
-            if key:
+            if not placeholder_title(key):
                 wanted = citation.publication_type
                 same, other = [], []
                 for n in index.by_title.get(key, ()):

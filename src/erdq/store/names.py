@@ -45,8 +45,7 @@ def unknown_collections(
     elif names and len(names) <= LISTED:
         hint = "the store has " + ", ".join(repr(n) for n in names)
     elif names:
-        hint = f"the store has {len(names)} collections; `erdq holdings publish --help` "
-        hint += "and the import commands name them"
+        hint = f"the store has {len(names)} collections; `erdq collection list` names them"
     else:
         hint = "the store has no collection yet: `erdq import kbart --collection NAME FILE`"
     return error(f"the store has no collection named {quoted}", hint=hint)

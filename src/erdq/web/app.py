@@ -4,9 +4,10 @@ Routes:
 
 * ``GET /openurl?<OpenURL>`` — the services menu as HTML; JSON (the ``erdq resolve
   --format json`` shape) with ``Accept: application/json`` or ``format=json``; with
-  ``redirect=1``, a 302 to the service when there is exactly one and it was not matched by
-  title alone (else the menu). ``HEAD`` answers the same without a body and is not logged;
-  ``POST`` takes the OpenURL as a form-encoded body (Z39.88-2004 by-value transport).
+  ``redirect=1``, a 302 to the service when there is exactly one, it was not matched by
+  title alone and the cited date could be read (else the menu, which says why). ``HEAD``
+  answers the same without a body and is not logged; ``POST`` takes the OpenURL as a
+  form-encoded body (Z39.88-2004 by-value transport).
 * ``GET /problem?openurl=...`` — a form to report a problem with a request;
   ``POST /problem`` records it in the store (a placeholder until the feedback form).
 * ``GET /healthz`` — liveness and what was loaded.

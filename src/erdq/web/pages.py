@@ -49,9 +49,12 @@ def menu(data: dict[str, Any], query: str) -> str:
     if services:
         parts.append(f"<h2>Full text ({len(services)})</h2><ul>")
         for s in services:
+            # The title the request matched, so that a reader can tell it is the one
+            # wanted (an ISSN alone names none; a title match asks to check).
+            named = f"{escape(s['title'])}: " if s.get("title") else ""
             parts.append(
                 f'<li><a href="{escape(s["url"], quote=True)}" rel="noopener noreferrer">'
-                f"{escape(s['note'])}</a></li>"
+                f"{named}{escape(s['note'])}</a></li>"
             )
         parts.append("</ul>")
     else:
