@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from erdq.excel_values import scientific, serial_day
+from erdq.excel_values import scientific, serial_day, typed_year
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,16 @@ def test_scientific(value, expected) -> None:
 )
 def test_serial_day(value, epoch, expected) -> None:
     assert serial_day(value, epoch) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "epoch", "expected"),
+    [
+        (dt.date(1905, 7, 13), "1900", 2021),  # 1899-12-30 + 2021 days
+        (dt.date(1909, 7, 14), "1904", 2021),  # 1904-01-01 + 2021 days
+        (dt.date(1904, 6, 1), "1900", None),  # day 1614: a date, not a typed year
+        (dt.date(2019, 1, 1), "1900", None),
+    ],
+)
+def test_typed_year(day, epoch, expected) -> None:
+    assert typed_year(day, epoch) == expected

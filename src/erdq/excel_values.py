@@ -37,3 +37,12 @@ def serial_day(value: str, epoch: str = "1900") -> dt.date | None:
     if len(text) != 5 or not text.isdigit():
         return None
     return EPOCHS[epoch] + dt.timedelta(days=int(text))
+
+
+def typed_year(day: dt.date, epoch: str = "1900") -> int | None:
+    """The year typed into a cell formatted as a date, which Excel keeps as that day
+    number (2021 → 1905-07-13 in the 1900 system), or None. Days 1800 to next year's
+    number are the dates of a few months of 1904-1905 (1908-1909 in the 1904 system);
+    a publication dated then is rarer than a year typed into a date column."""
+    number = (day - EPOCHS[epoch]).days
+    return number if 1800 <= number <= dt.date.today().year + 1 else None

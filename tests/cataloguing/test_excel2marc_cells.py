@@ -115,6 +115,12 @@ def test_a_soft_hyphen_is_removed_and_reported_a_zero_width_joiner_kept() -> Non
         ("2019", "2019", []),
         (2019, "2019", []),
         (dt.datetime(2019, 5, 1), "2019", []),
+        # 2021 typed into a cell formatted as a date: Excel keeps day 2021 of its 1900
+        # system, 1899-12-30 + 2021 days = 1905-07-13.
+        (dt.datetime(1905, 7, 13), "2021", ["VL219"]),
+        (dt.date(1905, 7, 13), "2021", ["VL219"]),
+        # Day 1614: no year typed, a date of 1904 (kept as its year).
+        (dt.datetime(1904, 6, 1), "1904", []),
         ("2019-05-01", "2019", []),
         ("43466", "2019", ["VL208"]),
         (43466, "2019", ["VL208"]),

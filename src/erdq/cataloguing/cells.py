@@ -19,7 +19,7 @@ from typing import Any
 from stdnum import ean
 
 from erdq.cataloguing.mapping import ColumnSpec
-from erdq.excel_values import scientific, serial_day
+from erdq.excel_values import scientific, serial_day, typed_year
 from erdq.identifiers import check_isbn, parse_lccn
 from erdq.readers.text import EXCEL_ERRORS
 
@@ -86,6 +86,13 @@ def clean(spec: ColumnSpec, raw: Any, epoch: str = "1900", *, literal: bool = Fa
     out = Cleaned()
     number = isinstance(raw, int | float) and not isinstance(raw, bool)
     if isinstance(raw, dt.datetime | dt.date) and spec.type == "year":
+        day = raw.date() if isinstance(raw, dt.datetime) else raw
+        typed = typed_year(day, epoch)
+        if typed is not None:
+            # 2021 typed into a cell formatted as a date: Excel keeps day 2021, 1905-07-13.
+            out.notes.append(("VL219", day.isoformat(), {"year": typed, "epoch": epoch}))
+            out.values.append(str(typed))
+            return out
         out.values.append(str(raw.year))
         return out
     text = as_text(raw)

@@ -31,6 +31,23 @@ def _numeric_isbn_xlsx() -> bytes:
     return out.getvalue()
 
 
+def _date_cell_xlsx() -> bytes:
+    """A workbook whose year cell is the date 1905-07-13: 2021 typed into a date cell."""
+    import datetime as dt
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["title", "author", "isbn", "year", "lccn", "url"])
+    sheet.append(["Great Expectations", "Dickens, Charles", "9780141439563",
+                  dt.datetime(1905, 7, 13), None, None])  # fmt: skip
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _row(isbn: str = "9780141439563", year: str = "2003", lccn: str = "") -> bytes:
     return csv_bytes(_ROW.format(isbn=isbn, year=year, lccn=lccn))
 
@@ -42,11 +59,13 @@ ISBN_LEADING_ZERO_LOST = rule(
     severity=Severity.WARNING,
     scope=Scope.ROW,
     message="{value!r} has {digits} digits: leading zero restored, "
-    "{suggestion} (the check digit is valid) was written to 020 $a. Format the column as "
+    "{suggestion} (the check digit is valid) was written where the mapping puts the column "
+    "(020 $a, 776 $z...). Format the column as "
     "text before the next export.",
     doc=sections(
         what="An ISBN of fewer than ten digits that becomes a valid ISBN-10 when padded "
-        "with zeros on the left. The restored ISBN is written to 020 $a and reported.",
+        "with zeros on the left. The restored ISBN is written where the mapping puts the column "
+        "(020 $a for an ISBN of the resource) and reported.",
         why="Spreadsheets store 0520963539 as the number 520963539. The check digit makes "
         "the repair certain: a wrong restoration would fail it.",
         example="`520963539` → `0520963539` (BR-050, row 1).",
@@ -65,7 +84,7 @@ ISBN_SCIENTIFIC_NOTATION = rule(
     severity=Severity.ERROR,
     scope=Scope.ROW,
     message="ISBN in scientific notation ({value!r}); digits were "
-    "lost and no 020 was written. {suggestion_text}",
+    "lost and the ISBN was not written. {suggestion_text}",
     doc=sections(
         what="An ISBN cell holding a number in scientific notation (`9.78E+12`), as Excel "
         "shows and exports ISBN-13s stored as numbers. No 020 is written. When twelve or "
@@ -90,7 +109,7 @@ SHEET_ISBN_INVALID = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.ERROR,
     scope=Scope.ROW,
-    message="{value!r} is not a valid ISBN ({problem}); no 020 was "
+    message="{value!r} is not a valid ISBN ({problem}); no field was "
     "written for it. Correct the ISBN from the resource or the publisher.",
     doc=sections(
         what="Every ISBN in the sheet is valid: the right length and check digit. A number "
@@ -113,7 +132,7 @@ ISBN_STORED_AS_NUMBER = rule(
     severity=Severity.WARNING,
     scope=Scope.ROW,
     message="The ISBN {value} is stored as a number; it is intact and "
-    "was written to 020, but the next save may show it as 9.78E+12 or drop zeros. "
+    "was written, but the next save may show it as 9.78E+12 or drop zeros. "
     "Format the column as text.",
     doc=sections(
         what="An .xlsx ISBN cell of the number type whose digits are all there.",
@@ -216,6 +235,31 @@ EXCEL_DATE_SERIAL = rule(
         references="ECMA-376 Part 1, 18.17.4 (date systems).",
     ),
     bad=Example(raw=_row(year="43466"), file_name="b.csv"),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
+YEAR_TYPED_AS_DATE = rule(
+    "VL219",
+    "year-typed-as-date",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="The year cell holds the date {value}, which is day {year} of Excel's {epoch} "
+    "date system: the year {year} typed into a cell formatted as a date. {year} was "
+    "written. Format the column as text or as a number.",
+    doc=sections(
+        what="A year column whose cell is a date of a few months of 1904-1905 (in the 1900 "
+        "date system): Excel keeps a date as a day number, so a year typed into a cell "
+        "formatted as a date becomes the date that many days after its day 0 (2021 → "
+        "1905-07-13). The day number is taken as the year, and reported.",
+        why="Read as a date, the cell gives the year 1905 to 008/07-10 and 264 $c: a "
+        "record dated a century off, without a word.",
+        example="`1905-07-13` in a year column formatted as a date, after 2021 was typed.",
+        fix="Format the column as text or as a number and type the years again, or keep "
+        "the values erdq wrote.",
+        references="ECMA-376 Part 1, 18.17.4 (date systems).",
+    ),
+    bad=Example(raw=_date_cell_xlsx(), file_name="b.xlsx"),
     good=Example(raw=_GOOD, file_name="g.csv"),
 )
 
