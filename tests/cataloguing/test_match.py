@@ -233,3 +233,20 @@ def test_plan_entries_serialise(built) -> None:
     assert data["class"] == "update"
     assert data["incoming"]["keys"]["system"] == ["(OCoLC)795761061"]
     assert data["matched"] == [{"ordinal": 6, "001": "4347951"}]
+
+
+def test_a_new_record_whose_001_is_a_catalogue_records_is_a_conflict(tmp_path: Path) -> None:
+    # Nothing matches an invented record, but the vendor numbered it 4347946, the 001 of
+    # catalogue record 1: loaded as it is, it would be laid over that book.
+    catalogue = _write(tmp_path / "cat.mrc", _records()[:3])
+    stranger = pymarc.Record(leader="00000nam a2200000 a 4500")
+    stranger.add_field(
+        pymarc.Field(tag="001", data="4347946"),
+        _field("245", "aA book nobody has ever catalogued /", "cby Nobody.", ind="10"),
+    )
+    incoming = _write(tmp_path / "in.mrc", [stranger])
+    [entry] = _plan((incoming, catalogue))
+    assert (entry.status, entry.matched, entry.matched_on) == (
+        "conflict", [(1, "4347946")], "001"
+    )  # fmt: skip
+    assert "its 001 4347946 is the 001 of record 1" in entry.explanation

@@ -31,7 +31,8 @@ Each record gets one class:
   would overlay one with the other, so neither is an update; the plan names the others
   in ``shared_with``), or a new record shares a system number (035) with another new
   one (the vendor file holds the record twice: loading both would make two catalogue
-  records of one).
+  records of one), or nothing matches a record whose 001 is a catalogue record's (a
+  load matching on 001 would lay it over that record).
 
 That last check needs every incoming record's match, so the entries come out only once
 the whole file is matched: they wait in a temporary file, not in memory.
@@ -110,7 +111,7 @@ class PlanEntry:
     status: str
     explanation: str
     matched: list[tuple[int, str | None]] = field(default_factory=list)
-    matched_on: str | None = None  # "035", "isbn", "issn", "title", "cancelled-035"
+    matched_on: str | None = None  # "035", "isbn", "issn", "title", "cancelled-035", "001"
     match_key: str | None = None
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -507,6 +508,21 @@ class MatchRun:
                 "no current number, ISBN or title matches; only a cancelled or merged number "
                 f"links it to {self._records_text(entry.matched)}: {entry.match_key}. "
                 "Check the numbers in OCLC before loading"
+            )
+            return entry
+        clash = index.with_id(record_id) if record_id else []
+        if clash:
+            # Nothing matched, yet its 001 is a catalogue record's: loaded as it is, a load
+            # that matches on 001 lays it over that record, another makes two of one number.
+            entry.status = "conflict"
+            entry.matched = [(o, index.record_id(o)) for o in clash]
+            entry.matched_on = "001"
+            entry.match_key = record_id or ""
+            entry.explanation = (
+                f"no key matches a catalogue record, but its 001 {record_id} is the 001 of "
+                f"{self._records_text(entry.matched)}: loaded as it is, it would be laid over "
+                "that record, or make two records of one number. Give it a number of its "
+                "own (or check whether it is that record)"
             )
             return entry
         if not any(values for _, values in levels):

@@ -201,6 +201,7 @@ class KeyIndex:
                 progress(reader.progress)
         self._flush(rows, keys_batch)
         self._db.execute("CREATE INDEX k_h ON k (h, o)")
+        self._db.execute("CREATE INDEX r_id ON r (id)")
         self._db.commit()
         self.records = reader.records
         self.unparseable = reader.unparseable
@@ -241,6 +242,11 @@ class KeyIndex:
         if row is None:
             return False
         return has_key(self.keys(ordinal), kind, value)
+
+    def with_id(self, record_id: str) -> list[int]:
+        """The ordinals of the records whose 001 is ``record_id``."""
+        rows = self._db.execute("SELECT o FROM r WHERE id = ? ORDER BY o", (record_id,))
+        return [row[0] for row in rows]
 
     def record_id(self, ordinal: int) -> str | None:
         row = self._db.execute("SELECT id FROM r WHERE o = ?", (ordinal,)).fetchone()
