@@ -612,3 +612,32 @@ def test_a_mrk_line_that_cannot_be_read_makes_the_conversion_incomplete(tmp_path
     summary, _ = convert(source, tmp_path / "out.mrc")
     assert summary.written == 1 and summary.lines_unread == 1
     assert summary.data_lost and not summary.complete
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "code"),
+    [
+        # MARC-in-JSON: a subfield object of two keys, subfields given as text.
+        ("two-keys.json", '{"leader": "00000nam a2200000 a 4500", "fields": [{"001": "r1"}, '
+         '{"245": {"ind1": "0", "ind2": "0", "subfields": [{"a": "A title."}]}}, '
+         '{"500": {"ind1": " ", "ind2": " ", "subfields": [{"a": "Note", "b": "two"}]}}]}',
+         "MR121"),
+        ("string.json", '{"leader": "00000nam a2200000 a 4500", "fields": [{"001": "r1"}, '
+         '{"245": {"ind1": "0", "ind2": "0", "subfields": [{"a": "A title."}]}}, '
+         '{"520": {"ind1": " ", "ind2": " ", "subfields": "$aplain string"}}]}', "MR121"),
+        # MARCXML: formatting markup where only subfields stand.
+        ("markup.xml", '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam '
+         'a2200000 a 4500</leader><controlfield tag="001">r1</controlfield><datafield '
+         'tag="245" ind1="0" ind2="0"><subfield code="a">A title.</subfield></datafield>'
+         '<datafield tag="500" ind1=" " ind2=" "><i>A note in italics.</i></datafield>'
+         "</record>", "MR126"),
+    ],
+)  # fmt: skip
+def test_text_the_reader_could_not_place_makes_the_conversion_incomplete(
+    tmp_path, name, text, code
+) -> None:
+    source = tmp_path / name
+    source.write_text(text, encoding="utf-8")
+    summary, _ = convert(source, tmp_path / "out.mrk")
+    assert summary.written == 1 and summary.unread == {code: 1}
+    assert summary.data_lost and not summary.complete  # exit status 1

@@ -289,7 +289,11 @@ class ConversionSummary:
     reader_findings: Counter[str] = field(default_factory=Counter)  # on records read
     notes: Counter[str] = field(default_factory=Counter)  # file-level findings by code
     file_errors: int = 0  # file-level errors: part of the file may not have been read
-    lines_unread: int = 0  # .mrk lines that are no field (MR120): their text is in no record
+    # Parts of records whose text the reader could not place, so is in no record written:
+    # a .mrk line that is no field (MR120), a MARC-in-JSON field or subfield not in its
+    # layout (MR121), a MARCXML element where only subfields stand (MR126).
+    lines_unread: int = 0
+    unread: Counter[str] = field(default_factory=Counter)  # code -> such parts
     sha256: str = ""
     bytes_read: int = 0
 
@@ -390,8 +394,9 @@ class MarcConversion:
                 by_ordinal[line].append(finding)
             else:
                 summary.reader_findings[finding.code] += 1
-                if finding.code == "MR120" and finding.params.get("reason") == NOT_A_FIELD_LINE:
+                if _text_unread(finding):
                     summary.lines_unread += 1
+                    summary.unread[finding.code] += 1
         for ordinal, first in unread_records(by_ordinal, self._next, upto):
             summary.unparseable += 1
             yield SkippedRecord(
@@ -667,13 +672,25 @@ class TextLog:
                 "(fields missing) and were not written; fetch or export the file again.\n"
             )
         if s.lines_unread:
+            codes = ", ".join(f"{c} ×{n:,}" for c, n in sorted(s.unread.items()))
             out.write(
-                f"Data is missing from the output: {s.lines_unread:,} .mrk line(s) could not "
-                "be read as fields (MR120) and their text is not in the records written; "
-                "correct those lines (`erdq marc validate` names them) and convert again.\n"
+                f"Data is missing from the output: {s.lines_unread:,} part(s) of records "
+                f"could not be read ({codes}: a .mrk line that is no field, a JSON field or "
+                "subfield out of the MARC-in-JSON layout, an XML element where subfields "
+                "stand) and their text is not in the records written; correct them "
+                "(`erdq marc validate` names them) and convert again.\n"
             )
         if s.file_errors:
             out.write("Part of the input may not have been read: see the notes above.\n")
+
+
+def _text_unread(finding: Finding) -> bool:
+    """Whether a reader finding on a record says text of it was not read."""
+    if finding.code == "MR120":
+        return finding.params.get("reason") == NOT_A_FIELD_LINE
+    if finding.code == "MR126":
+        return bool(finding.value)  # an element with text in it, not read
+    return finding.code == "MR121" and finding.value not in (None, "")
 
 
 _SOURCE_NAMES = {

@@ -202,7 +202,9 @@ def convert_command(
     whose text was not UTF-8 (MARC-8, a code page), each one reported. A record that
     cannot be read, or that the output format cannot hold, is reported with its number,
     byte offset and 001, and counted as skipped. Exit status 1 when any record was
-    skipped or part of IN could not be read (a .mrk line that is no field included).
+    skipped or part of IN could not be read, text of a record included (a .mrk line
+    that is no field, a JSON field or subfield out of the MARC-in-JSON layout, an XML
+    element where only subfields stand).
 
     \b
     Example:
