@@ -20,6 +20,7 @@ from erdq.cataloguing.spreadsheet import FORMULA_ONLY, restore
 from erdq.config import Settings
 from erdq.engine import Check
 from erdq.findings import Finding
+from erdq.identifiers import check_isbn
 from erdq.marc21 import CONTROL_FIELDS, field_def
 from erdq.marc_check import RecordsCheck
 from erdq.readers.marc import MarcItem
@@ -60,6 +61,9 @@ class RowConverter(Check):
         super().__init__(source, settings, today=today, display_path=source, kind="spreadsheet")
         self.mapping = mapping
         self.layout = layout
+        # ISBN (as ISBN-13) -> the first row that gave it, for VL220.
+        self._isbn_rows: dict[str, int] = {}
+        self._isbn_columns = [c for c, _, spec in layout.mapped if spec.type == "isbn"]
         self._marc = (
             RecordsCheck(self.source, self.settings, today=self.today) if check_marc else None
         )
@@ -93,6 +97,7 @@ class RowConverter(Check):
             if cleaned.values:
                 values[column] = cleaned.values
         self._fixed_positions(line, values)
+        self._repeated_isbn(line, values)
         extras, leader, omit, order = self._marc_cells(line, cells)
         extra_tags = {f.tag for f in extras}
         filled = [v for vs in values.values() for v in vs]
@@ -140,6 +145,18 @@ class RowConverter(Check):
         if self._marc is not None:
             found.extend(self._marc.check(MarcItem(line, record, format="spreadsheet")))
         return record, found
+
+    def _repeated_isbn(self, line: int, values: dict[str, list[str]]) -> None:
+        """VL220 for a row with an ISBN an earlier row gave (as ISBN-10 or -13): two
+        records of one book, which a load would make two catalogue records of."""
+        seen = self._isbn_rows
+        for column in self._isbn_columns:
+            for value in values.get(column, ()):
+                key = check_isbn(value).canonical or value
+                first = seen.setdefault(key, line)
+                if first != line:
+                    self._report("VL220", line, column, value, first=first)
+                    return
 
     def _typed(self, cells: tuple) -> list[str]:
         """The row's filled cells as text, mapped columns only, or nothing when a marc:

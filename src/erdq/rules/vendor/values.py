@@ -238,6 +238,36 @@ EXCEL_DATE_SERIAL = rule(
     good=Example(raw=_GOOD, file_name="g.csv"),
 )
 
+ISBN_IN_AN_EARLIER_ROW = rule(
+    "VL220",
+    "isbn-in-an-earlier-row",
+    level=Level.BIBLIOGRAPHIC,
+    severity=Severity.WARNING,
+    scope=Scope.ROW,
+    message="The ISBN {value} is also in row {first}: this row was converted as a record "
+    "of its own, which a load would make a second catalogue record of one book. Keep one "
+    "row, or correct the ISBN.",
+    doc=sections(
+        what="No two rows of a title list give the same ISBN (an ISBN-10 and its ISBN-13 "
+        "are the same). The row is converted all the same, and named with the first row "
+        "that gave the ISBN.",
+        why="Vendors' lists repeat titles (a title in two subject packages, a reissue "
+        "listed twice); two records of one book give readers two hits and the "
+        "knowledge base two portfolios to keep in step.",
+        example="`9780141439563` in rows 2 and 7, or `0141439564` in row 7.",
+        fix="Delete the repeated row, or correct its ISBN if it is another book.",
+        references=_REF_ISBN,
+    ),
+    bad=Example(
+        raw=csv_bytes(
+            _ROW.format(isbn="9780141439563", year="2003", lccn=""),
+            _ROW.format(isbn="0141439564", year="2003", lccn=""),
+        ),
+        file_name="b.csv",
+    ),
+    good=Example(raw=_GOOD, file_name="g.csv"),
+)
+
 YEAR_TYPED_AS_DATE = rule(
     "VL219",
     "year-typed-as-date",
