@@ -119,12 +119,14 @@ CASES = [
 ]
 
 
-def write_cases(path) -> None:
+def write_cases(path, cases=None):
+    """The articles of ``cases`` (default: CASES) as an articles CSV file at ``path``."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, ARTICLE_FIELDS, lineterminator="\n")
         writer.writeheader()
-        for article, *_ in CASES:
+        for article, *_ in CASES if cases is None else cases:
             writer.writerow({k: article.get(k, "") for k in ARTICLE_FIELDS})
+    return path
 
 
 @pytest.fixture

@@ -3,13 +3,11 @@ coverage evaluator (erdq.coverage.evaluate)."""
 
 from __future__ import annotations
 
-import csv
 import json
 
 import openpyxl
 import pytest
 from tests.availability.conftest import (
-    ARTICLE_FIELDS,
     CASES,
     DAY,
     HOLDINGS,
@@ -17,6 +15,7 @@ from tests.availability.conftest import (
     ISSUE_HOLDINGS,
     UNREADABLE_CASES,
     UNREADABLE_HOLDINGS,
+    write_cases,
 )
 
 from erdq.availability import RESULT_COLUMNS, files, output_kind, run_availability, sample
@@ -238,11 +237,7 @@ def test_output_formats_by_name(tmp_path, cases_file, monkeypatch) -> None:
 
 
 def test_coverage_that_cannot_be_read_judges_nothing_it_does_not_rule_out(tmp_path) -> None:
-    source = tmp_path / "articles.csv"
-    with open(source, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, ARTICLE_FIELDS)
-        writer.writeheader()
-        writer.writerows(case[0] for case in UNREADABLE_CASES)
+    source = write_cases(tmp_path / "articles.csv", UNREADABLE_CASES)
     with run_availability(source, UNREADABLE_HOLDINGS, today=DAY) as run:
         got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
         collections = {r[0]: r[1:] for r in run.rows("collections")}
@@ -262,11 +257,7 @@ def test_coverage_that_cannot_be_read_judges_nothing_it_does_not_rule_out(tmp_pa
 
 
 def test_a_volume_places_an_article_dated_apart_from_its_issue(tmp_path) -> None:
-    source = tmp_path / "articles.csv"
-    with open(source, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, ARTICLE_FIELDS)
-        writer.writeheader()
-        writer.writerows(case[0] for case in ISSUE_CASES)
+    source = write_cases(tmp_path / "articles.csv", ISSUE_CASES)
     with run_availability(source, ISSUE_HOLDINGS, today=DAY) as run:
         got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
     assert got == [tuple(case[1:]) for case in ISSUE_CASES]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 
 import pytest
 from tests.availability.conftest import (
-    ARTICLE_FIELDS,
     CASES,
     DAY,
     HOLDINGS,
@@ -15,6 +13,7 @@ from tests.availability.conftest import (
     ISSUE_HOLDINGS,
     UNREADABLE_CASES,
     UNREADABLE_HOLDINGS,
+    write_cases,
 )
 
 from erdq.availability import run_availability, sample
@@ -42,11 +41,7 @@ def test_hand_worked_verdicts_on_spark(spark, cases_file) -> None:
 
 
 def test_coverage_that_cannot_be_read_on_spark(spark, tmp_path) -> None:
-    source = tmp_path / "articles.csv"
-    with open(source, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, ARTICLE_FIELDS)
-        writer.writeheader()
-        writer.writerows(case[0] for case in UNREADABLE_CASES)
+    source = write_cases(tmp_path / "articles.csv", UNREADABLE_CASES)
     with run_availability(
         source, UNREADABLE_HOLDINGS, today=DAY, engine="spark", spark=spark
     ) as run:
@@ -57,11 +52,7 @@ def test_coverage_that_cannot_be_read_on_spark(spark, tmp_path) -> None:
 
 
 def test_a_volume_places_an_article_on_spark(spark, tmp_path) -> None:
-    source = tmp_path / "articles.csv"
-    with open(source, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, ARTICLE_FIELDS)
-        writer.writeheader()
-        writer.writerows(case[0] for case in ISSUE_CASES)
+    source = write_cases(tmp_path / "articles.csv", ISSUE_CASES)
     with run_availability(source, ISSUE_HOLDINGS, today=DAY, engine="spark", spark=spark) as run:
         got = [(r[8], r[9], r[10], r[11]) for r in run.rows()]
     assert got == [tuple(case[1:]) for case in ISSUE_CASES]
