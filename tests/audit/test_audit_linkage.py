@@ -331,6 +331,28 @@ def test_a_moving_wall_is_evaluated_on_today() -> None:
     assert spans(("1995", "", "R1Y;P2Y"), ("2025", "", "")) == []
 
 
+def test_an_issue_date_counts_for_its_month() -> None:
+    # Cambridge gives 2000-04-01 v.5 no.01 – 2002-12-01 v.7 no.03, another package from
+    # 2003-01-01 v.8: the December issue is the last covered, December no gap.
+    values = {
+        "date_first_issue_online": "2000-04-01",
+        "num_first_vol_online": "5",
+        "date_last_issue_online": "2002-12-01",
+        "num_last_vol_online": "7",
+    }
+    later = {"date_first_issue_online": "2003-01-01", "num_first_vol_online": "8"}
+    merged = union(available_span([coverage_from_values(values),
+                                   coverage_from_values(later)], TODAY))  # fmt: skip
+    assert merged.gaps == ()
+    assert merged.spans == ((d("2000-04-01"), d(DAY)),)
+    # Without volumes the day is the day: December 2-31 is a gap.
+    bare = {"date_first_issue_online": "2000-04-01", "date_last_issue_online": "2002-12-01"}
+    after = {"date_first_issue_online": "2003-01-01"}
+    merged = union(available_span([coverage_from_values(bare),
+                                   coverage_from_values(after)], TODAY))  # fmt: skip
+    assert merged.gaps == ((d("2002-12-02"), d("2002-12-31")),)
+
+
 def test_coverage_that_cannot_be_read_makes_nothing_available() -> None:
     # Month 13 read as "to the present" would close the gap 2006-2009 and hide it; an
     # embargo that cannot be read could withhold anything.

@@ -9,17 +9,20 @@ An open end runs to ``today``; a missing start runs from the beginning (no gap b
 it). A holding whose walls cross, or that starts after ``today``, covers nothing today.
 A range with a date or embargo that cannot be read (month 13, "12 months") is left out:
 read as open it would hide the very gap the reader meets, and the KBART rules name it.
+A bound given to the day together with a volume is an issue's date, and counts for its
+whole month: 2002-12-01 v.7 no.3 and 2003-01-01 v.8 no.1 leave no gap in December.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from erdq.coverage import _available
-from erdq.model.coverage import CoverageRange
+from erdq.model.coverage import CoverageRange, enum_key
+from erdq.model.dates import PartialDate
 
 Span = tuple[int | None, int]  # (first day or None for "from the beginning", last day) as ordinals
 
@@ -30,12 +33,24 @@ def available_span(coverage: Iterable[CoverageRange], today: dt.date) -> list[Sp
     for r in coverage:
         if r.unreadable:
             continue
-        first, last = _available(r, today)
+        first, last = _available(_issue_months(r), today)
         end = min(last, today) if last is not None else today
         if first is not None and first > end:
             continue  # inverted, walls crossed, or not yet begun
         spans.append((first.toordinal() if first is not None else None, end.toordinal()))
     return spans
+
+
+def _issue_months(r: CoverageRange) -> CoverageRange:
+    """``r`` with a bound given to the day and with a volume widened to its month."""
+    start, end = r.start_date, r.end_date
+    if start is not None and start.day is not None and enum_key(r.start_volume, r.start_issue):
+        start = PartialDate(start.year, start.month)
+    if end is not None and end.day is not None and enum_key(r.end_volume, r.end_issue):
+        end = PartialDate(end.year, end.month)
+    if start is r.start_date and end is r.end_date:
+        return r
+    return replace(r, start_date=start, end_date=end)
 
 
 @dataclass(frozen=True, slots=True)
