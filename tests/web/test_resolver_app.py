@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -132,6 +133,20 @@ def test_problem_report_is_recorded(client: TestClient, tmp_path: Path) -> None:
     with store.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT openurl, message FROM problem_reports").all()
     assert rows == [("issn=1234-5679", "dead link")]
+    # The librarian reads them back with erdq report problems.
+    from click.testing import CliRunner
+
+    from erdq.cli import main
+
+    url = store.url
+    shown = CliRunner().invoke(main, ["report", "problems", "--db", url, "--format", "json"])
+    assert shown.exit_code == 0, shown.output
+    [report] = json.loads(shown.output)
+    assert (report["identifier"], report["message"], report["openurl"]) == (
+        "1234-5679", "dead link", "issn=1234-5679"
+    )  # fmt: skip
+    text = CliRunner().invoke(main, ["report", "problems", "--db", url]).output
+    assert "1234-5679" in text and "    dead link\n" in text
 
 
 def test_requests_are_logged(client: TestClient) -> None:

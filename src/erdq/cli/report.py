@@ -28,7 +28,62 @@ def report_group() -> None:
     \b
     Example:
       erdq report no-service --since 2024-01-01 --top 25
+      erdq report problems --since 2024-06-01
     """
+
+
+PROBLEM_COLUMNS = ("id", "reported_at", "journal", "article", "identifier", "date", "message",
+                   "openurl")  # fmt: skip
+
+
+@report_group.command("problems")
+@click.option("--since", help="First day shown (YYYY-MM-DD; default: the first report).")
+@click.option("--until", help="Last day shown, inclusive (YYYY-MM-DD; default: the last).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+    show_default=True,
+)  # fmt: skip
+@click.option("--output", "-o", help="Write to this file.")
+@db_option
+@handle_errors
+def problems_command(
+    since: str | None, until: str | None, fmt: str, output: str | None, db_url: str | None
+) -> None:
+    """Readers' reports of a problem with a link (the menu's "Report a problem"), oldest
+    first: when, what the request cited (journal, article, ISSN/ISBN or DOI, date), the
+    reader's message and the OpenURL, to resolve again with `erdq resolve`.
+
+    \b
+    Example:
+      erdq report problems --since 2024-06-01
+      erdq report problems --format csv -o problems.csv
+    """
+    from erdq.resolver.admin import problems
+    from erdq.store import open_store
+
+    with open_store(db_url) as store:
+        rows = problems(
+            store.engine, since=_date(since, "'--since'"), until=_date(until, "'--until'")
+        )
+    with output_file(output, [], spreadsheet=fmt == "csv") as fh:
+        if fmt == "json":
+            fh.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        elif fmt == "csv":
+            writer = csv.writer(fh)
+            writer.writerow(PROBLEM_COLUMNS)
+            for row in rows:
+                writer.writerow([_safe(row[c]) for c in PROBLEM_COLUMNS])
+        elif not rows:
+            fh.write("No problem reports.\n")
+        else:
+            for row in rows:
+                cited = "; ".join(
+                    row[c] for c in ("journal", "article", "identifier", "date") if row[c]
+                )
+                fh.write(f"#{row['id']} {row['reported_at'][:19]}  {cited or '(nothing cited)'}\n")
+                if row["message"]:
+                    fh.write(f"    {row['message']}\n")
+                fh.write(f"    {row['openurl']}\n")
 
 
 @report_group.command("no-service")

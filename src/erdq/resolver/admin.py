@@ -81,3 +81,36 @@ def record_problem(
             )
         )
         return int(result.inserted_primary_key[0])
+
+
+def problems(
+    engine: Engine, *, since: dt.date | None = None, until: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Readers' problem reports, oldest first, with what the reported request cited."""
+    from erdq.openurl import parse_openurl
+
+    r = problem_reports.c
+    query = select(r.id, r.reported_at, r.message, r.openurl, r.user_agent).order_by(r.id)
+    if since is not None:
+        query = query.where(r.reported_at >= dt.datetime.combine(since, dt.time(), dt.UTC))
+    if until is not None:
+        end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        query = query.where(r.reported_at < end)
+    out = []
+    with db_errors("reading problem reports", engine), engine.connect() as conn:
+        for row in conn.execute(query).mappings():
+            cited = parse_openurl(row["openurl"])
+            at = row["reported_at"]
+            out.append(
+                {
+                    "id": row["id"],
+                    "reported_at": (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).isoformat(),
+                    "message": row["message"] or "",
+                    "journal": cited.container_title or "",
+                    "article": cited.atitle or "",
+                    "identifier": next(iter(cited.all_issns + cited.isbns), "") or cited.doi or "",
+                    "date": str(cited.date) if cited.date else "",
+                    "openurl": row["openurl"],
+                }
+            )
+    return out
