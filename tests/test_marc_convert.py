@@ -631,6 +631,12 @@ def test_a_mrk_line_that_cannot_be_read_makes_the_conversion_incomplete(tmp_path
          'tag="245" ind1="0" ind2="0"><subfield code="a">A title.</subfield></datafield>'
          '<datafield tag="500" ind1=" " ind2=" "><i>A note in italics.</i></datafield>'
          "</record>", "MR126"),
+        # MARCXML: text in a datafield outside any subfield.
+        ("bare.xml", '<record xmlns="http://www.loc.gov/MARC21/slim"><leader>00000nam '
+         'a2200000 a 4500</leader><controlfield tag="001">r1</controlfield><datafield '
+         'tag="245" ind1="0" ind2="0"><subfield code="a">A title.</subfield></datafield>'
+         '<datafield tag="500" ind1=" " ind2=" ">A bare note.</datafield></record>',
+         "MR128"),
     ],
 )  # fmt: skip
 def test_text_the_reader_could_not_place_makes_the_conversion_incomplete(

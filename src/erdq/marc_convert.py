@@ -291,7 +291,8 @@ class ConversionSummary:
     file_errors: int = 0  # file-level errors: part of the file may not have been read
     # Parts of records whose text the reader could not place, so is in no record written:
     # a .mrk line that is no field (MR120), a MARC-in-JSON field or subfield not in its
-    # layout (MR121), a MARCXML element where only subfields stand (MR126).
+    # layout (MR121), a MARCXML element where only subfields stand (MR126), MARCXML text
+    # outside any subfield (MR128).
     lines_unread: int = 0
     unread: Counter[str] = field(default_factory=Counter)  # code -> such parts
     sha256: str = ""
@@ -676,8 +677,8 @@ class TextLog:
             out.write(
                 f"Data is missing from the output: {s.lines_unread:,} part(s) of records "
                 f"could not be read ({codes}: a .mrk line that is no field, a JSON field or "
-                "subfield out of the MARC-in-JSON layout, an XML element where subfields "
-                "stand) and their text is not in the records written; correct them "
+                "subfield out of the MARC-in-JSON layout, an XML element or text where "
+                "subfields stand) and their text is not in the records written; correct them "
                 "(`erdq marc validate` names them) and convert again.\n"
             )
         if s.file_errors:
@@ -690,6 +691,8 @@ def _text_unread(finding: Finding) -> bool:
         return finding.params.get("reason") == NOT_A_FIELD_LINE
     if finding.code == "MR126":
         return bool(finding.value)  # an element with text in it, not read
+    if finding.code == "MR128":
+        return True  # text in a datafield outside its subfields
     return finding.code == "MR121" and finding.value not in (None, "")
 
 

@@ -762,6 +762,10 @@ def _datafield(element, note) -> Field:
             value = (value or " ")[:1] or " "
         indicators.append(value)
     subfields = []
+    stray = [element.text or ""] + [child.tail or "" for child in element]
+    outside = " ".join(" ".join(t.split()) for t in stray if t.strip())
+    if outside:
+        note("MR128", tag=tag, value=outside[:200], xml_line=element.sourceline or "?")
     for child in element:
         if not isinstance(child.tag, str):
             continue

@@ -558,6 +558,32 @@ XML_ELEMENT_UNEXPECTED = rule(
     good=Example(raw=_GOOD_XML),
 )
 
+XML_TEXT_OUTSIDE_SUBFIELD = rule(
+    "MR128",
+    "xml-text-outside-subfield",
+    level=_BIB,
+    severity=Severity.ERROR,
+    scope=Scope.ROW,
+    message="Field {tag} has text outside its subfields (XML line {xml_line}): {value!r}. "
+    'It is in no subfield, so it was not read. Put it in a <subfield code="...">.',
+    doc=sections(
+        what="The text of a `<datafield>` stands in its `<subfield>` elements; only blanks "
+        "(the indentation of pretty-printed XML) stand between them.",
+        why="A datafield written by hand or by a tool that forgot the subfield element "
+        '(`<datafield tag="500">A note</datafield>`) has its text in no subfield: '
+        "every MARC reader drops it, and the record gets an empty field.",
+        example='`<datafield tag="500" ind1=" " ind2=" ">A note.</datafield>`.',
+        fix='Wrap the text in the subfield it belongs to: `<subfield code="a">A note.</subfield>`.',
+    ),
+    bad=Example(
+        raw=_GOOD_XML.replace(
+            b"</record>",
+            b'<datafield tag="500" ind1=" " ind2=" ">A note.</datafield></record>',
+        )
+    ),
+    good=Example(raw=_GOOD_XML),
+)
+
 XML_RECOVERED = rule(
     "MR127",
     "xml-record-repaired",
