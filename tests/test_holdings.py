@@ -519,8 +519,35 @@ def test_unlike_titles_sharing_one_identifier_are_published_apart(tmp_path) -> N
     assert shared and all("each was published as a title of its own" in f.message for f in shared)
 
 
+def test_a_title_within_another_is_no_reason_to_merge(tmp_path) -> None:
+    # An aggregator gives Nature Reviews Cancer (1474-175X / 1474-1768) Nature's eISSN;
+    # "Nature" is in "Nature Reviews Cancer", but their print ISSNs differ: two titles.
+    publisher = [
+        _title({}, "Nature", "0028-0836", "1476-4687", "1869"),
+        _title({}, "Nature Reviews Cancer", "1474-175X", "1474-1768", "2001"),
+    ]
+    aggregator = [_title({}, "Nature Reviews Cancer", "1474-175X", "1476-4687", "2001")]
+    with _store_of(tmp_path, {"Publisher": publisher, "Aggregator": aggregator}) as store:
+        result = build_holdings(store, today=DAY)
+    by_title = {h.title: h for h in result.holdings}
+    assert sorted(by_title) == ["Nature", "Nature Reviews Cancer"]
+    assert by_title["Nature"].online_identifiers == ("1476-4687",)
+    assert by_title["Nature Reviews Cancer"].print_identifiers == ("1474-175X",)
+
+
+def test_the_identifier_most_portfolios_give_is_published(tmp_path) -> None:
+    # Two packages give Nature's eISSN 1476-4687, a third a wrong one that sorts first:
+    # the file's one online_identifier is the one most portfolios give.
+    right = [_title({}, "Nature", "0028-0836", "1476-4687", "1869")]
+    wrong = [_title({}, "Nature", "0028-0836", "1234-5679", "1869")]
+    with _store_of(tmp_path, {"A": right, "B": right, "C": wrong}) as store:
+        result = build_holdings(store, today=DAY)
+    [holding] = result.holdings
+    assert holding.online_identifiers == ("1476-4687", "1234-5679")
+
+
 def test_one_title_written_two_ways_is_one_holding(tmp_path) -> None:
-    # One shared ISSN, titles alike: one journal, as before.
+    # One shared ISSN, titles written two ways, no identifier of a kind disagreeing.
     alpha = [_title({}, "Nature", "0028-0836", "", "1869")]
     beta = [_title({}, "Nature (London)", "0028-0836", "1476-4687", "1997")]
     with _store_of(tmp_path, {"Alpha": alpha, "Beta": beta}) as store:

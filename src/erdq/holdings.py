@@ -8,11 +8,11 @@ turns them into ``Holding``s, one per title, each with its published lines:
   as compact ISBN-13). An invalid identifier is left out (HL101); a portfolio with no
   valid identifier is not published (HL102).
 * **Titles.** Portfolios sharing a valid identifier, in one collection or across several,
-  are one title (a union over shared identifiers) when their titles are alike or they
-  share two identifiers; portfolios of one title whose normalised titles differ are
-  reported (HL104). Unlike titles sharing one identifier (an eISSN given to the wrong
-  journal) are kept apart, each published with its own coverage, and the shared
-  identifier is reported (HL104).
+  are one title (a union over shared identifiers) unless their titles differ and their
+  identifiers of one kind disagree (an eISSN given to the wrong journal, whose print
+  ISSN is its own): those are kept apart, each published with its own coverage, and the
+  shared identifier is reported (HL104), as are portfolios of one title whose normalised
+  titles differ. The file's print and online identifier is the one most portfolios give.
 * **Lines.** Each coverage range keeps the columns that describe it as its portfolio gave
   them (``LINE_COLUMNS``: title_url, access_type, coverage_depth, notes, publisher_name,
   first_author, first_editor and the monograph columns). A central index reads a KBART
@@ -72,8 +72,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
-
-from rapidfuzz import fuzz
 
 from erdq.errors import InputError
 from erdq.findings import Confidence, Finding, Location, Severity
@@ -667,20 +665,17 @@ def _enum(volume: str | None, issue: str | None) -> str:
     return " ".join(p for p in parts if p)
 
 
-# Titles this alike (rapidfuzz token_set_ratio, 0-100) that share an identifier are one
-# title written two ways ("Nature", "Nature (London)"; "J. Invented Studies").
-SAME_TITLE = 90
-
-
 def _group(entries: list[_Entry]) -> tuple[list[list[_Entry]], list[tuple[_Entry, str, str]]]:
     """Entries that are one title, in first-seen order, and the identifiers claimed by
     titles kept apart: (entry, identifier, the first title that has it).
 
-    Entries sharing an identifier are one title (union-find, transitively) when their
-    titles are alike (``SAME_TITLE``) or they share two identifiers. Two unlike titles
-    sharing one identifier (a delivery that gave Annual Review of Entomology the eISSN
-    of Annual Review of Environment and Resources) stay two titles: merged, one title's
-    coverage would be published under the other's name and identifiers."""
+    Entries sharing an identifier are one title (union-find, transitively) unless their
+    titles differ and so do their identifiers of one kind: both give a print identifier
+    and none in common, or both an online one and none in common. So "Nature" with its
+    ISSN and "Nature (London)" with its ISSN and eISSN are one title; a delivery that
+    gave Nature Reviews Cancer the eISSN of Nature (their print ISSNs differ) leaves two
+    titles: merged, one title's coverage would be published under the other's name and
+    identifiers. (Titles alone cannot tell: "Nature" is in "Nature Reviews Cancer".)"""
     parent = list(range(len(entries)))
 
     def root(i: int) -> int:
@@ -707,7 +702,7 @@ def _group(entries: list[_Entry]) -> tuple[list[list[_Entry]], list[tuple[_Entry
         firsts = list(by_title.values())
         for k, i in enumerate(firsts):
             for j in firsts[:k]:
-                if _one_title(entries[i], entries[j], norms[i], norms[j]):
+                if _one_title(entries[i], entries[j]):
                     join(i, j)
     groups: dict[int, list[_Entry]] = {}
     for i, entry in enumerate(entries):
@@ -722,10 +717,13 @@ def _group(entries: list[_Entry]) -> tuple[list[list[_Entry]], list[tuple[_Entry
     return list(groups.values()), apart
 
 
-def _one_title(a: _Entry, b: _Entry, norm_a: str, norm_b: str) -> bool:
-    if len(set(a.ids) & set(b.ids)) >= 2:
-        return True
-    return fuzz.token_set_ratio(norm_a, norm_b) >= SAME_TITLE
+def _one_title(a: _Entry, b: _Entry) -> bool:
+    """Whether two entries that share an identifier and differ in title are one title:
+    their identifiers of each kind agree where both give one."""
+    for mine, theirs in ((a.print_ids, b.print_ids), (a.online_ids, b.online_ids)):
+        if mine and theirs and not set(mine) & set(theirs):
+            return False
+    return True
 
 
 def _holding(
@@ -737,8 +735,10 @@ def _holding(
     # The most common title; ties go to the alphabetically first, so order never matters.
     title = min(titles, key=lambda t: (-titles[t], t))
     key_title = normalise_title(title)
-    prints = sorted({i for e in group for i in e.print_ids})
-    onlines = sorted({i for e in group for i in e.online_ids})
+    # The identifier most portfolios give first (the file has one column of each kind):
+    # one delivery's wrong eISSN does not outvote the others.
+    prints = _by_use(e.print_ids for e in group)
+    onlines = _by_use(e.online_ids for e in group)
     for e in group:
         if normalise_title(e.title) != key_title:
             shared = sorted(set(e.ids) & {i for o in group if o is not e for i in o.ids})
@@ -771,6 +771,12 @@ def _holding(
         collections=tuple(sorted({e.portfolio.collection for e in group})),
         portfolios=len(group),
     )
+
+
+def _by_use(lists: Iterable[list[str]]) -> list[str]:
+    """Identifiers by how many portfolios give them, then in order."""
+    counts = Counter(i for ids in lists for i in set(ids))
+    return sorted(counts, key=lambda i: (-counts[i], i))
 
 
 def _lines(group: list[_Entry]) -> list[HoldingLine]:

@@ -96,8 +96,8 @@ def publish_command(
     gives an identical file. What was left out, and why, is reported on standard error
     (and with --report as JSON): invalid identifiers (HL101), portfolios without a valid
     identifier (HL102), unreadable or inverted coverage (HL103), titles sharing an
-    identifier (HL104: merged when alike, else kept apart), numbers contradicting dates
-    (HL105),
+    identifier (HL104: kept apart when their titles and identifiers disagree), numbers
+    contradicting dates (HL105),
     values repaired for the file (HL106: a tab or line break inside a value, stray spaces,
     `P\\r`, `Fulltext`), wrong values left blank (HL107) and portfolios left out for an
     unusable title, coverage_depth or publication_type (HL108), so that the file passes

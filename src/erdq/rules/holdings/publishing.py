@@ -118,12 +118,12 @@ TITLES_DISAGREE = rule(
     "titled {holding_title!r}; {outcome}. Check which identifier is wrong.",
     doc=sections(
         what="Portfolios that share a valid identifier (in one collection or across "
-        "collections) are published as one title, with their coverage merged, when "
-        "their titles are alike (`Nature`, `Nature (London)`) or they share two "
-        "identifiers; this rule names those whose normalised title differs from the "
-        "title published. Unlike titles that share one identifier are published as "
-        "titles of their own, each with its coverage, and this rule names the "
-        "identifier they both carry.",
+        "collections) are published as one title, with their coverage merged, unless "
+        "their titles differ and so do their identifiers of one kind (both give a print "
+        "identifier and none in common, or both an online one); this rule names those "
+        "whose normalised title differs from the title published. Titles kept apart "
+        "are published each with its own coverage, and this rule names the identifier "
+        "they both carry.",
         why="Two journals sharing an ISSN is almost always a data error (the print ISSN "
         "of a predecessor, a series ISSN on a book, a copy-and-paste slip). The merged "
         "coverage then credits one title with the other's years, so articles show as "
