@@ -292,6 +292,56 @@ def test_refuse_suspicious_keeps_the_current_delivery(tmp_path, monkeypatch) -> 
         assert [s["rows"] for s in store.snapshots("J")] == [3, 3]
 
 
+def test_a_misspelt_collection_is_said_and_refused_when_asked(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ERDQ_DB", raising=False)
+    path = _file(tmp_path, [ROW])
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", "kbart", "--collection", "Wiley Journals", path])
+    other = tmp_path / "Wiley_Global_AllTitles_2024-02-01.txt"
+    other.write_text(f"{HEADER}\n{ROW.replace('jis', 'jis2')}\n")
+    args = ["import", "kbart", "--collection", "Wiley Jounals", str(other)]
+    refused = runner.invoke(main, [*args, "--refuse-suspicious"])
+    assert refused.exit_code == 2
+    assert (
+        "would make a new collection 'Wiley Jounals', whose name is near 'Wiley "
+        "Journals'" in refused.output
+    )
+    made = runner.invoke(main, args)
+    assert made.exit_code == 0
+    assert "'Wiley Jounals' is a new collection; the store has 'Wiley Journals'" in made.output
+    # A name near none is made without a word.
+    plain = runner.invoke(main, ["import", "kbart", "--collection", "Elsevier", str(other)])
+    assert plain.exit_code == 0 and "new collection" not in plain.output
+
+
+def test_a_report_with_kbart_like_names_is_not_a_delivery(tmp_path, monkeypatch) -> None:
+    # A COUNTER title report's table: Title, Publisher, Print_ISSN are KBART's aliases,
+    # but it names no coverage, link or title_id column.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ERDQ_DB", raising=False)
+    runner = CliRunner()
+    path = _file(tmp_path, [ROW])
+    assert runner.invoke(main, ["import", "kbart", "--collection", "J", path]).exit_code == 0
+    report = tmp_path / "TR_2022.tsv"
+    report.write_text(
+        "Title\tPublisher\tPrint_ISSN\tOnline_ISSN\tMetric_Type\tReporting_Period_Total\n"
+        "Nature\tSpringer\t0028-0836\t1476-4687\tTotal_Item_Requests\t120\n"
+    )
+    refused = runner.invoke(main, ["import", "kbart", "--collection", "J", str(report)])
+    assert refused.exit_code == 2
+    assert "names no KBART coverage or link column" in refused.output
+    assert "J keeps its current snapshot" in refused.output
+
+
+def test_a_compact_file_date_is_a_delivery_date() -> None:
+    from erdq.store.importer import _delivered
+
+    assert _delivered("NPG_Global_All_20240101.txt") == "2024-01-01"
+    assert _delivered("NPG_Global_All_2024-01-01.txt") == "2024-01-01"
+    assert _delivered("list_12345678.txt") == ""  # no such month: no date
+
+
 def test_output_never_overwrites_an_input(tmp_path) -> None:
     path = _file(tmp_path, [ROW])
     before = Path(path).read_bytes()

@@ -48,8 +48,9 @@ def import_group() -> None:
     "--refuse-suspicious",
     is_flag=True,
     help="Import nothing (exit 2) when the file has less than half the rows of the "
-    "current delivery, or is dated before it; without it, such a file is imported with "
-    "a warning. For unattended imports.",
+    "current delivery, is dated before it, or would make a new collection whose name is "
+    "near a stored one; without it, such a file is imported with a warning. For "
+    "unattended imports.",
 )
 @fail_on_never_option("the file is imported")
 @quiet_option
@@ -128,6 +129,15 @@ def _report_import(result: ImportResult, file: str, fmt: str) -> None:
             f"{before:,}: the titles not in it are no longer current. If the file is "
             "incomplete (a download cut short), get it again and import it again "
             "(--refuse-suspicious refuses such a file).",
+            err=True,
+        )
+    if result.near:
+        names = " or ".join(repr(n) for n in result.near)
+        click.echo(
+            f"warning: {result.collection!r} is a new collection; the store has {names}. "
+            "If the file is a delivery of that one, import it again with its name (this "
+            "new collection then only doubles its titles: `erdq collection set NAME "
+            "--inactive` retires it).",
             err=True,
         )
     if result.older_than:

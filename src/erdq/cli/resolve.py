@@ -199,9 +199,12 @@ def collection_list(fmt: str, db_url: str | None) -> None:
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
+        from erdq.report.findings import spreadsheet_safe
+
         writer = csv.DictWriter(sys.stdout, LIST_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # A name or file name that starts like a formula must not run in a spreadsheet.
+        writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     elif not rows:
         click.echo(
             "The store has no collections yet: erdq import kbart --collection NAME FILE makes one."

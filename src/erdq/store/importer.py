@@ -29,6 +29,7 @@ from erdq.model.coverage import CoverageRange
 from erdq.model.portfolio import Portfolio, row_to_portfolio
 from erdq.readers.kbart import KbartRow, cut_off_at
 from erdq.store.db import db_errors, refresh_statistics, write_transaction
+from erdq.store.names import nearest, stored_names
 from erdq.store.schema import collections, findings, portfolios, snapshots
 
 BATCH_SIZE = 1000  # rows per executemany; read at each flush so tests can shrink it
@@ -51,6 +52,9 @@ class ImportResult:
     # (rows before, rows now) when the delivery holds less than DROP_WARNING of the rows
     # of the one it replaces: a file cut at a line end imports, and retires the rest.
     dropped: tuple[int, int] | None = None
+    # A collection this import made whose name is near a stored one's: those names
+    # ("Wiley Jounals" beside "Wiley Journals", whose delivery this likely was).
+    near: tuple[str, ...] = ()
 
 
 # A delivery this much smaller than the current one is said so (not refused: packages
@@ -81,6 +85,8 @@ def import_kbart(
     if not sha:
         raise InputError(f"cannot read {path}", hint="check the file's permissions")
     with db_errors(f"importing {path.name}", engine), write_transaction(engine) as conn:
+        known = stored_names(conn)
+        near = () if name in known else tuple(nearest(name, known))
         collection_id = _lock_collection(conn, name)
         latest = conn.execute(
             select(snapshots)
@@ -112,13 +118,15 @@ def import_kbart(
                 result = replace(result, older_than=latest.file_name)
             if latest.rows and result.rows < latest.rows * DROP_WARNING:
                 result = replace(result, dropped=(latest.rows, result.rows))
-            if refuse_suspicious and (result.dropped or result.older_than):
-                # Raised inside the transaction: nothing of this file is kept.
-                raise InputError(
-                    f"{path} was not imported: {suspicion(result)}",
-                    hint="check the file (get it again if it was cut short); import it "
-                    "without --refuse-suspicious if it is right",
-                )
+        if near:
+            result = replace(result, near=near)
+        if refuse_suspicious and (result.dropped or result.older_than or result.near):
+            # Raised inside the transaction: nothing of this file is kept.
+            raise InputError(
+                f"{path} was not imported: {suspicion(result)}",
+                hint="check the file (get it again if it was cut short) and the collection "
+                "name; import without --refuse-suspicious if both are right",
+            )
     refresh_statistics(engine, "portfolios", "snapshots")
     return result
 
@@ -134,17 +142,33 @@ def suspicion(result: ImportResult) -> str:
         )
     if result.older_than:
         parts.append(f"it is dated before {result.older_than}, the current delivery")
+    if result.near:
+        names = " or ".join(repr(n) for n in result.near)
+        parts.append(
+            f"it would make a new collection {result.collection!r}, whose name is near "
+            f"{names} (a misspelt --collection leaves that one's titles current)"
+        )
     return "; ".join(parts)
 
 
-_DELIVERY_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?=\.[^.]*$|$)")
+# The columns that make a KBART row a holding: its coverage, its link or its key.
+_HOLDINGS_COLUMNS = frozenset(
+    ("date_first_issue_online", "num_first_vol_online", "num_first_issue_online",
+     "date_last_issue_online", "num_last_vol_online", "num_last_issue_online",
+     "embargo_info", "coverage_depth", "title_url", "title_id")
+)  # fmt: skip
+
+_DELIVERY_DATE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?=\.[^.]*$|$)"
+)
 
 
 def _delivered(file_name: str) -> str:
-    """The delivery date a KBART file name ends with (``..._2024-06-01.txt``), as text
-    that sorts by date; "" when it has none (it is then compared with no other)."""
+    """The delivery date a KBART file name ends with (``..._2024-06-01.txt``, also
+    ``..._20240601.txt``), as text that sorts by date; "" when it has none (it is then
+    compared with no other)."""
     m = _DELIVERY_DATE.search(file_name)
-    return m.group(1) if m else ""
+    return f"{m[1]}-{m[2]}-{m[3]}" if m else ""
 
 
 def _lock_collection(conn: Connection, name: str) -> int:
@@ -209,6 +233,17 @@ def _load(
             "(publication_title, print_identifier, ...)",
         )
     summary = check.summary
+    named = set(summary.columns) - set(summary.extra_columns)
+    if not headless and not named & _HOLDINGS_COLUMNS:
+        # A COUNTER title report names Title, Publisher, Print_ISSN: KBART's aliases, but
+        # no coverage, link or title_id column, so no holding can be read from it.
+        raise InputError(
+            f"{path.name} names no KBART coverage or link column (only "
+            f"{', '.join(sorted(named)) or 'none'}), so it is not read as KBART: nothing "
+            f"was imported and {kept}",
+            hint="import the provider's KBART file (date_first_issue_online, title_url, "
+            "...); a COUNTER report or a title list is not one",
+        )
     if summary.truncated_at is not None:
         # As for an empty delivery: the titles after the cut would all be retired.
         raise InputError(

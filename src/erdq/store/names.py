@@ -20,6 +20,20 @@ def stored_names(conn: Connection) -> list[str]:
     return list(conn.execute(select(collections.c.name).order_by(collections.c.name)).scalars())
 
 
+def nearest(name: str, names: Iterable[str]) -> list[str]:
+    """The stored names nearest to ``name``, best first (case, spacing and small typos
+    aside), none when nothing is near."""
+    found = process.extract(
+        name,
+        list(names),
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        limit=NEAREST,
+        score_cutoff=_CUTOFF,
+    )
+    return [match for match, _, _ in found]
+
+
 def unknown_collections(
     wanted: Sequence[str], known: Iterable[str], error: type[ErdqError] = StoreError
 ) -> ErdqError:
@@ -30,16 +44,7 @@ def unknown_collections(
     quoted = " or ".join(repr(n) for n in wanted)
     near: list[str] = []
     for name in wanted:
-        for match, _, _ in process.extract(
-            name,
-            names,
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
-            limit=NEAREST,
-            score_cutoff=_CUTOFF,
-        ):
-            if match not in near:
-                near.append(match)
+        near += [n for n in nearest(name, names) if n not in near]
     if near:
         hint = "did you mean " + " or ".join(repr(n) for n in near) + "?"
     elif names and len(names) <= LISTED:
