@@ -545,12 +545,14 @@ def test_output_format_and_overwriting(tmp_path) -> None:
     assert (tmp_path / "out.bin").read_bytes().startswith(b"<?xml")
 
 
-def test_an_empty_marc_file_is_a_note_not_a_success(tmp_path) -> None:
+def test_an_empty_marc_file_is_refused_not_a_success(tmp_path) -> None:
+    # MARCXML with no record (MR100): nothing to convert, and no empty OUT written in
+    # place of whatever was there.
     source = tmp_path / "empty.xml"
     source.write_bytes(b'<collection xmlns="http://www.loc.gov/MARC21/slim"></collection>')
-    summary, events = convert(source, tmp_path / "out.mrc")
-    assert [n.finding.code for n in of(events, FileNote)] == ["MR100"]
-    assert summary.read == 0 and summary.data_lost and not summary.complete
+    with pytest.raises(InputError, match="holds no MARC record"):
+        convert(source, tmp_path / "out.mrc")
+    assert not (tmp_path / "out.mrc").exists()
 
 
 def test_conversion_streams_in_constant_memory(tmp_path) -> None:
@@ -647,3 +649,14 @@ def test_text_the_reader_could_not_place_makes_the_conversion_incomplete(
     summary, _ = convert(source, tmp_path / "out.mrk")
     assert summary.written == 1 and summary.unread == {code: 1}
     assert summary.data_lost and not summary.complete  # exit status 1
+
+
+def test_a_file_of_which_nothing_can_be_read_keeps_the_output_it_would_replace(tmp_path) -> None:
+    # MARC-in-JSON cut off inside its first record: no record, and the reader says why.
+    source = tmp_path / "cut.json"
+    source.write_text('{"leader": "00000nam a2200000 a 4500", "fields": [{"001": "r1"}, {"2')
+    target = tmp_path / "prev.mrk"
+    target.write_text("=LDR  00000nam a2200000 a 4500\n=001  kept\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match="cannot be read as MARC"):
+        convert(source, target)
+    assert "=001  kept" in target.read_text(encoding="utf-8")

@@ -431,6 +431,12 @@ class MarcConversion:
                     self.progress(reader.progress)
             if reader.format is None:
                 self._not_marc()
+            if summary.read == 0 and any(
+                f.severity is Severity.ERROR for f in self._reader_notes.found
+            ):
+                # Nothing read, and the reader says why (a file cut off before its first
+                # record): an empty OUT would stand in for the file it replaces.
+                self._not_marc()
             summary.input_format = reader.format or ""
             yield from self._drain(reader.next_ordinal(), None)
             writer.close()

@@ -201,7 +201,8 @@ def convert_command(
     except for ISO 2709 lengths (recomputed in bytes), and leader/09 'a' for records
     whose text was not UTF-8 (MARC-8, a code page), each one reported. A record that
     cannot be read, or that the output format cannot hold, is reported with its number,
-    byte offset and 001, and counted as skipped. Exit status 1 when any record was
+    byte offset and 001, and counted as skipped. A file of which no record can be read
+    is refused (exit 2) and OUT is left as it was. Exit status 1 when any record was
     skipped or part of IN could not be read, text of a record included (a .mrk line
     that is no field, a JSON field or subfield out of the MARC-in-JSON layout, an XML
     element where only subfields stand).
