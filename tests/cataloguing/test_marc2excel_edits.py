@@ -288,3 +288,21 @@ def test_a_year_typed_on_a_record_held_whole_edits_its_008_and_264(tmp_path) -> 
     assert (replaced.location.tag, replaced.params["old"], replaced.value) == (
         "264", "[2003]", "2004"
     )  # fmt: skip
+
+
+def test_a_year_typed_beside_a_held_008_is_said_not_to_reach_it(tmp_path) -> None:
+    # The 245 is the mapping's (the row is not held whole); the 008 is held (its
+    # positions are not the profile's) and in marc:omit. A year typed into the empty
+    # year cell does not reach it, and VL218 says so, by its positions.
+    data = "120427s2012    enka          001 0 eng d"
+    title = _field("245", "00", "aGreat expectations.")
+    book, header = _sheet(tmp_path, pymarc.Field("008", data=data), title)
+    assert "008" in _cell(book, header, "marc:omit").value.split()
+    assert _cell(book, header, "publication_title").value == "Great expectations"
+    _cell(book, header, "year").value = "2020"
+    back, findings = _convert(tmp_path, book)
+    assert back["008"].data == data
+    [unapplied] = [f for f in findings if f.code == "VL218"]
+    assert (unapplied.params["where"], unapplied.params["old"], unapplied.value) == (
+        "008/07-10", "2012", "2020"
+    )  # fmt: skip

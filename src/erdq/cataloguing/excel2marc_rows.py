@@ -135,8 +135,8 @@ class RowConverter(Check):
                 else f"{tag} is not repeatable"
             )
             report("VL214", line, column, new_value, tag=tag, subfield=code, old=old_value, why=why)
-        for column, tag, code, held_value, new_value in unapplied:
-            report("VL218", line, column, new_value, tag=tag, subfield=code, old=held_value)
+        for column, where, tag, held_value, new_value in unapplied:
+            report("VL218", line, column, new_value, where=where, tag=tag, old=held_value)
         found.extend(self._pending)
         self._pending.clear()
         agency = self.settings.agency
@@ -428,8 +428,8 @@ def row_fields(
     folded into the field marc:fields holds for it, in ``order``. Each value of the held
     field a cell replaced by another is added to ``replaced`` as (column, tag, code, old,
     new); each cell value that a field left out by marc:omit did not take, though the
-    held copy of that field says otherwise, to ``unapplied`` as (column, tag, code, held,
-    cell).
+    held copy of that field says otherwise, to ``unapplied`` as (column, where: "264 $c"
+    or "008/07-10", tag, held, cell).
 
     A typed cell folds into a held non-repeatable field, or into the one held field with
     the tag and indicators of an omitted repeatable one it was typed for (marc2excel
@@ -528,7 +528,10 @@ def _unapplied(
     out = []
     for spec in mapping.fields:
         held = [f for f in extras if f.tag == spec.tag]
-        if spec.tag not in omit or len(held) != 1 or held[0].control_field:
+        if spec.tag not in omit or len(held) != 1:
+            continue
+        if held[0].control_field:
+            out += _unapplied_positions(spec, values, held[0], typed)
             continue
         for sub in spec.subfields:
             if not (sub.value.columns and sub.applies(values)) or sub.value.columns[0] in typed:
@@ -537,7 +540,27 @@ def _unapplied(
             new = replace(sub.value, end=None).render(values)
             if old and new and not any(_gist(v) in _gist(" ".join(old)) for v in new):
                 column = sub.value.columns[0]
-                out.append((column, spec.tag, sub.code, " | ".join(old), " | ".join(new)))
+                out.append((column, f"{spec.tag} ${sub.code}", spec.tag, " | ".join(old),
+                            " | ".join(new)))  # fmt: skip
+    return out
+
+
+def _unapplied_positions(
+    spec: FieldSpec, values: dict[str, list[str]], held: pymarc.Field, typed: set[str]
+) -> list[tuple[str, str, str, str, str]]:
+    """As ``_unapplied``, for the positions of a fixed field (the year in 008/07-10)."""
+    out = []
+    data = held.data or ""
+    for pos in spec.positions:
+        column = pos.value.column
+        if pos.when is not None or not column or column in typed or not values.get(column):
+            continue
+        cell = values[column][0]
+        kept = data[pos.start : pos.start + pos.width]
+        if kept and _gist(cell) != _gist(kept):
+            last = pos.start + pos.width - 1
+            where = f"{spec.tag}/{pos.start:02d}" + (f"-{last:02d}" if pos.width > 1 else "")
+            out.append((column, where, spec.tag, kept, cell))
     return out
 
 

@@ -528,18 +528,18 @@ CELL_NOT_IN_HELD_FIELD = rule(
     level=Level.BIBLIOGRAPHIC,
     severity=Severity.WARNING,
     scope=Scope.ROW,
-    message="The cell gives {tag} ${subfield} {value!r}, but {tag} is held in marc:fields "
-    "with {old!r} and marc:omit leaves the mapping's {tag} out: {tag} kept {old!r}, and "
-    "only the other fields the column fills took the cell's value. Edit {tag} in "
-    "marc:fields too, or take {tag} out of marc:omit.",
+    message="The cell gives {where} {value!r}, but {tag} is held in marc:fields with "
+    "{old!r} and marc:omit leaves the mapping's {tag} out: {tag} kept {old!r}, and only "
+    "the other fields the column fills took the cell's value. Edit {tag} in marc:fields "
+    "too, or take {tag} out of marc:omit.",
     doc=sections(
         what="A sheet written by `erdq marc2excel` holds a field the mapping cannot read "
         "back (a 264 with a place of publication) whole in `marc:fields`, and names the "
         "mapping's own field in `marc:omit`. A column that fills that field and another "
         "(a year: 008/07-10 and 264 $c) is filled from the other one; edited, it changes "
-        "that other field only. This rule says when the held field now disagrees with "
-        "the cell (compared by letters and digits: `[2003]` and `c2003` agree with "
-        "2003).",
+        "that other field only. This rule says when the held field (its subfield, or "
+        "its positions: 008/07-10) now disagrees with the cell (compared by letters and "
+        "digits: `[2003]` and `c2003` agree with 2003).",
         why="A year corrected in its cell would otherwise leave the record dated 2004 in "
         "008 and 2003 in 264 $c without a word; discovery shows one, facets the other.",
         example="year `2004` in its cell; `=264  \\1$aLondon :$bPenguin,$c2003.` in "
