@@ -500,9 +500,8 @@ def parse_citation_date(text: str) -> tuple[PartialDate | None, str | None]:
         if month is not None:
             return month, f"date {text!r} is not a real day; read as {month}"
     if eight:  # 20151301: no such month, but the year stands
-        return PartialDate(
-            int(eight[1])
-        ), f"date {text!r} is not a real day; read as the year {eight[1]}"
+        year = PartialDate(int(eight[1]))
+        return year, f"date {text!r} is not a real day; read as the year {eight[1]}"
     years = _YEAR_RE.findall(text)
     if len(set(years)) == 1:
         return PartialDate(int(years[0])), f"date {text!r} read as the year {years[0]}"
