@@ -393,10 +393,10 @@ def _entry(
         # A coverage date in a form only one reading fits (31/12/2005, 20151220) is read
         # so by the portfolio model, and published as ISO: say so.
         text = (p.raw.get(column) or "").strip()
-        parsed = parse_partial_date(text)
-        if text and parsed.value is None and parsed.suggestion:
-            why = _DATE_READINGS.get(parsed.problem or "", _DATE_READINGS["not-iso"])
-            find("HL106", column, text, Confidence.LIKELY, published=parsed.suggestion,
+        reading = date_reading(text) if text else None
+        if reading is not None:
+            published_date, why = reading
+            find("HL106", column, text, Confidence.LIKELY, published=published_date,
                  problem=why)  # fmt: skip
     values = tuple((c, published.values[c]) for c in LINE_COLUMNS if published.values.get(c))
     return _Entry(
@@ -530,20 +530,13 @@ def published_values(raw: Any, identifiers: Sequence[str]) -> PublishedValues:
             if parsed.problem == "time-attached":
                 text = str(parsed.value)
                 said.append("the time of day removed")
-            elif parsed.value is None and parsed.suggestion:
+            elif (reading := date_reading(text)) is not None:
                 # 15/11/2010: only one order of day and month makes it a real date.
+                published, why = reading
                 changes.append(
-                    ValueChange(
-                        "changed",
-                        column,
-                        given,
-                        parsed.suggestion,
-                        "is not an ISO date; only one order of its day and month makes "
-                        "it a real one",
-                        Confidence.LIKELY,
-                    )
+                    ValueChange("changed", column, given, published, why, Confidence.LIKELY)
                 )
-                values[column] = parsed.suggestion
+                values[column] = published
                 continue
         if column == "coverage_depth" and (problem is not None or not text):
             verdict = judge(column, text) if text else None
@@ -617,13 +610,23 @@ def _value_problem(column: str, text: str) -> str | None:
     return None
 
 
-# Why a coverage date was published in another form, by the date parser's problem.
+# Why a date was published in another form, by the date parser's problem.
 _DATE_READINGS = {
     "not-iso": "is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD); only one reading of it "
     "is a real date",
     "zero-filled": "zeros stand for a month or day not known; the part that is known is published",
     "needs-two-digits": "a month and a day take two digits",
 }
+
+
+def date_reading(text: str) -> tuple[str, str] | None:
+    """A date not in ISO form that only one reading fits (15/11/2010, 20151220,
+    2001-00-00), as published and why; None for an ISO date or one that cannot be read.
+    The portfolio model reads coverage dates the same way (``coverage_range``)."""
+    parsed = parse_partial_date(text)
+    if parsed.value is not None or not parsed.suggestion:
+        return None
+    return parsed.suggestion, _DATE_READINGS.get(parsed.problem or "", _DATE_READINGS["not-iso"])
 
 
 def _range_problem(r: CoverageRange) -> tuple[str | None, str | None, str | None]:
