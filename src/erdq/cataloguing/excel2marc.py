@@ -173,15 +173,11 @@ class SheetConversion(Check):
                 columns = ", ".join(self.mapping.column_names)
                 from erdq.cataloguing.spreadsheet import HEADER_SEARCH
 
-                elsewhere = sheet.headed_sheets
-                where = (
-                    " Sheet "
-                    + " and ".join(repr(n) for n in elsewhere)
-                    + (" has" if len(elsewhere) == 1 else " have")
-                    + f" it: give --sheet {elsewhere[0]!r}."
-                    if elsewhere
-                    else ""
-                )
+                where = ""
+                if sheet.headed_sheets:
+                    names = " and ".join(repr(n) for n in sheet.headed_sheets)
+                    verb = "has" if len(sheet.headed_sheets) == 1 else "have"
+                    where = f" Sheet {names} {verb} it: give --sheet {sheet.headed_sheets[0]!r}."
                 self._report(
                     "VL102", None, searched=HEADER_SEARCH, columns=columns, elsewhere=where
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from erdq.excel_values import EPOCHS, serial_day
+from erdq.excel_values import serial_day
 from erdq.findings import Level, Severity
 from erdq.model.coverage import enum_value
 from erdq.model.dates import parse_partial_date
@@ -364,14 +364,14 @@ def check_dates(row: KbartRow, ctx: RowContext) -> None:
             day = serial_day(raw) if result.problem == "not-a-date" else None
             if day is not None:
                 # Not applied: a workbook in the 1904 date system gives another day.
-                other = day + (EPOCHS["1904"] - EPOCHS["1900"])
+                other = serial_day(raw, "1904")
                 problem = (
                     "an Excel date serial number, the day count Excel keeps a date as: "
                     "the column lost its date format when the file was saved from Excel"
                 )
                 suggest = (
                     f"; write {day.isoformat()} (Excel's usual 1900 date system; "
-                    f"{other.isoformat()} in the 1904 system of old Macintosh workbooks)"
+                    f"{other} in the 1904 system of old Macintosh workbooks)"
                 )
             ctx.report(
                 code,
