@@ -70,9 +70,11 @@ def import_kbart(
     """Import a KBART file as a new snapshot of COLLECTION, with its findings.
 
     The import is one transaction: if it fails or is interrupted, the store is left as it
-    was. Importing the same file again changes nothing. A delivery with less than half
-    the rows of the one it replaces (a download cut short retires the titles it lacks),
-    or dated before it, is imported with a warning, or refused with --refuse-suspicious.
+    was. Importing the same file again changes nothing. A file that is not KBART (no
+    KBART header row, or no coverage, link or title_id column) is refused. A delivery
+    with less than half the rows of the one it replaces (a download cut short retires
+    the titles it lacks), or dated before it, or a new collection whose name is near a
+    stored one, is imported with a warning, or refused with --refuse-suspicious.
 
     \b
     Example:

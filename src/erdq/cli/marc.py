@@ -205,7 +205,7 @@ def convert_command(
     is refused (exit 2) and OUT is left as it was. Exit status 1 when any record was
     skipped or part of IN could not be read, text of a record included (a .mrk line
     that is no field, a JSON field or subfield out of the MARC-in-JSON layout, an XML
-    element where only subfields stand).
+    element or text where only subfields stand).
 
     \b
     Example:
