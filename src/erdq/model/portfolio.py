@@ -150,6 +150,8 @@ def coverage_range(
     unreadable: list[tuple[str, str]] = []
 
     def date(column: str, text: str | None) -> PartialDate | None:
+        if not text:
+            return None  # most rows leave a side open: no parse (a hot path of imports)
         parsed = parse_partial_date(text)
         if parsed.value is None and parsed.suggestion:
             parsed = parse_partial_date(parsed.suggestion)
@@ -159,7 +161,7 @@ def coverage_range(
 
     first = date("date_first_issue_online", start)
     last = date("date_last_issue_online", end)
-    parsed_embargo = parse_embargo(embargo or "", strict=strict).value
+    parsed_embargo = parse_embargo(embargo, strict=strict).value if embargo else None
     if parsed_embargo is None and embargo and embargo.strip():
         unreadable.append(("embargo_info", embargo.strip()))
     return CoverageRange(
